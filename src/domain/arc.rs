@@ -1,0 +1,337 @@
+//! Arcs: one participant's journey from inquiry to completion, and every phase change on the way.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::session::{self, Session};
+use super::time::{ZonedTime, to_db};
+use super::{id_from_db, optional_text, participant};
+use crate::{Error, Practice, Result};
+
+/// Where an arc stands. The first five are the path in order; `withdrawn` and `referred_out` are exits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum Phase {
+    Inquiry,
+    Preparation,
+    Administration,
+    Integration,
+    Completion,
+    Withdrawn,
+    ReferredOut,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 7] = [
+        Phase::Inquiry,
+        Phase::Preparation,
+        Phase::Administration,
+        Phase::Integration,
+        Phase::Completion,
+        Phase::Withdrawn,
+        Phase::ReferredOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Inquiry => "inquiry",
+            Phase::Preparation => "preparation",
+            Phase::Administration => "administration",
+            Phase::Integration => "integration",
+            Phase::Completion => "completion",
+            Phase::Withdrawn => "withdrawn",
+            Phase::ReferredOut => "referred_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        let wanted = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Phase::ALL.into_iter().find(|p| p.as_str() == wanted).ok_or_else(|| {
+            Error::invalid(format!(
+                "{s:?} is not a phase; use one of inquiry, preparation, administration, integration, completion, withdrawn, referred_out"
+            ))
+        })
+    }
+
+    /// Position on the path; exits have none.
+    fn step(self) -> Option<u8> {
+        match self {
+            Phase::Inquiry => Some(0),
+            Phase::Preparation => Some(1),
+            Phase::Administration => Some(2),
+            Phase::Integration => Some(3),
+            Phase::Completion => Some(4),
+            Phase::Withdrawn | Phase::ReferredOut => None,
+        }
+    }
+
+    /// Completion and the exits close an arc.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Phase::Completion | Phase::Withdrawn | Phase::ReferredOut)
+    }
+}
+
+impl rusqlite::types::FromSql for Phase {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        Phase::parse(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// Why a phase change is or is not allowed without a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// The next phase on the path.
+    Next,
+    /// Ahead by more than one phase, back, or out by an exit: allowed with a reason.
+    NeedsReason,
+}
+
+/// The rule for moving an arc from `from` to `to`.
+pub fn transition(from: Phase, to: Phase) -> Result<Transition> {
+    if from.is_closed() {
+        return Err(Error::Conflict(format!(
+            "this arc is closed ({}); open a new arc for the participant instead",
+            from.as_str()
+        )));
+    }
+    if from == to {
+        return Err(Error::Conflict(format!("this arc is already in {}", from.as_str())));
+    }
+    match (from.step(), to.step()) {
+        (Some(a), Some(b)) if b == a + 1 => Ok(Transition::Next),
+        _ => Ok(Transition::NeedsReason),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Arc {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    #[ts(type = "string")]
+    pub participant_id: Uuid,
+    pub intention: Option<String>,
+    pub phase: Phase,
+    pub opened: ZonedTime,
+    pub closed: Option<ZonedTime>,
+}
+
+/// One phase change, with when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PhaseEvent {
+    /// `null` for the event that opened the arc.
+    pub from: Option<Phase>,
+    pub to: Phase,
+    pub at: ZonedTime,
+    pub reason: Option<String>,
+}
+
+/// An arc with its participant's name, its history and its sessions.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ArcDetail {
+    pub arc: Arc,
+    pub participant_name: String,
+    pub events: Vec<PhaseEvent>,
+    pub sessions: Vec<Session>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct OpenArc {
+    #[ts(type = "string")]
+    pub participant_id: Uuid,
+    #[ts(optional)]
+    pub intention: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct AdvanceArc {
+    pub to: Phase,
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+const COLUMNS: &str = "id, participant_id, intention, phase, opened_at, opened_tz, closed_at, closed_tz";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Arc> {
+    let closed_at: Option<String> = r.get(6)?;
+    let closed_tz: Option<String> = r.get(7)?;
+    Ok(Arc {
+        id: id_from_db(&r.get::<_, String>(0)?)?,
+        participant_id: id_from_db(&r.get::<_, String>(1)?)?,
+        intention: r.get(2)?,
+        phase: r.get(3)?,
+        opened: ZonedTime::from_db(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?)?,
+        closed: match (closed_at, closed_tz) {
+            (Some(at), Some(tz)) => Some(ZonedTime::from_db(&at, &tz)?),
+            _ => None,
+        },
+    })
+}
+
+pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Arc> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM arc WHERE id = ?1"), [id.to_string()], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "arc", id: id.to_string() })
+}
+
+pub(crate) fn events(conn: &Connection, id: Uuid) -> Result<Vec<PhaseEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT from_phase, to_phase, at, tz, reason FROM arc_event WHERE arc_id = ?1 ORDER BY seq",
+    )?;
+    let events = stmt
+        .query_map([id.to_string()], |r| {
+            Ok(PhaseEvent {
+                from: r.get(0)?,
+                to: r.get(1)?,
+                at: ZonedTime::from_db(&r.get::<_, String>(2)?, &r.get::<_, String>(3)?)?,
+                reason: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(events)
+}
+
+fn record_event(
+    conn: &Connection,
+    arc: Uuid,
+    from: Option<Phase>,
+    to: Phase,
+    now: DateTime<Utc>,
+    zone: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO arc_event (arc_id, seq, from_phase, to_phase, at, tz, reason)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM arc_event WHERE arc_id = ?1), ?2, ?3, ?4, ?5, ?6)",
+        params![arc.to_string(), from.map(Phase::as_str), to.as_str(), to_db(now), zone, reason],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn open(conn: &Connection, input: &OpenArc, now: DateTime<Utc>, zone: &str, id: Uuid) -> Result<Arc> {
+    participant::get(conn, input.participant_id)?;
+    let intention = optional_text("the intention", input.intention.as_deref())?;
+    conn.execute(
+        &format!("INSERT INTO arc ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL)"),
+        params![id.to_string(), input.participant_id.to_string(), intention, Phase::Inquiry.as_str(), to_db(now), zone],
+    )?;
+    record_event(conn, id, None, Phase::Inquiry, now, zone, None)?;
+    get(conn, id)
+}
+
+pub(crate) fn advance(conn: &Connection, id: Uuid, change: &AdvanceArc, now: DateTime<Utc>, zone: &str) -> Result<Arc> {
+    let arc = get(conn, id)?;
+    let reason = optional_text("the reason", change.reason.as_deref())?;
+    if transition(arc.phase, change.to)? == Transition::NeedsReason && reason.is_none() {
+        let why = match (arc.phase.step(), change.to.step()) {
+            (_, None) => "leaving an arc by an exit",
+            (Some(a), Some(b)) if b < a => "going back to an earlier phase",
+            _ => "skipping a phase",
+        };
+        return Err(Error::invalid(format!(
+            "{why} ({} → {}) needs a reason; add one with --reason",
+            arc.phase.as_str(),
+            change.to.as_str()
+        )));
+    }
+    let closes = change.to.is_closed();
+    conn.execute(
+        "UPDATE arc SET phase = ?2, closed_at = ?3, closed_tz = ?4 WHERE id = ?1",
+        params![
+            id.to_string(),
+            change.to.as_str(),
+            closes.then(|| to_db(now)),
+            closes.then_some(zone)
+        ],
+    )?;
+    record_event(conn, id, Some(arc.phase), change.to, now, zone, reason.as_deref())?;
+    get(conn, id)
+}
+
+pub(crate) fn for_participant(conn: &Connection, participant: Uuid) -> Result<Vec<Arc>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM arc WHERE participant_id = ?1 ORDER BY opened_at DESC, id"
+    ))?;
+    let arcs = stmt.query_map([participant.to_string()], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(arcs)
+}
+
+impl Practice {
+    /// Opens a new arc in inquiry for an existing participant.
+    pub fn open_arc(&mut self, input: &OpenArc, now: DateTime<Utc>) -> Result<Arc> {
+        let zone = self.profile()?.timezone;
+        self.write(|tx| open(tx, input, now, &zone, Uuid::new_v4()))
+    }
+
+    /// Moves an arc to another phase, recording the change; see [`transition`] for the rules.
+    pub fn advance_arc(&mut self, id: Uuid, change: &AdvanceArc, now: DateTime<Utc>) -> Result<Arc> {
+        let zone = self.profile()?.timezone;
+        self.write(|tx| advance(tx, id, change, now, &zone))
+    }
+
+    pub fn arc(&self, id: Uuid) -> Result<ArcDetail> {
+        self.read(|conn| {
+            let arc = get(conn, id)?;
+            Ok(ArcDetail {
+                participant_name: participant::get(conn, arc.participant_id)?.name,
+                events: events(conn, id)?,
+                sessions: session::for_arc(conn, id)?,
+                arc,
+            })
+        })
+    }
+
+    /// A participant's arcs, newest first.
+    pub fn arcs_of(&self, participant: Uuid) -> Result<Vec<Arc>> {
+        self.read(|conn| {
+            participant::get(conn, participant)?;
+            for_participant(conn, participant)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Phase::*;
+
+    #[test]
+    fn phase_rules() {
+        // (from, to, expected: Some(transition) or None for refused)
+        let cases = [
+            (Inquiry, Preparation, Some(Transition::Next)),
+            (Preparation, Administration, Some(Transition::Next)),
+            (Administration, Integration, Some(Transition::Next)),
+            (Integration, Completion, Some(Transition::Next)),
+            (Inquiry, Administration, Some(Transition::NeedsReason)),
+            (Inquiry, Completion, Some(Transition::NeedsReason)),
+            (Integration, Preparation, Some(Transition::NeedsReason)),
+            (Preparation, Withdrawn, Some(Transition::NeedsReason)),
+            (Administration, ReferredOut, Some(Transition::NeedsReason)),
+            (Inquiry, Inquiry, None),
+            (Completion, Integration, None),
+            (Withdrawn, Preparation, None),
+            (ReferredOut, Inquiry, None),
+        ];
+        for (from, to, expected) in cases {
+            assert_eq!(transition(from, to).ok(), expected, "{from:?} → {to:?}");
+        }
+    }
+
+    #[test]
+    fn phases_parse_as_people_type_them() {
+        assert_eq!(Phase::parse("Referred out").ok(), Some(ReferredOut));
+        assert_eq!(Phase::parse("referred-out").ok(), Some(ReferredOut));
+        assert_eq!(Phase::parse(" INTEGRATION ").ok(), Some(Integration));
+        assert!(Phase::parse("dosing").is_err());
+    }
+}

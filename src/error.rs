@@ -1,0 +1,131 @@
+//! The core's error type: one enum whose every variant says what happened and what to do, and a
+//! closed `ErrorCode` that the CLI maps to exit codes and the UI branches on.
+
+use serde::Serialize;
+use std::path::PathBuf;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The stable, closed set of error kinds the UI and scripts can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Input that breaks a rule: an empty name, an end before a start, a malformed date.
+    InvalidInput,
+    /// An id that names nothing.
+    NotFound,
+    /// A change the current state forbids: a closed arc, a completed session.
+    Conflict,
+    /// No practice in the data directory yet.
+    NotInitialized,
+    /// `init` on a directory that already holds a practice.
+    AlreadyInitialized,
+    /// The keychain cannot open the practice and no passphrase was given.
+    PassphraseRequired,
+    /// The passphrase does not unwrap the key file.
+    WrongPassphrase,
+    /// The file is not an Arcwell database, or does not match its key.
+    NotArcwellDatabase,
+    /// The database was written by a newer Arcwell.
+    NewerDatabase,
+    /// The SQLCipher library is missing: the build is broken.
+    EncryptionUnavailable,
+    /// The practice is locked (the app has not unlocked it yet).
+    Locked,
+    /// The disk or the database failed underneath us.
+    Storage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no {what} with id {id}; list them to find the right id")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "there is no Arcwell practice in {}; create one with `arcwell init` (or the app's first-run screen)",
+        .0.display()
+    )]
+    NotInitialized(PathBuf),
+    #[error(
+        "{} already holds an Arcwell practice (or other files named like one); nothing was changed. Open it instead, or choose another --data-dir",
+        .0.display()
+    )]
+    AlreadyInitialized(PathBuf),
+    #[error(
+        "the keychain has no usable key for this practice; give the recovery passphrase (prompt, --passphrase-stdin or ARCWELL_PASSPHRASE)"
+    )]
+    PassphraseRequired,
+    #[error("that recovery passphrase does not unlock this practice; nothing was changed. Check it and try again")]
+    WrongPassphrase,
+    #[error(
+        "{} is not an Arcwell database, or it does not match its key file; nothing was changed. Check --data-dir, or restore from a backup",
+        .0.display()
+    )]
+    NotArcwellDatabase(PathBuf),
+    #[error(
+        "this practice was written by a newer version of Arcwell (schema {found}, this build knows up to {supported}); nothing was changed. Update Arcwell to open it"
+    )]
+    NewerDatabase { found: i64, supported: i64 },
+    #[error("SQLCipher is not linked into this build (PRAGMA cipher_version is empty); refusing to store data unencrypted. Rebuild with the bundled SQLCipher")]
+    EncryptionUnavailable,
+    #[error("the key file {} cannot be read: {reason}. Restore it from a backup to open the practice with its passphrase", .path.display())]
+    KeyFile { path: PathBuf, reason: String },
+    #[error("the practice is locked; unlock it first")]
+    Locked,
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the disk is full: the last change was not saved and nothing was lost; free some space and try again")]
+    DiskFull,
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Database(e),
+        }
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::NotInitialized(_) => ErrorCode::NotInitialized,
+            Error::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
+            Error::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::NotArcwellDatabase(_) => ErrorCode::NotArcwellDatabase,
+            Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
+            Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
+            Error::Locked => ErrorCode::Locked,
+            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) => {
+                ErrorCode::Storage
+            }
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

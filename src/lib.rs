@@ -1,0 +1,16 @@
+//! Arcwell core: the encrypted practice store and the rules of a facilitator's practice.
+//!
+//! Everything the app and the CLI do goes through this crate. It never depends on Tauri; it takes
+//! the current time as a parameter wherever a rule depends on it.
+#![deny(unsafe_code)]
+
+pub mod demo;
+pub mod domain;
+mod error;
+pub mod key;
+pub mod keychain;
+pub mod store;
+
+pub use error::{Error, ErrorCode, Result};
+pub use keychain::Keychain;
+pub use store::{KeySource, Practice};

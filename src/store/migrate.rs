@@ -1,0 +1,78 @@
+//! Numbered SQL migrations from `schema/`, embedded in the binary and applied all-or-nothing.
+
+use rusqlite::Connection;
+use std::path::Path;
+
+use crate::{Error, Result};
+
+/// "ARCW": marks a SQLite file as an Arcwell practice.
+pub const APPLICATION_ID: i64 = 0x4152_4357;
+
+/// Every migration in order; the schema version is how many have been applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../schema/0001_practice.sql")];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// What the file says about itself before any change.
+fn identify(conn: &Connection) -> Result<(i64, i64)> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((app, version))
+}
+
+/// Brings an Arcwell database up to date. `fresh` is true only for the empty file `init` created;
+/// any other file must already carry Arcwell's application id, so a foreign database is never touched.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result<()> {
+    let (app, version) = identify(conn)?;
+    if !(app == APPLICATION_ID || fresh && app == 0 && version == 0) {
+        return Err(Error::NotArcwellDatabase(path.to_owned()));
+    }
+    let latest = latest_version();
+    if version > latest {
+        return Err(Error::NewerDatabase { found: version, supported: latest });
+    }
+    if version == latest {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    if version == 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    for sql in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    // user_version lives in the header page, which this transaction writes: it commits or rolls
+    // back together with the schema change.
+    tx.pragma_update(None, "user_version", latest)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_to_an_empty_database() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:"), true).unwrap();
+        assert_eq!(identify(&conn).unwrap(), (APPLICATION_ID, latest_version()));
+        migrate(&mut conn, Path::new(":memory:"), false).unwrap();
+        assert_eq!(identify(&conn).unwrap().1, latest_version(), "migrating twice is a no-op");
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_nothing_behind() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE profile (x INTEGER)").unwrap();
+        assert!(migrate(&mut conn, Path::new(":memory:"), true).is_err(), "0001 clashes with the table");
+        let (app, version) = identify(&conn).unwrap();
+        assert_eq!((app, version), (0, 0), "neither the id nor the version was bumped");
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'participant'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 0, "no table of the failed migration survives");
+    }
+}

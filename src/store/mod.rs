@@ -1,0 +1,203 @@
+//! The practice store: creating and opening the encrypted database, and the single write path.
+
+mod connection;
+pub mod migrate;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+use crate::domain::profile::{self, Profile, ProfileInput};
+use crate::key::{self, DatabaseKey, Passphrase};
+use crate::keychain::{Keychain, Lookup};
+use crate::{Error, Result};
+
+pub const DB_FILE: &str = "practice.db";
+pub const KEY_FILE: &str = "practice.key";
+
+/// How this practice was unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum KeySource {
+    Keychain,
+    Passphrase,
+}
+
+/// An open, unlocked practice. Dropping it closes the database.
+pub struct Practice {
+    conn: Connection,
+    dir: PathBuf,
+    key_source: KeySource,
+    /// Why the key is not in the keychain, when it could not be stored there.
+    keychain_note: Option<String>,
+}
+
+impl std::fmt::Debug for Practice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Practice").field("dir", &self.dir).field("key_source", &self.key_source).finish()
+    }
+}
+
+/// The files of a practice in `dir`.
+pub fn db_path(dir: &Path) -> PathBuf {
+    dir.join(DB_FILE)
+}
+
+pub fn key_path(dir: &Path) -> PathBuf {
+    dir.join(KEY_FILE)
+}
+
+/// Whether `dir` holds a practice (its database file exists).
+pub fn exists(dir: &Path) -> bool {
+    db_path(dir).exists()
+}
+
+impl Practice {
+    /// Creates a new practice in `dir`: a fresh key, the key file wrapped under `passphrase`, the
+    /// encrypted database with the facilitator's profile, and the key in the keychain when there
+    /// is one. Refuses a directory that already holds any of these files.
+    pub fn init(
+        dir: &Path,
+        profile: &ProfileInput,
+        passphrase: &Passphrase,
+        keychain: &Keychain,
+        now: DateTime<Utc>,
+    ) -> Result<Practice> {
+        let profile = profile.validate()?;
+        passphrase.check_strength()?;
+        let (db, keyfile) = (db_path(dir), key_path(dir));
+        let wal = dir.join(format!("{DB_FILE}-wal"));
+        if db.exists() || keyfile.exists() || wal.exists() {
+            return Err(Error::AlreadyInitialized(dir.to_owned()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        restrict_permissions(dir);
+
+        let key = DatabaseKey::generate()?;
+        key::write_key_file(&keyfile, &key, passphrase)?;
+        let created = Self::create_db(&db, &key, &profile, now);
+        let mut practice = match created {
+            Ok(conn) => Practice { conn, dir: dir.to_owned(), key_source: KeySource::Passphrase, keychain_note: None },
+            Err(e) => {
+                // Leave the directory as we found it, so `init` can simply be run again.
+                for f in [db.clone(), wal, dir.join(format!("{DB_FILE}-shm")), keyfile] {
+                    let _ = std::fs::remove_file(f);
+                }
+                return Err(e);
+            }
+        };
+        practice.keychain_note = keychain.store(&db, &key).err();
+        if practice.keychain_note.is_none() {
+            practice.key_source = KeySource::Keychain;
+        }
+        Ok(practice)
+    }
+
+    fn create_db(db: &Path, key: &DatabaseKey, profile: &Profile, now: DateTime<Utc>) -> Result<Connection> {
+        let mut conn = connection::open(db, key, true)?;
+        migrate::migrate(&mut conn, db, true)?;
+        let tx = conn.transaction()?;
+        profile::insert(&tx, profile, now)?;
+        tx.commit()?;
+        Ok(conn)
+    }
+
+    /// Opens the practice with the key from the keychain. `Ok(None)` means the keychain cannot
+    /// open it (no entry, no keychain, or a key for another file): ask for the passphrase.
+    pub fn open_with_keychain(dir: &Path, keychain: &Keychain) -> Result<Option<Practice>> {
+        let db = require_db(dir)?;
+        let key = match keychain.load(&db) {
+            Lookup::Found(key) => key,
+            Lookup::Missing | Lookup::Unavailable(_) => return Ok(None),
+        };
+        match Self::open_with_key(dir, &db, &key, KeySource::Keychain) {
+            // A key for a file that was since replaced (a restore, a copy): the passphrase decides.
+            Err(Error::NotArcwellDatabase(_)) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// Opens the practice by unwrapping the key file with the recovery passphrase, then keeps the
+    /// key in the keychain (when there is one) so the next open needs no passphrase.
+    pub fn open_with_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
+        let db = require_db(dir)?;
+        let key = key::read_key_file(&key_path(dir), passphrase)?;
+        let mut practice = Self::open_with_key(dir, &db, &key, KeySource::Passphrase)?;
+        practice.keychain_note = keychain.store(&db, &key).err();
+        Ok(practice)
+    }
+
+    /// Keychain first, then the passphrase if one is given.
+    pub fn open(dir: &Path, passphrase: Option<&Passphrase>, keychain: &Keychain) -> Result<Practice> {
+        if let Some(p) = Self::open_with_keychain(dir, keychain)? {
+            return Ok(p);
+        }
+        match passphrase {
+            Some(pass) => Self::open_with_passphrase(dir, pass, keychain),
+            None => Err(Error::PassphraseRequired),
+        }
+    }
+
+    fn open_with_key(dir: &Path, db: &Path, key: &DatabaseKey, source: KeySource) -> Result<Practice> {
+        let mut conn = connection::open(db, key, false)?;
+        migrate::migrate(&mut conn, db, false)?;
+        Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None })
+    }
+
+    /// Runs `f` in one immediate transaction: everything it writes commits together or not at all.
+    /// Every change to the practice goes through here.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.conn)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn key_source(&self) -> KeySource {
+        self.key_source
+    }
+
+    /// Why the key could not be kept in the keychain, if it could not.
+    pub fn keychain_note(&self) -> Option<&str> {
+        self.keychain_note.as_deref()
+    }
+
+    pub fn cipher_version(&self) -> Result<String> {
+        connection::cipher_version(&self.conn)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+fn require_db(dir: &Path) -> Result<PathBuf> {
+    let db = db_path(dir);
+    if !db.is_file() {
+        return Err(Error::NotInitialized(dir.to_owned()));
+    }
+    Ok(db)
+}
+
+/// The practice directory is the facilitator's alone (0700 on Unix). Best effort: on a filesystem
+/// without permissions (a FAT USB stick) the files are still encrypted.
+fn restrict_permissions(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
