@@ -1,0 +1,301 @@
+//! Command-line arguments and what each command does with the core.
+
+use std::path::PathBuf;
+
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::domain::profile::ProfileInput;
+use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::domain::parse_id;
+use arcwell::{Error, Keychain, Practice, Result};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::{output, secret};
+
+#[derive(Parser)]
+#[command(name = "arcwell", version, about = "Arcwell: an encrypted, local-first practice record for psychedelic facilitators")]
+pub struct Cli {
+    /// The practice directory [default: the OS data directory, e.g. ~/.local/share/arcwell]
+    #[arg(long, global = true, env = "ARCWELL_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Read the recovery passphrase from the first line of stdin (else ARCWELL_PASSPHRASE, else a prompt)
+    #[arg(long, global = true)]
+    passphrase_stdin: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new practice: a fresh key, the recovery key file and the encrypted database
+    Init {
+        /// Your name, as the facilitator
+        #[arg(long)]
+        name: String,
+        /// Your IANA time zone, e.g. Europe/Berlin
+        #[arg(long)]
+        timezone: String,
+        /// Preferred local time of day for check-ins, HH:MM [default: 10:00]
+        #[arg(long, value_name = "HH:MM")]
+        checkin_time: Option<String>,
+        /// Fill the new practice with invented demo participants
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Participants: add, list, show, edit
+    #[command(subcommand)]
+    Participant(ParticipantCmd),
+    /// Arcs: open, advance, show
+    #[command(subcommand)]
+    Arc(ArcCmd),
+    /// Sessions: schedule, complete, cancel, no-show
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// The practice at a glance
+    Status,
+}
+
+#[derive(Args)]
+struct ParticipantFields {
+    #[arg(long)]
+    pronouns: Option<String>,
+    #[arg(long)]
+    contact: Option<String>,
+    #[arg(long)]
+    emergency_contact: Option<String>,
+    /// Date of birth, YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    dob: Option<String>,
+    /// A tag; repeat for several (on edit, the given tags replace the old ones)
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ParticipantCmd {
+    /// Add a participant
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: ParticipantFields,
+    },
+    /// List participants by name
+    List,
+    /// Show a participant and their arcs
+    Show { id: String },
+    /// Change a participant's details; only the options given change, and "" clears a field
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: ParticipantFields,
+        /// Remove every tag
+        #[arg(long)]
+        clear_tags: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArcCmd {
+    /// Open a new arc (in inquiry) for a participant
+    Open {
+        participant_id: String,
+        #[arg(long)]
+        intention: Option<String>,
+    },
+    /// Move an arc to a phase: inquiry, preparation, administration, integration, completion, withdrawn, referred_out
+    Advance {
+        id: String,
+        phase: String,
+        /// Needed when skipping a phase, going back, or leaving by an exit
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Show an arc with its history and sessions
+    Show { id: String },
+}
+
+#[derive(Subcommand)]
+enum SessionCmd {
+    /// Schedule a session on an open arc
+    Schedule {
+        arc_id: String,
+        /// consultation, preparation, administration or integration
+        #[arg(long)]
+        kind: String,
+        /// ISO 8601; without an offset, local to your time zone (e.g. 2026-12-01T10:00)
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long)]
+        location: Option<String>,
+    },
+    /// Record when a scheduled session really started and ended
+    Complete {
+        id: String,
+        #[arg(long, value_name = "TIME")]
+        started: String,
+        #[arg(long, value_name = "TIME")]
+        ended: String,
+    },
+    /// Cancel a scheduled session
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record that the participant did not come
+    NoShow {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+struct Ctx {
+    dir: PathBuf,
+    json: bool,
+    passphrase_stdin: bool,
+    keychain: Keychain,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Practice> {
+        if let Some(p) = Practice::open_with_keychain(&self.dir, &self.keychain)? {
+            return Ok(p);
+        }
+        let pass = secret::read(self.passphrase_stdin, false)?;
+        let practice = Practice::open_with_passphrase(&self.dir, &pass, &self.keychain)?;
+        Ok(practice)
+    }
+
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
+        output::print(self.json, value, text)
+    }
+}
+
+pub fn default_data_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("org", "Arcwell", "arcwell")
+        .map(|d| d.data_dir().to_owned())
+        .ok_or_else(|| Error::Invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR".into()))
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        dir: match cli.data_dir {
+            Some(d) => d,
+            None => default_data_dir()?,
+        },
+        json: cli.json,
+        passphrase_stdin: cli.passphrase_stdin,
+        keychain: Keychain::from_env(),
+    };
+    let now = Utc::now();
+    match cli.command {
+        Command::Init { name, timezone, checkin_time, demo } => {
+            let profile = ProfileInput { name, timezone, checkin_time };
+            if arcwell::store::exists(&ctx.dir) {
+                return Err(Error::AlreadyInitialized(ctx.dir.clone()));
+            }
+            let pass = secret::read(ctx.passphrase_stdin, true)?;
+            let mut practice = Practice::init(&ctx.dir, &profile, &pass, &ctx.keychain, now)?;
+            if demo {
+                arcwell::demo::seed(&mut practice, now)?;
+            }
+            let status = output::Opened::of(&practice)?;
+            ctx.print(&status, output::opened_text)
+        }
+        Command::Participant(cmd) => participant(&ctx, cmd, now),
+        Command::Arc(cmd) => arc(&ctx, cmd, now),
+        Command::Session(cmd) => session(&ctx, cmd, now),
+        Command::Status => {
+            let practice = ctx.open()?;
+            let status = output::StatusReport::of(&practice, now)?;
+            ctx.print(&status, output::status_text)
+        }
+    }
+}
+
+fn participant(ctx: &Ctx, cmd: ParticipantCmd, now: chrono::DateTime<Utc>) -> Result<()> {
+    let mut practice = ctx.open()?;
+    match cmd {
+        ParticipantCmd::Add { name, fields } => {
+            let input = ParticipantInput {
+                name,
+                pronouns: fields.pronouns,
+                contact: fields.contact,
+                emergency_contact: fields.emergency_contact,
+                date_of_birth: fields.dob,
+                tags: fields.tags,
+                notes: fields.notes,
+            };
+            let p = practice.add_participant(&input, now)?;
+            ctx.print(&p, output::participant_text)
+        }
+        ParticipantCmd::List => ctx.print(&practice.participants()?, |list| output::participants_text(list)),
+        ParticipantCmd::Show { id } => {
+            let id = parse_id("participant", &id)?;
+            let shown = output::ParticipantWithArcs { participant: practice.participant(id)?, arcs: practice.arcs_of(id)? };
+            ctx.print(&shown, output::participant_with_arcs_text)
+        }
+        ParticipantCmd::Edit { id, name, fields, clear_tags } => {
+            let id = parse_id("participant", &id)?;
+            let old = practice.participant(id)?;
+            let input = ParticipantInput {
+                name: name.unwrap_or(old.name),
+                pronouns: fields.pronouns.or(old.pronouns),
+                contact: fields.contact.or(old.contact),
+                emergency_contact: fields.emergency_contact.or(old.emergency_contact),
+                date_of_birth: fields.dob.or(old.date_of_birth.map(|d| d.to_string())),
+                tags: match (clear_tags, fields.tags.is_empty()) {
+                    (true, _) => Vec::new(),
+                    (false, true) => old.tags,
+                    (false, false) => fields.tags,
+                },
+                notes: fields.notes.or(old.notes),
+            };
+            let p = practice.edit_participant(id, &input, now)?;
+            ctx.print(&p, output::participant_text)
+        }
+    }
+}
+
+fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
+    let mut practice = ctx.open()?;
+    match cmd {
+        ArcCmd::Open { participant_id, intention } => {
+            let input = OpenArc { participant_id: parse_id("participant", &participant_id)?, intention };
+            let arc = practice.open_arc(&input, now)?;
+            ctx.print(&arc, output::arc_text)
+        }
+        ArcCmd::Advance { id, phase, reason } => {
+            let change = AdvanceArc { to: Phase::parse(&phase)?, reason };
+            let arc = practice.advance_arc(parse_id("arc", &id)?, &change, now)?;
+            ctx.print(&arc, output::arc_text)
+        }
+        ArcCmd::Show { id } => ctx.print(&practice.arc(parse_id("arc", &id)?)?, output::arc_detail_text),
+    }
+}
+
+fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()> {
+    let mut practice = ctx.open()?;
+    let s = match cmd {
+        SessionCmd::Schedule { arc_id, kind, at, location } => {
+            let input = ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
+            practice.schedule_session(&input)?
+        }
+        SessionCmd::Complete { id, started, ended } => {
+            practice.complete_session(parse_id("session", &id)?, &CompleteSession { started, ended }, now)?
+        }
+        SessionCmd::Cancel { id, reason } => practice.cancel_session(parse_id("session", &id)?, reason.as_deref())?,
+        SessionCmd::NoShow { id, reason } => practice.mark_no_show(parse_id("session", &id)?, reason.as_deref())?,
+    };
+    ctx.print(&s, output::session_text)
+}
