@@ -13,13 +13,34 @@ use crate::{Practice, Result};
 const FIRST: &[&str] = &[
     "Wren", "Juniper", "Silas", "Marisol", "Teodor", "Ines", "Kofi", "Linnea", "Arlo", "Zadie", "Oskar", "Amara",
     "Rafferty", "Noor", "Emeric", "Sunniva", "Caspian", "Talulah", "Idris", "Maren", "Bastian", "Odalys", "Fintan",
-    "Yara", "Lorcan", "Saoirse", "Matthias", "Elowen", "Dario", "Ilse", "Cyrus", "Anouk", "Ptolemy", "Greer",
-    "Hollis", "Mireille", "Anselm", "Liesel", "Corin", "Ottilie", "Jory", "Seren",
+    "Yara", "Lorcan", "Saoirse", "Matthias", "Elowen", "Dario", "Ilse", "Cyrus", "Anouk", "Ptolemy", "Greer", "Hollis",
+    "Mireille", "Anselm", "Liesel", "Corin", "Ottilie", "Jory", "Seren",
 ];
 const LAST: &[&str] = &[
-    "Alder", "Brightwater", "Castellane", "Dunmore", "Eskildsen", "Fairweather", "Galloway", "Halloran", "Ivers",
-    "Jessup", "Kilbride", "Larkspur", "Merriweather", "Northcott", "Oyelaran", "Pembury", "Quennell", "Rowntree",
-    "Stavros", "Thistlewood", "Underhill", "Vasquez-Lind", "Whitlock", "Yarrow",
+    "Alder",
+    "Brightwater",
+    "Castellane",
+    "Dunmore",
+    "Eskildsen",
+    "Fairweather",
+    "Galloway",
+    "Halloran",
+    "Ivers",
+    "Jessup",
+    "Kilbride",
+    "Larkspur",
+    "Merriweather",
+    "Northcott",
+    "Oyelaran",
+    "Pembury",
+    "Quennell",
+    "Rowntree",
+    "Stavros",
+    "Thistlewood",
+    "Underhill",
+    "Vasquez-Lind",
+    "Whitlock",
+    "Yarrow",
 ];
 const PRONOUNS: &[&str] = &["she/her", "he/him", "they/them", "she/they", "he/they"];
 const INTENTIONS: &[&str] = &[
@@ -70,7 +91,12 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
                 name: format!("{first} {last}"),
                 pronouns: Some(PRONOUNS[i % PRONOUNS.len()].into()),
                 contact: Some(format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase().replace(' ', ""))),
-                emergency_contact: Some(format!("{} {} (sibling), +1 555 01{:02}", FIRST[(i + 5) % FIRST.len()], last, i)),
+                emergency_contact: Some(format!(
+                    "{} {} (sibling), +1 555 01{:02}",
+                    FIRST[(i + 5) % FIRST.len()],
+                    last,
+                    i
+                )),
                 date_of_birth: Some(dob),
                 tags,
                 notes: (i % 3 == 0).then(|| "Prefers morning sessions. Found us through a friend.".into()),
@@ -156,7 +182,12 @@ fn walk(
     };
     if let Some(kind) = next {
         let at = now + Duration::days(1 + i as i64 % 12) + Duration::hours(i as i64 % 5);
-        practice.schedule_session(&ScheduleSession { arc_id: arc.id, kind, at: at.to_rfc3339(), location: Some(place.into()) })?;
+        practice.schedule_session(&ScheduleSession {
+            arc_id: arc.id,
+            kind,
+            at: at.to_rfc3339(),
+            location: Some(place.into()),
+        })?;
     }
     Ok(())
 }

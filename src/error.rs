@@ -71,7 +71,9 @@ pub enum Error {
         "this practice was written by a newer version of Arcwell (schema {found}, this build knows up to {supported}); nothing was changed. Update Arcwell to open it"
     )]
     NewerDatabase { found: i64, supported: i64 },
-    #[error("SQLCipher is not linked into this build (PRAGMA cipher_version is empty); refusing to store data unencrypted. Rebuild with the bundled SQLCipher")]
+    #[error(
+        "SQLCipher is not linked into this build (PRAGMA cipher_version is empty); refusing to store data unencrypted. Rebuild with the bundled SQLCipher"
+    )]
     EncryptionUnavailable,
     #[error("the key file {} cannot be read: {reason}. Restore it from a backup to open the practice with its passphrase", .path.display())]
     KeyFile { path: PathBuf, reason: String },
@@ -112,9 +114,7 @@ impl Error {
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,
-            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) => {
-                ErrorCode::Storage
-            }
+            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) => ErrorCode::Storage,
         }
     }
 
@@ -123,9 +123,6 @@ impl Error {
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            context: context.into(),
-            source,
-        }
+        Error::Io { context: context.into(), source }
     }
 }

@@ -32,10 +32,7 @@ impl DatabaseKey {
     pub fn generate() -> Result<Self> {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
         getrandom::fill(bytes.as_mut_slice()).map_err(|e| {
-            Error::io(
-                "the operating system gave no random bytes for a new key",
-                std::io::Error::other(e.to_string()),
-            )
+            Error::io("the operating system gave no random bytes for a new key", std::io::Error::other(e.to_string()))
         })?;
         Ok(Self(bytes))
     }
@@ -116,13 +113,11 @@ impl fmt::Debug for Passphrase {
 pub(crate) fn write_key_file(path: &Path, key: &DatabaseKey, passphrase: &Passphrase) -> Result<()> {
     let mut recipient = age::scrypt::Recipient::new(passphrase.0.clone());
     recipient.set_work_factor(KEY_FILE_WORK_FACTOR);
-    let ciphertext = age::encrypt(&recipient, key.as_bytes()).map_err(|e| Error::KeyFile {
-        path: path.to_owned(),
-        reason: format!("encryption failed: {e}"),
-    })?;
+    let ciphertext = age::encrypt(&recipient, key.as_bytes())
+        .map_err(|e| Error::KeyFile { path: path.to_owned(), reason: format!("encryption failed: {e}") })?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
     tmp.write_all(&ciphertext)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write the key file {}", path.display()), e))?;
@@ -133,10 +128,8 @@ pub(crate) fn write_key_file(path: &Path, key: &DatabaseKey, passphrase: &Passph
 
 /// Reads and decrypts the key file with the passphrase.
 pub(crate) fn read_key_file(path: &Path, passphrase: &Passphrase) -> Result<DatabaseKey> {
-    let ciphertext = std::fs::read(path).map_err(|e| Error::KeyFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let ciphertext =
+        std::fs::read(path).map_err(|e| Error::KeyFile { path: path.to_owned(), reason: e.to_string() })?;
     let mut identity = age::scrypt::Identity::new(passphrase.0.clone());
     identity.set_max_work_factor(KEY_FILE_MAX_WORK_FACTOR);
     let mut plaintext = age::decrypt(&identity, &ciphertext).map_err(|e| match e {
@@ -148,10 +141,8 @@ pub(crate) fn read_key_file(path: &Path, passphrase: &Passphrase) -> Result<Data
             reason: format!("it is damaged or not an Arcwell key file ({other})"),
         },
     })?;
-    DatabaseKey::from_bytes(&mut plaintext).ok_or_else(|| Error::KeyFile {
-        path: path.to_owned(),
-        reason: "it does not hold a 256-bit key".into(),
-    })
+    DatabaseKey::from_bytes(&mut plaintext)
+        .ok_or_else(|| Error::KeyFile { path: path.to_owned(), reason: "it does not hold a 256-bit key".into() })
 }
 
 #[cfg(test)]

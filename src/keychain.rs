@@ -59,9 +59,7 @@ impl Keychain {
         if *self == Keychain::Off {
             return Err("the keychain is turned off".into());
         }
-        Self::entry(db_path)
-            .and_then(|entry| entry.set_secret(key.as_bytes()))
-            .map_err(|e| e.to_string())
+        Self::entry(db_path).and_then(|entry| entry.set_secret(key.as_bytes())).map_err(|e| e.to_string())
     }
 }
 

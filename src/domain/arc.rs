@@ -184,9 +184,8 @@ pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Arc> {
 }
 
 pub(crate) fn events(conn: &Connection, id: Uuid) -> Result<Vec<PhaseEvent>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT from_phase, to_phase, at, tz, reason FROM arc_event WHERE arc_id = ?1 ORDER BY seq",
-    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT from_phase, to_phase, at, tz, reason FROM arc_event WHERE arc_id = ?1 ORDER BY seq")?;
     let events = stmt
         .query_map([id.to_string()], |r| {
             Ok(PhaseEvent {
@@ -246,21 +245,15 @@ pub(crate) fn advance(conn: &Connection, id: Uuid, change: &AdvanceArc, now: Dat
     let closes = change.to.is_closed();
     conn.execute(
         "UPDATE arc SET phase = ?2, closed_at = ?3, closed_tz = ?4 WHERE id = ?1",
-        params![
-            id.to_string(),
-            change.to.as_str(),
-            closes.then(|| to_db(now)),
-            closes.then_some(zone)
-        ],
+        params![id.to_string(), change.to.as_str(), closes.then(|| to_db(now)), closes.then_some(zone)],
     )?;
     record_event(conn, id, Some(arc.phase), change.to, now, zone, reason.as_deref())?;
     get(conn, id)
 }
 
 pub(crate) fn for_participant(conn: &Connection, participant: Uuid) -> Result<Vec<Arc>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM arc WHERE participant_id = ?1 ORDER BY opened_at DESC, id"
-    ))?;
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM arc WHERE participant_id = ?1 ORDER BY opened_at DESC, id"))?;
     let arcs = stmt.query_map([participant.to_string()], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(arcs)
 }

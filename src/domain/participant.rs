@@ -202,7 +202,8 @@ impl Practice {
     /// Every participant, by name.
     pub fn participants(&self) -> Result<Vec<Participant>> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM participant ORDER BY name COLLATE NOCASE, id"))?;
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {COLUMNS} FROM participant ORDER BY name COLLATE NOCASE, id"))?;
             let mut list = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
             let mut tags = conn.prepare_cached("SELECT participant_id, tag FROM participant_tag ORDER BY tag")?;
             let mut by_id = std::collections::HashMap::<String, Vec<String>>::new();

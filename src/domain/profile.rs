@@ -57,7 +57,9 @@ pub(crate) fn load(conn: &rusqlite::Connection) -> Result<Profile> {
         Ok(Profile { name: r.get(0)?, timezone: r.get(1)?, checkin_time: r.get(2)? })
     })
     .optional()?
-    .ok_or_else(|| Error::Conflict("this practice has no facilitator profile; it was not created by `arcwell init`".into()))
+    .ok_or_else(|| {
+        Error::Conflict("this practice has no facilitator profile; it was not created by `arcwell init`".into())
+    })
 }
 
 impl Practice {

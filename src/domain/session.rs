@@ -135,9 +135,8 @@ pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Session> {
 }
 
 pub(crate) fn for_arc(conn: &Connection, arc: Uuid) -> Result<Vec<Session>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM session WHERE arc_id = ?1 ORDER BY scheduled_at, id"
-    ))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM session WHERE arc_id = ?1 ORDER BY scheduled_at, id"))?;
     let sessions = stmt.query_map([arc.to_string()], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(sessions)
 }
@@ -175,7 +174,13 @@ pub(crate) fn schedule(conn: &Connection, input: &ScheduleSession, zone: &str, i
     get(conn, id)
 }
 
-pub(crate) fn complete(conn: &Connection, id: Uuid, input: &CompleteSession, zone: &str, now: DateTime<Utc>) -> Result<Session> {
+pub(crate) fn complete(
+    conn: &Connection,
+    id: Uuid,
+    input: &CompleteSession,
+    zone: &str,
+    now: DateTime<Utc>,
+) -> Result<Session> {
     scheduled(conn, id, "complete this session")?;
     let started = parse_time(&input.started, zone)?;
     let ended = parse_time(&input.ended, zone)?;

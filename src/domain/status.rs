@@ -47,10 +47,7 @@ impl Practice {
                 counts.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             let arcs_by_phase = Phase::ALL
                 .into_iter()
-                .map(|phase| PhaseCount {
-                    phase,
-                    arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n),
-                })
+                .map(|phase| PhaseCount { phase, arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n) })
                 .collect();
             let mut next = conn.prepare_cached(
                 "SELECT s.id, p.name, p.id FROM session s JOIN arc a ON a.id = s.arc_id

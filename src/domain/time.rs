@@ -48,9 +48,7 @@ fn parse_offset(zone: &str) -> Option<FixedOffset> {
     if zone == "Z" || zone == "UTC" {
         return FixedOffset::east_opt(0);
     }
-    DateTime::parse_from_rfc3339(&format!("2000-01-01T00:00:00{zone}"))
-        .ok()
-        .map(|d| *d.offset())
+    DateTime::parse_from_rfc3339(&format!("2000-01-01T00:00:00{zone}")).ok().map(|d| *d.offset())
 }
 
 /// The stored form of an instant.

@@ -33,6 +33,13 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
             _ => e.into(),
         });
     }
+    // Before any pragma that writes: a file that is not ours (an empty file included) stays untouched.
+    if !create {
+        let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app != super::migrate::APPLICATION_ID {
+            return Err(Error::NotArcwellDatabase(path.to_owned()));
+        }
+    }
     configure(&conn)?;
     Ok(conn)
 }

@@ -70,9 +70,8 @@ mod tests {
         assert!(migrate(&mut conn, Path::new(":memory:"), true).is_err(), "0001 clashes with the table");
         let (app, version) = identify(&conn).unwrap();
         assert_eq!((app, version), (0, 0), "neither the id nor the version was bumped");
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'participant'", [], |r| r.get(0))
-            .unwrap();
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'participant'", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0, "no table of the failed migration survives");
     }
 }

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::parse_id;
 use arcwell::domain::participant::ParticipantInput;
 use arcwell::domain::profile::ProfileInput;
 use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
-use arcwell::domain::parse_id;
 use arcwell::{Error, Keychain, Practice, Result};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
@@ -15,7 +15,11 @@ use serde::Serialize;
 use crate::{output, secret};
 
 #[derive(Parser)]
-#[command(name = "arcwell", version, about = "Arcwell: an encrypted, local-first practice record for psychedelic facilitators")]
+#[command(
+    name = "arcwell",
+    version,
+    about = "Arcwell: an encrypted, local-first practice record for psychedelic facilitators"
+)]
 pub struct Cli {
     /// The practice directory [default: the OS data directory, e.g. ~/.local/share/arcwell]
     #[arg(long, global = true, env = "ARCWELL_DATA_DIR", value_name = "DIR")]
@@ -182,9 +186,9 @@ impl Ctx {
 }
 
 pub fn default_data_dir() -> Result<PathBuf> {
-    directories::ProjectDirs::from("org", "Arcwell", "arcwell")
-        .map(|d| d.data_dir().to_owned())
-        .ok_or_else(|| Error::Invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR".into()))
+    directories::ProjectDirs::from("org", "Arcwell", "arcwell").map(|d| d.data_dir().to_owned()).ok_or_else(|| {
+        Error::Invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR".into())
+    })
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -242,7 +246,8 @@ fn participant(ctx: &Ctx, cmd: ParticipantCmd, now: chrono::DateTime<Utc>) -> Re
         ParticipantCmd::List => ctx.print(&practice.participants()?, |list| output::participants_text(list)),
         ParticipantCmd::Show { id } => {
             let id = parse_id("participant", &id)?;
-            let shown = output::ParticipantWithArcs { participant: practice.participant(id)?, arcs: practice.arcs_of(id)? };
+            let shown =
+                output::ParticipantWithArcs { participant: practice.participant(id)?, arcs: practice.arcs_of(id)? };
             ctx.print(&shown, output::participant_with_arcs_text)
         }
         ParticipantCmd::Edit { id, name, fields, clear_tags } => {
@@ -288,7 +293,8 @@ fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()>
     let mut practice = ctx.open()?;
     let s = match cmd {
         SessionCmd::Schedule { arc_id, kind, at, location } => {
-            let input = ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
+            let input =
+                ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
             practice.schedule_session(&input)?
         }
         SessionCmd::Complete { id, started, ended } => {

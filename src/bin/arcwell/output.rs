@@ -56,10 +56,13 @@ pub fn opened_text(o: &Opened) -> String {
     match &o.keychain_note {
         None => s.push_str("The key is in your keychain: the practice opens without a passphrase on this machine.\n"),
         Some(why) => {
-            let _ = writeln!(s, "The key is not in a keychain ({why}): every open will ask for the recovery passphrase.");
+            let _ =
+                writeln!(s, "The key is not in a keychain ({why}): every open will ask for the recovery passphrase.");
         }
     }
-    s.push_str("Keep the recovery passphrase safe: without it and this machine's keychain the practice cannot be opened.\n");
+    s.push_str(
+        "Keep the recovery passphrase safe: without it and this machine's keychain the practice cannot be opened.\n",
+    );
     s
 }
 
@@ -93,7 +96,14 @@ pub fn status_text(r: &StatusReport) -> String {
     } else {
         s.push_str("Next sessions:\n");
         for u in &st.upcoming {
-            let _ = writeln!(s, "  {}  {:<14} {}  ({})", u.session.scheduled.local, u.session.kind.as_str(), u.participant_name, u.session.id);
+            let _ = writeln!(
+                s,
+                "  {}  {:<14} {}  ({})",
+                u.session.scheduled.local,
+                u.session.kind.as_str(),
+                u.participant_name,
+                u.session.id
+            );
         }
     }
     let _ = writeln!(
@@ -144,7 +154,8 @@ pub fn participants_text(list: &[Participant]) -> String {
     }
     let mut s = String::new();
     for p in list {
-        let _ = writeln!(s, "{}  {}{}", p.id, p.name, p.pronouns.as_ref().map(|x| format!(" ({x})")).unwrap_or_default());
+        let _ =
+            writeln!(s, "{}  {}{}", p.id, p.name, p.pronouns.as_ref().map(|x| format!(" ({x})")).unwrap_or_default());
     }
     s
 }

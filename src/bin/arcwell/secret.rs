@@ -21,9 +21,7 @@ pub fn read(from_stdin: bool, confirm: bool) -> Result<Passphrase> {
         return Ok(Passphrase::from_stdin_line(line));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Invalid(format!(
-            "a recovery passphrase is needed and there is no terminal to ask on; pipe it with --passphrase-stdin or set {ENV}"
-        )));
+        return Err(Error::PassphraseRequired);
     }
     let first = prompt("Recovery passphrase: ")?;
     if confirm {

@@ -1,0 +1,152 @@
+//! The `arcwell` binary as a script would use it: separate processes, exit codes, `--json`.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::support::{PASSPHRASE, files_containing};
+
+fn arcwell(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arcwell"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+        .env_remove("ARCWELL_DATA_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = arcwell(dir, &all);
+    assert!(out.status.success(), "arcwell {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn init(dir: &Path) {
+    json(dir, &["init", "--name", "Rowan Hale", "--timezone", "America/Los_Angeles", "--checkin-time", "09:30"]);
+}
+
+#[test]
+fn init_then_add_leaves_no_name_in_any_byte_under_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let p =
+        json(dir.path(), &["participant", "add", "Marisol Quennell", "--pronouns", "she/her", "--tag", "retreat-2026"]);
+    assert!(p["id"].as_str().is_some_and(|id| id.len() == 36), "a create prints the object with its id: {p}");
+    assert_eq!(p["name"], "Marisol Quennell");
+    for needle in ["Marisol", "Quennell", "Rowan Hale", "retreat-2026", "she/her"] {
+        assert_eq!(files_containing(dir.path(), needle), Vec::<String>::new(), "{needle:?} is readable on disk");
+    }
+}
+
+#[test]
+fn a_whole_arc_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let p = json(dir.path(), &["participant", "add", "Fintan Galloway"]);
+    let pid = p["id"].as_str().unwrap();
+    let arc = json(dir.path(), &["arc", "open", pid, "--intention", "Grief work"]);
+    let aid = arc["id"].as_str().unwrap();
+    assert_eq!(arc["phase"], "inquiry");
+    assert_eq!(json(dir.path(), &["arc", "advance", aid, "preparation"])["phase"], "preparation");
+    let s = json(dir.path(), &["session", "schedule", aid, "--kind", "preparation", "--at", "2026-03-08T10:00"]);
+    assert_eq!(
+        s["scheduled"]["utc"], "2026-03-08T17:00:00Z",
+        "local time in the facilitator's zone, PDT began that night"
+    );
+    assert_eq!(s["scheduled"]["zone"], "America/Los_Angeles");
+    let sid = s["id"].as_str().unwrap();
+    let done =
+        json(dir.path(), &["session", "complete", sid, "--started", "2026-03-08T10:10", "--ended", "2026-03-08T11:40"]);
+    assert_eq!(done["status"], "completed");
+    let shown = json(dir.path(), &["arc", "show", aid]);
+    assert_eq!(shown["events"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["participant_name"], "Fintan Galloway");
+    let status = json(dir.path(), &["status"]);
+    assert_eq!(status["participants"], 1);
+    assert_eq!(status["profile"]["checkin_time"], "09:30");
+    let listed = json(dir.path(), &["participant", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let text = arcwell(dir.path(), &["participant", "show", pid]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Fintan Galloway"), "text output is for people");
+}
+
+#[test]
+fn errors_have_exit_codes_and_json_shapes_fit_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    // (args, exit code, error code)
+    let before_init: [(&[&str], i32, &str); 1] = [(&["--json", "status"], 7, "not_initialized")];
+    init(dir.path());
+    let p = json(dir.path(), &["participant", "add", "Greer Ivers"]);
+    let pid = p["id"].as_str().unwrap().to_owned();
+    let arc = json(dir.path(), &["arc", "open", &pid]);
+    let aid = arc["id"].as_str().unwrap().to_owned();
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["--json", "participant", "add", "  "], 3, "invalid_input"),
+        (vec!["--json", "participant", "show", "not-an-id"], 3, "invalid_input"),
+        (vec!["--json", "participant", "show", "0b9e6c3e-4f0a-4a7e-9d7b-2f1c8a9e5d21"], 4, "not_found"),
+        (vec!["--json", "arc", "advance", &aid, "completion"], 3, "invalid_input"),
+        (vec!["--json", "arc", "advance", &aid, "inquiry"], 5, "conflict"),
+        (
+            vec!["--json", "session", "schedule", &aid, "--kind", "dosing", "--at", "2026-12-01T10:00"],
+            3,
+            "invalid_input",
+        ),
+        (vec!["--json", "init", "--name", "X", "--timezone", "UTC"], 7, "already_initialized"),
+    ];
+    let fresh = tempfile::tempdir().unwrap();
+    for (args, exit, code) in before_init.iter().map(|(a, e, c)| (a.to_vec(), *e, *c)).chain(cases) {
+        let target = if code == "not_initialized" { fresh.path() } else { dir.path() };
+        let out = arcwell(target, &args);
+        assert_eq!(out.status.code(), Some(exit), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(err["error"]["code"], code, "{args:?}");
+        assert!(err["error"]["message"].as_str().is_some_and(|m| m.len() > 20), "{args:?} explains itself");
+    }
+}
+
+#[test]
+fn a_wrong_passphrase_exits_6_and_the_passphrase_can_come_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let run = |pass: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arcwell"))
+            .args(["--data-dir"])
+            .arg(dir.path())
+            .args(["--passphrase-stdin", "status"])
+            .env("ARCWELL_KEYCHAIN", "off")
+            .env_remove("ARCWELL_PASSPHRASE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(format!("{pass}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let wrong = run("not the passphrase");
+    assert_eq!(wrong.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("does not unlock"));
+    let right = run(PASSPHRASE);
+    assert!(right.status.success(), "{}", String::from_utf8_lossy(&right.stderr));
+    assert!(String::from_utf8_lossy(&right.stdout).contains("Rowan Hale"));
+
+    let no_source = Command::new(env!("CARGO_BIN_EXE_arcwell"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("status")
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env_remove("ARCWELL_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(no_source.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&no_source.stderr).contains("--passphrase-stdin"), "says how to give it");
+}

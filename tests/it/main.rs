@@ -1,0 +1,9 @@
+//! The core's integration tests, compiled into one binary: real SQLCipher files in temp dirs, the
+//! CLI as a separate process, and a real Secret Service on a private D-Bus.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod domain;
+mod keychain;
+mod store;
+mod support;

@@ -1,0 +1,217 @@
+//! The encrypted file itself: what reaches disk, what a wrong key does, what a foreign or newer file does.
+
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::key::Passphrase;
+use arcwell::{Error, ErrorCode, Keychain, Practice};
+use rusqlite::Connection;
+
+use crate::support::{Fixture, PASSPHRASE, assert_unchanged, files_containing, now, profile, snapshot};
+
+fn add(practice: &mut Practice, name: &str) -> arcwell::domain::participant::Participant {
+    let input = ParticipantInput {
+        name: name.into(),
+        notes: Some("Talked about the lighthouse dream again".into()),
+        ..Default::default()
+    };
+    practice.add_participant(&input, now()).unwrap()
+}
+
+/// Opens the database file directly with the key unwrapped from practice.key by the age crate,
+/// as a forensic tool (or a future Arcwell) would.
+fn raw_connection(dir: &std::path::Path) -> Connection {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_owned()));
+    let key = age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap();
+    assert_eq!(key.len(), 32, "the key file holds a raw 256-bit key");
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = Connection::open(dir.join("practice.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    conn
+}
+
+#[test]
+fn a_saved_participant_survives_reopening() {
+    let (fx, mut practice) = Fixture::new();
+    let saved = add(&mut practice, "Odalys Thistlewood");
+    drop(practice);
+    let practice = fx.reopen();
+    assert_eq!(practice.participant(saved.id).unwrap(), saved, "the reopened file returns exactly what was saved");
+    assert_eq!(practice.profile().unwrap().name, "Rowan Hale");
+}
+
+#[test]
+fn no_participant_data_in_any_raw_byte_open_or_closed() {
+    let (fx, mut practice) = Fixture::new();
+    add(&mut practice, "Odalys Thistlewood");
+    // While open, the WAL holds the latest pages: they must be encrypted too.
+    for needle in ["Odalys", "Thistlewood", "lighthouse", "Rowan Hale", "Europe/Berlin", "CREATE TABLE"] {
+        assert_eq!(
+            files_containing(fx.path(), needle),
+            Vec::<String>::new(),
+            "{needle:?} is on disk in the clear (open)"
+        );
+    }
+    drop(practice);
+    for needle in ["Odalys", "Thistlewood", "lighthouse", "Rowan Hale", "SQLite format 3"] {
+        assert_eq!(
+            files_containing(fx.path(), needle),
+            Vec::<String>::new(),
+            "{needle:?} is on disk in the clear (closed)"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_changes_nothing() {
+    let (fx, mut practice) = Fixture::new();
+    add(&mut practice, "Odalys Thistlewood");
+    drop(practice);
+    let before = snapshot(fx.path());
+    let err =
+        Practice::open_with_passphrase(fx.path(), &Passphrase::new("lantern meadow copper thistles"), &Keychain::Off)
+            .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongPassphrase, "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "the message reassures: {err}");
+    assert_unchanged(&before, fx.path(), "a failed unlock writes no byte and creates no file");
+}
+
+#[test]
+fn a_wrong_key_is_refused_and_changes_nothing() {
+    let (fx, practice) = Fixture::new();
+    drop(practice);
+    // The right passphrase for another practice's key file: the key does not fit this database.
+    let other = tempfile::tempdir().unwrap();
+    drop(Practice::init(other.path(), &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now()).unwrap());
+    std::fs::copy(other.path().join("practice.key"), fx.path().join("practice.key")).unwrap();
+    let before = snapshot(fx.path());
+    let err = Practice::open_with_passphrase(fx.path(), &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotArcwellDatabase, "{err}");
+    assert_unchanged(&before, fx.path(), "a wrong key writes nothing");
+}
+
+#[test]
+fn a_foreign_file_is_never_overwritten_or_recreated() {
+    // (what sits at practice.db, expected code)
+    let plain_sqlite = {
+        let d = tempfile::tempdir().unwrap();
+        let c = Connection::open(d.path().join("x.db")).unwrap();
+        c.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('someone else''s data');").unwrap();
+        drop(c);
+        std::fs::read(d.path().join("x.db")).unwrap()
+    };
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("plain SQLite database", plain_sqlite),
+        ("random bytes", (0..8192u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect()),
+        ("empty file", Vec::new()),
+    ];
+    for (what, bytes) in cases {
+        let (fx, practice) = Fixture::new();
+        drop(practice);
+        std::fs::write(fx.path().join("practice.db"), &bytes).unwrap();
+        let before = snapshot(fx.path());
+        let err = Practice::open_with_passphrase(fx.path(), &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::NotArcwellDatabase, "{what}: {err}");
+        assert_unchanged(&before, fx.path(), &format!("{what} is left exactly as it was"));
+        let init =
+            Practice::init(fx.path(), &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now()).unwrap_err();
+        assert_eq!(init.code(), ErrorCode::AlreadyInitialized, "{what}: init refuses to replace it");
+        assert_unchanged(&before, fx.path(), &format!("{what} survives an init attempt"));
+    }
+}
+
+#[test]
+fn an_encrypted_database_with_another_application_id_is_refused() {
+    let (fx, practice) = Fixture::new();
+    drop(practice);
+    raw_connection(fx.path()).execute_batch("PRAGMA application_id = 7;").unwrap();
+    let before = snapshot(fx.path());
+    let err = fx_open(&fx).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotArcwellDatabase, "{err}");
+    assert_unchanged(&before, fx.path(), "refused");
+}
+
+fn fx_open(fx: &Fixture) -> Result<Practice, Error> {
+    Practice::open_with_passphrase(fx.path(), &Passphrase::new(PASSPHRASE), &Keychain::Off)
+}
+
+#[test]
+fn a_database_from_a_newer_arcwell_is_refused_untouched() {
+    let (fx, practice) = Fixture::new();
+    let latest = practice.schema_version().unwrap();
+    drop(practice);
+    raw_connection(fx.path()).execute_batch(&format!("PRAGMA user_version = {};", latest + 1)).unwrap();
+    let before = snapshot(fx.path());
+    let err = fx_open(&fx).unwrap_err();
+    assert!(
+        matches!(err, Error::NewerDatabase { found, supported } if found == latest + 1 && supported == latest),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Update Arcwell"), "the message says what to do: {err}");
+    assert_unchanged(&before, fx.path(), "the newer file is not touched");
+}
+
+#[test]
+fn init_builds_the_schema_from_nothing_with_every_pragma() {
+    let (fx, practice) = Fixture::new();
+    assert_eq!(practice.schema_version().unwrap(), arcwell::store::migrate::latest_version());
+    assert!(practice.cipher_version().unwrap().starts_with('4'), "SQLCipher 4 is linked");
+    drop(practice);
+    let raw = raw_connection(fx.path());
+    let app: i64 = raw.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(app, arcwell::store::migrate::APPLICATION_ID);
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "WAL is persistent in the file");
+    // A raw key means no PBKDF2: the file opens with the hex key alone, as checked above.
+    let tables: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('participant', 'arc', 'session')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 3);
+}
+
+#[test]
+fn opening_a_missing_practice_says_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Practice::open(dir.path(), None, &Keychain::Off).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotInitialized);
+    assert!(err.to_string().contains("arcwell init"), "{err}");
+    assert_eq!(snapshot(dir.path()).len(), 0, "opening creates nothing");
+}
+
+#[test]
+fn without_keychain_or_passphrase_the_practice_asks_for_the_passphrase() {
+    let (fx, practice) = Fixture::new();
+    drop(practice);
+    let err = Practice::open(fx.path(), None, &Keychain::Off).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PassphraseRequired);
+    let p = Practice::open(fx.path(), Some(&Passphrase::new(PASSPHRASE)), &Keychain::Off).unwrap();
+    assert_eq!(p.key_source(), arcwell::KeySource::Passphrase);
+}
+
+#[test]
+fn a_damaged_key_file_is_reported_as_such() {
+    let (fx, practice) = Fixture::new();
+    drop(practice);
+    let mut bytes = std::fs::read(fx.path().join("practice.key")).unwrap();
+    bytes.truncate(bytes.len() - 10);
+    std::fs::write(fx.path().join("practice.key"), bytes).unwrap();
+    let err = fx_open(&fx).unwrap_err();
+    assert!(matches!(err, Error::KeyFile { .. }), "a truncated key file is damaged, not a wrong passphrase: {err}");
+    std::fs::remove_file(fx.path().join("practice.key")).unwrap();
+    let err = fx_open(&fx).unwrap_err();
+    assert!(matches!(err, Error::KeyFile { .. }), "{err}");
+    assert!(err.to_string().contains("Restore it from a backup"), "{err}");
+}
+
+#[test]
+fn huge_notes_are_refused_and_nothing_is_lost() {
+    let (_fx, mut practice) = Fixture::new();
+    let kept = add(&mut practice, "Odalys Thistlewood");
+    let input =
+        ParticipantInput { name: "Odalys Thistlewood".into(), notes: Some("x".repeat(200_001)), ..Default::default() };
+    let err = practice.edit_participant(kept.id, &input, now()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert_eq!(practice.participant(kept.id).unwrap(), kept, "the refused edit changed nothing");
+}

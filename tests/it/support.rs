@@ -1,0 +1,84 @@
+//! Fixtures: a practice in a fresh temp dir, a fixed clock, and helpers to look at raw files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use arcwell::domain::profile::ProfileInput;
+use arcwell::key::Passphrase;
+use arcwell::{Keychain, Practice};
+use chrono::{DateTime, TimeZone, Utc};
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "lantern meadow copper thistle";
+
+/// A fixed "now" for every test: 2026-11-25 09:00 UTC.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+pub fn profile() -> ProfileInput {
+    ProfileInput { name: "Rowan Hale".into(), timezone: "Europe/Berlin".into(), checkin_time: Some("10:00".into()) }
+}
+
+pub struct Fixture {
+    pub dir: TempDir,
+}
+
+impl Fixture {
+    /// A new practice with the keychain turned off: the passphrase path only.
+    pub fn new() -> (Fixture, Practice) {
+        let dir = tempfile::tempdir().unwrap();
+        let practice =
+            Practice::init(dir.path(), &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now()).unwrap();
+        (Fixture { dir }, practice)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn reopen(&self) -> Practice {
+        Practice::open_with_passphrase(self.path(), &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap()
+    }
+}
+
+/// Every file under `dir` with its bytes, to compare before and after.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walk(dir) {
+        files.insert(entry.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&entry).unwrap());
+    }
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Fails naming the files that differ, without dumping their bytes.
+#[track_caller]
+pub fn assert_unchanged(before: &BTreeMap<String, Vec<u8>>, dir: &Path, what: &str) {
+    let after = snapshot(dir);
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&after), names(before), "{what}: the set of files changed");
+    let changed: Vec<&String> = before.iter().filter(|(k, v)| after.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    assert!(changed.is_empty(), "{what}: these files changed: {changed:?}");
+}
+
+/// The files under `dir` whose bytes contain `needle`.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(name, _)| name)
+        .collect()
+}
