@@ -1,1 +1,46 @@
-pub fn run() {}
+//! The Arcwell desktop app: a Tauri v2 shell over the `arcwell` core.
+//!
+//! This crate knows about windows and IPC and nothing else: every command is a thin adapter that
+//! calls one core function and maps its error to `{ code, message }`.
+
+mod commands;
+mod error;
+mod state;
+
+use state::{AppState, Launch};
+
+/// Builds and runs the app. Flags: `--demo` (or `ARCWELL_DEMO=1`) opens a fresh demo practice of
+/// invented people; `--data-dir DIR` (or `ARCWELL_DATA_DIR`) picks the practice directory.
+pub fn run() {
+    let launch = match Launch::from_env(std::env::args().skip(1)) {
+        Ok(l) => l,
+        Err(message) => {
+            eprintln!("arcwell-app: {message}");
+            std::process::exit(2);
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(AppState::new(launch))
+        .invoke_handler(tauri::generate_handler![
+            commands::practice::app_status,
+            commands::practice::setup,
+            commands::practice::unlock,
+            commands::practice::practice_status,
+            commands::participants::list_participants,
+            commands::participants::get_participant,
+            commands::participants::add_participant,
+            commands::participants::edit_participant,
+            commands::arcs::open_arc,
+            commands::arcs::advance_arc,
+            commands::arcs::get_arc,
+            commands::sessions::schedule_session,
+            commands::sessions::complete_session,
+            commands::sessions::cancel_session,
+            commands::sessions::mark_no_show,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("arcwell-app: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -50,6 +50,13 @@ pub fn key_path(dir: &Path) -> PathBuf {
     dir.join(KEY_FILE)
 }
 
+/// The practice directory when none is given: the OS data directory (e.g. `~/.local/share/arcwell`).
+pub fn default_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("org", "Arcwell", "arcwell")
+        .map(|d| d.data_dir().to_owned())
+        .ok_or_else(|| Error::invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR"))
+}
+
 /// Whether `dir` holds a practice (its database file exists).
 pub fn exists(dir: &Path) -> bool {
     db_path(dir).exists()

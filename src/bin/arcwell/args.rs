@@ -185,17 +185,11 @@ impl Ctx {
     }
 }
 
-pub fn default_data_dir() -> Result<PathBuf> {
-    directories::ProjectDirs::from("org", "Arcwell", "arcwell").map(|d| d.data_dir().to_owned()).ok_or_else(|| {
-        Error::Invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR".into())
-    })
-}
-
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         dir: match cli.data_dir {
             Some(d) => d,
-            None => default_data_dir()?,
+            None => arcwell::store::default_dir()?,
         },
         json: cli.json,
         passphrase_stdin: cli.passphrase_stdin,

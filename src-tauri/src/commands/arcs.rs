@@ -1,0 +1,31 @@
+//! Arcs: open one, move it through its phases, show its history.
+
+use arcwell::domain::arc::{AdvanceArc, Arc, ArcDetail, OpenArc};
+use arcwell::domain::parse_id;
+use tauri::AppHandle;
+
+use super::{blocking, now};
+use crate::error::CommandResult;
+
+#[tauri::command]
+pub async fn open_arc(app: AppHandle, input: OpenArc) -> CommandResult<Arc> {
+    blocking(app, move |s| s.with(|p| p.open_arc(&input, now()))).await
+}
+
+#[tauri::command]
+pub async fn advance_arc(app: AppHandle, id: String, change: AdvanceArc) -> CommandResult<Arc> {
+    blocking(app, move |s| {
+        let id = parse_id("arc", &id)?;
+        s.with(|p| p.advance_arc(id, &change, now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_arc(app: AppHandle, id: String) -> CommandResult<ArcDetail> {
+    blocking(app, move |s| {
+        let id = parse_id("arc", &id)?;
+        s.with(|p| p.arc(id))
+    })
+    .await
+}

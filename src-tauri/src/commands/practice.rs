@@ -1,0 +1,60 @@
+//! First run, unlocking, and the practice overview.
+
+use arcwell::domain::profile::ProfileInput;
+use arcwell::domain::status::PracticeStatus;
+use arcwell::key::Passphrase;
+use arcwell::{Practice, store};
+use tauri::AppHandle;
+
+use super::{blocking, now};
+use crate::error::CommandResult;
+use crate::state::{AppStatus, DEMO_PASSPHRASE, Stage};
+
+/// Where the app stands. The first call opens the practice from the keychain when it can (or, in
+/// demo mode, creates a fresh demo practice).
+#[tauri::command]
+pub async fn app_status(app: AppHandle) -> CommandResult<AppStatus> {
+    blocking(app, |s| {
+        if s.is_open() {
+            return Ok(s.status(Stage::Ready, None));
+        }
+        let dir = &s.launch.data_dir;
+        if s.launch.demo {
+            let practice = arcwell::demo::fresh_practice(dir, &Passphrase::new(DEMO_PASSPHRASE), now())?;
+            return Ok(s.install(practice));
+        }
+        if !store::exists(dir) {
+            return Ok(s.status(Stage::NeedsSetup, None));
+        }
+        Ok(match Practice::open_with_keychain(dir, &s.keychain)? {
+            Some(practice) => s.install(practice),
+            None => s.status(Stage::Locked, None),
+        })
+    })
+    .await
+}
+
+/// First run: creates the practice with the facilitator's profile and recovery passphrase.
+#[tauri::command]
+pub async fn setup(app: AppHandle, profile: ProfileInput, passphrase: String) -> CommandResult<AppStatus> {
+    blocking(app, move |s| {
+        let practice = Practice::init(&s.launch.data_dir, &profile, &Passphrase::new(passphrase), &s.keychain, now())?;
+        Ok(s.install(practice))
+    })
+    .await
+}
+
+/// Opens the practice with the recovery passphrase.
+#[tauri::command]
+pub async fn unlock(app: AppHandle, passphrase: String) -> CommandResult<AppStatus> {
+    blocking(app, move |s| {
+        let practice = Practice::open_with_passphrase(&s.launch.data_dir, &Passphrase::new(passphrase), &s.keychain)?;
+        Ok(s.install(practice))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn practice_status(app: AppHandle) -> CommandResult<PracticeStatus> {
+    blocking(app, |s| s.with(|p| p.status(now()))).await
+}

@@ -1,0 +1,74 @@
+// The one module that talks to the Rust shell. Components call these typed functions, never
+// `invoke` directly; every request and response type is generated from Rust (src/bindings).
+import { invoke } from '@tauri-apps/api/core';
+import type { AdvanceArc } from '../bindings/AdvanceArc';
+import type { AppStatus } from '../bindings/AppStatus';
+import type { Arc } from '../bindings/Arc';
+import type { ArcDetail } from '../bindings/ArcDetail';
+import type { CompleteSession } from '../bindings/CompleteSession';
+import type { ErrorCode } from '../bindings/ErrorCode';
+import type { OpenArc } from '../bindings/OpenArc';
+import type { Participant } from '../bindings/Participant';
+import type { ParticipantDetail } from '../bindings/ParticipantDetail';
+import type { ParticipantInput } from '../bindings/ParticipantInput';
+import type { PracticeStatus } from '../bindings/PracticeStatus';
+import type { ProfileInput } from '../bindings/ProfileInput';
+import type { ScheduleSession } from '../bindings/ScheduleSession';
+import type { Session } from '../bindings/Session';
+
+/** An error from the backend, with the closed code the UI branches on. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'BackendError';
+    this.code = code;
+  }
+}
+
+const CODES: readonly ErrorCode[] = [
+  'invalid_input', 'not_found', 'conflict', 'not_initialized', 'already_initialized', 'passphrase_required',
+  'wrong_passphrase', 'not_arcwell_database', 'newer_database', 'encryption_unavailable', 'locked', 'storage',
+];
+
+/** Turns whatever `invoke` rejected with into a BackendError. */
+export function toBackendError(e: unknown): BackendError {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) {
+    const { code, message } = e as { code: unknown; message: unknown };
+    if (typeof code === 'string' && (CODES as readonly string[]).includes(code) && typeof message === 'string') {
+      return new BackendError(code as ErrorCode, message);
+    }
+  }
+  // Tauri's own failures (a malformed argument, a missing command) arrive as plain strings.
+  const message = typeof e === 'string' ? e : e instanceof Error ? e.message : 'Something went wrong in the app.';
+  return new BackendError('storage', message);
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
+export const backend = {
+  appStatus: () => call<AppStatus>('app_status'),
+  setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
+  unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
+  practiceStatus: () => call<PracticeStatus>('practice_status'),
+
+  listParticipants: () => call<Participant[]>('list_participants'),
+  getParticipant: (id: string) => call<ParticipantDetail>('get_participant', { id }),
+  addParticipant: (input: ParticipantInput) => call<Participant>('add_participant', { input }),
+  editParticipant: (id: string, input: ParticipantInput) => call<Participant>('edit_participant', { id, input }),
+
+  openArc: (input: OpenArc) => call<Arc>('open_arc', { input }),
+  advanceArc: (id: string, change: AdvanceArc) => call<Arc>('advance_arc', { id, change }),
+  getArc: (id: string) => call<ArcDetail>('get_arc', { id }),
+
+  scheduleSession: (input: ScheduleSession) => call<Session>('schedule_session', { input }),
+  completeSession: (id: string, input: CompleteSession) => call<Session>('complete_session', { id, input }),
+  cancelSession: (id: string, reason: string | null) => call<Session>('cancel_session', { id, reason }),
+  markNoShow: (id: string, reason: string | null) => call<Session>('mark_no_show', { id, reason }),
+};

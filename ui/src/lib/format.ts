@@ -1,0 +1,62 @@
+// Words and dates as the facilitator reads them.
+import type { Phase } from '../bindings/Phase';
+import type { SessionKind } from '../bindings/SessionKind';
+import type { SessionStatus } from '../bindings/SessionStatus';
+
+export const PATH: Phase[] = ['inquiry', 'preparation', 'administration', 'integration', 'completion'];
+export const EXITS: Phase[] = ['withdrawn', 'referred_out'];
+
+const PHASE_LABELS: Record<Phase, string> = {
+  inquiry: 'Inquiry',
+  preparation: 'Preparation',
+  administration: 'Administration',
+  integration: 'Integration',
+  completion: 'Completion',
+  withdrawn: 'Withdrawn',
+  referred_out: 'Referred out',
+};
+
+export const phaseLabel = (p: Phase): string => PHASE_LABELS[p];
+
+export const isClosed = (p: Phase): boolean => p === 'completion' || EXITS.includes(p);
+
+/** Whether moving from one phase to another needs a reason (mirrors the core's rule; the core decides). */
+export function needsReason(from: Phase, to: Phase): boolean {
+  const a = PATH.indexOf(from);
+  const b = PATH.indexOf(to);
+  return b < 0 || a < 0 || b !== a + 1;
+}
+
+export const KINDS: SessionKind[] = ['consultation', 'preparation', 'administration', 'integration'];
+
+const KIND_LABELS: Record<SessionKind, string> = {
+  consultation: 'Consultation',
+  preparation: 'Preparation',
+  administration: 'Administration (dosing)',
+  integration: 'Integration',
+};
+export const kindLabel = (k: SessionKind): string => KIND_LABELS[k];
+
+const STATUS_LABELS: Record<SessionStatus, string> = {
+  scheduled: 'Scheduled',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  no_show: 'No-show',
+};
+export const statusLabel = (s: SessionStatus): string => STATUS_LABELS[s];
+
+/** `2026-11-25T14:30` → `Wed 25 Nov 2026, 14:30` (the wall-clock time it was entered in). */
+export function wallClock(local: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return local;
+  const [, y, mo, d, h, mi] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const day = date.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return `${day}, ${h}:${mi}`;
+}
+
+/** Trims a form value; blank becomes undefined so the core stores it as absent. */
+export function optional(v: string): string | undefined {
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
