@@ -1,0 +1,97 @@
+// End-to-end: the real app (debug build) in the real webview, driven through WebDriver
+// (tauri-driver in front of Debian's WebKitWebDriver). Run by scripts/test.sh under Xvfb and a
+// private D-Bus session: `node --test e2e/`. Needs ARCWELL_APP (absolute path to arcwell-app).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { remote } from 'webdriverio';
+
+const app = process.env.ARCWELL_APP;
+assert.ok(app, 'set ARCWELL_APP to the absolute path of the arcwell-app binary');
+const port = Number(process.env.E2E_PORT ?? 4444);
+const dataDir = mkdtempSync(join(tmpdir(), 'arcwell-e2e-'));
+let driver;
+let browser;
+
+async function waitForDriver() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port} within 10 s`);
+}
+
+before(async () => {
+  driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    env: { ...process.env, ARCWELL_DATA_DIR: dataDir, ARCWELL_KEYCHAIN: 'off' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForDriver();
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'warn',
+    capabilities: {
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: app, args: ['--demo'] },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the app opens on the participants screen with the demo practice from the encrypted file', async () => {
+  const heading = await browser.$('h1=Participants');
+  await heading.waitForDisplayed({ timeout: 20_000 });
+  const rows = await browser.$$('[data-testid="participants-table"] tbody tr');
+  assert.equal(rows.length, 42, 'all 42 demo participants are listed');
+  const count = await browser.$('.count').getText();
+  assert.match(count, /42 of 42 participants/);
+});
+
+test('the window is really painted (screenshot is not blank)', async () => {
+  const png = join(dataDir, 'shot.png');
+  writeFileSync(png, Buffer.from(await browser.takeScreenshot(), 'base64'));
+  const colours = Number(execFileSync('/usr/bin/identify', ['-format', '%k', png]).toString());
+  assert.ok(colours > 100, `the screenshot has ${colours} colours; a blank window has a handful`);
+});
+
+test('a participant opens with their arcs, and an arc with its history', async () => {
+  await browser.$('input[type="search"]').setValue('Wren');
+  const link = await browser.$('[data-testid="participants-table"] tbody tr button');
+  const name = await link.getText();
+  assert.match(name, /^Wren /);
+  await link.click();
+  await browser.$(`h1*=${name}`).waitForDisplayed({ timeout: 5_000 });
+  await browser.$('h2=Arcs').waitForDisplayed();
+  const arcLinks = await browser.$$('button=Open arc');
+  assert.ok(arcLinks.length >= 1, 'the demo participant has an arc');
+  await arcLinks[0].click();
+  await browser.$('h2=History').waitForDisplayed({ timeout: 5_000 });
+  const history = await browser.$$('.history li');
+  assert.ok(history.length >= 2, 'the arc shows its phase changes');
+});
+
+test('a new participant is saved and shown', async () => {
+  await browser.$('button=Participants').click();
+  await browser.$('button=Add participant').click();
+  await browser.$('input[name="name"]').setValue('Tamsin Oakhurst');
+  await browser.$('input[name="pronouns"]').setValue('she/her');
+  await browser.$('button=Save').click();
+  await browser.$('h1*=Tamsin Oakhurst').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('button=Participants').click();
+  await browser.$('.count').waitForDisplayed();
+  assert.match(await browser.$('.count').getText(), /43 of 43 participants/);
+});
