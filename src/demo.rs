@@ -195,13 +195,19 @@ fn walk(
 /// A brand-new demo practice in `dir`, replacing any earlier demo there, so every demo starts
 /// current ("due today" means today). Only the practice's own files are removed; the key stays out
 /// of the keychain, and the passphrase is the published `passphrase` (the data is invented).
-pub fn fresh_practice(dir: &std::path::Path, passphrase: &crate::key::Passphrase, now: DateTime<Utc>) -> Result<Practice> {
+pub fn fresh_practice(
+    dir: &std::path::Path,
+    passphrase: &crate::key::Passphrase,
+    now: DateTime<Utc>,
+) -> Result<Practice> {
     use crate::store::{DB_FILE, KEY_FILE};
     for name in [DB_FILE.to_owned(), format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm"), KEY_FILE.to_owned()] {
         match std::fs::remove_file(dir.join(&name)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(crate::Error::io(format!("cannot replace the old demo practice in {}", dir.display()), e)),
+            Err(e) => {
+                return Err(crate::Error::io(format!("cannot replace the old demo practice in {}", dir.display()), e));
+            }
         }
     }
     let profile = crate::domain::profile::ProfileInput {

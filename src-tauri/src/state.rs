@@ -92,12 +92,7 @@ impl AppState {
     }
 
     pub fn status(&self, stage: Stage, keychain_note: Option<String>) -> AppStatus {
-        AppStatus {
-            stage,
-            demo: self.launch.demo,
-            data_dir: self.launch.data_dir.display().to_string(),
-            keychain_note,
-        }
+        AppStatus { stage, demo: self.launch.demo, data_dir: self.launch.data_dir.display().to_string(), keychain_note }
     }
 
     pub fn is_open(&self) -> bool {

@@ -19,7 +19,10 @@ pub async fn blocking<T: Send + 'static>(
 ) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
         .await
-        .map_err(|e| CommandError { code: ErrorCode::Storage, message: format!("the command stopped unexpectedly: {e}") })?
+        .map_err(|e| CommandError {
+            code: ErrorCode::Storage,
+            message: format!("the command stopped unexpectedly: {e}"),
+        })?
         .map_err(Into::into)
 }
 

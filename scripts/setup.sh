@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs what Arcwell needs on Debian/Ubuntu, idempotently. Sourced by app.sh and test.sh.
+#   setup_system app    — build and run the desktop app
+#   setup_system test   — also the test tools (Xvfb, D-Bus, gnome-keyring, WebKitWebDriver, tauri-driver)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APP_PACKAGES=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev)
+TEST_PACKAGES=(xvfb xauth imagemagick webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core)
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || {
+      say "Installing Rust (rustup, stable)"
+      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+    }
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    install_packages nodejs npm
+  fi
+  local v major minor
+  v="$(node --version | tr -d v)"; major="${v%%.*}"; minor="$(echo "$v" | cut -d. -f2)"
+  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
+    die "Node.js $v is too old for the UI build (Vite 8 needs $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer). Install a newer Node.js (e.g. from nodesource.com) and run this again."
+  fi
+}
+
+ensure_ui_modules() {
+  # npm ci when the lock file changed since the last install (or nothing is installed yet).
+  if [ ! -f "$ROOT/ui/node_modules/.package-lock.json" ] || [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
+    say "Installing UI modules (npm ci)"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_cargo_tool() { # name version
+  if ! command -v "$1" >/dev/null 2>&1 || ! cargo install --list | grep -q "^$1 v$2:"; then
+    say "Installing $1 $2"
+    cargo install "$1" --locked --version "$2"
+  fi
+}
+
+setup_system() {
+  install_packages "${APP_PACKAGES[@]}"
+  [ "${1:-app}" = test ] && install_packages "${TEST_PACKAGES[@]}"
+  ensure_rust
+  ensure_node
+  ensure_ui_modules
+  if [ "${1:-app}" = test ]; then
+    command -v cargo-nextest >/dev/null 2>&1 || { say "Installing cargo-nextest"; cargo install cargo-nextest --locked; }
+    ensure_cargo_tool tauri-driver 2.1.0
+  fi
+}

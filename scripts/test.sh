@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up a Debian/Ubuntu machine and runs every test: formatting, lints, the core's unit and
+# integration tests (real SQLCipher files, a real Secret Service), the UI's type check and unit
+# tests, the generated-bindings check, and the real app end to end under Xvfb via WebDriver.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+setup_system test
+cd "$ROOT"
+start=$(date +%s)
+step() { say "$* ($(( $(date +%s) - start )) s)"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "UI: type check, unit tests, build"
+(cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (cargo nextest)"
+# The keychain tests start their own D-Bus session and gnome-keyring; nothing here needs a desktop.
+cargo nextest run --workspace --locked --no-fail-fast
+
+step "Generated TypeScript bindings are committed and current"
+if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  git status --short -- ui/src/bindings
+  die "ui/src/bindings differs from what the Rust types generate: commit the regenerated files"
+fi
+
+step "End to end: the real app under Xvfb through WebDriver"
+cargo build --workspace --bins --locked
+(cd ui && ARCWELL_APP="$ROOT/target/debug/arcwell-app" NO_AT_BRIDGE=1 \
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- node --test e2e/app.e2e.mjs)
+
+step "All tests passed"
