@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-use crate::domain::profile::{self, Profile, ProfileInput};
+use crate::domain::profile::{self, ProfileInput};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
 use crate::{Error, Result};
@@ -85,9 +85,14 @@ impl Practice {
 
         let key = DatabaseKey::generate()?;
         key::write_key_file(&keyfile, &key, passphrase)?;
-        let created = Self::create_db(&db, &key, &profile, now);
+        let created = Self::create_db(&db, &key).and_then(|conn| {
+            let mut practice =
+                Practice { conn, dir: dir.to_owned(), key_source: KeySource::Passphrase, keychain_note: None };
+            practice.write(|tx| profile::insert(tx, &profile, now))?;
+            Ok(practice)
+        });
         let mut practice = match created {
-            Ok(conn) => Practice { conn, dir: dir.to_owned(), key_source: KeySource::Passphrase, keychain_note: None },
+            Ok(practice) => practice,
             Err(e) => {
                 // Leave the directory as we found it, so `init` can simply be run again.
                 for f in [db.clone(), wal, dir.join(format!("{DB_FILE}-shm")), keyfile] {
@@ -103,12 +108,9 @@ impl Practice {
         Ok(practice)
     }
 
-    fn create_db(db: &Path, key: &DatabaseKey, profile: &Profile, now: DateTime<Utc>) -> Result<Connection> {
+    fn create_db(db: &Path, key: &DatabaseKey) -> Result<Connection> {
         let mut conn = connection::open(db, key, true)?;
         migrate::migrate(&mut conn, db, true)?;
-        let tx = conn.transaction()?;
-        profile::insert(&tx, profile, now)?;
-        tx.commit()?;
         Ok(conn)
     }
 
