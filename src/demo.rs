@@ -1,7 +1,8 @@
 //! A demo practice of invented people, for `--demo`: dozens of participants spread over every
 //! phase, with past and upcoming sessions, so the app can be explored without real data.
 //!
-//! Every name here is made up. The seed is deterministic: the same `now` gives the same practice.
+//! Every name here is made up. The seed is deterministic in shape: the same `now` gives the same
+//! people, phases and times (ids are fresh).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -79,13 +80,15 @@ const SPREAD: &[Phase] = &[
 pub const PARTICIPANTS: usize = 42;
 
 pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
+    // Sessions land on the hour in working hours (08:00–15:00 UTC), as people book them.
+    let morning = now.date_naive().and_hms_opt(8, 0, 0).map_or(now, |t| t.and_utc());
     for i in 0..PARTICIPANTS {
         let first = FIRST[i % FIRST.len()];
         let last = LAST[(i * 7 + 3) % LAST.len()];
         let dob = format!("{}-{:02}-{:02}", 1958 + (i * 13) % 42, 1 + i % 12, 1 + (i * 5) % 28);
         let tags = vec![TAGS[i % TAGS.len()].to_owned()];
         // Each walk below takes at most 30 days, so every held session lies in the past.
-        let joined = now - Duration::days(40 + (i as i64 * 17) % 300);
+        let joined = morning - Duration::days(40 + (i as i64 * 17) % 300) + Duration::hours(i as i64 % 8);
         let p = practice.add_participant(
             &ParticipantInput {
                 name: format!("{first} {last}"),
@@ -105,10 +108,10 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
         )?;
         // Every fifth participant also has an earlier arc, completed years ago.
         if i % 5 == 0 {
-            let then = now - Duration::days(800 + i as i64 * 3);
-            walk(practice, p.id, Phase::Completion, then, now, i + 1)?;
+            let then = morning - Duration::days(800 + i as i64 * 3);
+            walk(practice, p.id, Phase::Completion, then, morning, i + 1)?;
         }
-        walk(practice, p.id, SPREAD[i % SPREAD.len()], joined, now, i)?;
+        walk(practice, p.id, SPREAD[i % SPREAD.len()], joined, morning, i)?;
     }
     Ok(())
 }
@@ -181,7 +184,7 @@ fn walk(
         _ => None,
     };
     if let Some(kind) = next {
-        let at = now + Duration::days(1 + i as i64 % 12) + Duration::hours(i as i64 % 5);
+        let at = now + Duration::days(1 + i as i64 % 12) + Duration::hours(i as i64 % 8);
         practice.schedule_session(&ScheduleSession {
             arc_id: arc.id,
             kind,
