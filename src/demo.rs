@@ -9,6 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::arc::{AdvanceArc, OpenArc, Phase};
 use crate::domain::participant::ParticipantInput;
 use crate::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use crate::integration::checkin::{CheckInFilter, CompleteCheckIn};
+use crate::integration::milestone::{MilestoneStatus, NewMilestone};
 use crate::{Practice, Result};
 
 const FIRST: &[&str] = &[
@@ -57,23 +59,64 @@ const INTENTIONS: &[&str] = &[
 const TAGS: &[&str] = &["retreat-2026", "referral-dr-ivers", "returning", "somatic", "ifs", "mindfulness"];
 const PLACES: &[&str] = &["Cedar room", "Garden studio", "Video call", "Riverside retreat, cabin 3"];
 
-/// The phase each demo participant's current arc is in, cycling so every phase is represented
-/// and integration, the heart of the work, has the most.
-const SPREAD: &[Phase] = &[
-    Phase::Integration,
-    Phase::Preparation,
-    Phase::Integration,
-    Phase::Inquiry,
-    Phase::Administration,
-    Phase::Integration,
-    Phase::Completion,
-    Phase::Preparation,
-    Phase::Integration,
-    Phase::Withdrawn,
-    Phase::Inquiry,
-    Phase::Integration,
-    Phase::ReferredOut,
-    Phase::Completion,
+/// Where each demo participant's current arc stands. Integration, the heart of the work, has the
+/// most, spread over every integration status.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    Inquiry,
+    Preparation,
+    /// Prepared; the dosing session is scheduled.
+    Administration,
+    /// In integration, `days` after the administration session, with the first `done` check-ins
+    /// completed and the milestones given.
+    Integration {
+        days: i64,
+        done: usize,
+        milestones: &'static [(&'static str, &'static str, MilestoneStatus)],
+    },
+    Completion,
+    Withdrawn,
+    ReferredOut,
+}
+
+use Scenario::*;
+
+const WORKING: &[(&str, &str, MilestoneStatus)] = &[
+    ("Morning walk without the phone", "nature", MilestoneStatus::InProgress),
+    ("Call my sister every Sunday", "relationships", MilestoneStatus::Planned),
+];
+const HELD: &[(&str, &str, MilestoneStatus)] = &[
+    ("Ten minutes of sitting practice daily", "mind", MilestoneStatus::Maintaining),
+    ("Return to the pottery studio", "lifestyle", MilestoneStatus::Achieved),
+];
+
+const SPREAD: &[Scenario] = &[
+    Integration { days: 1, done: 0, milestones: &[] }, // 24 h check-in due today
+    Preparation,
+    Integration { days: 3, done: 1, milestones: &[] }, // 72 h check-in due today
+    Inquiry,
+    Administration,
+    Integration { days: 10, done: 2, milestones: WORKING }, // 1-week check-in overdue
+    Completion,
+    Preparation,
+    Integration { days: 34, done: 1, milestones: WORKING }, // silent since the 24 h call: stalled
+    Withdrawn,
+    Inquiry,
+    Integration { days: 19, done: 4, milestones: WORKING }, // on track, 1 month ahead
+    ReferredOut,
+    Integration { days: 100, done: 6, milestones: HELD }, // every check-in done: ready to complete
+    Integration { days: 6, done: 2, milestones: &[] },    // 1-week check-in due in a day: due soon
+    Completion,
+    Integration { days: 55, done: 5, milestones: WORKING }, // 3 months ahead, on track
+];
+
+const NOTES: &[&str] = &[
+    "Slept well, some vivid dreams. Feels tender but steady; partner is supportive.",
+    "Mood brighter than before the session. Images of the river keep returning; journaling most days.",
+    "Noticed old irritation at work but paused before reacting. Wants to keep the morning practice.",
+    "Had a hard evening mid-week, used the breathing practice, called a friend. Felt proud of that.",
+    "Talked with their father for the first time in a year. Still processing; no red flags.",
+    "Changes are holding. Less weight in the chest. Ready to think about closing the arc soon.",
 ];
 
 /// How many participants the demo practice holds.
@@ -86,9 +129,12 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
         let first = FIRST[i % FIRST.len()];
         let last = LAST[(i * 7 + 3) % LAST.len()];
         let dob = format!("{}-{:02}-{:02}", 1958 + (i * 13) % 42, 1 + i % 12, 1 + (i * 5) % 28);
-        let tags = vec![TAGS[i % TAGS.len()].to_owned()];
-        // Each walk below takes at most 30 days, so every held session lies in the past.
-        let joined = morning - Duration::days(40 + (i as i64 * 17) % 300) + Duration::hours(i as i64 % 8);
+        let hour = Duration::hours(i as i64 % 8);
+        let scenario = SPREAD[i % SPREAD.len()];
+        let begins = match scenario {
+            Integration { days, .. } => morning - Duration::days(days + 16) + hour,
+            _ => morning - Duration::days(12 + (i as i64 * 17) % 40) + hour,
+        };
         let p = practice.add_participant(
             &ParticipantInput {
                 name: format!("{first} {last}"),
@@ -101,96 +147,130 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
                     i
                 )),
                 date_of_birth: Some(dob),
-                tags,
+                tags: vec![TAGS[i % TAGS.len()].to_owned()],
                 notes: (i % 3 == 0).then(|| "Prefers morning sessions. Found us through a friend.".into()),
             },
-            joined,
+            begins - Duration::days(2),
         )?;
         // Every fifth participant also has an earlier arc, completed years ago.
         if i % 5 == 0 {
-            let then = morning - Duration::days(800 + i as i64 * 3);
-            walk(practice, p.id, Phase::Completion, then, morning, i + 1)?;
+            let then = morning - Duration::days(800 + i as i64 * 3) + hour;
+            walk(practice, p.id, Completion, then, now, i + 1)?;
         }
-        walk(practice, p.id, SPREAD[i % SPREAD.len()], joined, morning, i)?;
+        walk(practice, p.id, scenario, begins, now, i)?;
     }
     Ok(())
 }
 
-/// Opens an arc at `start` and walks it to `target`, holding the sessions a real arc would have.
+/// Opens an arc at `start` and walks it to `target`, holding the sessions and check-ins a real
+/// arc would have. Every action carries its own time, all before `now`.
 fn walk(
     practice: &mut Practice,
     participant_id: uuid::Uuid,
-    target: Phase,
+    target: Scenario,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
     i: usize,
 ) -> Result<()> {
     let intention = Some(INTENTIONS[i % INTENTIONS.len()].to_owned());
-    let arc = practice.open_arc(&OpenArc { participant_id, intention }, start)?;
+    let arc = practice.open_arc(&OpenArc { participant_id, intention, plan_id: None }, start)?.id;
     let place = PLACES[i % PLACES.len()];
-    let mut t = start;
-    let held = |practice: &mut Practice, kind: SessionKind, at: DateTime<Utc>, hours: i64| -> Result<()> {
-        let s = practice.schedule_session(&ScheduleSession {
-            arc_id: arc.id,
+    let schedule = |practice: &mut Practice, kind, at: DateTime<Utc>| {
+        practice.schedule_session(&ScheduleSession {
+            arc_id: arc,
             kind,
             at: at.to_rfc3339(),
             location: Some(place.into()),
-        })?;
-        let ended = at + Duration::hours(hours);
-        practice.complete_session(
-            s.id,
-            &CompleteSession { started: at.to_rfc3339(), ended: ended.to_rfc3339() },
-            ended,
-        )?;
-        Ok(())
+        })
     };
-    held(practice, SessionKind::Consultation, t + Duration::days(1), 1)?;
-    let path = [Phase::Preparation, Phase::Administration, Phase::Integration, Phase::Completion];
-    let exit = matches!(target, Phase::Withdrawn | Phase::ReferredOut);
-    for phase in path {
-        if target == Phase::Inquiry {
-            break;
-        }
-        if exit && phase == Phase::Administration {
-            let reason = if target == Phase::Withdrawn {
-                "Decided the timing is not right; may return next year"
-            } else {
-                "Screening showed a family history of bipolar disorder; referred to a psychiatrist"
-            };
-            t += Duration::days(4);
-            practice.advance_arc(arc.id, &AdvanceArc { to: target, reason: Some(reason.into()) }, t)?;
+    let held = |practice: &mut Practice, kind, at: DateTime<Utc>, hours: i64| -> Result<DateTime<Utc>> {
+        let s = schedule(practice, kind, at)?;
+        let ended = at + Duration::hours(hours);
+        let done = CompleteSession { started: at.to_rfc3339(), ended: ended.to_rfc3339(), follow_up: None };
+        practice.complete_session(s.id, &done, ended)?;
+        Ok(ended)
+    };
+    let advance = |practice: &mut Practice, to, reason: Option<&str>, at| {
+        practice.advance_arc(arc, &AdvanceArc { to, reason: reason.map(Into::into) }, at).map(|_| ())
+    };
+    let upcoming = now + Duration::days(1 + i as i64 % 12);
+
+    held(practice, SessionKind::Consultation, start + Duration::days(1), 1)?;
+    if target == Inquiry {
+        schedule(practice, SessionKind::Consultation, upcoming)?;
+        return Ok(());
+    }
+    advance(practice, Phase::Preparation, None, start + Duration::days(3))?;
+    held(practice, SessionKind::Preparation, start + Duration::days(5), 2)?;
+    match target {
+        Preparation => {
+            schedule(practice, SessionKind::Preparation, upcoming)?;
             return Ok(());
         }
-        t += Duration::days(5);
-        practice.advance_arc(arc.id, &AdvanceArc { to: phase, reason: None }, t)?;
-        match phase {
-            Phase::Preparation => held(practice, SessionKind::Preparation, t + Duration::days(2), 2)?,
-            Phase::Administration if target != Phase::Administration => {
-                held(practice, SessionKind::Administration, t + Duration::days(1), 7)?
-            }
-            Phase::Integration => held(practice, SessionKind::Integration, t + Duration::days(3), 1)?,
-            _ => {}
+        Withdrawn => {
+            return advance(
+                practice,
+                Phase::Withdrawn,
+                Some("Decided the timing is not right; may return next year"),
+                start + Duration::days(8),
+            );
         }
-        if phase == target {
-            break;
+        ReferredOut => {
+            let why = "Screening showed a family history of bipolar disorder; referred to a psychiatrist";
+            return advance(practice, Phase::ReferredOut, Some(why), start + Duration::days(8));
+        }
+        _ => {}
+    }
+    advance(practice, Phase::Administration, None, start + Duration::days(12))?;
+    if target == Administration {
+        schedule(practice, SessionKind::Administration, upcoming)?;
+        return Ok(());
+    }
+    // The dosing session: completing it queues the follow-up plan and moves the arc into integration.
+    let dosed = held(practice, SessionKind::Administration, start + Duration::days(16), 6)?;
+    let (done, milestones) = match target {
+        Integration { done, milestones, .. } => (done, milestones),
+        _ => (6, HELD),
+    };
+    for (k, (title, category, status)) in milestones.iter().enumerate() {
+        let added = dosed + Duration::days(2 + k as i64);
+        let m = practice.add_milestone(
+            &NewMilestone {
+                arc_id: arc,
+                title: (*title).into(),
+                category: (*category).into(),
+                target_date: None,
+                note: None,
+            },
+            added,
+        )?;
+        if *status != MilestoneStatus::Planned {
+            let note = Some("Named in the integration call");
+            practice.set_milestone_status(m.id, MilestoneStatus::InProgress, note, added + Duration::days(1))?;
+            if *status != MilestoneStatus::InProgress {
+                practice.set_milestone_status(m.id, *status, None, added + Duration::days(20))?;
+            }
         }
     }
-    // Something coming up for arcs still in progress.
-    let next = match target {
-        Phase::Inquiry => Some(SessionKind::Consultation),
-        Phase::Preparation => Some(SessionKind::Preparation),
-        Phase::Administration => Some(SessionKind::Administration),
-        Phase::Integration => Some(SessionKind::Integration),
-        _ => None,
-    };
-    if let Some(kind) = next {
-        let at = now + Duration::days(1 + i as i64 % 12) + Duration::hours(i as i64 % 8);
-        practice.schedule_session(&ScheduleSession {
-            arc_id: arc.id,
-            kind,
-            at: at.to_rfc3339(),
-            location: Some(place.into()),
-        })?;
+    let queued = practice.checkins(&CheckInFilter { arc: Some(arc), ..Default::default() })?;
+    let mut last = dosed;
+    for (k, c) in queued.iter().take(done).enumerate() {
+        let contact = c.due.utc + Duration::hours(1 + (i + k) as i64 % 3);
+        if k == 3 && i % 2 == 1 {
+            practice.skip_checkin(
+                c.id,
+                "Participant asked for space that week; met at the 1-month mark instead",
+                contact,
+            )?;
+        } else {
+            let note =
+                CompleteCheckIn { note: NOTES[k % NOTES.len()].into(), contacted_at: Some(contact.to_rfc3339()) };
+            practice.complete_checkin(c.id, &note, contact)?;
+        }
+        last = contact;
+    }
+    if target == Completion {
+        advance(practice, Phase::Completion, None, last + Duration::days(2))?;
     }
     Ok(())
 }
@@ -217,6 +297,7 @@ pub fn fresh_practice(
         name: "Demo Facilitator".into(),
         timezone: "Europe/Berlin".into(),
         checkin_time: Some("10:00".into()),
+        stall_days: None,
     };
     let mut practice = Practice::init(dir, &profile, passphrase, &crate::Keychain::Off, now)?;
     seed(&mut practice, now)?;

@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod domain;
 mod error;
+pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod store;

@@ -9,6 +9,9 @@ use uuid::Uuid;
 use super::session::{self, Session};
 use super::time::{ZonedTime, to_db};
 use super::{id_from_db, optional_text, participant};
+use crate::integration::checkin::CheckIn;
+use crate::integration::dashboard::ArcSummary;
+use crate::integration::milestone::Milestone;
 use crate::{Error, Practice, Result};
 
 /// Where an arc stands. The first five are the path in order; `withdrawn` and `referred_out` are exits.
@@ -132,7 +135,7 @@ pub struct PhaseEvent {
     pub reason: Option<String>,
 }
 
-/// An arc with its participant's name, its history and its sessions.
+/// An arc with its participant's name, its history, sessions, check-ins and milestones.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ArcDetail {
@@ -140,6 +143,12 @@ pub struct ArcDetail {
     pub participant_name: String,
     pub events: Vec<PhaseEvent>,
     pub sessions: Vec<Session>,
+    /// The follow-up plan this arc uses (its own or the default).
+    pub plan_name: String,
+    pub checkins: Vec<CheckIn>,
+    pub milestones: Vec<Milestone>,
+    /// The derived integration status; `null` before integration.
+    pub integration: Option<ArcSummary>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -149,6 +158,10 @@ pub struct OpenArc {
     pub participant_id: Uuid,
     #[ts(optional)]
     pub intention: Option<String>,
+    /// The follow-up plan; the default plan when absent.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub plan_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -219,9 +232,20 @@ fn record_event(
 pub(crate) fn open(conn: &Connection, input: &OpenArc, now: DateTime<Utc>, zone: &str, id: Uuid) -> Result<Arc> {
     participant::get(conn, input.participant_id)?;
     let intention = optional_text("the intention", input.intention.as_deref())?;
+    if let Some(plan) = input.plan_id {
+        crate::integration::plan::get(conn, plan)?;
+    }
     conn.execute(
-        &format!("INSERT INTO arc ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL)"),
-        params![id.to_string(), input.participant_id.to_string(), intention, Phase::Inquiry.as_str(), to_db(now), zone],
+        &format!("INSERT INTO arc ({COLUMNS}, plan_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7)"),
+        params![
+            id.to_string(),
+            input.participant_id.to_string(),
+            intention,
+            Phase::Inquiry.as_str(),
+            to_db(now),
+            zone,
+            input.plan_id.map(|p| p.to_string())
+        ],
     )?;
     record_event(conn, id, None, Phase::Inquiry, now, zone, None)?;
     get(conn, id)
@@ -248,6 +272,10 @@ pub(crate) fn advance(conn: &Connection, id: Uuid, change: &AdvanceArc, now: Dat
         params![id.to_string(), change.to.as_str(), closes.then(|| to_db(now)), closes.then_some(zone)],
     )?;
     record_event(conn, id, Some(arc.phase), change.to, now, zone, reason.as_deref())?;
+    if closes {
+        let why = format!("Arc closed ({})", change.to.as_str().replace('_', " "));
+        crate::integration::checkin::close_open(conn, id, &why, now)?;
+    }
     get(conn, id)
 }
 
@@ -271,13 +299,19 @@ impl Practice {
         self.write(|tx| advance(tx, id, change, now, &zone))
     }
 
-    pub fn arc(&self, id: Uuid) -> Result<ArcDetail> {
+    /// An arc with everything that belongs to it, its integration status taken at `now`.
+    pub fn arc(&self, id: Uuid, now: DateTime<Utc>) -> Result<ArcDetail> {
+        let integration = self.integration_status(id, now)?;
         self.read(|conn| {
             let arc = get(conn, id)?;
             Ok(ArcDetail {
                 participant_name: participant::get(conn, arc.participant_id)?.name,
                 events: events(conn, id)?,
                 sessions: session::for_arc(conn, id)?,
+                plan_name: crate::integration::plan::for_arc(conn, id)?.name,
+                checkins: crate::integration::checkin::for_arc(conn, id)?,
+                milestones: crate::integration::milestone::for_arc(conn, id)?,
+                integration,
                 arc,
             })
         })

@@ -103,6 +103,11 @@ pub struct CompleteSession {
     /// ISO 8601; without an offset, local to the facilitator's zone.
     pub started: String,
     pub ended: String,
+    /// For an administration session on an arc that already has check-ins: re-anchor them or add
+    /// a new series. Ignored otherwise.
+    #[serde(default)]
+    #[ts(optional)]
+    pub follow_up: Option<crate::integration::checkin::FollowUp>,
 }
 
 const COLUMNS: &str = "id, arc_id, kind, status, scheduled_at, scheduled_tz, started_at, started_tz, ended_at, ended_tz, location, status_reason";
@@ -201,7 +206,18 @@ pub(crate) fn complete(
          WHERE id = ?1",
         params![id.to_string(), to_db(started.utc), started.zone, to_db(ended.utc), ended.zone],
     )?;
-    get(conn, id)
+    let session = get(conn, id)?;
+    if session.kind == SessionKind::Administration {
+        // The heart of the work starts here: queue the follow-up timeline, move into integration.
+        crate::integration::checkin::on_administration_completed(
+            conn,
+            session.arc_id,
+            ended.utc,
+            input.follow_up,
+            now,
+        )?;
+    }
+    Ok(session)
 }
 
 fn close_unheld(conn: &Connection, id: Uuid, status: SessionStatus, reason: Option<&str>) -> Result<Session> {

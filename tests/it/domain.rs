@@ -16,7 +16,7 @@ fn person(practice: &mut Practice) -> Uuid {
 
 fn arc_in(practice: &mut Practice, phase: Phase) -> Uuid {
     let pid = person(practice);
-    let arc = practice.open_arc(&OpenArc { participant_id: pid, intention: None }, now()).unwrap();
+    let arc = practice.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap();
     let path = [Phase::Preparation, Phase::Administration, Phase::Integration, Phase::Completion];
     for p in path.into_iter().take_while(|_| phase != Phase::Inquiry) {
         practice.advance_arc(arc.id, &AdvanceArc { to: p, reason: None }, now()).unwrap();
@@ -108,7 +108,7 @@ fn phase_changes_through_the_store() {
         let change = AdvanceArc { to, reason: reason.map(Into::into) };
         let got = practice.advance_arc(id, &change, now()).err().map(|e| e.code());
         assert_eq!(got, expected, "{from:?} → {to:?} with reason {reason:?}");
-        let detail = practice.arc(id).unwrap();
+        let detail = practice.arc(id, now()).unwrap();
         let last = detail.events.last().unwrap();
         if expected.is_none() {
             assert_eq!(
@@ -127,7 +127,7 @@ fn phase_changes_through_the_store() {
 fn an_arcs_history_records_every_change_in_order() {
     let (_fx, mut practice) = Fixture::new();
     let id = arc_in(&mut practice, Phase::Integration);
-    let detail = practice.arc(id).unwrap();
+    let detail = practice.arc(id, now()).unwrap();
     let path: Vec<_> = detail.events.iter().map(|e| (e.from, e.to)).collect();
     assert_eq!(
         path,
@@ -164,7 +164,7 @@ fn session_rules() {
 
     let s = practice.schedule_session(&sched(open, "2026-11-24T10:00")).unwrap();
     assert_eq!(s.scheduled.local, "2026-11-24T10:00");
-    let done = |a: &str, b: &str| CompleteSession { started: a.into(), ended: b.into() };
+    let done = |a: &str, b: &str| CompleteSession { started: a.into(), ended: b.into(), follow_up: None };
     // Completing: (what, times, expected)
     let cases = [
         ("ending before it starts", done("2026-11-24T12:00", "2026-11-24T10:00"), Some(ErrorCode::InvalidInput)),
@@ -209,9 +209,13 @@ fn unknown_ids_are_not_found() {
     let ghost = Uuid::new_v4();
     let codes = [
         practice.participant(ghost).map(|_| ()).unwrap_err().code(),
-        practice.arc(ghost).map(|_| ()).unwrap_err().code(),
+        practice.arc(ghost, now()).map(|_| ()).unwrap_err().code(),
         practice.session(ghost).map(|_| ()).unwrap_err().code(),
-        practice.open_arc(&OpenArc { participant_id: ghost, intention: None }, now()).map(|_| ()).unwrap_err().code(),
+        practice
+            .open_arc(&OpenArc { participant_id: ghost, intention: None, plan_id: None }, now())
+            .map(|_| ())
+            .unwrap_err()
+            .code(),
         practice
             .advance_arc(ghost, &AdvanceArc { to: Phase::Preparation, reason: None }, now())
             .map(|_| ())

@@ -17,7 +17,12 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn profile() -> ProfileInput {
-    ProfileInput { name: "Rowan Hale".into(), timezone: "Europe/Berlin".into(), checkin_time: Some("10:00".into()) }
+    ProfileInput {
+        name: "Rowan Hale".into(),
+        timezone: "Europe/Berlin".into(),
+        checkin_time: Some("10:00".into()),
+        stall_days: None,
+    }
 }
 
 pub struct Fixture {

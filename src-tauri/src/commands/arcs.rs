@@ -25,7 +25,7 @@ pub async fn advance_arc(app: AppHandle, id: String, change: AdvanceArc) -> Comm
 pub async fn get_arc(app: AppHandle, id: String) -> CommandResult<ArcDetail> {
     blocking(app, move |s| {
         let id = parse_id("arc", &id)?;
-        s.with(|p| p.arc(id))
+        s.with(|p| p.arc(id, now()))
     })
     .await
 }

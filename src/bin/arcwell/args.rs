@@ -7,12 +7,14 @@ use arcwell::domain::parse_id;
 use arcwell::domain::participant::ParticipantInput;
 use arcwell::domain::profile::ProfileInput;
 use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::integration::checkin::FollowUp;
 use arcwell::{Error, Keychain, Practice, Result};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::{output, secret};
+use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
+use crate::{integration, output, secret};
 
 #[derive(Parser)]
 #[command(
@@ -62,6 +64,24 @@ enum Command {
     Session(SessionCmd),
     /// The practice at a glance
     Status,
+    /// Follow-up plans: list, show, add, edit
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Check-ins: list, show, complete, skip, reschedule, add, draft
+    #[command(subcommand)]
+    Checkin(CheckinCmd),
+    /// Milestones: add, set, list
+    #[command(subcommand)]
+    Milestone(MilestoneCmd),
+    /// Open alerts (--all: acknowledged and snoozed too); `alerts ack KEY`, `alerts snooze KEY --until DATE`
+    Alerts {
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        action: Option<AlertCmd>,
+    },
+    /// Who needs a check-in today and this week, who is overdue, stalled or ready to complete
+    Dashboard,
 }
 
 #[derive(Args)]
@@ -114,7 +134,12 @@ enum ArcCmd {
         participant_id: String,
         #[arg(long)]
         intention: Option<String>,
+        /// The follow-up plan [default: the default plan]
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: Option<String>,
     },
+    /// Choose the follow-up plan an arc uses ("default" for the default plan)
+    SetPlan { id: String, plan: String },
     /// Move an arc to a phase: inquiry, preparation, administration, integration, completion, withdrawn, referred_out
     Advance {
         id: String,
@@ -141,13 +166,20 @@ enum SessionCmd {
         #[arg(long)]
         location: Option<String>,
     },
-    /// Record when a scheduled session really started and ended
+    /// Record when a scheduled session really started and ended. Completing an administration
+    /// session queues the arc's follow-up check-ins and moves it into integration.
     Complete {
         id: String,
         #[arg(long, value_name = "TIME")]
         started: String,
         #[arg(long, value_name = "TIME")]
         ended: String,
+        /// A further administration: move the check-ins still due to this session
+        #[arg(long, conflicts_with = "new_series")]
+        re_anchor: bool,
+        /// A further administration: queue the whole plan again as a new series
+        #[arg(long)]
+        new_series: bool,
     },
     /// Cancel a scheduled session
     Cancel {
@@ -198,7 +230,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let now = Utc::now();
     match cli.command {
         Command::Init { name, timezone, checkin_time, demo } => {
-            let profile = ProfileInput { name, timezone, checkin_time };
+            let profile = ProfileInput { name, timezone, checkin_time, stall_days: None };
             if arcwell::store::exists(&ctx.dir) {
                 return Err(Error::AlreadyInitialized(ctx.dir.clone()));
             }
@@ -218,6 +250,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let status = output::StatusReport::of(&practice, now)?;
             ctx.print(&status, output::status_text)
         }
+        Command::Plan(cmd) => integration::plan(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Checkin(cmd) => integration::checkin(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Milestone(cmd) => integration::milestone(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Alerts { all, action } => integration::alerts(&mut ctx.open()?, action, all, ctx.json, now),
+        Command::Dashboard => integration::dashboard(&ctx.open()?, ctx.json, now),
     }
 }
 
@@ -269,8 +306,12 @@ fn participant(ctx: &Ctx, cmd: ParticipantCmd, now: chrono::DateTime<Utc>) -> Re
 fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
     let mut practice = ctx.open()?;
     match cmd {
-        ArcCmd::Open { participant_id, intention } => {
-            let input = OpenArc { participant_id: parse_id("participant", &participant_id)?, intention };
+        ArcCmd::Open { participant_id, intention, plan } => {
+            let input = OpenArc {
+                participant_id: parse_id("participant", &participant_id)?,
+                intention,
+                plan_id: plan.map(|p| parse_id("plan", &p)).transpose()?,
+            };
             let arc = practice.open_arc(&input, now)?;
             ctx.print(&arc, output::arc_text)
         }
@@ -279,7 +320,13 @@ fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
             let arc = practice.advance_arc(parse_id("arc", &id)?, &change, now)?;
             ctx.print(&arc, output::arc_text)
         }
-        ArcCmd::Show { id } => ctx.print(&practice.arc(parse_id("arc", &id)?)?, output::arc_detail_text),
+        ArcCmd::SetPlan { id, plan } => {
+            let arc = parse_id("arc", &id)?;
+            let plan = if plan == "default" { None } else { Some(parse_id("plan", &plan)?) };
+            practice.set_arc_plan(arc, plan)?;
+            ctx.print(&practice.arc(arc, now)?, output::arc_detail_text)
+        }
+        ArcCmd::Show { id } => ctx.print(&practice.arc(parse_id("arc", &id)?, now)?, output::arc_detail_text),
     }
 }
 
@@ -291,8 +338,13 @@ fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()>
                 ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
             practice.schedule_session(&input)?
         }
-        SessionCmd::Complete { id, started, ended } => {
-            practice.complete_session(parse_id("session", &id)?, &CompleteSession { started, ended }, now)?
+        SessionCmd::Complete { id, started, ended, re_anchor, new_series } => {
+            let follow_up = match (re_anchor, new_series) {
+                (true, _) => Some(FollowUp::ReAnchor),
+                (_, true) => Some(FollowUp::NewSeries),
+                _ => None,
+            };
+            practice.complete_session(parse_id("session", &id)?, &CompleteSession { started, ended, follow_up }, now)?
         }
         SessionCmd::Cancel { id, reason } => practice.cancel_session(parse_id("session", &id)?, reason.as_deref())?,
         SessionCmd::NoShow { id, reason } => practice.mark_no_show(parse_id("session", &id)?, reason.as_deref())?,

@@ -221,5 +221,25 @@ pub fn arc_detail_text(d: &ArcDetail) -> String {
         s.push_str("  ");
         s.push_str(&session_text(x));
     }
+    if let Some(i) = &d.integration {
+        let _ = writeln!(s, "Integration: {}", i.status.as_str().replace('_', " "));
+    }
+    if !d.checkins.is_empty() {
+        let _ = writeln!(s, "Check-ins ({} plan):", d.plan_name);
+        for c in &d.checkins {
+            let _ = writeln!(
+                s,
+                "  {}  {:<9} {}  {}  ({})",
+                c.due.local,
+                c.status.as_str(),
+                c.offset.map_or("ad hoc".into(), |o| o.label()),
+                c.purpose,
+                c.id
+            );
+        }
+    }
+    for m in &d.milestones {
+        let _ = writeln!(s, "Milestone: {} [{}] {}  ({})", m.title, m.category, m.status.as_str(), m.id);
+    }
     s
 }

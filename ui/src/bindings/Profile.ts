@@ -8,4 +8,8 @@ timezone: string,
 /**
  * Preferred local time of day for check-ins, `HH:MM`.
  */
-checkin_time: string, };
+checkin_time: string, 
+/**
+ * Days without contact, while a check-in is past due, before an arc counts as stalled.
+ */
+stall_days: number, };

@@ -7,4 +7,8 @@ export type ProfileInput = { name: string, timezone: string,
 /**
  * `HH:MM`; 10:00 when absent.
  */
-checkin_time?: string, };
+checkin_time?: string, 
+/**
+ * 14 when absent.
+ */
+stall_days?: number, };

@@ -1,0 +1,131 @@
+-- 0002: the integration engine: follow-up plans, check-ins, integration notes, milestones, alert state.
+
+-- Days without contact, while a check-in is past due, before an arc counts as stalled.
+ALTER TABLE profile ADD COLUMN stall_days INTEGER NOT NULL DEFAULT 14 CHECK (stall_days BETWEEN 1 AND 365);
+
+CREATE TABLE plan (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+-- At most one default plan.
+CREATE UNIQUE INDEX plan_single_default ON plan (is_default) WHERE is_default = 1;
+
+CREATE TABLE plan_step (
+    plan_id  TEXT NOT NULL REFERENCES plan (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position >= 1),
+    amount   INTEGER NOT NULL CHECK (amount > 0),
+    unit     TEXT NOT NULL CHECK (unit IN ('hours', 'days', 'weeks', 'months')),
+    purpose  TEXT NOT NULL,
+    prompts  TEXT NOT NULL CHECK (json_valid(prompts) AND json_type(prompts) = 'array'),
+    PRIMARY KEY (plan_id, position)
+) STRICT, WITHOUT ROWID;
+
+-- The plan an arc follows; NULL means the default plan.
+ALTER TABLE arc ADD COLUMN plan_id TEXT REFERENCES plan (id);
+
+-- Integration notes. (Templates, signing and amendments come with the documentation work.)
+CREATE TABLE note (
+    id         TEXT PRIMARY KEY,
+    arc_id     TEXT NOT NULL REFERENCES arc (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('integration')),
+    body       TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    written_tz TEXT NOT NULL
+) STRICT;
+CREATE INDEX note_by_arc ON note (arc_id, written_at);
+
+CREATE TABLE checkin (
+    id            TEXT PRIMARY KEY,
+    arc_id        TEXT NOT NULL REFERENCES arc (id),
+    series        INTEGER NOT NULL CHECK (series >= 1),
+    step          INTEGER,              -- position in the plan it was queued from; NULL when added ad hoc
+    offset_amount INTEGER,
+    offset_unit   TEXT CHECK (offset_unit IN ('hours', 'days', 'weeks', 'months')),
+    anchor_at     TEXT,                 -- the administration end it was computed from
+    purpose       TEXT NOT NULL,
+    prompts       TEXT NOT NULL CHECK (json_valid(prompts) AND json_type(prompts) = 'array'),
+    due_at        TEXT NOT NULL,
+    due_tz        TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('due', 'completed', 'skipped')),
+    resolved_at   TEXT,                 -- when the contact happened, or when it was skipped
+    note_id       TEXT REFERENCES note (id),
+    skip_reason   TEXT,
+    created_at    TEXT NOT NULL,
+    CHECK ((status = 'due') = (resolved_at IS NULL)),
+    CHECK (status <> 'completed' OR note_id IS NOT NULL),
+    CHECK (status <> 'skipped' OR skip_reason IS NOT NULL)
+) STRICT;
+CREATE INDEX checkin_open_by_due ON checkin (due_at) WHERE status = 'due';
+CREATE INDEX checkin_by_arc ON checkin (arc_id, status, resolved_at);
+
+-- Every change of a check-in: queued, added, rescheduled (old and new time), completed, skipped.
+CREATE TABLE checkin_event (
+    checkin_id TEXT NOT NULL REFERENCES checkin (id),
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('queued', 'added', 'rescheduled', 'completed', 'skipped')),
+    at         TEXT NOT NULL,
+    old_due_at TEXT,
+    new_due_at TEXT,
+    reason     TEXT,
+    PRIMARY KEY (checkin_id, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE milestone (
+    id          TEXT PRIMARY KEY,
+    arc_id      TEXT NOT NULL REFERENCES arc (id),
+    title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    category    TEXT NOT NULL,          -- mind, body, spirit, lifestyle, relationships, nature, or the facilitator's own word
+    target_date TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'achieved', 'maintaining', 'lapsed')),
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX milestone_by_arc ON milestone (arc_id, status);
+
+CREATE TABLE milestone_event (
+    milestone_id TEXT NOT NULL REFERENCES milestone (id),
+    seq          INTEGER NOT NULL,
+    from_status  TEXT,
+    to_status    TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    tz           TEXT NOT NULL,
+    note         TEXT,
+    PRIMARY KEY (milestone_id, seq)
+) STRICT, WITHOUT ROWID;
+
+-- What the facilitator did with an alert, by the key of the fact it is about.
+CREATE TABLE alert_state (
+    key             TEXT PRIMARY KEY,
+    acknowledged_at TEXT,
+    snoozed_until   TEXT,
+    updated_at      TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- For the dashboard: arcs in integration, and the latest held integration session per arc.
+CREATE INDEX session_held_by_arc ON session (arc_id, kind, ended_at) WHERE status = 'completed';
+
+-- The shipped default plan. Its id is fixed so that a later migration can find it.
+INSERT INTO plan (id, name, is_default, created_at, updated_at)
+VALUES ('00000000-0000-4000-8000-000000000001', 'Standard integration', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts) VALUES
+('00000000-0000-4000-8000-000000000001', 1, 24, 'hours', 'Immediate processing, safety and sleep',
+ json_array('How are you feeling in your body and mind today?', 'How did you sleep last night?',
+            'Do you feel safe and supported right now? Is anything worrying you?',
+            'Is there anything from the session you would like to talk through soon?')),
+('00000000-0000-4000-8000-000000000001', 2, 72, 'hours', 'Mood, emerging insights and delayed processing',
+ json_array('How has your mood been over the last few days?', 'Which insights or images keep returning?',
+            'Has anything surfaced that you did not expect?')),
+('00000000-0000-4000-8000-000000000001', 3, 1, 'weeks', 'Integration practices and daily life',
+ json_array('Which practices (journaling, movement, time in nature) are you keeping up?',
+            'What has changed in how you relate to your intention?', 'What support would help you this week?')),
+('00000000-0000-4000-8000-000000000001', 4, 2, 'weeks', 'Relationships and first changes',
+ json_array('Have the people close to you noticed any change?', 'Which insight are you turning into action?',
+            'Where do you feel stuck?')),
+('00000000-0000-4000-8000-000000000001', 5, 1, 'months', 'Consolidation and milestones',
+ json_array('Which changes have held, and which have faded?', 'Which milestones would you like to set or revisit?',
+            'How are sleep, mood and energy compared with before the session?')),
+('00000000-0000-4000-8000-000000000001', 6, 3, 'months', 'Long-term behavioural integration and re-assessment',
+ json_array('Looking back over three months, what has changed in your life?', 'What still feels unfinished?',
+            'Do you feel ready to close this arc, or would more support help?'));

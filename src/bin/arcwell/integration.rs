@@ -1,0 +1,409 @@
+//! The integration commands: plans, check-ins, milestones, alerts and the dashboard.
+
+use std::fmt::Write;
+
+use arcwell::domain::parse_id;
+use arcwell::domain::time::{parse_date, parse_time};
+use arcwell::integration::alerts::Alert;
+use arcwell::integration::checkin::{AddCheckIn, CheckIn, CheckInFilter, CheckInStatus, CompleteCheckIn};
+use arcwell::integration::dashboard::{ArcSummary, Dashboard};
+use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
+use arcwell::integration::plan::{Plan, PlanInput, PlanStep};
+use arcwell::integration::schedule::Offset;
+use arcwell::{Error, Practice, Result};
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use serde::Serialize;
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum PlanCmd {
+    /// List the follow-up plans (the default first)
+    List,
+    /// Show a plan's steps; without an id, the default plan
+    Show { id: Option<String> },
+    /// Create a plan: --step "OFFSET|PURPOSE|PROMPT|PROMPT…", e.g. --step "2d|Early check|How are you sleeping?"
+    Add {
+        name: String,
+        #[arg(long = "step", value_name = "OFFSET|PURPOSE|PROMPTS…", required = true)]
+        steps: Vec<String>,
+        /// Make it the default plan
+        #[arg(long)]
+        default: bool,
+    },
+    /// Change a plan: a new name, or all its steps (given as with `add`), or make it the default
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long = "step", value_name = "OFFSET|PURPOSE|PROMPTS…")]
+        steps: Vec<String>,
+        #[arg(long)]
+        default: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CheckinCmd {
+    /// Check-ins still due (soonest first); --all for every status
+    List {
+        /// Only those due before this time (ISO 8601, or a date YYYY-MM-DD meaning its start)
+        #[arg(long, value_name = "TIME")]
+        due_before: Option<String>,
+        /// Only this arc's
+        #[arg(long, value_name = "ARC_ID")]
+        arc: Option<String>,
+        /// Completed and skipped ones too
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a check-in with its history and note
+    Show { id: String },
+    /// Complete a due check-in with the integration note written for it
+    Complete {
+        id: String,
+        #[arg(long)]
+        note: String,
+        /// When the contact happened [default: now]
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Skip a due check-in, with the reason
+    Skip {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Move a due check-in to another time (the old time stays in its history)
+    Reschedule {
+        id: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add an ad-hoc check-in to an arc
+    Add {
+        arc_id: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long)]
+        purpose: String,
+        #[arg(long = "prompt")]
+        prompts: Vec<String>,
+    },
+    /// A draft message for a check-in (and a mailto: link); Arcwell sends nothing
+    Draft { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum MilestoneCmd {
+    /// Add a milestone to an arc (status: planned)
+    Add {
+        arc_id: String,
+        title: String,
+        /// mind, body, spirit, lifestyle, relationships, nature, or your own word
+        #[arg(long)]
+        category: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        target: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Change a milestone's status: planned, in_progress, achieved, maintaining, lapsed
+    Set {
+        id: String,
+        status: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// An arc's milestones with their history
+    List { arc_id: String },
+}
+
+#[derive(Subcommand)]
+pub enum AlertCmd {
+    /// Acknowledge an alert (by key): it stays away while its fact holds
+    Ack { key: String },
+    /// Snooze an alert until a date; it returns by itself then
+    Snooze {
+        key: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: String,
+    },
+}
+
+fn parse_step(s: &str) -> Result<PlanStep> {
+    let mut parts = s.split('|').map(str::trim);
+    let offset = Offset::parse(parts.next().unwrap_or_default())?;
+    let purpose = parts
+        .next()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Error::Invalid(format!("the step {s:?} has no purpose; write OFFSET|PURPOSE|PROMPT…")))?
+        .to_owned();
+    Ok(PlanStep { offset, purpose, prompts: parts.filter(|p| !p.is_empty()).map(str::to_owned).collect() })
+}
+
+pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+    match cmd {
+        PlanCmd::List => output::print(json, &p.plans()?, |plans| plans.iter().map(plan_text).collect()),
+        PlanCmd::Show { id } => {
+            let plan = match id {
+                Some(id) => p.plan(parse_id("plan", &id)?)?,
+                None => p.default_plan()?,
+            };
+            output::print(json, &plan, plan_text)
+        }
+        PlanCmd::Add { name, steps, default } => {
+            let steps = steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?;
+            output::print(json, &p.create_plan(&PlanInput { name, steps, make_default: default }, now)?, plan_text)
+        }
+        PlanCmd::Edit { id, name, steps, default } => {
+            let id = parse_id("plan", &id)?;
+            let old = p.plan(id)?;
+            let steps = if steps.is_empty() {
+                old.steps
+            } else {
+                steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?
+            };
+            let input = PlanInput { name: name.unwrap_or(old.name), steps, make_default: default };
+            output::print(json, &p.edit_plan(id, &input, now)?, plan_text)
+        }
+    }
+}
+
+/// `YYYY-MM-DD` means the start of that day in the facilitator's zone; otherwise a time.
+fn instant(p: &Practice, s: &str) -> Result<DateTime<Utc>> {
+    let zone = p.profile()?.timezone;
+    if let Ok(day) = parse_date(s) {
+        return Ok(parse_time(&format!("{day}T00:00"), &zone)?.utc);
+    }
+    Ok(parse_time(s, &zone)?.utc)
+}
+
+pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+    match cmd {
+        CheckinCmd::List { due_before, arc, all } => {
+            let filter = CheckInFilter {
+                status: (!all).then_some(CheckInStatus::Due),
+                due_before: due_before.map(|t| instant(p, &t)).transpose()?,
+                arc: arc.map(|a| parse_id("arc", &a)).transpose()?,
+            };
+            output::print(json, &p.checkins(&filter)?, |list| checkins_text(list))
+        }
+        CheckinCmd::Show { id } => {
+            let d = p.checkin(parse_id("check-in", &id)?)?;
+            output::print(json, &d, |d| {
+                let mut s = checkin_line(&d.checkin);
+                for e in &d.events {
+                    let _ = write!(s, "  {}  {}", e.at.local, e.kind);
+                    if let (Some(a), Some(b)) = (&e.old_due, &e.new_due) {
+                        let _ = write!(s, " {} → {}", a.local, b.local);
+                    } else if let Some(b) = &e.new_due {
+                        let _ = write!(s, " due {}", b.local);
+                    }
+                    if let Some(r) = &e.reason {
+                        let _ = write!(s, " ({r})");
+                    }
+                    s.push('\n');
+                }
+                if let Some(n) = &d.note {
+                    let _ = writeln!(s, "  note: {n}");
+                }
+                s
+            })
+        }
+        CheckinCmd::Complete { id, note, at } => {
+            let c = p.complete_checkin(parse_id("check-in", &id)?, &CompleteCheckIn { note, contacted_at: at }, now)?;
+            output::print(json, &c, checkin_line)
+        }
+        CheckinCmd::Skip { id, reason } => {
+            output::print(json, &p.skip_checkin(parse_id("check-in", &id)?, &reason, now)?, checkin_line)
+        }
+        CheckinCmd::Reschedule { id, at, reason } => {
+            let c = p.reschedule_checkin(parse_id("check-in", &id)?, &at, reason.as_deref(), now)?;
+            output::print(json, &c, checkin_line)
+        }
+        CheckinCmd::Add { arc_id, at, purpose, prompts } => {
+            let input = AddCheckIn { arc_id: parse_id("arc", &arc_id)?, at, purpose, prompts };
+            output::print(json, &p.add_checkin(&input, now)?, checkin_line)
+        }
+        CheckinCmd::Draft { id } => output::print(json, &p.outreach(parse_id("check-in", &id)?)?, |o| {
+            let mut s = format!(
+                "To: {}\nSubject: {}\n\n{}",
+                o.to.as_deref().unwrap_or("(no email address on file)"),
+                o.subject,
+                o.body
+            );
+            if let Some(m) = &o.mailto {
+                let _ = writeln!(s, "\n{m}");
+            }
+            s
+        }),
+    }
+}
+
+pub fn milestone(p: &mut Practice, cmd: MilestoneCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+    match cmd {
+        MilestoneCmd::Add { arc_id, title, category, target, note } => {
+            let input = NewMilestone { arc_id: parse_id("arc", &arc_id)?, title, category, target_date: target, note };
+            output::print(json, &p.add_milestone(&input, now)?, milestone_text)
+        }
+        MilestoneCmd::Set { id, status, note } => {
+            let m = p.set_milestone_status(
+                parse_id("milestone", &id)?,
+                MilestoneStatus::parse(&status)?,
+                note.as_deref(),
+                now,
+            )?;
+            output::print(json, &m, milestone_text)
+        }
+        MilestoneCmd::List { arc_id } => output::print(json, &p.milestones(parse_id("arc", &arc_id)?)?, |list| {
+            list.iter().map(milestone_text).collect()
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct Done {
+    key: String,
+    acknowledged: bool,
+    snoozed_until: Option<String>,
+}
+
+pub fn alerts(p: &mut Practice, cmd: Option<AlertCmd>, all: bool, json: bool, now: DateTime<Utc>) -> Result<()> {
+    match cmd {
+        None => output::print(json, &p.alerts(now, all)?, |list| alerts_text(list, now)),
+        Some(AlertCmd::Ack { key }) => {
+            p.acknowledge_alert(&key, now)?;
+            output::print(json, &Done { key, acknowledged: true, snoozed_until: None }, |d| {
+                format!("Acknowledged {}\n", d.key)
+            })
+        }
+        Some(AlertCmd::Snooze { key, until }) => {
+            let wakes = p.snooze_alert(&key, parse_date(&until)?, now)?;
+            let done = Done { key, acknowledged: false, snoozed_until: Some(wakes.to_rfc3339()) };
+            output::print(json, &done, |d| format!("Snoozed {} until {until}\n", d.key))
+        }
+    }
+}
+
+pub fn dashboard(p: &Practice, json: bool, now: DateTime<Utc>) -> Result<()> {
+    output::print(json, &p.dashboard(now)?, |d| dashboard_text(d, now))
+}
+
+fn plan_text(p: &Plan) -> String {
+    let mut s = format!("{}  {}{}\n", p.id, p.name, if p.is_default { "  (default)" } else { "" });
+    for (i, step) in p.steps.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {:<10} {}", i + 1, step.offset.label(), step.purpose);
+        for q in &step.prompts {
+            let _ = writeln!(s, "       – {q}");
+        }
+    }
+    s
+}
+
+fn checkin_line(c: &CheckIn) -> String {
+    let when = c.offset.map(|o| format!(" [{}]", o.label())).unwrap_or_else(|| " [ad hoc]".into());
+    let mut s =
+        format!("{}  {}  {:<9} {}{}  {}", c.id, c.due.local, c.status.as_str(), c.participant_name, when, c.purpose);
+    if let Some(r) = &c.skip_reason {
+        let _ = write!(s, " — skipped: {r}");
+    }
+    s.push('\n');
+    s
+}
+
+fn checkins_text(list: &[CheckIn]) -> String {
+    if list.is_empty() {
+        return "No check-ins.\n".into();
+    }
+    list.iter().map(checkin_line).collect()
+}
+
+fn milestone_text(m: &Milestone) -> String {
+    let mut s = format!("{}  {} [{}] {}", m.id, m.title, m.category, m.status.as_str());
+    if let Some(d) = m.target_date {
+        let _ = write!(s, " (target {d})");
+    }
+    s.push('\n');
+    for h in &m.history {
+        let _ = writeln!(
+            s,
+            "  {}  {} → {}{}",
+            h.at.local,
+            h.from.map_or("added", MilestoneStatus::as_str),
+            h.to.as_str(),
+            h.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        );
+    }
+    s
+}
+
+fn alerts_text(list: &[Alert], now: DateTime<Utc>) -> String {
+    if list.is_empty() {
+        return "No open alerts.\n".into();
+    }
+    let mut s = String::new();
+    for a in list {
+        let state = if a.acknowledged_at.is_some() {
+            " [acknowledged]".to_owned()
+        } else if let Some(t) = a.snoozed_until.as_ref().filter(|t| t.utc > now) {
+            format!(" [snoozed until {}]", t.local)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "{:<7} {}  {} (since {}){state}\n        key: {}",
+            format!("{:?}", a.severity).to_lowercase(),
+            a.participant_name,
+            a.reason,
+            a.since.local,
+            a.key
+        );
+    }
+    s
+}
+
+fn arcs_text(title: &str, list: &[ArcSummary]) -> String {
+    let mut s = format!("{title} ({})\n", list.len());
+    for a in list {
+        let _ = writeln!(
+            s,
+            "  {}  last contact {}  ({})",
+            a.participant_name,
+            a.last_contact.as_ref().map_or("—".into(), |t| t.local.clone()),
+            a.arc_id
+        );
+    }
+    s
+}
+
+fn dashboard_text(d: &Dashboard, now: DateTime<Utc>) -> String {
+    let mut s = format!("Today {} ({})\n\n", d.today, d.zone);
+    for (title, list) in [("Due today", &d.due_today), ("Due this week", &d.due_this_week), ("Overdue", &d.overdue)] {
+        let _ = writeln!(s, "{title} ({})", list.len());
+        for c in list.iter() {
+            s.push_str("  ");
+            s.push_str(&checkin_line(c));
+        }
+        s.push('\n');
+    }
+    s.push_str(&arcs_text("Stalled", &d.stalled));
+    s.push('\n');
+    s.push_str(&arcs_text("Ready to complete", &d.ready_to_complete));
+    let _ = write!(s, "\nOpen alerts ({})\n", d.alerts.len());
+    s.push_str(&alerts_text(&d.alerts, now));
+    s.push_str("\nArcs by phase:");
+    for c in &d.arcs_by_phase {
+        let _ = write!(s, " {} {}", c.phase.as_str(), c.arcs);
+    }
+    s.push_str("\nIn integration:");
+    for c in &d.integration {
+        let _ = write!(s, " {} {}", c.status.as_str(), c.arcs);
+    }
+    s.push('\n');
+    s
+}

@@ -1,0 +1,226 @@
+//! Alerts: who needs attention, why, how urgently, and since when. Derived from the same facts as
+//! the integration status; what the facilitator did with each (acknowledged, snoozed until a date)
+//! is kept by the alert's key, which names the fact it is about.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::checkin::CheckIn;
+use super::dashboard::{ArcRow, Scope, load};
+use super::schedule::at_local;
+use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
+use crate::domain::profile::{self, Profile};
+use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::{Error, Practice, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum AlertKind {
+    OverdueCheckin,
+    Stalled,
+    ReadyToComplete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Urgent,
+}
+
+/// An overdue check-in becomes urgent after this many days.
+const URGENT_AFTER_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Alert {
+    /// Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`, `ready:<arc>`.
+    pub key: String,
+    pub kind: AlertKind,
+    pub severity: Severity,
+    pub reason: String,
+    #[ts(type = "string")]
+    pub participant_id: Uuid,
+    pub participant_name: String,
+    #[ts(type = "string")]
+    pub arc_id: Uuid,
+    #[ts(type = "string | null")]
+    pub checkin_id: Option<Uuid>,
+    pub since: ZonedTime,
+    pub snoozed_until: Option<ZonedTime>,
+    pub acknowledged_at: Option<ZonedTime>,
+}
+
+impl Alert {
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.acknowledged_at.is_none() && self.snoozed_until.as_ref().is_none_or(|s| s.utc <= now)
+    }
+}
+
+fn candidates(
+    derived: &[(&ArcRow, Derived)],
+    overdue: &[CheckIn],
+    profile: &Profile,
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>> {
+    let zone = profile.zone()?;
+    let tz = profile.timezone.as_str();
+    let mut out = Vec::new();
+    // One alert per arc for its overdue check-ins, about the oldest; a stalled arc's alert says it all.
+    let stalled: std::collections::HashSet<Uuid> =
+        derived.iter().filter(|(_, d)| d.status == IntegrationStatus::Stalled).map(|(r, _)| r.arc_id).collect();
+    let mut seen = std::collections::HashSet::new();
+    for c in overdue {
+        if stalled.contains(&c.arc_id) || !seen.insert(c.arc_id) {
+            continue;
+        }
+        let count = overdue.iter().filter(|o| o.arc_id == c.arc_id).count();
+        let since = end_of_day(local_day(c.due.utc, zone), zone);
+        let severity =
+            if now - since >= Duration::days(URGENT_AFTER_DAYS) { Severity::Urgent } else { Severity::Warning };
+        let day = local_day(c.due.utc, zone);
+        let reason = if count == 1 {
+            format!("Check-in due {day} is overdue: {}", c.purpose)
+        } else {
+            format!("{count} check-ins overdue; the oldest was due {day}: {}", c.purpose)
+        };
+        out.push(Alert {
+            key: format!("overdue:{}:{}", c.id, to_db(c.due.utc)),
+            kind: AlertKind::OverdueCheckin,
+            severity,
+            reason,
+            participant_id: c.participant_id,
+            participant_name: c.participant_name.clone(),
+            arc_id: c.arc_id,
+            checkin_id: Some(c.id),
+            since: ZonedTime::new(since, tz),
+            snoozed_until: None,
+            acknowledged_at: None,
+        });
+    }
+    for (row, d) in derived {
+        let (key, kind, severity, reason) = match d.status {
+            IntegrationStatus::Stalled => (
+                format!("stalled:{}:{}", row.arc_id, d.last_contact.map(to_db).unwrap_or_default()),
+                AlertKind::Stalled,
+                Severity::Urgent,
+                format!(
+                    "No contact for {} days while a check-in is past due",
+                    d.last_contact.map_or(0, |c| (now - c).num_days())
+                ),
+            ),
+            IntegrationStatus::ReadyToComplete => (
+                format!("ready:{}", row.arc_id),
+                AlertKind::ReadyToComplete,
+                Severity::Info,
+                "Every check-in is done and no milestone is open: ready to complete".to_owned(),
+            ),
+            _ => continue,
+        };
+        let since = d.since.or(d.last_contact).unwrap_or(now);
+        out.push(Alert {
+            key,
+            kind,
+            severity,
+            reason,
+            participant_id: row.participant_id,
+            participant_name: row.participant_name.clone(),
+            arc_id: row.arc_id,
+            checkin_id: None,
+            since: ZonedTime::new(since, tz),
+            snoozed_until: None,
+            acknowledged_at: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Fills in what the facilitator did with each alert.
+fn with_state(conn: &Connection, mut alerts: Vec<Alert>, tz: &str) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare_cached("SELECT acknowledged_at, snoozed_until FROM alert_state WHERE key = ?1")?;
+    for a in &mut alerts {
+        let state: Option<(Option<String>, Option<String>)> =
+            stmt.query_row([&a.key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some((ack, snooze)) = state {
+            a.acknowledged_at = ack.map(|t| Ok::<_, rusqlite::Error>(ZonedTime::new(from_db(&t)?, tz))).transpose()?;
+            a.snoozed_until = snooze.map(|t| Ok::<_, rusqlite::Error>(ZonedTime::new(from_db(&t)?, tz))).transpose()?;
+        }
+    }
+    alerts.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.since.utc.cmp(&b.since.utc)).then(a.key.cmp(&b.key)));
+    Ok(alerts)
+}
+
+pub(crate) fn open_alerts(
+    conn: &Connection,
+    derived: &[(&ArcRow, Derived)],
+    overdue: &[CheckIn],
+    profile: &Profile,
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>> {
+    let all = with_state(conn, candidates(derived, overdue, profile, now)?, &profile.timezone)?;
+    Ok(all.into_iter().filter(|a| a.is_open(now)).collect())
+}
+
+/// Every current alert with its state.
+fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    let profile = profile::load(conn)?;
+    let zone = profile.zone()?;
+    let (rows, open) = load(conn, Scope::Integration)?;
+    let today = local_day(now, zone);
+    let overdue: Vec<CheckIn> = open.into_iter().filter(|c| local_day(c.due.utc, zone) < today).collect();
+    let derived: Vec<(&ArcRow, Derived)> =
+        rows.iter().filter_map(|r| derive(&r.facts, now, zone, profile.stall_days).map(|d| (r, d))).collect();
+    with_state(conn, candidates(&derived, &overdue, &profile, now)?, &profile.timezone)
+}
+
+fn require_current(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {
+    if current(conn, now)?.iter().any(|a| a.key == key) {
+        Ok(())
+    } else {
+        Err(Error::NotFound { what: "current alert", id: key.to_owned() })
+    }
+}
+
+impl Practice {
+    /// Open alerts (neither acknowledged nor snoozed), or with `all` every current alert.
+    pub fn alerts(&self, now: DateTime<Utc>, all: bool) -> Result<Vec<Alert>> {
+        self.read(|conn| Ok(current(conn, now)?.into_iter().filter(|a| all || a.is_open(now)).collect()))
+    }
+
+    /// Acknowledges an alert: it stays away for as long as its fact holds.
+    pub fn acknowledge_alert(&mut self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            require_current(tx, key, now)?;
+            tx.execute(
+                "INSERT INTO alert_state (key, acknowledged_at, updated_at) VALUES (?1, ?2, ?2)
+                 ON CONFLICT (key) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at",
+                params![key, to_db(now)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Snoozes an alert until the start of `until` (a local date after today); it returns by itself then.
+    pub fn snooze_alert(&mut self, key: &str, until: NaiveDate, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        self.write(|tx| {
+            let zone = profile::load(tx)?.zone()?;
+            if until <= local_day(now, zone) {
+                return Err(Error::invalid(format!("snooze until a day after today (got {until})")));
+            }
+            require_current(tx, key, now)?;
+            let wakes = at_local(zone, until.and_time(chrono::NaiveTime::MIN));
+            tx.execute(
+                "INSERT INTO alert_state (key, snoozed_until, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET snoozed_until = excluded.snoozed_until, updated_at = excluded.updated_at",
+                params![key, to_db(wakes), to_db(now)],
+            )?;
+            Ok(wakes)
+        })
+    }
+}

@@ -1,0 +1,291 @@
+//! The practice-wide view: who needs a check-in today and this week, who is overdue, stalled or
+//! ready to complete, the open alerts, and arcs per phase. One call, a handful of indexed queries.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::alerts::{self, Alert};
+use super::checkin::{self, CheckIn};
+use super::status::{ArcFacts, Derived, IntegrationStatus, derive, end_of_day, local_day};
+use crate::domain::arc::Phase;
+use crate::domain::id_from_db;
+use crate::domain::profile::{self, Profile};
+use crate::domain::status::PhaseCount;
+use crate::domain::time::{ZonedTime, from_db};
+use crate::{Practice, Result};
+
+/// One arc in integration, as the dashboard lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ArcSummary {
+    #[ts(type = "string")]
+    pub arc_id: Uuid,
+    #[ts(type = "string")]
+    pub participant_id: Uuid,
+    pub participant_name: String,
+    pub status: IntegrationStatus,
+    pub since: Option<ZonedTime>,
+    pub last_contact: Option<ZonedTime>,
+    pub next_due: Option<ZonedTime>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StatusCount {
+    pub status: IntegrationStatus,
+    pub arcs: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    /// Today in the facilitator's zone, `YYYY-MM-DD`.
+    pub today: String,
+    pub zone: String,
+    /// Check-ins due today (not yet overdue), soonest first.
+    pub due_today: Vec<CheckIn>,
+    /// Check-ins due in the seven days after today.
+    pub due_this_week: Vec<CheckIn>,
+    /// Check-ins whose due day has ended, oldest first.
+    pub overdue: Vec<CheckIn>,
+    pub stalled: Vec<ArcSummary>,
+    pub ready_to_complete: Vec<ArcSummary>,
+    /// Open alerts: neither acknowledged nor snoozed, most severe first.
+    pub alerts: Vec<Alert>,
+    pub arcs_by_phase: Vec<PhaseCount>,
+    /// Arcs in integration by status.
+    pub integration: Vec<StatusCount>,
+}
+
+/// An arc and the facts its status is derived from.
+pub(crate) struct ArcRow {
+    pub arc_id: Uuid,
+    pub participant_id: Uuid,
+    pub participant_name: String,
+    pub facts: ArcFacts,
+}
+
+/// Which arcs to load: every arc in integration, or one arc whatever its phase.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope {
+    Integration,
+    Arc(Uuid),
+}
+
+impl Scope {
+    fn clause(self) -> &'static str {
+        match self {
+            Scope::Integration => "a.phase = 'integration'",
+            Scope::Arc(_) => "a.id = ?1",
+        }
+    }
+
+    fn params(&self) -> Vec<String> {
+        match self {
+            Scope::Integration => vec![],
+            Scope::Arc(id) => vec![id.to_string()],
+        }
+    }
+}
+
+fn opt_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(from_db).transpose()
+}
+
+/// The facts of every arc in `scope`, and the check-ins still due (practice-wide for
+/// `Scope::Integration`, of the one arc otherwise).
+pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<(Vec<ArcRow>, Vec<CheckIn>)> {
+    let clause = scope.clause();
+    let args = scope.params();
+    let p = || rusqlite::params_from_iter(args.iter());
+
+    let mut rows: Vec<ArcRow> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT a.id, a.participant_id, p.name, a.phase FROM arc a JOIN participant p ON p.id = a.participant_id WHERE {clause}"
+    ))?;
+    let mut q = stmt.query(p())?;
+    while let Some(r) = q.next()? {
+        let id: String = r.get(0)?;
+        index.insert(id.clone(), rows.len());
+        rows.push(ArcRow {
+            arc_id: id_from_db(&id)?,
+            participant_id: id_from_db(&r.get::<_, String>(1)?)?,
+            participant_name: r.get(2)?,
+            facts: ArcFacts { phase: Some(r.get::<_, Phase>(3)?), ..Default::default() },
+        });
+    }
+    drop(q);
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT c.arc_id, count(*), max(CASE WHEN c.status = 'completed' THEN c.resolved_at END)
+         FROM arc a JOIN checkin c ON c.arc_id = a.id WHERE {clause} GROUP BY c.arc_id"
+    ))?;
+    let mut q = stmt.query(p())?;
+    while let Some(r) = q.next()? {
+        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
+            rows[i].facts.checkins = r.get(1)?;
+            rows[i].facts.last_checkin_contact = opt_time(r.get(2)?)?;
+        }
+    }
+    drop(q);
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.arc_id,
+                max(CASE WHEN s.kind = 'administration' THEN s.ended_at END),
+                max(CASE WHEN s.kind = 'integration' THEN s.ended_at END)
+         FROM arc a JOIN session s ON s.arc_id = a.id AND s.status = 'completed' WHERE {clause} GROUP BY s.arc_id"
+    ))?;
+    let mut q = stmt.query(p())?;
+    while let Some(r) = q.next()? {
+        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
+            rows[i].facts.anchor = opt_time(r.get(1)?)?;
+            rows[i].facts.last_integration_session = opt_time(r.get(2)?)?;
+        }
+    }
+    drop(q);
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT m.arc_id, count(*) FROM arc a JOIN milestone m ON m.arc_id = a.id AND m.status IN ('planned', 'in_progress')
+         WHERE {clause} GROUP BY m.arc_id"
+    ))?;
+    let mut q = stmt.query(p())?;
+    while let Some(r) = q.next()? {
+        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
+            rows[i].facts.open_milestones = r.get(1)?;
+        }
+    }
+    drop(q);
+
+    let open: Vec<CheckIn> = match scope {
+        Scope::Integration => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {} FROM {} WHERE c.status = 'due' ORDER BY c.due_at",
+                checkin::COLUMNS,
+                checkin::FROM
+            ))?;
+            stmt.query_map([], checkin::from_row)?.collect::<rusqlite::Result<_>>()?
+        }
+        Scope::Arc(id) => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {} FROM {} WHERE c.status = 'due' AND c.arc_id = ?1 ORDER BY c.due_at",
+                checkin::COLUMNS,
+                checkin::FROM
+            ))?;
+            stmt.query_map([id.to_string()], checkin::from_row)?.collect::<rusqlite::Result<_>>()?
+        }
+    };
+    for c in &open {
+        if let Some(&i) = index.get(&c.arc_id.to_string()) {
+            rows[i].facts.open_due.push(c.due.utc);
+        }
+    }
+    Ok((rows, open))
+}
+
+pub(crate) fn summary(row: &ArcRow, d: &Derived, zone: &str) -> ArcSummary {
+    let z = |t: Option<DateTime<Utc>>| t.map(|t| ZonedTime::new(t, zone));
+    ArcSummary {
+        arc_id: row.arc_id,
+        participant_id: row.participant_id,
+        participant_name: row.participant_name.clone(),
+        status: d.status,
+        since: z(d.since),
+        last_contact: z(d.last_contact),
+        next_due: z(d.next_due),
+    }
+}
+
+fn phase_counts(conn: &Connection) -> Result<Vec<PhaseCount>> {
+    let mut stmt = conn.prepare_cached("SELECT phase, count(*) FROM arc GROUP BY phase")?;
+    let found: Vec<(Phase, u32)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Phase::ALL
+        .into_iter()
+        .map(|phase| PhaseCount { phase, arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n) })
+        .collect())
+}
+
+pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<Dashboard> {
+    let zone = profile.zone()?;
+    let (rows, open) = load(conn, Scope::Integration)?;
+    let today = local_day(now, zone);
+    let today_ends = end_of_day(today, zone);
+    let week_ends = end_of_day(today + Duration::days(7), zone);
+
+    let (mut due_today, mut due_this_week, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &open {
+        if local_day(c.due.utc, zone) < today {
+            overdue.push(c.clone());
+        } else if c.due.utc < today_ends {
+            due_today.push(c.clone());
+        } else if c.due.utc < week_ends {
+            due_this_week.push(c.clone());
+        }
+    }
+
+    let mut derived = Vec::with_capacity(rows.len());
+    let mut counts: HashMap<IntegrationStatus, u32> = HashMap::new();
+    for row in &rows {
+        if let Some(d) = derive(&row.facts, now, zone, profile.stall_days) {
+            *counts.entry(d.status).or_default() += 1;
+            derived.push((row, d));
+        }
+    }
+    let pick = |status| {
+        let mut list: Vec<ArcSummary> =
+            derived.iter().filter(|(_, d)| d.status == status).map(|(r, d)| summary(r, d, &profile.timezone)).collect();
+        list.sort_by(|a, b| {
+            a.since
+                .as_ref()
+                .map(|t| t.utc)
+                .cmp(&b.since.as_ref().map(|t| t.utc))
+                .then(a.participant_name.cmp(&b.participant_name))
+        });
+        list
+    };
+    let stalled = pick(IntegrationStatus::Stalled);
+    let ready_to_complete = pick(IntegrationStatus::ReadyToComplete);
+    let alerts = alerts::open_alerts(conn, &derived, &overdue, profile, now)?;
+    Ok(Dashboard {
+        today: today.to_string(),
+        zone: profile.timezone.clone(),
+        due_today,
+        due_this_week,
+        overdue,
+        stalled,
+        ready_to_complete,
+        alerts,
+        arcs_by_phase: phase_counts(conn)?,
+        integration: IntegrationStatus::ALL
+            .into_iter()
+            .filter(|s| *s != IntegrationStatus::Completed)
+            .map(|status| StatusCount { status, arcs: counts.get(&status).copied().unwrap_or(0) })
+            .collect(),
+    })
+}
+
+impl Practice {
+    /// The practice-wide view at `now`.
+    pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
+        self.read(|conn| build(conn, &profile::load(conn)?, now))
+    }
+
+    /// One arc's integration status at `now` (`None` before integration).
+    pub fn integration_status(&self, arc: Uuid, now: DateTime<Utc>) -> Result<Option<ArcSummary>> {
+        self.read(|conn| {
+            crate::domain::arc::get(conn, arc)?;
+            let profile = profile::load(conn)?;
+            let zone = profile.zone()?;
+            let (rows, _) = load(conn, Scope::Arc(arc))?;
+            Ok(rows.first().and_then(|row| {
+                derive(&row.facts, now, zone, profile.stall_days).map(|d| summary(row, &d, &profile.timezone))
+            }))
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! The integration engine: follow-up plans and the check-ins they queue, milestones, the derived
+//! integration status of each arc, alerts, and the practice-wide dashboard.
+
+pub mod alerts;
+pub mod checkin;
+pub mod dashboard;
+pub mod milestone;
+pub mod plan;
+pub mod schedule;
+pub mod status;

@@ -1,0 +1,227 @@
+//! Follow-up plans: ordered check-in steps, each an offset from the administration session's end
+//! with a purpose and prompt questions. One plan is the default.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::schedule::Offset;
+use crate::domain::time::to_db;
+use crate::domain::{MAX_LINE_CHARS, id_from_db, required_line};
+use crate::{Error, Practice, Result};
+
+/// The shipped default plan's fixed id (see schema/0002_integration.sql).
+pub const STANDARD_PLAN_ID: Uuid = Uuid::from_u128(0x00000000_0000_4000_8000_000000000001);
+
+/// At most this many steps in a plan.
+pub const MAX_STEPS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanStep {
+    pub offset: Offset,
+    pub purpose: String,
+    pub prompts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Plan {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    pub name: String,
+    pub is_default: bool,
+    /// In order of their offsets.
+    pub steps: Vec<PlanStep>,
+}
+
+/// A plan as the facilitator writes it: the whole new state.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanInput {
+    pub name: String,
+    pub steps: Vec<PlanStep>,
+    /// Make this the default plan (the previous default stays as an ordinary plan).
+    #[serde(default)]
+    pub make_default: bool,
+}
+
+impl PlanInput {
+    fn validate(&self) -> Result<(String, Vec<PlanStep>)> {
+        let name = required_line("a plan's name", &self.name)?;
+        if self.steps.is_empty() {
+            return Err(Error::invalid("a plan needs at least one check-in step"));
+        }
+        if self.steps.len() > MAX_STEPS {
+            return Err(Error::invalid(format!("a plan can hold at most {MAX_STEPS} steps")));
+        }
+        let mut steps = Vec::with_capacity(self.steps.len());
+        for step in &self.steps {
+            let offset = Offset::new(step.offset.amount, step.offset.unit)?;
+            let purpose = required_line("a step's purpose", &step.purpose)?;
+            let mut prompts = Vec::new();
+            for p in &step.prompts {
+                let p = p.trim();
+                if p.chars().count() > MAX_LINE_CHARS {
+                    return Err(Error::invalid(format!("a prompt is longer than {MAX_LINE_CHARS} characters")));
+                }
+                if !p.is_empty() {
+                    prompts.push(p.to_owned());
+                }
+            }
+            steps.push(PlanStep { offset, purpose, prompts });
+        }
+        // Steps are kept in time order; two offsets of different units are compared by their
+        // nominal length (a month as 30 days), which is how a facilitator reads them.
+        steps.sort_by_key(|s| nominal_hours(s.offset));
+        Ok((name, steps))
+    }
+}
+
+fn nominal_hours(o: Offset) -> u32 {
+    use super::schedule::OffsetUnit::*;
+    o.amount
+        * match o.unit {
+            Hours => 1,
+            Days => 24,
+            Weeks => 24 * 7,
+            Months => 24 * 30,
+        }
+}
+
+pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Plan> {
+    let (name, is_default) = conn
+        .query_row("SELECT name, is_default FROM plan WHERE id = ?1", [id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "plan", id: id.to_string() })?;
+    let mut stmt = conn
+        .prepare_cached("SELECT amount, unit, purpose, prompts FROM plan_step WHERE plan_id = ?1 ORDER BY position")?;
+    let steps = stmt
+        .query_map([id.to_string()], |r| {
+            Ok(PlanStep {
+                offset: Offset { amount: r.get(0)?, unit: r.get(1)? },
+                purpose: r.get(2)?,
+                prompts: prompts_from_db(&r.get::<_, String>(3)?)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Plan { id, name, is_default, steps })
+}
+
+pub(crate) fn prompts_from_db(s: &str) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub(crate) fn prompts_to_db(prompts: &[String]) -> String {
+    // A Vec<String> always serialises.
+    serde_json::to_string(prompts).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn default_id(conn: &Connection) -> Result<Uuid> {
+    let id: String =
+        conn.query_row("SELECT id FROM plan WHERE is_default = 1", [], |r| r.get(0)).optional()?.ok_or_else(|| {
+            Error::Conflict("there is no default follow-up plan; make one with `arcwell plan edit ID --default`".into())
+        })?;
+    Ok(id_from_db(&id)?)
+}
+
+/// The plan an arc follows: its own, or the default.
+pub(crate) fn for_arc(conn: &Connection, arc: Uuid) -> Result<Plan> {
+    let own: Option<String> =
+        conn.query_row("SELECT plan_id FROM arc WHERE id = ?1", [arc.to_string()], |r| r.get(0))?;
+    let id = match own {
+        Some(id) => id_from_db(&id)?,
+        None => default_id(conn)?,
+    };
+    get(conn, id)
+}
+
+fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, create: bool) -> Result<Plan> {
+    let (name, steps) = input.validate()?;
+    let clash: Option<String> = conn
+        .query_row("SELECT id FROM plan WHERE name = ?1 AND id <> ?2", params![name, id.to_string()], |r| r.get(0))
+        .optional()?;
+    if clash.is_some() {
+        return Err(Error::Conflict(format!("there is already a plan named {name:?}; choose another name")));
+    }
+    if input.make_default {
+        conn.execute("UPDATE plan SET is_default = 0 WHERE is_default = 1", [])?;
+    }
+    if create {
+        conn.execute(
+            "INSERT INTO plan (id, name, is_default, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![id.to_string(), name, input.make_default, to_db(now)],
+        )?;
+    } else {
+        let changed = conn.execute(
+            "UPDATE plan SET name = ?2, is_default = is_default OR ?3, updated_at = ?4 WHERE id = ?1",
+            params![id.to_string(), name, input.make_default, to_db(now)],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "plan", id: id.to_string() });
+        }
+        conn.execute("DELETE FROM plan_step WHERE plan_id = ?1", [id.to_string()])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, step) in steps.iter().enumerate() {
+        insert.execute(params![
+            id.to_string(),
+            (i + 1) as i64,
+            step.offset.amount,
+            step.offset.unit.as_str(),
+            step.purpose,
+            prompts_to_db(&step.prompts)
+        ])?;
+    }
+    get(conn, id)
+}
+
+impl Practice {
+    /// Every plan, the default first.
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT id FROM plan ORDER BY is_default DESC, name")?;
+            let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            ids.iter().map(|id| get(conn, id_from_db(id)?)).collect()
+        })
+    }
+
+    pub fn plan(&self, id: Uuid) -> Result<Plan> {
+        self.read(|conn| get(conn, id))
+    }
+
+    pub fn default_plan(&self) -> Result<Plan> {
+        self.read(|conn| get(conn, default_id(conn)?))
+    }
+
+    pub fn create_plan(&mut self, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
+        self.write(|tx| save(tx, Uuid::new_v4(), input, now, true))
+    }
+
+    /// Replaces a plan's name and steps. Check-ins already queued from it keep their own copy.
+    pub fn edit_plan(&mut self, id: Uuid, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
+        self.write(|tx| save(tx, id, input, now, false))
+    }
+
+    /// Chooses the plan an arc follows (`None`: the default).
+    pub fn set_arc_plan(&mut self, arc: Uuid, plan: Option<Uuid>) -> Result<()> {
+        self.write(|tx| {
+            crate::domain::arc::get(tx, arc)?;
+            if let Some(p) = plan {
+                get(tx, p)?;
+            }
+            tx.execute(
+                "UPDATE arc SET plan_id = ?2 WHERE id = ?1",
+                params![arc.to_string(), plan.map(|p| p.to_string())],
+            )?;
+            Ok(())
+        })
+    }
+}
