@@ -150,3 +150,55 @@ fn a_wrong_passphrase_exits_6_and_the_passphrase_can_come_from_stdin() {
     assert_eq!(no_source.status.code(), Some(6));
     assert!(String::from_utf8_lossy(&no_source.stderr).contains("--passphrase-stdin"), "says how to give it");
 }
+
+#[test]
+fn the_integration_commands_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let pid = json(dir.path(), &["participant", "add", "Yara Pembury", "--contact", "yara@example.org"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let aid = json(dir.path(), &["arc", "open", &pid])["id"].as_str().unwrap().to_owned();
+    json(dir.path(), &["arc", "advance", &aid, "administration", "--reason", "Prepared with a colleague"]);
+    let s = json(dir.path(), &["session", "schedule", &aid, "--kind", "administration", "--at", "2026-03-02T09:00"]);
+    let sid = s["id"].as_str().unwrap();
+    json(dir.path(), &["session", "complete", sid, "--started", "2026-03-02T09:00", "--ended", "2026-03-02T15:00"]);
+
+    let due = json(dir.path(), &["checkin", "list"]);
+    assert_eq!(due.as_array().unwrap().len(), 6, "six check-ins queued by the completed dosing session");
+    let week = json(dir.path(), &["checkin", "list", "--due-before", "2026-03-09"]);
+    assert_eq!(week.as_array().unwrap().len(), 2, "24 h and 72 h fall before 9 March");
+    let first = due[0]["id"].as_str().unwrap();
+    let draft = json(dir.path(), &["checkin", "draft", first]);
+    assert!(draft["mailto"].as_str().unwrap().starts_with("mailto:yara@example.org?subject="));
+    let done = json(
+        dir.path(),
+        &["checkin", "complete", first, "--note", "Slept well, feels open.", "--at", "2026-03-03T16:00"],
+    );
+    assert_eq!(done["status"], "completed");
+    let m = json(dir.path(), &["milestone", "add", &aid, "Daily walk", "--category", "body"]);
+    let m = json(dir.path(), &["milestone", "set", m["id"].as_str().unwrap(), "in_progress", "--note", "Started"]);
+    assert_eq!(m["history"].as_array().unwrap().len(), 2);
+
+    let plans = json(dir.path(), &["plan", "list"]);
+    assert_eq!(plans[0]["name"], "Standard integration");
+    let added = json(
+        dir.path(),
+        &["plan", "add", "Short", "--step", "2d|Early check|How are you sleeping?", "--step", "1w|One week"],
+    );
+    assert_eq!(added["steps"][0]["prompts"][0], "How are you sleeping?");
+
+    let dash = json(dir.path(), &["dashboard"]);
+    for key in ["due_today", "due_this_week", "overdue", "stalled", "ready_to_complete", "alerts", "arcs_by_phase"] {
+        assert!(dash.get(key).is_some(), "the dashboard has {key}");
+    }
+    assert!(!dash["stalled"].as_array().unwrap().is_empty(), "months later with check-ins past due: stalled");
+    let key = dash["alerts"][0]["key"].as_str().unwrap().to_owned();
+    json(dir.path(), &["alerts", "ack", &key]);
+    let open = json(dir.path(), &["alerts"]);
+    assert!(
+        open.as_array().unwrap().iter().all(|a| a["key"] != key.as_str()),
+        "acknowledged alerts leave the open list"
+    );
+}

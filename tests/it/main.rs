@@ -4,6 +4,7 @@
 
 mod cli;
 mod domain;
+mod integration;
 mod keychain;
 mod store;
 mod support;
