@@ -20,6 +20,7 @@ pub fn run() {
         }
     };
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .manage(AppState::new(launch))
         .invoke_handler(tauri::generate_handler![
             commands::practice::app_status,
@@ -37,6 +38,21 @@ pub fn run() {
             commands::sessions::complete_session,
             commands::sessions::cancel_session,
             commands::sessions::mark_no_show,
+            commands::integration::dashboard,
+            commands::integration::list_plans,
+            commands::integration::save_plan,
+            commands::integration::get_checkin,
+            commands::integration::complete_checkin,
+            commands::integration::skip_checkin,
+            commands::integration::reschedule_checkin,
+            commands::integration::add_checkin,
+            commands::integration::checkin_outreach,
+            commands::integration::open_outreach_in_mail,
+            commands::integration::add_milestone,
+            commands::integration::set_milestone_status,
+            commands::integration::list_alerts,
+            commands::integration::acknowledge_alert,
+            commands::integration::snooze_alert,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -52,13 +52,22 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('the app opens on the participants screen with the demo practice from the encrypted file', async () => {
-  const heading = await browser.$('h1=Participants');
-  await heading.waitForDisplayed({ timeout: 20_000 });
+test('the app opens on today\'s dashboard with the demo practice from the encrypted file', async () => {
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 20_000 });
+  const dueToday = await browser.$$('[data-testid="due-today"] [data-testid="checkin"]');
+  assert.ok(dueToday.length >= 1, 'the demo has check-ins due today');
+  const stalled = await browser.$$('[data-testid="stalled"] .arcrow');
+  assert.ok(stalled.length >= 1, 'the demo has a stalled participant');
+  const overdue = await browser.$$('[data-testid="overdue"] [data-testid="checkin"]');
+  assert.ok(overdue.length >= 1, 'the demo has overdue check-ins');
+});
+
+test('the participants screen lists the whole demo practice', async () => {
+  await browser.$('button=Participants').click();
+  await browser.$('h1=Participants').waitForDisplayed({ timeout: 5_000 });
   const rows = await browser.$$('[data-testid="participants-table"] tbody tr');
   assert.equal(rows.length, 42, 'all 42 demo participants are listed');
-  const count = await browser.$('.count').getText();
-  assert.match(count, /42 of 42 participants/);
+  assert.match(await browser.$('.count').getText(), /42 of 42 participants/);
 });
 
 test('the window is really painted (screenshot is not blank)', async () => {
@@ -94,4 +103,18 @@ test('a new participant is saved and shown', async () => {
   await browser.$('button=Participants').click();
   await browser.$('.count').waitForDisplayed();
   assert.match(await browser.$('.count').getText(), /43 of 43 participants/);
+});
+
+test('a check-in due today is completed from the dashboard with its note', async () => {
+  await browser.$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  const before = (await browser.$$('[data-testid="due-today"] [data-testid="checkin"]')).length;
+  const first = await browser.$('[data-testid="due-today"] [data-testid="checkin"]');
+  await first.$('button=Complete').click();
+  await browser.$('[data-testid="due-today"] textarea').setValue('Slept well; feels tender but steady. Partner is supportive.');
+  await browser.$('button=Save and complete').click();
+  await browser.waitUntil(
+    async () => (await browser.$$('[data-testid="due-today"] [data-testid="checkin"]')).length === before - 1,
+    { timeout: 5_000, timeoutMsg: 'the completed check-in leaves the due-today list' },
+  );
 });

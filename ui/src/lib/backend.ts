@@ -1,7 +1,19 @@
 // The one module that talks to the Rust shell. Components call these typed functions, never
 // `invoke` directly; every request and response type is generated from Rust (src/bindings).
 import { invoke } from '@tauri-apps/api/core';
+import type { AddCheckIn } from '../bindings/AddCheckIn';
 import type { AdvanceArc } from '../bindings/AdvanceArc';
+import type { Alert } from '../bindings/Alert';
+import type { CheckIn } from '../bindings/CheckIn';
+import type { CheckInDetail } from '../bindings/CheckInDetail';
+import type { CompleteCheckIn } from '../bindings/CompleteCheckIn';
+import type { Dashboard } from '../bindings/Dashboard';
+import type { Milestone } from '../bindings/Milestone';
+import type { MilestoneStatus } from '../bindings/MilestoneStatus';
+import type { NewMilestone } from '../bindings/NewMilestone';
+import type { Outreach } from '../bindings/Outreach';
+import type { Plan } from '../bindings/Plan';
+import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
 import type { Arc } from '../bindings/Arc';
 import type { ArcDetail } from '../bindings/ArcDetail';
@@ -71,4 +83,24 @@ export const backend = {
   completeSession: (id: string, input: CompleteSession) => call<Session>('complete_session', { id, input }),
   cancelSession: (id: string, reason: string | null) => call<Session>('cancel_session', { id, reason }),
   markNoShow: (id: string, reason: string | null) => call<Session>('mark_no_show', { id, reason }),
+
+  dashboard: () => call<Dashboard>('dashboard'),
+  listPlans: () => call<Plan[]>('list_plans'),
+  savePlan: (id: string | null, input: PlanInput) => call<Plan>('save_plan', { id, input }),
+
+  getCheckin: (id: string) => call<CheckInDetail>('get_checkin', { id }),
+  completeCheckin: (id: string, input: CompleteCheckIn) => call<CheckIn>('complete_checkin', { id, input }),
+  skipCheckin: (id: string, reason: string) => call<CheckIn>('skip_checkin', { id, reason }),
+  rescheduleCheckin: (id: string, at: string, reason: string | null) => call<CheckIn>('reschedule_checkin', { id, at, reason }),
+  addCheckin: (input: AddCheckIn) => call<CheckIn>('add_checkin', { input }),
+  outreach: (id: string) => call<Outreach>('checkin_outreach', { id }),
+  openOutreachInMail: (id: string) => call<null>('open_outreach_in_mail', { id }),
+
+  addMilestone: (input: NewMilestone) => call<Milestone>('add_milestone', { input }),
+  setMilestoneStatus: (id: string, status: MilestoneStatus, note: string | null) =>
+    call<Milestone>('set_milestone_status', { id, status, note }),
+
+  listAlerts: (all: boolean) => call<Alert[]>('list_alerts', { all }),
+  acknowledgeAlert: (key: string) => call<null>('acknowledge_alert', { key }),
+  snoozeAlert: (key: string, until: string) => call<null>('snooze_alert', { key, until }),
 };

@@ -60,3 +60,36 @@ export function optional(v: string): string | undefined {
   const t = v.trim();
   return t === '' ? undefined : t;
 }
+
+import type { IntegrationStatus } from '../bindings/IntegrationStatus';
+import type { MilestoneStatus } from '../bindings/MilestoneStatus';
+import type { Offset } from '../bindings/Offset';
+
+const INTEGRATION_LABELS: Record<IntegrationStatus, string> = {
+  on_track: 'On track',
+  due_soon: 'Check-in due soon',
+  overdue: 'Overdue',
+  stalled: 'Stalled',
+  ready_to_complete: 'Ready to complete',
+  completed: 'Completed',
+};
+export const integrationLabel = (s: IntegrationStatus): string => INTEGRATION_LABELS[s];
+
+export const MILESTONE_STATUSES: MilestoneStatus[] = ['planned', 'in_progress', 'achieved', 'maintaining', 'lapsed'];
+const MILESTONE_LABELS: Record<MilestoneStatus, string> = {
+  planned: 'Planned',
+  in_progress: 'In progress',
+  achieved: 'Achieved',
+  maintaining: 'Maintaining',
+  lapsed: 'Lapsed',
+};
+export const milestoneLabel = (s: MilestoneStatus): string => MILESTONE_LABELS[s];
+
+export const CATEGORIES = ['mind', 'body', 'spirit', 'lifestyle', 'relationships', 'nature'];
+
+/** `{ amount: 24, unit: 'hours' }` → `24 hours`; ad-hoc check-ins have none. */
+export function offsetLabel(o: Offset | null): string {
+  if (!o) return 'Ad hoc';
+  const unit = o.amount === 1 ? o.unit.replace(/s$/, '') : o.unit;
+  return `${o.amount} ${unit}`;
+}

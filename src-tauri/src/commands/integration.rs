@@ -1,0 +1,152 @@
+//! The integration engine: dashboard, plans, check-ins, milestones, alerts.
+
+use arcwell::ErrorCode;
+use arcwell::domain::parse_id;
+use arcwell::domain::time::parse_date;
+use arcwell::integration::alerts::Alert;
+use arcwell::integration::checkin::{AddCheckIn, CheckIn, CheckInDetail, CompleteCheckIn, Outreach};
+use arcwell::integration::dashboard::Dashboard;
+use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
+use arcwell::integration::plan::{Plan, PlanInput};
+use tauri::AppHandle;
+use tauri_plugin_opener::OpenerExt;
+
+use super::{blocking, now};
+use crate::error::{CommandError, CommandResult};
+
+#[tauri::command]
+pub async fn dashboard(app: AppHandle) -> CommandResult<Dashboard> {
+    blocking(app, |s| s.with(|p| p.dashboard(now()))).await
+}
+
+#[tauri::command]
+pub async fn list_plans(app: AppHandle) -> CommandResult<Vec<Plan>> {
+    blocking(app, |s| s.with(|p| p.plans())).await
+}
+
+/// Creates a plan (no id) or replaces one.
+#[tauri::command]
+pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> CommandResult<Plan> {
+    blocking(app, move |s| {
+        let id = id.map(|i| parse_id("plan", &i)).transpose()?;
+        s.with(|p| match id {
+            Some(id) => p.edit_plan(id, &input, now()),
+            None => p.create_plan(&input, now()),
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDetail> {
+    blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.checkin(id))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn complete_checkin(app: AppHandle, id: String, input: CompleteCheckIn) -> CommandResult<CheckIn> {
+    blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.complete_checkin(id, &input, now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn skip_checkin(app: AppHandle, id: String, reason: String) -> CommandResult<CheckIn> {
+    blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.skip_checkin(id, &reason, now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn reschedule_checkin(
+    app: AppHandle,
+    id: String,
+    at: String,
+    reason: Option<String>,
+) -> CommandResult<CheckIn> {
+    blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.reschedule_checkin(id, &at, reason.as_deref(), now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_checkin(app: AppHandle, input: AddCheckIn) -> CommandResult<CheckIn> {
+    blocking(app, move |s| s.with(|p| p.add_checkin(&input, now()))).await
+}
+
+#[tauri::command]
+pub async fn checkin_outreach(app: AppHandle, id: String) -> CommandResult<Outreach> {
+    blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.outreach(id))
+    })
+    .await
+}
+
+/// Opens the check-in's draft in the facilitator's mail client. The link is built here from the
+/// check-in, so the UI cannot make the app open anything else.
+#[tauri::command]
+pub async fn open_outreach_in_mail(app: AppHandle, id: String) -> CommandResult<()> {
+    let opener = app.clone();
+    let outreach = blocking(app, move |s| {
+        let id = parse_id("check-in", &id)?;
+        s.with(|p| p.outreach(id))
+    })
+    .await?;
+    let link = outreach.mailto.ok_or_else(|| CommandError {
+        code: ErrorCode::InvalidInput,
+        message: "this participant has no email address on file; copy the draft instead".into(),
+    })?;
+    opener.opener().open_url(link, None::<&str>).map_err(|e| CommandError {
+        code: ErrorCode::Storage,
+        message: format!("no mail client could be opened ({e}); copy the draft instead"),
+    })
+}
+
+#[tauri::command]
+pub async fn add_milestone(app: AppHandle, input: NewMilestone) -> CommandResult<Milestone> {
+    blocking(app, move |s| s.with(|p| p.add_milestone(&input, now()))).await
+}
+
+#[tauri::command]
+pub async fn set_milestone_status(
+    app: AppHandle,
+    id: String,
+    status: MilestoneStatus,
+    note: Option<String>,
+) -> CommandResult<Milestone> {
+    blocking(app, move |s| {
+        let id = parse_id("milestone", &id)?;
+        s.with(|p| p.set_milestone_status(id, status, note.as_deref(), now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_alerts(app: AppHandle, all: bool) -> CommandResult<Vec<Alert>> {
+    blocking(app, move |s| s.with(|p| p.alerts(now(), all))).await
+}
+
+#[tauri::command]
+pub async fn acknowledge_alert(app: AppHandle, key: String) -> CommandResult<()> {
+    blocking(app, move |s| s.with(|p| p.acknowledge_alert(&key, now()))).await
+}
+
+/// Snoozes an alert until a local date (`YYYY-MM-DD`).
+#[tauri::command]
+pub async fn snooze_alert(app: AppHandle, key: String, until: String) -> CommandResult<()> {
+    blocking(app, move |s| {
+        let until = parse_date(&until)?;
+        s.with(|p| p.snooze_alert(&key, until, now()).map(|_| ()))
+    })
+    .await
+}
