@@ -60,6 +60,7 @@ CREATE TABLE checkin (
 ) STRICT;
 CREATE INDEX checkin_open_by_due ON checkin (due_at) WHERE status = 'due';
 CREATE INDEX checkin_by_arc ON checkin (arc_id, status, resolved_at);
+CREATE INDEX checkin_due_by_arc ON checkin (arc_id, due_at) WHERE status = 'due';
 
 -- Every change of a check-in: queued, added, rescheduled (old and new time), completed, skipped.
 CREATE TABLE checkin_event (

@@ -16,11 +16,12 @@ step "UI: type check, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
 
 step "cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 step "Rust tests (cargo nextest)"
 # The keychain tests start their own D-Bus session and gnome-keyring; nothing here needs a desktop.
-cargo nextest run --workspace --locked --no-fail-fast
+# --all-features: the synthetic practice generator behind the benchmark is tested too.
+cargo nextest run --workspace --all-features --locked --no-fail-fast
 
 step "Generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

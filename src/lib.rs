@@ -11,6 +11,8 @@ pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod store;
+#[cfg(feature = "synthetic")]
+pub mod synthetic;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keychain::Keychain;

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::checkin::CheckIn;
-use super::dashboard::{ArcRow, Scope, load};
+use super::dashboard::{ArcRow, Scope, load, overdue_checkins};
 use super::schedule::at_local;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
 use crate::domain::profile::{self, Profile};
@@ -171,9 +171,8 @@ pub(crate) fn open_alerts(
 fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
     let profile = profile::load(conn)?;
     let zone = profile.zone()?;
-    let (rows, open) = load(conn, Scope::Integration)?;
-    let today = local_day(now, zone);
-    let overdue: Vec<CheckIn> = open.into_iter().filter(|c| local_day(c.due.utc, zone) < today).collect();
+    let rows = load(conn, Scope::Integration)?;
+    let overdue = overdue_checkins(conn, now, zone, &rows)?;
     let derived: Vec<(&ArcRow, Derived)> =
         rows.iter().filter_map(|r| derive(&r.facts, now, zone, profile.stall_days).map(|d| (r, d))).collect();
     with_state(conn, candidates(&derived, &overdue, &profile, now)?, &profile.timezone)

@@ -152,8 +152,11 @@ pub(crate) const COLUMNS: &str =
     c.purpose, c.prompts, c.due_at, c.due_tz, c.status, c.resolved_at, c.note_id, c.skip_reason";
 pub(crate) const FROM: &str = "checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id";
 
+/// Reads a row of `COLUMNS`. The participant columns may be NULL (the dashboard selects check-ins
+/// without joins and fills them in from the arcs it already holds).
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
     let due_tz: String = r.get(11)?;
+    let participant: Option<String> = r.get(2)?;
     let amount: Option<u32> = r.get(6)?;
     let unit = r.get(7)?;
     let resolved: Option<String> = r.get(13)?;
@@ -161,8 +164,8 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
     Ok(CheckIn {
         id: id_from_db(&r.get::<_, String>(0)?)?,
         arc_id: id_from_db(&r.get::<_, String>(1)?)?,
-        participant_id: id_from_db(&r.get::<_, String>(2)?)?,
-        participant_name: r.get(3)?,
+        participant_id: participant.as_deref().map(id_from_db).transpose()?.unwrap_or_default(),
+        participant_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
         series: r.get(4)?,
         step: r.get(5)?,
         offset: amount.zip(unit).map(|(amount, unit)| Offset { amount, unit }),

@@ -97,95 +97,80 @@ fn opt_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.as_deref().map(from_db).transpose()
 }
 
-/// The facts of every arc in `scope`, and the check-ins still due (practice-wide for
-/// `Scope::Integration`, of the one arc otherwise).
-pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<(Vec<ArcRow>, Vec<CheckIn>)> {
-    let clause = scope.clause();
+/// The facts of every arc in `scope`: one query, each fact an index seek per arc.
+pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<Vec<ArcRow>> {
     let args = scope.params();
-    let p = || rusqlite::params_from_iter(args.iter());
-
-    let mut rows: Vec<ArcRow> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.id, a.participant_id, p.name, a.phase FROM arc a JOIN participant p ON p.id = a.participant_id WHERE {clause}"
+        "SELECT a.id, a.participant_id, p.name, a.phase,
+            (SELECT max(s.ended_at) FROM session s WHERE s.arc_id = a.id AND s.kind = 'administration' AND s.status = 'completed'),
+            (SELECT max(s.ended_at) FROM session s WHERE s.arc_id = a.id AND s.kind = 'integration' AND s.status = 'completed'),
+            EXISTS (SELECT 1 FROM checkin c WHERE c.arc_id = a.id),
+            (SELECT max(c.resolved_at) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'completed'),
+            (SELECT min(c.due_at) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'due'),
+            (SELECT count(*) FROM milestone m WHERE m.arc_id = a.id AND m.status IN ('planned', 'in_progress'))
+         FROM arc a JOIN participant p ON p.id = a.participant_id WHERE {}",
+        scope.clause()
     ))?;
-    let mut q = stmt.query(p())?;
-    while let Some(r) = q.next()? {
-        let id: String = r.get(0)?;
-        index.insert(id.clone(), rows.len());
-        rows.push(ArcRow {
-            arc_id: id_from_db(&id)?,
-            participant_id: id_from_db(&r.get::<_, String>(1)?)?,
-            participant_name: r.get(2)?,
-            facts: ArcFacts { phase: Some(r.get::<_, Phase>(3)?), ..Default::default() },
-        });
-    }
-    drop(q);
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(ArcRow {
+                arc_id: id_from_db(&r.get::<_, String>(0)?)?,
+                participant_id: id_from_db(&r.get::<_, String>(1)?)?,
+                participant_name: r.get(2)?,
+                facts: ArcFacts {
+                    phase: Some(r.get::<_, Phase>(3)?),
+                    anchor: opt_time(r.get(4)?)?,
+                    last_integration_session: opt_time(r.get(5)?)?,
+                    has_checkins: r.get(6)?,
+                    last_checkin_contact: opt_time(r.get(7)?)?,
+                    next_due: opt_time(r.get(8)?)?,
+                    open_milestones: r.get(9)?,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
 
+/// Check-ins whose local due day has ended, oldest first.
+pub(crate) fn overdue_checkins(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    known: &[ArcRow],
+) -> Result<Vec<CheckIn>> {
+    due_before(conn, at_start_of_day(local_day(now, zone), zone), known)
+}
+
+fn at_start_of_day(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> DateTime<Utc> {
+    super::schedule::at_local(zone, day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// Check-ins still due before `before`, soonest first, practice-wide. Selected without joins: the
+/// participant of each comes from `known` (the arcs in integration) or, rarely, a lookup.
+fn due_before(conn: &Connection, before: DateTime<Utc>, known: &[ArcRow]) -> Result<Vec<CheckIn>> {
+    let bare = checkin::COLUMNS.replace("a.participant_id, p.name", "NULL, NULL");
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT c.arc_id, count(*), max(CASE WHEN c.status = 'completed' THEN c.resolved_at END)
-         FROM arc a JOIN checkin c ON c.arc_id = a.id WHERE {clause} GROUP BY c.arc_id"
+        "SELECT {bare} FROM checkin c WHERE c.status = 'due' AND c.due_at < ?1 ORDER BY c.due_at"
     ))?;
-    let mut q = stmt.query(p())?;
-    while let Some(r) = q.next()? {
-        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
-            rows[i].facts.checkins = r.get(1)?;
-            rows[i].facts.last_checkin_contact = opt_time(r.get(2)?)?;
+    let mut list: Vec<CheckIn> =
+        stmt.query_map([crate::domain::time::to_db(before)], checkin::from_row)?.collect::<rusqlite::Result<_>>()?;
+    let by_arc: HashMap<Uuid, &ArcRow> = known.iter().map(|r| (r.arc_id, r)).collect();
+    let mut lookup = conn.prepare_cached(
+        "SELECT a.participant_id, p.name FROM arc a JOIN participant p ON p.id = a.participant_id WHERE a.id = ?1",
+    )?;
+    for c in &mut list {
+        if let Some(row) = by_arc.get(&c.arc_id) {
+            c.participant_id = row.participant_id;
+            c.participant_name.clone_from(&row.participant_name);
+        } else {
+            let (pid, name): (String, String) =
+                lookup.query_row([c.arc_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            c.participant_id = id_from_db(&pid)?;
+            c.participant_name = name;
         }
     }
-    drop(q);
-
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT s.arc_id,
-                max(CASE WHEN s.kind = 'administration' THEN s.ended_at END),
-                max(CASE WHEN s.kind = 'integration' THEN s.ended_at END)
-         FROM arc a JOIN session s ON s.arc_id = a.id AND s.status = 'completed' WHERE {clause} GROUP BY s.arc_id"
-    ))?;
-    let mut q = stmt.query(p())?;
-    while let Some(r) = q.next()? {
-        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
-            rows[i].facts.anchor = opt_time(r.get(1)?)?;
-            rows[i].facts.last_integration_session = opt_time(r.get(2)?)?;
-        }
-    }
-    drop(q);
-
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT m.arc_id, count(*) FROM arc a JOIN milestone m ON m.arc_id = a.id AND m.status IN ('planned', 'in_progress')
-         WHERE {clause} GROUP BY m.arc_id"
-    ))?;
-    let mut q = stmt.query(p())?;
-    while let Some(r) = q.next()? {
-        if let Some(&i) = index.get(&r.get::<_, String>(0)?) {
-            rows[i].facts.open_milestones = r.get(1)?;
-        }
-    }
-    drop(q);
-
-    let open: Vec<CheckIn> = match scope {
-        Scope::Integration => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {} FROM {} WHERE c.status = 'due' ORDER BY c.due_at",
-                checkin::COLUMNS,
-                checkin::FROM
-            ))?;
-            stmt.query_map([], checkin::from_row)?.collect::<rusqlite::Result<_>>()?
-        }
-        Scope::Arc(id) => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {} FROM {} WHERE c.status = 'due' AND c.arc_id = ?1 ORDER BY c.due_at",
-                checkin::COLUMNS,
-                checkin::FROM
-            ))?;
-            stmt.query_map([id.to_string()], checkin::from_row)?.collect::<rusqlite::Result<_>>()?
-        }
-    };
-    for c in &open {
-        if let Some(&i) = index.get(&c.arc_id.to_string()) {
-            rows[i].facts.open_due.push(c.due.utc);
-        }
-    }
-    Ok((rows, open))
+    Ok(list)
 }
 
 pub(crate) fn summary(row: &ArcRow, d: &Derived, zone: &str) -> ArcSummary {
@@ -213,10 +198,11 @@ fn phase_counts(conn: &Connection) -> Result<Vec<PhaseCount>> {
 
 pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<Dashboard> {
     let zone = profile.zone()?;
-    let (rows, open) = load(conn, Scope::Integration)?;
+    let rows = load(conn, Scope::Integration)?;
     let today = local_day(now, zone);
     let today_ends = end_of_day(today, zone);
     let week_ends = end_of_day(today + Duration::days(7), zone);
+    let open = due_before(conn, week_ends, &rows)?;
 
     let (mut due_today, mut due_this_week, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
     for c in &open {
@@ -282,7 +268,7 @@ impl Practice {
             crate::domain::arc::get(conn, arc)?;
             let profile = profile::load(conn)?;
             let zone = profile.zone()?;
-            let (rows, _) = load(conn, Scope::Arc(arc))?;
+            let rows = load(conn, Scope::Arc(arc))?;
             Ok(rows.first().and_then(|row| {
                 derive(&row.facts, now, zone, profile.stall_days).map(|d| summary(row, &d, &profile.timezone))
             }))

@@ -56,10 +56,10 @@ pub struct ArcFacts {
     pub last_checkin_contact: Option<DateTime<Utc>>,
     /// The end of the latest held integration session.
     pub last_integration_session: Option<DateTime<Utc>>,
-    /// Due times of the check-ins still due, soonest first.
-    pub open_due: Vec<DateTime<Utc>>,
-    /// All check-ins, whatever their status.
-    pub checkins: u32,
+    /// The soonest due time of the check-ins still due.
+    pub next_due: Option<DateTime<Utc>>,
+    /// Whether the arc has any check-in, whatever its status.
+    pub has_checkins: bool,
     /// Milestones planned or in progress.
     pub open_milestones: u32,
 }
@@ -88,14 +88,14 @@ pub fn end_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
 /// The integration status of an arc, or `None` for an arc not (yet) in integration.
 pub fn derive(f: &ArcFacts, now: DateTime<Utc>, zone: Tz, stall_days: u32) -> Option<Derived> {
     let last_contact = [f.anchor, f.last_checkin_contact, f.last_integration_session].into_iter().flatten().max();
-    let next_due = f.open_due.first().copied();
+    let next_due = f.next_due;
     let done = |status, since| Some(Derived { status, since, last_contact, next_due });
     match f.phase {
         Some(Phase::Completion) => return done(IntegrationStatus::Completed, None),
         Some(Phase::Integration) => {}
         _ => return None,
     }
-    if f.checkins > 0 && f.open_due.is_empty() && f.open_milestones == 0 {
+    if f.has_checkins && next_due.is_none() && f.open_milestones == 0 {
         return done(IntegrationStatus::ReadyToComplete, None);
     }
     let Some(first) = next_due else {
@@ -137,7 +137,7 @@ mod tests {
         let integrating = ArcFacts {
             phase: Some(Phase::Integration),
             anchor: Some(t("2026-11-20T16:00:00Z")),
-            checkins: 6,
+            has_checkins: true,
             ..Default::default()
         };
         let with = |f: &dyn Fn(&mut ArcFacts)| {
@@ -150,14 +150,14 @@ mod tests {
             ("not yet in integration", with(&|f| f.phase = Some(Phase::Preparation)), None, None),
             ("withdrawn", with(&|f| f.phase = Some(Phase::Withdrawn)), None, None),
             ("completed", with(&|f| f.phase = Some(Phase::Completion)), Some(Completed), None),
-            ("next check-in in a week", with(&|f| f.open_due = vec![t("2026-12-02T09:00:00Z")]), Some(OnTrack), None),
-            ("due later today", with(&|f| f.open_due = vec![t("2026-11-25T15:00:00Z")]), Some(DueSoon), None),
-            ("due earlier today", with(&|f| f.open_due = vec![t("2026-11-25T08:00:00Z")]), Some(DueSoon), None),
-            ("due on the third day", with(&|f| f.open_due = vec![t("2026-11-28T21:00:00Z")]), Some(DueSoon), None),
-            ("due on the fourth day", with(&|f| f.open_due = vec![t("2026-11-29T09:00:00Z")]), Some(OnTrack), None),
+            ("next check-in in a week", with(&|f| f.next_due = Some(t("2026-12-02T09:00:00Z"))), Some(OnTrack), None),
+            ("due later today", with(&|f| f.next_due = Some(t("2026-11-25T15:00:00Z"))), Some(DueSoon), None),
+            ("due earlier today", with(&|f| f.next_due = Some(t("2026-11-25T08:00:00Z"))), Some(DueSoon), None),
+            ("due on the third day", with(&|f| f.next_due = Some(t("2026-11-28T21:00:00Z"))), Some(DueSoon), None),
+            ("due on the fourth day", with(&|f| f.next_due = Some(t("2026-11-29T09:00:00Z"))), Some(OnTrack), None),
             (
                 "due yesterday: overdue since its day ended (local midnight)",
-                with(&|f| f.open_due = vec![t("2026-11-24T09:00:00Z")]),
+                with(&|f| f.next_due = Some(t("2026-11-24T09:00:00Z"))),
                 Some(Overdue),
                 Some("2026-11-24T23:00:00Z"),
             ),
@@ -165,7 +165,7 @@ mod tests {
                 "past due and no contact for 14 days: stalled",
                 with(&|f| {
                     f.anchor = Some(t("2026-11-01T16:00:00Z"));
-                    f.open_due = vec![t("2026-11-02T16:00:00Z")];
+                    f.next_due = Some(t("2026-11-02T16:00:00Z"));
                 }),
                 Some(Stalled),
                 Some("2026-11-15T16:00:00Z"),
@@ -175,7 +175,7 @@ mod tests {
                 with(&|f| {
                     f.anchor = Some(t("2026-11-01T16:00:00Z"));
                     f.last_checkin_contact = Some(t("2026-11-20T10:00:00Z"));
-                    f.open_due = vec![t("2026-11-22T09:00:00Z")];
+                    f.next_due = Some(t("2026-11-22T09:00:00Z"));
                 }),
                 Some(Overdue),
                 Some("2026-11-22T23:00:00Z"),
@@ -185,7 +185,7 @@ mod tests {
                 with(&|f| {
                     f.anchor = Some(t("2026-10-01T16:00:00Z"));
                     f.last_integration_session = Some(t("2026-11-18T10:00:00Z"));
-                    f.open_due = vec![t("2026-11-19T09:00:00Z")];
+                    f.next_due = Some(t("2026-11-19T09:00:00Z"));
                 }),
                 Some(Overdue),
                 Some("2026-11-19T23:00:00Z"),
@@ -194,19 +194,19 @@ mod tests {
                 "long silence but nothing past due: not stalled",
                 with(&|f| {
                     f.anchor = Some(t("2026-09-01T16:00:00Z"));
-                    f.open_due = vec![t("2026-12-01T09:00:00Z")];
+                    f.next_due = Some(t("2026-12-01T09:00:00Z"));
                 }),
                 Some(OnTrack),
                 None,
             ),
-            ("every check-in resolved, no open milestone", with(&|f| f.open_due.clear()), Some(ReadyToComplete), None),
+            ("every check-in resolved, no open milestone", with(&|f| f.next_due = None), Some(ReadyToComplete), None),
             (
                 "every check-in resolved but a milestone in progress",
                 with(&|f| f.open_milestones = 1),
                 Some(OnTrack),
                 None,
             ),
-            ("no check-ins at all", with(&|f| f.checkins = 0), Some(OnTrack), None),
+            ("no check-ins at all", with(&|f| f.has_checkins = false), Some(OnTrack), None),
         ];
         for (what, facts, status, since) in cases {
             let got = derive(&facts, now, berlin, 14);
@@ -221,8 +221,8 @@ mod tests {
         let facts = ArcFacts {
             phase: Some(Phase::Integration),
             anchor: Some(t("2026-11-15T16:00:00Z")),
-            open_due: vec![t("2026-11-16T16:00:00Z")],
-            checkins: 6,
+            next_due: Some(t("2026-11-16T16:00:00Z")),
+            has_checkins: true,
             ..Default::default()
         };
         let now = t("2026-11-25T09:00:00Z");

@@ -44,6 +44,18 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
     Ok(conn)
 }
 
+/// Opens an unencrypted copy of a synthetic practice (benchmarks only), with the same pragmas.
+#[cfg(feature = "synthetic")]
+pub(crate) fn open_plain(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != super::migrate::APPLICATION_ID {
+        return Err(Error::NotArcwellDatabase(path.to_owned()));
+    }
+    configure(&conn)?;
+    Ok(conn)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     // WAL: readers never block the writer, and a commit is one sequential append.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;

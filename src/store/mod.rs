@@ -156,6 +156,14 @@ impl Practice {
         Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None })
     }
 
+    /// A plaintext copy of a synthetic practice, for benchmarks (see `synthetic::open_plaintext`).
+    #[cfg(feature = "synthetic")]
+    pub(crate) fn open_plain_copy(path: &Path) -> Result<Practice> {
+        let conn = connection::open_plain(path)?;
+        let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
+        Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None })
+    }
+
     /// Runs `f` in one immediate transaction: everything it writes commits together or not at all.
     /// Every change to the practice goes through here.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {

@@ -8,3 +8,4 @@ mod integration;
 mod keychain;
 mod store;
 mod support;
+mod synthetic;

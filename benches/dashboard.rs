@@ -1,0 +1,69 @@
+//! The dashboard call on a synthetic practice of 10,000 participants: encrypted (SQLCipher) against
+//! a plain SQLite copy of the same data, in the same run.
+//!
+//! `cargo bench --features synthetic --bench dashboard` (ARCWELL_BENCH_PARTICIPANTS overrides the size).
+//! Criterion measures means; the p50/p95/p99 below come from 1,000 individually timed calls each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use arcwell::key::Passphrase;
+use arcwell::synthetic::{self, Spec};
+use arcwell::{Keychain, Practice};
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+
+fn percentiles(p: &Practice, now: DateTime<Utc>) -> [Duration; 3] {
+    let mut times: Vec<Duration> = (0..1000)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(p.dashboard(now).unwrap());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    [times[499], times[949], times[989]]
+}
+
+fn main() {
+    let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let enc_dir = dir.path().join("encrypted");
+
+    let t = Instant::now();
+    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7 }, now).unwrap();
+    println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
+    let plain_path = dir.path().join("plain.db");
+    synthetic::export_plaintext(&practice, &plain_path).unwrap();
+    drop(practice);
+    // Reopen both, as the app would: a fresh connection and page cache.
+    let encrypted =
+        Practice::open_with_passphrase(&enc_dir, &Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
+    let plain = synthetic::open_plaintext(&plain_path).unwrap();
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len() / (1 << 20)).unwrap_or(0);
+    println!("database size: encrypted {} MiB, plain {} MiB", size(&enc_dir.join("practice.db")), size(&plain_path));
+    let d = encrypted.dashboard(now).unwrap();
+    println!(
+        "dashboard: {} due today, {} this week, {} overdue, {} stalled, {} ready, {} alerts",
+        d.due_today.len(),
+        d.due_this_week.len(),
+        d.overdue.len(),
+        d.stalled.len(),
+        d.ready_to_complete.len(),
+        d.alerts.len()
+    );
+
+    let mut c = Criterion::default().configure_from_args();
+    c.bench_function("dashboard/encrypted", |b| b.iter(|| black_box(encrypted.dashboard(now).unwrap())));
+    c.bench_function("dashboard/plain", |b| b.iter(|| black_box(plain.dashboard(now).unwrap())));
+
+    let enc = percentiles(&encrypted, now);
+    let pl = percentiles(&plain, now);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("dashboard/encrypted: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", ms(enc[0]), ms(enc[1]), ms(enc[2]));
+    println!("dashboard/plain:     p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", ms(pl[0]), ms(pl[1]), ms(pl[2]));
+    println!("encrypted / plain: p50 {:.2}x, p95 {:.2}x", ms(enc[0]) / ms(pl[0]), ms(enc[1]) / ms(pl[1]));
+    c.final_summary();
+}

@@ -1,0 +1,325 @@
+//! A large invented practice for benchmarks: thousands of participants with several arcs each over
+//! years, their sessions, check-ins, notes and milestones, written in one transaction through the
+//! store's write path. Built only with the `synthetic` feature, never into the app.
+//!
+//! Also a plaintext copy of such a practice, so a benchmark can compare SQLCipher with plain SQLite
+//! on the same data. That copy is refused for any practice but a synthetic one.
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use rusqlite::params;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::domain::profile::ProfileInput;
+use crate::domain::time::to_db;
+use crate::integration::plan::STANDARD_PLAN_ID;
+use crate::integration::schedule::due_at;
+use crate::key::Passphrase;
+use crate::{Error, Keychain, Practice, Result};
+
+/// The facilitator name that marks a synthetic practice.
+pub const SYNTHETIC_NAME: &str = "Synthetic practice (invented)";
+pub const PASSPHRASE: &str = "synthetic practice passphrase";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub participants: usize,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub participants: usize,
+    pub arcs: usize,
+    pub arcs_in_integration: usize,
+    pub sessions: usize,
+    pub checkins: usize,
+    pub notes: usize,
+    pub milestones: usize,
+}
+
+const SYLLABLES: &[&str] = &[
+    "ar", "bel", "cor", "dan", "el", "fen", "gar", "hal", "is", "jor", "kel", "lin", "mar", "nor", "os", "pel", "quin",
+    "ros", "sel", "tor", "ul", "vin", "wen", "yr", "zed",
+];
+
+fn word(rng: &mut StdRng, parts: usize) -> String {
+    let mut w: String = (0..parts).map(|_| SYLLABLES[rng.random_range(0..SYLLABLES.len())]).collect();
+    if let Some(first) = w.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    w
+}
+
+const NOTE: &str = "Talked through sleep, mood and the images that keep returning. Practising the breathing exercise; \
+partner supportive. No safety concerns. Agreed to keep journaling and to walk in the mornings.";
+
+/// Creates a synthetic practice in `dir` (keychain off, passphrase [`PASSPHRASE`]).
+pub fn create(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<(Practice, Counts)> {
+    let profile = ProfileInput {
+        name: SYNTHETIC_NAME.into(),
+        timezone: "Europe/Berlin".into(),
+        checkin_time: Some("10:00".into()),
+        stall_days: None,
+    };
+    let mut practice = Practice::init(dir, &profile, &Passphrase::new(PASSPHRASE), &Keychain::Off, now)?;
+    let counts = practice.write(|tx| fill(tx, spec, now))?;
+    Ok((practice, counts))
+}
+
+fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Counts> {
+    let zone = crate::domain::time::parse_zone("Europe/Berlin")?;
+    let ten = crate::domain::time::parse_time_of_day("10:00")?;
+    let plan = crate::integration::plan::get(tx, STANDARD_PLAN_ID)?;
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let mut c = Counts::default();
+    let tz = "Europe/Berlin";
+
+    let mut participant = tx.prepare(
+        "INSERT INTO participant (id, name, pronouns, contact, created_at, updated_at) VALUES (?1, ?2, 'they/them', ?3, ?4, ?4)",
+    )?;
+    let mut arc = tx.prepare(
+        "INSERT INTO arc (id, participant_id, intention, phase, opened_at, opened_tz, closed_at, closed_tz)
+         VALUES (?1, ?2, 'An invented intention', ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut event = tx
+        .prepare("INSERT INTO arc_event (arc_id, seq, from_phase, to_phase, at, tz) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    let mut session = tx.prepare(
+        "INSERT INTO session (id, arc_id, kind, status, scheduled_at, scheduled_tz, started_at, started_tz, ended_at, ended_tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?6)",
+    )?;
+    let mut checkin = tx.prepare(
+        "INSERT INTO checkin (id, arc_id, series, step, offset_amount, offset_unit, anchor_at, purpose, prompts, due_at, due_tz,
+                              status, resolved_at, note_id, skip_reason, created_at)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, '[]', ?8, ?9, ?10, ?11, ?12, ?13, ?6)",
+    )?;
+    let mut checkin_event =
+        tx.prepare("INSERT INTO checkin_event (checkin_id, seq, kind, at, new_due_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut note = tx.prepare(
+        "INSERT INTO note (id, arc_id, kind, body, written_at, written_tz) VALUES (?1, ?2, 'integration', ?3, ?4, ?5)",
+    )?;
+    let mut milestone = tx.prepare(
+        "INSERT INTO milestone (id, arc_id, title, category, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut milestone_event = tx.prepare(
+        "INSERT INTO milestone_event (milestone_id, seq, from_status, to_status, at, tz) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let path = ["inquiry", "preparation", "administration", "integration", "completion"];
+    let categories = ["mind", "body", "spirit", "lifestyle", "relationships", "nature"];
+
+    for _ in 0..spec.participants {
+        let pid = Uuid::new_v4().to_string();
+        let name = format!("{} {}", word(&mut rng, 2), word(&mut rng, 3));
+        let years_ago = rng.random_range(30..6 * 365);
+        let joined = now - Duration::days(years_ago);
+        participant.execute(params![
+            pid,
+            name,
+            format!("{}@example.org", name.replace(' ', ".").to_lowercase()),
+            to_db(joined)
+        ])?;
+        c.participants += 1;
+
+        let arcs = rng.random_range(1..=5usize);
+        let mut opened = joined;
+        for k in 0..arcs {
+            // An arc that would reach into the future is the participant's latest.
+            let latest = k + 1 == arcs || opened + Duration::days(200) > now;
+            // Earlier arcs are long closed; the latest may be anywhere on the path.
+            let (stop, exit) = if !latest || rng.random_bool(0.88) {
+                if rng.random_bool(0.9) {
+                    (4, None)
+                } else {
+                    (rng.random_range(1..3), Some(if rng.random_bool(0.6) { "withdrawn" } else { "referred_out" }))
+                }
+            } else {
+                // 12% of participants have a current arc: most in integration, the heart of the work.
+                let r = rng.random_range(0..100);
+                (
+                    if r < 15 {
+                        0
+                    } else if r < 30 {
+                        1
+                    } else if r < 40 {
+                        2
+                    } else {
+                        3
+                    },
+                    None,
+                )
+            };
+            // The current arc in integration was dosed 1..=120 days ago; others fit in their time.
+            let dosed = if latest && stop == 3 {
+                now - Duration::days(rng.random_range(1..=120))
+            } else {
+                opened + Duration::days(30)
+            };
+            let open_at = if latest && stop == 3 { dosed - Duration::days(30) } else { opened };
+            let aid = Uuid::new_v4().to_string();
+            let phase = exit.unwrap_or(path[stop]);
+            let closed = (stop == 4 || exit.is_some()).then(|| to_db(open_at + Duration::days(150)));
+            arc.execute(params![aid, pid, phase, to_db(open_at), tz, closed, closed.as_ref().map(|_| tz)])?;
+            c.arcs += 1;
+            if phase == "integration" {
+                c.arcs_in_integration += 1;
+            }
+            let mut seq = 1;
+            event.execute(params![aid, seq, Option::<&str>::None, "inquiry", to_db(open_at), tz])?;
+            for step in 1..=stop {
+                seq += 1;
+                event.execute(params![
+                    aid,
+                    seq,
+                    path[step - 1],
+                    path[step],
+                    to_db(open_at + Duration::days(step as i64 * 8)),
+                    tz
+                ])?;
+            }
+            if let Some(x) = exit {
+                seq += 1;
+                event.execute(params![aid, seq, path[stop], x, to_db(open_at + Duration::days(20)), tz])?;
+            }
+            let mut held = |kind: &str, at: DateTime<Utc>, hours: i64| -> Result<()> {
+                let done = at < now;
+                session.execute(params![
+                    Uuid::new_v4().to_string(),
+                    aid,
+                    kind,
+                    if done { "completed" } else { "scheduled" },
+                    to_db(at),
+                    tz,
+                    done.then(|| to_db(at)),
+                    done.then(|| to_db(at + Duration::hours(hours)))
+                ])?;
+                c.sessions += 1;
+                Ok(())
+            };
+            held("consultation", open_at + Duration::days(2), 1)?;
+            if stop >= 1 {
+                held("preparation", open_at + Duration::days(10), 2)?;
+            }
+            if stop == 2 && exit.is_none() {
+                held("administration", now + Duration::days(rng.random_range(1..30)), 6)?;
+            }
+            if stop >= 3 && exit.is_none() {
+                held("administration", dosed - Duration::hours(6), 6)?;
+                for s in 0..rng.random_range(0..3) {
+                    held("integration", dosed + Duration::days(10 + s * 20), 1)?;
+                }
+                let anchor = dosed;
+                // A slice of current arcs has gone quiet: nothing resolved since the first call.
+                let quiet = latest && stop == 3 && rng.random_bool(0.06);
+                for (i, step) in plan.steps.iter().enumerate() {
+                    let id = Uuid::new_v4().to_string();
+                    let due = due_at(anchor, step.offset, zone, ten)?;
+                    // Most past-due check-ins are done; the last two days' often not yet.
+                    let keeps_up = if due > now - Duration::days(2) { 0.5 } else { 0.97 };
+                    let resolved = due < now && !(quiet && i > 0) && (stop == 4 || rng.random_bool(keeps_up));
+                    let skipped = resolved && rng.random_bool(0.12);
+                    let contact = due + Duration::hours(rng.random_range(0..48));
+                    let contact = if contact > now { now } else { contact };
+                    let note_id = (resolved && !skipped).then(|| Uuid::new_v4().to_string());
+                    if let Some(n) = &note_id {
+                        note.execute(params![n, aid, NOTE, to_db(contact), tz])?;
+                        c.notes += 1;
+                    }
+                    let status = if !resolved {
+                        "due"
+                    } else if skipped {
+                        "skipped"
+                    } else {
+                        "completed"
+                    };
+                    checkin.execute(params![
+                        id,
+                        aid,
+                        (i + 1) as i64,
+                        step.offset.amount,
+                        step.offset.unit.as_str(),
+                        to_db(anchor),
+                        step.purpose,
+                        to_db(due),
+                        tz,
+                        status,
+                        resolved.then(|| to_db(contact)),
+                        note_id,
+                        skipped.then_some("Participant asked for space")
+                    ])?;
+                    checkin_event.execute(params![id, 1, "queued", to_db(anchor), to_db(due)])?;
+                    if resolved {
+                        checkin_event.execute(params![
+                            id,
+                            2,
+                            if skipped { "skipped" } else { "completed" },
+                            to_db(contact),
+                            Option::<String>::None
+                        ])?;
+                    }
+                    c.checkins += 1;
+                }
+                for m in 0..rng.random_range(0..=3) {
+                    let id = Uuid::new_v4().to_string();
+                    let at = anchor + Duration::days(3 + m);
+                    let status = if stop == 4 {
+                        if rng.random_bool(0.7) { "achieved" } else { "maintaining" }
+                    } else {
+                        ["planned", "in_progress", "achieved", "maintaining", "lapsed"][rng.random_range(0..5)]
+                    };
+                    milestone.execute(params![
+                        id,
+                        aid,
+                        format!("{} practice", word(&mut rng, 2)),
+                        categories[rng.random_range(0..6)],
+                        status,
+                        to_db(at)
+                    ])?;
+                    milestone_event.execute(params![id, 1, Option::<&str>::None, "planned", to_db(at), tz])?;
+                    if status != "planned" {
+                        milestone_event.execute(params![
+                            id,
+                            2,
+                            "planned",
+                            status,
+                            to_db(at + Duration::days(14)),
+                            tz
+                        ])?;
+                    }
+                    c.milestones += 1;
+                }
+            }
+            opened = open_at + Duration::days(rng.random_range(200..500));
+            if latest {
+                break;
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// Writes an unencrypted copy of a *synthetic* practice to `path`, for plain-SQLite comparisons.
+pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
+    if practice.profile()?.name != SYNTHETIC_NAME {
+        return Err(Error::Conflict("only a synthetic practice may be copied unencrypted".into()));
+    }
+    let version = practice.schema_version()?;
+    practice.read(|conn| {
+        conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [path.to_string_lossy()])?;
+        conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))?;
+        conn.execute_batch(&format!(
+            "PRAGMA plaintext.user_version = {version}; PRAGMA plaintext.application_id = {};",
+            crate::store::migrate::APPLICATION_ID
+        ))?;
+        conn.execute("DETACH DATABASE plaintext", [])?;
+        Ok(())
+    })
+}
+
+/// Opens a plaintext copy made by [`export_plaintext`], with the same pragmas as the real store.
+pub fn open_plaintext(path: &Path) -> Result<Practice> {
+    Practice::open_plain_copy(path)
+}

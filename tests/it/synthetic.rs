@@ -1,0 +1,41 @@
+//! The synthetic practice used by the benchmark: it is realistic enough to exercise every
+//! dashboard list, and its plaintext copy is refused for a real practice.
+#![cfg(feature = "synthetic")]
+
+use arcwell::ErrorCode;
+use arcwell::synthetic::{self, Spec};
+
+use crate::support::{Fixture, now};
+
+#[test]
+fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let (practice, counts) =
+        synthetic::create(&dir.path().join("enc"), Spec { participants: 600, seed: 1 }, now()).unwrap();
+    assert_eq!(counts.participants, 600);
+    assert!(counts.arcs > 600 && counts.checkins > 1000 && counts.arcs_in_integration > 10, "{counts:?}");
+    let d = practice.dashboard(now()).unwrap();
+    assert!(
+        !d.overdue.is_empty() && !d.stalled.is_empty() && !d.due_this_week.is_empty(),
+        "the data exercises every list"
+    );
+
+    let plain_path = dir.path().join("plain.db");
+    synthetic::export_plaintext(&practice, &plain_path).unwrap();
+    let plain = synthetic::open_plaintext(&plain_path).unwrap();
+    let p = plain.dashboard(now()).unwrap();
+    assert_eq!(
+        (p.overdue.len(), p.stalled.len(), p.alerts.len()),
+        (d.overdue.len(), d.stalled.len(), d.alerts.len()),
+        "the plain copy holds the same practice"
+    );
+    assert!(std::fs::read(&plain_path).unwrap().starts_with(b"SQLite format 3\0"), "the copy really is plain");
+}
+
+#[test]
+fn a_real_practice_is_never_copied_unencrypted() {
+    let (fx, practice) = Fixture::new();
+    let err = synthetic::export_plaintext(&practice, &fx.path().join("leak.db")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(!fx.path().join("leak.db").exists(), "nothing was written");
+}
