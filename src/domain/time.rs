@@ -34,14 +34,16 @@ impl ZonedTime {
 }
 
 fn local_in(utc: DateTime<Utc>, zone: &str) -> String {
-    const FMT: &str = "%Y-%m-%dT%H:%M";
-    if let Ok(tz) = zone.parse::<Tz>() {
-        utc.with_timezone(&tz).format(FMT).to_string()
+    let local = if let Ok(tz) = zone.parse::<Tz>() {
+        utc.with_timezone(&tz).naive_local()
     } else if let Some(offset) = parse_offset(zone) {
-        utc.with_timezone(&offset).format(FMT).to_string()
+        utc.with_timezone(&offset).naive_local()
     } else {
-        utc.format(FMT).to_string()
-    }
+        utc.naive_utc()
+    };
+    // `YYYY-MM-DDTHH:MM`, written directly: this runs for every time on every list.
+    use chrono::{Datelike, Timelike};
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", local.year(), local.month(), local.day(), local.hour(), local.minute())
 }
 
 fn parse_offset(zone: &str) -> Option<FixedOffset> {

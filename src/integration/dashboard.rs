@@ -149,7 +149,10 @@ fn at_start_of_day(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> DateTime<Utc>
 /// Check-ins still due before `before`, soonest first, practice-wide. Selected without joins: the
 /// participant of each comes from `known` (the arcs in integration) or, rarely, a lookup.
 fn due_before(conn: &Connection, before: DateTime<Utc>, known: &[ArcRow]) -> Result<Vec<CheckIn>> {
-    let bare = checkin::COLUMNS.replace("a.participant_id, p.name", "NULL, NULL");
+    // Only columns of the covering index `checkin_open_by_due`; the rest are NULL for a due check-in.
+    let bare = checkin::COLUMNS
+        .replace("a.participant_id, p.name", "NULL, NULL")
+        .replace("c.status, c.resolved_at, c.note_id, c.skip_reason", "'due', NULL, NULL, NULL");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {bare} FROM checkin c WHERE c.status = 'due' AND c.due_at < ?1 ORDER BY c.due_at"
     ))?;
@@ -204,14 +207,15 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
     let week_ends = end_of_day(today + Duration::days(7), zone);
     let open = due_before(conn, week_ends, &rows)?;
 
+    let today_starts = at_start_of_day(today, zone);
     let (mut due_today, mut due_this_week, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
-    for c in &open {
-        if local_day(c.due.utc, zone) < today {
-            overdue.push(c.clone());
+    for c in open {
+        if c.due.utc < today_starts {
+            overdue.push(c);
         } else if c.due.utc < today_ends {
-            due_today.push(c.clone());
-        } else if c.due.utc < week_ends {
-            due_this_week.push(c.clone());
+            due_today.push(c);
+        } else {
+            due_this_week.push(c);
         }
     }
 

@@ -189,6 +189,12 @@ fn the_integration_commands_from_the_command_line() {
     );
     assert_eq!(added["steps"][0]["prompts"][0], "How are you sleeping?");
 
+    let profile = json(dir.path(), &["profile", "--stall-days", "30"]);
+    assert_eq!((profile["stall_days"].as_u64(), profile["timezone"].as_str()), (Some(30), Some("America/Los_Angeles")));
+    let bad = arcwell(dir.path(), &["--json", "profile", "--stall-days", "0"]);
+    assert_eq!(bad.status.code(), Some(3), "a stall threshold of 0 days is refused");
+    json(dir.path(), &["profile", "--stall-days", "14"]);
+
     let dash = json(dir.path(), &["dashboard"]);
     for key in ["due_today", "due_this_week", "overdue", "stalled", "ready_to_complete", "alerts", "arcs_by_phase"] {
         assert!(dash.get(key).is_some(), "the dashboard has {key}");

@@ -64,6 +64,18 @@ enum Command {
     Session(SessionCmd),
     /// The practice at a glance
     Status,
+    /// Your profile and settings: show, or set --name, --timezone, --checkin-time, --stall-days
+    Profile {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long, value_name = "HH:MM")]
+        checkin_time: Option<String>,
+        /// Days without contact, while a check-in is past due, before an arc counts as stalled
+        #[arg(long, value_name = "DAYS")]
+        stall_days: Option<u32>,
+    },
     /// Follow-up plans: list, show, add, edit
     #[command(subcommand)]
     Plan(PlanCmd),
@@ -249,6 +261,27 @@ pub fn run(cli: Cli) -> Result<()> {
             let practice = ctx.open()?;
             let status = output::StatusReport::of(&practice, now)?;
             ctx.print(&status, output::status_text)
+        }
+        Command::Profile { name, timezone, checkin_time, stall_days } => {
+            let mut practice = ctx.open()?;
+            let old = practice.profile()?;
+            let profile = if name.is_none() && timezone.is_none() && checkin_time.is_none() && stall_days.is_none() {
+                old
+            } else {
+                let input = ProfileInput {
+                    name: name.unwrap_or(old.name),
+                    timezone: timezone.unwrap_or(old.timezone),
+                    checkin_time: Some(checkin_time.unwrap_or(old.checkin_time)),
+                    stall_days: Some(stall_days.unwrap_or(old.stall_days)),
+                };
+                practice.update_profile(&input, now)?
+            };
+            ctx.print(&profile, |p| {
+                format!(
+                    "{}\n  time zone: {}\n  check-ins at: {}\n  stalled after: {} days without contact\n",
+                    p.name, p.timezone, p.checkin_time, p.stall_days
+                )
+            })
         }
         Command::Plan(cmd) => integration::plan(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Checkin(cmd) => integration::checkin(&mut ctx.open()?, cmd, ctx.json, now),
