@@ -5,8 +5,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE_MIN_MAJOR=20
-NODE_MIN_MINOR=19
+# The minimum Node.js for Vite 8 (overridable only to exercise the fallback below).
+NODE_MIN_MAJOR=${ARCWELL_NODE_MIN_MAJOR:-20}
+NODE_MIN_MINOR=${ARCWELL_NODE_MIN_MINOR:-19}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -41,15 +42,34 @@ ensure_rust() {
   fi
 }
 
-ensure_node() {
-  if ! command -v node >/dev/null 2>&1; then
-    install_packages nodejs npm
-  fi
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
   local v major minor
   v="$(node --version | tr -d v)"; major="${v%%.*}"; minor="$(echo "$v" | cut -d. -f2)"
-  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
-    die "Node.js $v is too old for the UI build (Vite 8 needs $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer). Install a newer Node.js (e.g. from nodesource.com) and run this again."
+  [ "$major" -gt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
+}
+
+# Vite 8 needs Node.js 20.19 or newer; Debian 12's own is 18. When the system's is too old, a newer
+# Node.js binary comes from the npm registry (the node-linux-<arch> package) into a private folder,
+# ahead of the system's on PATH; the system's npm runs on it.
+NODE_FALLBACK_VERSION=22.23.3
+ensure_node() {
+  command -v node >/dev/null 2>&1 || install_packages nodejs npm
+  node_ok && return 0
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "Node.js $(node --version) is too old and no newer build is known for $(uname -m); install Node.js $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer and run this again" ;;
+  esac
+  local dir="$HOME/.local/share/arcwell-dev/node-$NODE_FALLBACK_VERSION"
+  local bin="$dir/node_modules/node-linux-$arch/bin"
+  if [ ! -x "$bin/node" ]; then
+    say "Installing Node.js $NODE_FALLBACK_VERSION from the npm registry (this system has $(node --version))"
+    npm install --prefix "$dir" --no-audit --no-fund "node-linux-$arch@$NODE_FALLBACK_VERSION"
   fi
+  export PATH="$bin:$PATH"
+  node_ok || die "Node.js is still too old ($(node --version)); install Node.js $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer and run this again"
 }
 
 ensure_ui_modules() {
