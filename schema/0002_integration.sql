@@ -132,3 +132,105 @@ INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts) VALUES
 ('00000000-0000-4000-8000-000000000001', 6, 3, 'months', 'Long-term behavioural integration and re-assessment',
  json_array('Looking back over three months, what has changed in your life?', 'What still feels unfinished?',
             'Do you feel ready to close this arc, or would more support help?'));
+
+-- What the dashboard needs of each arc, kept current by triggers so that reading it is one row per
+-- arc instead of six index seeks. These are caches of facts, not statuses: the integration status is
+-- still derived from them and the clock on every read. `Practice::verify_derived` recomputes them.
+CREATE TABLE arc_facts (
+    arc_id          TEXT PRIMARY KEY REFERENCES arc (id),
+    anchor_at       TEXT,              -- end of the latest completed administration session
+    last_session_at TEXT,              -- end of the latest held integration session
+    has_checkins    INTEGER NOT NULL,
+    last_contact_at TEXT,              -- latest contact on a completed check-in
+    next_due_at     TEXT,              -- soonest due time of a check-in still due
+    open_milestones INTEGER NOT NULL   -- planned or in progress
+) STRICT, WITHOUT ROWID;
+
+-- How many arcs are in each phase, kept by triggers (counting 25,000 index entries per call is not).
+CREATE TABLE arc_phase_count (
+    phase TEXT PRIMARY KEY,
+    arcs  INTEGER NOT NULL CHECK (arcs >= 0)
+) STRICT, WITHOUT ROWID;
+INSERT INTO arc_phase_count (phase, arcs)
+SELECT p.phase, (SELECT count(*) FROM arc WHERE arc.phase = p.phase)
+FROM (SELECT 'inquiry' AS phase UNION ALL SELECT 'preparation' UNION ALL SELECT 'administration' UNION ALL
+      SELECT 'integration' UNION ALL SELECT 'completion' UNION ALL SELECT 'withdrawn' UNION ALL SELECT 'referred_out') p;
+
+CREATE TRIGGER arc_counted AFTER INSERT ON arc BEGIN
+    UPDATE arc_phase_count SET arcs = arcs + 1 WHERE phase = NEW.phase;
+END;
+CREATE TRIGGER arc_recounted AFTER UPDATE OF phase ON arc WHEN OLD.phase <> NEW.phase BEGIN
+    UPDATE arc_phase_count SET arcs = arcs - 1 WHERE phase = OLD.phase;
+    UPDATE arc_phase_count SET arcs = arcs + 1 WHERE phase = NEW.phase;
+END;
+
+CREATE TRIGGER checkin_facts_insert AFTER INSERT ON checkin BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+CREATE TRIGGER checkin_facts_update AFTER UPDATE ON checkin BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+
+CREATE TRIGGER session_facts_insert AFTER INSERT ON session BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+CREATE TRIGGER session_facts_update AFTER UPDATE ON session BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+
+CREATE TRIGGER milestone_facts_insert AFTER INSERT ON milestone BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+CREATE TRIGGER milestone_facts_update AFTER UPDATE ON milestone BEGIN
+    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+    SELECT NEW.arc_id,
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
+        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
+        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
+        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
+        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
+        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
+END;
+
+-- Arcs that already had sessions before this migration.
+INSERT INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
+SELECT a.id,
+    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'administration' AND status = 'completed'),
+    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'integration' AND status = 'completed'),
+    0, NULL, NULL, 0
+FROM arc a WHERE EXISTS (SELECT 1 FROM session WHERE arc_id = a.id);

@@ -219,8 +219,11 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
                     let due = due_at(anchor, step.offset, zone, ten)?;
                     // Most past-due check-ins are done; the last two days' often not yet.
                     let keeps_up = if due > now - Duration::days(2) { 0.5 } else { 0.97 };
-                    let resolved = due < now && !(quiet && i > 0) && (stop == 4 || rng.random_bool(keeps_up));
-                    let skipped = resolved && rng.random_bool(0.12);
+                    // A completed arc has nothing left due: what fell after its closing was skipped.
+                    let after_close = stop == 4 && due >= now;
+                    let resolved =
+                        after_close || (due < now && !(quiet && i > 0) && (stop == 4 || rng.random_bool(keeps_up)));
+                    let skipped = after_close || (resolved && rng.random_bool(0.12));
                     let contact = due + Duration::hours(rng.random_range(0..48));
                     let contact = if contact > now { now } else { contact };
                     let note_id = (resolved && !skipped).then(|| Uuid::new_v4().to_string());
@@ -248,7 +251,11 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
                         status,
                         resolved.then(|| to_db(contact)),
                         note_id,
-                        skipped.then_some("Participant asked for space")
+                        skipped.then_some(if after_close {
+                            "Arc closed (completion)"
+                        } else {
+                            "Participant asked for space"
+                        })
                     ])?;
                     checkin_event.execute(params![id, 1, "queued", to_db(anchor), to_db(due)])?;
                     if resolved {
@@ -307,16 +314,15 @@ pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
         return Err(Error::Conflict("only a synthetic practice may be copied unencrypted".into()));
     }
     let version = practice.schema_version()?;
-    practice.read(|conn| {
-        conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [path.to_string_lossy()])?;
-        conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))?;
-        conn.execute_batch(&format!(
-            "PRAGMA plaintext.user_version = {version}; PRAGMA plaintext.application_id = {};",
-            crate::store::migrate::APPLICATION_ID
-        ))?;
-        conn.execute("DETACH DATABASE plaintext", [])?;
-        Ok(())
-    })
+    let conn = practice.connection();
+    conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [path.to_string_lossy()])?;
+    conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))?;
+    conn.execute_batch(&format!(
+        "PRAGMA plaintext.user_version = {version}; PRAGMA plaintext.application_id = {};",
+        crate::store::migrate::APPLICATION_ID
+    ))?;
+    conn.execute("DETACH DATABASE plaintext", [])?;
+    Ok(())
 }
 
 /// Opens a plaintext copy made by [`export_plaintext`], with the same pragmas as the real store.

@@ -42,7 +42,7 @@ impl Practice {
     pub fn status(&self, now: DateTime<Utc>) -> Result<PracticeStatus> {
         self.read(|conn| {
             let participants: u32 = conn.query_row("SELECT count(*) FROM participant", [], |r| r.get(0))?;
-            let mut counts = conn.prepare_cached("SELECT phase, count(*) FROM arc GROUP BY phase")?;
+            let mut counts = conn.prepare_cached("SELECT phase, arcs FROM arc_phase_count")?;
             let found: Vec<(Phase, u32)> =
                 counts.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             let arcs_by_phase = Phase::ALL

@@ -97,18 +97,14 @@ fn opt_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.as_deref().map(from_db).transpose()
 }
 
-/// The facts of every arc in `scope`: one query, each fact an index seek per arc.
+/// The facts of every arc in `scope`: one row per arc, from `arc_facts` (kept by triggers).
 pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<Vec<ArcRow>> {
     let args = scope.params();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.id, a.participant_id, p.name, a.phase,
-            (SELECT max(s.ended_at) FROM session s WHERE s.arc_id = a.id AND s.kind = 'administration' AND s.status = 'completed'),
-            (SELECT max(s.ended_at) FROM session s WHERE s.arc_id = a.id AND s.kind = 'integration' AND s.status = 'completed'),
-            EXISTS (SELECT 1 FROM checkin c WHERE c.arc_id = a.id),
-            (SELECT max(c.resolved_at) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'completed'),
-            (SELECT min(c.due_at) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'due'),
-            (SELECT count(*) FROM milestone m WHERE m.arc_id = a.id AND m.status IN ('planned', 'in_progress'))
-         FROM arc a JOIN participant p ON p.id = a.participant_id WHERE {}",
+        "SELECT a.id, a.participant_id, p.name, a.phase, f.anchor_at, f.last_session_at, coalesce(f.has_checkins, 0),
+                f.last_contact_at, f.next_due_at, coalesce(f.open_milestones, 0)
+         FROM arc a JOIN participant p ON p.id = a.participant_id LEFT JOIN arc_facts f ON f.arc_id = a.id
+         WHERE {}",
         scope.clause()
     ))?;
     let rows = stmt
@@ -190,7 +186,7 @@ pub(crate) fn summary(row: &ArcRow, d: &Derived, zone: &str) -> ArcSummary {
 }
 
 fn phase_counts(conn: &Connection) -> Result<Vec<PhaseCount>> {
-    let mut stmt = conn.prepare_cached("SELECT phase, count(*) FROM arc GROUP BY phase")?;
+    let mut stmt = conn.prepare_cached("SELECT phase, arcs FROM arc_phase_count")?;
     let found: Vec<(Phase, u32)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(Phase::ALL
@@ -276,6 +272,37 @@ impl Practice {
             Ok(rows.first().and_then(|row| {
                 derive(&row.facts, now, zone, profile.stall_days).map(|d| summary(row, &d, &profile.timezone))
             }))
+        })
+    }
+}
+
+impl Practice {
+    /// Recomputes what the triggers keep (`arc_facts`, `arc_phase_count`) and lists every
+    /// difference; empty when they are current. For tests and a future `arcwell check`.
+    pub fn verify_derived(&self) -> Result<Vec<String>> {
+        self.read(|conn| {
+            let mut problems = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT a.id FROM arc a LEFT JOIN arc_facts f ON f.arc_id = a.id
+                 WHERE coalesce(f.anchor_at, '') IS NOT coalesce((SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'administration' AND status = 'completed'), '')
+                    OR coalesce(f.last_session_at, '') IS NOT coalesce((SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'integration' AND status = 'completed'), '')
+                    OR coalesce(f.has_checkins, 0) IS NOT EXISTS (SELECT 1 FROM checkin WHERE arc_id = a.id)
+                    OR coalesce(f.last_contact_at, '') IS NOT coalesce((SELECT max(resolved_at) FROM checkin WHERE arc_id = a.id AND status = 'completed'), '')
+                    OR coalesce(f.next_due_at, '') IS NOT coalesce((SELECT min(due_at) FROM checkin WHERE arc_id = a.id AND status = 'due'), '')
+                    OR coalesce(f.open_milestones, 0) IS NOT (SELECT count(*) FROM milestone WHERE arc_id = a.id AND status IN ('planned', 'in_progress'))",
+            )?;
+            for id in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                problems.push(format!("arc {}: its follow-up facts are stale", id?));
+            }
+            let mut stmt = conn.prepare(
+                "SELECT c.phase, c.arcs, (SELECT count(*) FROM arc WHERE arc.phase = c.phase) FROM arc_phase_count c
+                 WHERE c.arcs <> (SELECT count(*) FROM arc WHERE arc.phase = c.phase)",
+            )?;
+            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+                let (phase, kept, real) = row?;
+                problems.push(format!("phase {phase}: {kept} arcs counted, {real} in fact"));
+            }
+            Ok(problems)
         })
     }
 }

@@ -164,6 +164,12 @@ impl Practice {
         Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None })
     }
 
+    /// The connection itself, outside any transaction (ATTACH/DETACH cannot run inside one).
+    #[cfg(feature = "synthetic")]
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Runs `f` in one immediate transaction: everything it writes commits together or not at all.
     /// Every change to the practice goes through here.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
@@ -173,8 +179,13 @@ impl Practice {
         Ok(out)
     }
 
+    /// Runs `f` in one read transaction: its queries see one consistent snapshot (a CLI writing
+    /// meanwhile cannot split a dashboard in two), and the WAL lock is taken once, not per statement.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        f(&self.conn)
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     pub fn dir(&self) -> &Path {

@@ -263,4 +263,5 @@ fn the_demo_practice_covers_every_phase() {
         assert!(c.arcs > 0, "the demo has arcs in {:?}", c.phase);
     }
     assert!(!st.upcoming.is_empty(), "the demo has sessions coming up");
+    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "triggers kept up with the whole demo");
 }

@@ -164,6 +164,7 @@ fn a_second_administration_asks_and_keeps_history_either_way() {
     let all = due_of(&practice, arc);
     assert_eq!(all.len(), 12, "a new series queues the plan again");
     assert_eq!(all.iter().filter(|(s, _)| *s == 2).count(), 6);
+    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "the kept facts follow every change");
 }
 
 #[test]
@@ -248,6 +249,11 @@ fn checkins_complete_skip_reschedule_and_add_with_their_history() {
         later,
     );
     assert_eq!(err.unwrap_err().code(), ErrorCode::Conflict);
+    assert_eq!(
+        practice.verify_derived().unwrap(),
+        Vec::<String>::new(),
+        "the kept facts and phase counts follow every change"
+    );
 }
 
 #[test]

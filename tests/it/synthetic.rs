@@ -30,6 +30,7 @@ fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext
         "the plain copy holds the same practice"
     );
     assert!(std::fs::read(&plain_path).unwrap().starts_with(b"SQLite format 3\0"), "the copy really is plain");
+    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "the triggers kept every arc's facts");
 }
 
 #[test]
