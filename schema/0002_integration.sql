@@ -133,9 +133,20 @@ INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts) VALUES
  json_array('Looking back over three months, what has changed in your life?', 'What still feels unfinished?',
             'Do you feel ready to close this arc, or would more support help?'));
 
--- What the dashboard needs of each arc, kept current by triggers so that reading it is one row per
--- arc instead of six index seeks. These are caches of facts, not statuses: the integration status is
--- still derived from them and the clock on every read. `Practice::verify_derived` recomputes them.
+-- What the dashboard needs of each arc, computed (`arc_facts_now`) and kept (`arc_facts`, current by the
+-- triggers below) so that reading it is one row per arc instead of six index seeks. These are caches of
+-- facts, not statuses: the integration status is still derived from them and the clock on every read.
+-- `Practice::verify_derived` compares the kept rows with the computed ones.
+CREATE VIEW arc_facts_now AS
+SELECT a.id AS arc_id,
+    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'administration' AND status = 'completed') AS anchor_at,
+    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'integration' AND status = 'completed') AS last_session_at,
+    EXISTS (SELECT 1 FROM checkin WHERE arc_id = a.id) AS has_checkins,
+    (SELECT max(resolved_at) FROM checkin WHERE arc_id = a.id AND status = 'completed') AS last_contact_at,
+    (SELECT min(due_at) FROM checkin WHERE arc_id = a.id AND status = 'due') AS next_due_at,
+    (SELECT count(*) FROM milestone WHERE arc_id = a.id AND status IN ('planned', 'in_progress')) AS open_milestones
+FROM arc a;
+
 CREATE TABLE arc_facts (
     arc_id          TEXT PRIMARY KEY REFERENCES arc (id),
     anchor_at       TEXT,              -- end of the latest completed administration session
@@ -145,6 +156,29 @@ CREATE TABLE arc_facts (
     next_due_at     TEXT,              -- soonest due time of a check-in still due
     open_milestones INTEGER NOT NULL   -- planned or in progress
 ) STRICT, WITHOUT ROWID;
+INSERT INTO arc_facts SELECT * FROM arc_facts_now;
+
+CREATE TRIGGER arc_facts_for_new_arc AFTER INSERT ON arc BEGIN
+    INSERT INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.id;
+END;
+CREATE TRIGGER checkin_facts_insert AFTER INSERT ON checkin BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
+CREATE TRIGGER checkin_facts_update AFTER UPDATE ON checkin BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
+CREATE TRIGGER session_facts_insert AFTER INSERT ON session BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
+CREATE TRIGGER session_facts_update AFTER UPDATE ON session BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
+CREATE TRIGGER milestone_facts_insert AFTER INSERT ON milestone BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
+CREATE TRIGGER milestone_facts_update AFTER UPDATE ON milestone BEGIN
+    INSERT OR REPLACE INTO arc_facts SELECT * FROM arc_facts_now WHERE arc_id = NEW.arc_id;
+END;
 
 -- How many arcs are in each phase, kept by triggers (counting 25,000 index entries per call is not).
 CREATE TABLE arc_phase_count (
@@ -163,74 +197,3 @@ CREATE TRIGGER arc_recounted AFTER UPDATE OF phase ON arc WHEN OLD.phase <> NEW.
     UPDATE arc_phase_count SET arcs = arcs - 1 WHERE phase = OLD.phase;
     UPDATE arc_phase_count SET arcs = arcs + 1 WHERE phase = NEW.phase;
 END;
-
-CREATE TRIGGER checkin_facts_insert AFTER INSERT ON checkin BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-CREATE TRIGGER checkin_facts_update AFTER UPDATE ON checkin BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-
-CREATE TRIGGER session_facts_insert AFTER INSERT ON session BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-CREATE TRIGGER session_facts_update AFTER UPDATE ON session BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-
-CREATE TRIGGER milestone_facts_insert AFTER INSERT ON milestone BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-CREATE TRIGGER milestone_facts_update AFTER UPDATE ON milestone BEGIN
-    INSERT OR REPLACE INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-    SELECT NEW.arc_id,
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'administration' AND status = 'completed'),
-        (SELECT max(ended_at) FROM session WHERE arc_id = NEW.arc_id AND kind = 'integration' AND status = 'completed'),
-        EXISTS (SELECT 1 FROM checkin WHERE arc_id = NEW.arc_id),
-        (SELECT max(resolved_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'completed'),
-        (SELECT min(due_at) FROM checkin WHERE arc_id = NEW.arc_id AND status = 'due'),
-        (SELECT count(*) FROM milestone WHERE arc_id = NEW.arc_id AND status IN ('planned', 'in_progress'));
-END;
-
--- Arcs that already had sessions before this migration.
-INSERT INTO arc_facts (arc_id, anchor_at, last_session_at, has_checkins, last_contact_at, next_due_at, open_milestones)
-SELECT a.id,
-    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'administration' AND status = 'completed'),
-    (SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'integration' AND status = 'completed'),
-    0, NULL, NULL, 0
-FROM arc a WHERE EXISTS (SELECT 1 FROM session WHERE arc_id = a.id);

@@ -101,9 +101,9 @@ fn opt_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
 pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<Vec<ArcRow>> {
     let args = scope.params();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.id, a.participant_id, p.name, a.phase, f.anchor_at, f.last_session_at, coalesce(f.has_checkins, 0),
-                f.last_contact_at, f.next_due_at, coalesce(f.open_milestones, 0)
-         FROM arc a JOIN participant p ON p.id = a.participant_id LEFT JOIN arc_facts f ON f.arc_id = a.id
+        "SELECT a.id, a.participant_id, p.name, a.phase, f.anchor_at, f.last_session_at, f.has_checkins,
+                f.last_contact_at, f.next_due_at, f.open_milestones
+         FROM arc a JOIN participant p ON p.id = a.participant_id JOIN arc_facts f ON f.arc_id = a.id
          WHERE {}",
         scope.clause()
     ))?;
@@ -283,16 +283,11 @@ impl Practice {
         self.read(|conn| {
             let mut problems = Vec::new();
             let mut stmt = conn.prepare(
-                "SELECT a.id FROM arc a LEFT JOIN arc_facts f ON f.arc_id = a.id
-                 WHERE coalesce(f.anchor_at, '') IS NOT coalesce((SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'administration' AND status = 'completed'), '')
-                    OR coalesce(f.last_session_at, '') IS NOT coalesce((SELECT max(ended_at) FROM session WHERE arc_id = a.id AND kind = 'integration' AND status = 'completed'), '')
-                    OR coalesce(f.has_checkins, 0) IS NOT EXISTS (SELECT 1 FROM checkin WHERE arc_id = a.id)
-                    OR coalesce(f.last_contact_at, '') IS NOT coalesce((SELECT max(resolved_at) FROM checkin WHERE arc_id = a.id AND status = 'completed'), '')
-                    OR coalesce(f.next_due_at, '') IS NOT coalesce((SELECT min(due_at) FROM checkin WHERE arc_id = a.id AND status = 'due'), '')
-                    OR coalesce(f.open_milestones, 0) IS NOT (SELECT count(*) FROM milestone WHERE arc_id = a.id AND status IN ('planned', 'in_progress'))",
+                "SELECT arc_id FROM (SELECT * FROM arc_facts_now EXCEPT SELECT * FROM arc_facts)
+                 UNION SELECT arc_id FROM (SELECT * FROM arc_facts EXCEPT SELECT * FROM arc_facts_now)",
             )?;
             for id in stmt.query_map([], |r| r.get::<_, String>(0))? {
-                problems.push(format!("arc {}: its follow-up facts are stale", id?));
+                problems.push(format!("arc {}: its kept follow-up facts differ from the computed ones", id?));
             }
             let mut stmt = conn.prepare(
                 "SELECT c.phase, c.arcs, (SELECT count(*) FROM arc WHERE arc.phase = c.phase) FROM arc_phase_count c

@@ -215,3 +215,22 @@ fn huge_notes_are_refused_and_nothing_is_lost() {
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert_eq!(practice.participant(kept.id).unwrap(), kept, "the refused edit changed nothing");
 }
+
+#[test]
+fn kept_facts_that_drift_are_reported() {
+    let (fx, mut practice) = Fixture::new();
+    let p = add(&mut practice, "Odalys Thistlewood");
+    let input = arcwell::domain::arc::OpenArc { participant_id: p.id, intention: None, plan_id: None };
+    practice.open_arc(&input, now()).unwrap();
+    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new());
+    drop(practice);
+    // Edit the caches behind the triggers' back, as a bug or a hand edit would.
+    raw_connection(fx.path())
+        .execute_batch(
+            "UPDATE arc_facts SET open_milestones = 5; UPDATE arc_phase_count SET arcs = 9 WHERE phase = 'inquiry';",
+        )
+        .unwrap();
+    let problems = fx.reopen().verify_derived().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("differ") && problems[1].contains("9 arcs counted, 1 in fact"), "{problems:?}");
+}
