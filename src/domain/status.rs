@@ -38,17 +38,22 @@ pub struct PracticeStatus {
     pub upcoming: Vec<UpcomingSession>,
 }
 
+/// Every phase in path order with its number of arcs (kept by triggers in `arc_phase_count`).
+pub(crate) fn arcs_by_phase(conn: &rusqlite::Connection) -> Result<Vec<PhaseCount>> {
+    let mut counts = conn.prepare_cached("SELECT phase, arcs FROM arc_phase_count")?;
+    let found: Vec<(Phase, u32)> =
+        counts.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Phase::ALL
+        .into_iter()
+        .map(|phase| PhaseCount { phase, arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n) })
+        .collect())
+}
+
 impl Practice {
     pub fn status(&self, now: DateTime<Utc>) -> Result<PracticeStatus> {
         self.read(|conn| {
             let participants: u32 = conn.query_row("SELECT count(*) FROM participant", [], |r| r.get(0))?;
-            let mut counts = conn.prepare_cached("SELECT phase, arcs FROM arc_phase_count")?;
-            let found: Vec<(Phase, u32)> =
-                counts.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-            let arcs_by_phase = Phase::ALL
-                .into_iter()
-                .map(|phase| PhaseCount { phase, arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n) })
-                .collect();
+            let arcs_by_phase = arcs_by_phase(conn)?;
             let mut next = conn.prepare_cached(
                 "SELECT s.id, p.name, p.id FROM session s JOIN arc a ON a.id = s.arc_id
                  JOIN participant p ON p.id = a.participant_id

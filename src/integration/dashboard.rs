@@ -185,16 +185,6 @@ pub(crate) fn summary(row: &ArcRow, d: &Derived, zone: &str) -> ArcSummary {
     }
 }
 
-fn phase_counts(conn: &Connection) -> Result<Vec<PhaseCount>> {
-    let mut stmt = conn.prepare_cached("SELECT phase, arcs FROM arc_phase_count")?;
-    let found: Vec<(Phase, u32)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    Ok(Phase::ALL
-        .into_iter()
-        .map(|phase| PhaseCount { phase, arcs: found.iter().find(|(p, _)| *p == phase).map_or(0, |(_, n)| *n) })
-        .collect())
-}
-
 pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<Dashboard> {
     let zone = profile.zone()?;
     let rows = load(conn, Scope::Integration)?;
@@ -247,7 +237,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         stalled,
         ready_to_complete,
         alerts,
-        arcs_by_phase: phase_counts(conn)?,
+        arcs_by_phase: crate::domain::status::arcs_by_phase(conn)?,
         integration: IntegrationStatus::ALL
             .into_iter()
             .filter(|s| *s != IntegrationStatus::Completed)
