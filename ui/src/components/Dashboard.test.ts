@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import Dashboard from './Dashboard.svelte';
+import type { Dashboard as Data } from '../bindings/Dashboard';
+import type { CheckIn } from '../bindings/CheckIn';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const checkin = (id: string, name: string, local: string): CheckIn => ({
+  id,
+  arc_id: `arc-${id}`,
+  participant_id: `p-${id}`,
+  participant_name: name,
+  series: 1,
+  step: 1,
+  offset: { amount: 24, unit: 'hours' },
+  purpose: 'Immediate processing, safety and sleep',
+  prompts: [],
+  due: { utc: '2026-11-25T14:00:00Z', zone: 'Europe/Berlin', local },
+  status: 'due',
+  resolved: null,
+  note_id: null,
+  skip_reason: null,
+});
+
+const data: Data = {
+  today: '2026-11-25',
+  zone: 'Europe/Berlin',
+  due_today: [checkin('c1', 'Wren Dunmore', '2026-11-25T15:00')],
+  due_this_week: [],
+  overdue: [checkin('c2', 'Ines Oyelaran', '2026-11-22T10:00')],
+  stalled: [
+    {
+      arc_id: 'arc-s',
+      participant_id: 'p-s',
+      participant_name: 'Arlo Larkspur',
+      status: 'stalled',
+      since: null,
+      last_contact: { utc: '2026-10-23T17:00:00Z', zone: 'Europe/Berlin', local: '2026-10-23T19:00' },
+      next_due: null,
+    },
+  ],
+  ready_to_complete: [],
+  alerts: [
+    {
+      key: 'stalled:arc-s:2026-10-23T17:00:00.000Z',
+      kind: 'stalled',
+      severity: 'urgent',
+      reason: 'No contact for 32 days while a check-in is past due',
+      participant_id: 'p-s',
+      participant_name: 'Arlo Larkspur',
+      arc_id: 'arc-s',
+      checkin_id: null,
+      since: { utc: '2026-11-06T17:00:00Z', zone: 'Europe/Berlin', local: '2026-11-06T18:00' },
+      snoozed_until: null,
+      acknowledged_at: null,
+    },
+  ],
+  arcs_by_phase: [
+    { phase: 'inquiry', arcs: 5 },
+    { phase: 'preparation', arcs: 6 },
+    { phase: 'administration', arcs: 3 },
+    { phase: 'integration', arcs: 19 },
+    { phase: 'completion', arcs: 14 },
+    { phase: 'withdrawn', arcs: 2 },
+    { phase: 'referred_out', arcs: 2 },
+  ],
+  integration: [{ status: 'stalled', arcs: 1 }],
+};
+
+describe('the Today dashboard', () => {
+  it('shows each list from the backend and acknowledges an alert, then reloads', async () => {
+    const calls: [string, unknown][] = [];
+    let acknowledged = false;
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'acknowledge_alert') acknowledged = true;
+      return cmd === 'dashboard' ? (acknowledged ? { ...data, alerts: [] } : data) : null;
+    });
+    const openArc = vi.fn();
+    render(Dashboard, { props: { openArc } });
+    const today = await screen.findByTestId('due-today');
+    expect(within(today).getByText('Wren Dunmore')).toBeTruthy();
+    expect(within(screen.getByTestId('overdue')).getByText('Ines Oyelaran')).toBeTruthy();
+    await fireEvent.click(within(screen.getByTestId('stalled')).getByText('Arlo Larkspur'));
+    expect(openArc).toHaveBeenCalledWith('arc-s');
+
+    const alerts = screen.getByTestId('alerts');
+    expect(within(alerts).getByText(/No contact for 32 days/)).toBeTruthy();
+    await fireEvent.click(within(alerts).getByRole('button', { name: 'Acknowledge' }));
+    await vi.waitFor(() => expect(within(screen.getByTestId('alerts')).getByText('No open alerts.')).toBeTruthy());
+    expect(calls.map(([c]) => c)).toEqual(['dashboard', 'acknowledge_alert', 'dashboard']);
+    expect(calls[1]?.[1]).toEqual({ key: 'stalled:arc-s:2026-10-23T17:00:00.000Z' });
+  });
+});
