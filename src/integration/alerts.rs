@@ -75,12 +75,16 @@ fn candidates(
     // One alert per arc for its overdue check-ins, about the oldest; a stalled arc's alert says it all.
     let stalled: std::collections::HashSet<Uuid> =
         derived.iter().filter(|(_, d)| d.status == IntegrationStatus::Stalled).map(|(r, _)| r.arc_id).collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut per_arc: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for c in overdue {
-        if stalled.contains(&c.arc_id) || !seen.insert(c.arc_id) {
+        *per_arc.entry(c.arc_id).or_default() += 1;
+    }
+    // `overdue` is oldest first: the first check-in met for an arc is the one its alert is about.
+    for c in overdue {
+        let Some(count) = per_arc.remove(&c.arc_id) else { continue };
+        if stalled.contains(&c.arc_id) {
             continue;
         }
-        let count = overdue.iter().filter(|o| o.arc_id == c.arc_id).count();
         let since = end_of_day(local_day(c.due.utc, zone), zone);
         let severity =
             if now - since >= Duration::days(URGENT_AFTER_DAYS) { Severity::Urgent } else { Severity::Warning };
