@@ -10,6 +10,7 @@ mod error;
 pub mod integration;
 pub mod key;
 pub mod keychain;
+pub mod reminders;
 pub mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;

@@ -9,8 +9,11 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x4152_4357;
 
 /// Every migration in order; the schema version is how many have been applied.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../schema/0001_practice.sql"), include_str!("../../schema/0002_integration.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema/0001_practice.sql"),
+    include_str!("../../schema/0002_integration.sql"),
+    include_str!("../../schema/0003_reminders.sql"),
+];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

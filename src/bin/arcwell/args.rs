@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
-use crate::{integration, output, secret};
+use crate::reminders::{NotificationCmd, ReminderFlags};
+use crate::{integration, output, reminders, secret};
 
 #[derive(Parser)]
 #[command(
@@ -94,6 +95,18 @@ enum Command {
     },
     /// Who needs a check-in today and this week, who is overdue, stalled or ready to complete
     Dashboard,
+    /// Run the reminder scheduler without the app: raise a desktop notification when check-ins come due
+    Watch,
+    /// The notification centre: what reminders were raised (`notifications read` marks them read)
+    Notifications {
+        #[command(subcommand)]
+        action: Option<NotificationCmd>,
+    },
+    /// Reminder settings: show, or set --quiet-hours, --show-names, --keep-in-tray
+    Reminders {
+        #[command(flatten)]
+        flags: ReminderFlags,
+    },
 }
 
 #[derive(Args)]
@@ -288,6 +301,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Milestone(cmd) => integration::milestone(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Alerts { all, action } => integration::alerts(&mut ctx.open()?, action, all, ctx.json, now),
         Command::Dashboard => integration::dashboard(&ctx.open()?, ctx.json, now),
+        Command::Watch => reminders::watch(ctx.open()?, ctx.json),
+        Command::Notifications { action } => reminders::notifications(&mut ctx.open()?, action, ctx.json, now),
+        Command::Reminders { flags } => reminders::settings(&mut ctx.open()?, flags, ctx.json),
     }
 }
 

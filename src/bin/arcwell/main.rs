@@ -7,6 +7,7 @@
 mod args;
 mod integration;
 mod output;
+mod reminders;
 mod secret;
 
 use std::process::ExitCode;

@@ -1,0 +1,207 @@
+//! The reminder commands: `watch` (the scheduler without the app), the notification centre, and
+//! the reminder settings.
+
+use std::fmt::Write;
+use std::sync::{Arc, Mutex};
+
+use arcwell::reminders::{
+    Command, DesktopNotifier, Lateness, NotificationEntry, QuietHours, ReminderSettings, SystemClock, scheduler,
+};
+use arcwell::{Error, Practice, Result};
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum NotificationCmd {
+    /// Mark every notification read
+    Read,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+impl OnOff {
+    fn on(self) -> bool {
+        matches!(self, OnOff::On)
+    }
+}
+
+#[derive(Args)]
+pub struct ReminderFlags {
+    /// Quiet hours in your time zone, START-END (e.g. 21:00-08:00), or "off"
+    #[arg(long, value_name = "HH:MM-HH:MM|off")]
+    quiet_hours: Option<String>,
+    /// Show participant names in desktop notifications (they can appear on a lock screen)
+    #[arg(long, value_name = "on|off")]
+    show_names: Option<OnOff>,
+    /// Keep the app running in the tray when its window is closed
+    #[arg(long, value_name = "on|off")]
+    keep_in_tray: Option<OnOff>,
+}
+
+fn parse_quiet(s: &str) -> Result<Option<QuietHours>> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let (start, end) = s.split_once('-').ok_or_else(|| {
+        Error::Invalid(format!("{s:?} is not a quiet-hours window; write START-END, e.g. 21:00-08:00, or off"))
+    })?;
+    Ok(Some(QuietHours { start: start.trim().to_owned(), end: end.trim().to_owned() }))
+}
+
+/// `arcwell reminders [--quiet-hours …] [--show-names on|off] [--keep-in-tray on|off]`
+pub fn settings(practice: &mut Practice, flags: ReminderFlags, json: bool) -> Result<()> {
+    let mut s = practice.reminder_settings()?;
+    let changing = flags.quiet_hours.is_some() || flags.show_names.is_some() || flags.keep_in_tray.is_some();
+    if changing {
+        if let Some(q) = flags.quiet_hours {
+            s.quiet_hours = parse_quiet(&q)?;
+        }
+        if let Some(v) = flags.show_names {
+            s.show_names = v.on();
+        }
+        if let Some(v) = flags.keep_in_tray {
+            s.keep_in_tray = v.on();
+        }
+        s = practice.update_reminder_settings(&s)?;
+    }
+    output::print(json, &s, settings_text)
+}
+
+fn settings_text(s: &ReminderSettings) -> String {
+    let quiet = s.quiet_hours.as_ref().map_or("off".to_owned(), |q| format!("{}–{}", q.start, q.end));
+    let on = |b: bool| if b { "on" } else { "off" };
+    format!(
+        "quiet hours: {quiet}\nnames in notifications: {}\nkeep running in the tray: {}\n",
+        on(s.show_names),
+        on(s.keep_in_tray)
+    )
+}
+
+/// `arcwell notifications [read]`
+pub fn notifications(
+    practice: &mut Practice,
+    action: Option<NotificationCmd>,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match action {
+        Some(NotificationCmd::Read) => {
+            #[derive(Serialize)]
+            struct Marked {
+                marked_read: u32,
+            }
+            let marked_read = practice.mark_notifications_read(now)?;
+            output::print(json, &Marked { marked_read }, |m| format!("{} marked read\n", m.marked_read))
+        }
+        None => output::print(json, &practice.notifications(200)?, |list| notifications_text(list)),
+    }
+}
+
+fn late_text(l: Lateness) -> &'static str {
+    match l {
+        Lateness::NotRunning => " (came due while Arcwell was not running)",
+        Lateness::QuietHours => " (held through quiet hours)",
+        Lateness::Asleep => " (came due while the computer was asleep)",
+    }
+}
+
+fn notifications_text(list: &[NotificationEntry]) -> String {
+    if list.is_empty() {
+        return "no notifications yet\n".to_owned();
+    }
+    let mut out = String::new();
+    for n in list {
+        let mark = if n.read { " " } else { "•" };
+        let _ = writeln!(out, "{mark} {}  {}  [{}]", n.created.local, n.title, n.id);
+        for i in &n.items {
+            let state = if i.still_due { "" } else { " — done or moved since" };
+            let late = i.late.map(late_text).unwrap_or_default();
+            let _ = writeln!(out, "    {} · {} · due {}{late}{state}", i.participant_name, i.purpose, i.due.local);
+        }
+    }
+    out
+}
+
+/// One line per notification raised, for a terminal or a log: ids and counts, never names.
+#[derive(Serialize)]
+struct Raised<'a> {
+    notification_id: String,
+    title: &'a str,
+    check_ins: usize,
+    shown_by_os: bool,
+}
+
+/// `arcwell watch`: the app's scheduler without the window, until SIGINT or SIGTERM.
+pub fn watch(practice: Practice, json: bool) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io { context: "cannot start the reminder scheduler".into(), source })?;
+    runtime.block_on(async move {
+        let (handle, task) =
+            scheduler(Arc::new(Mutex::new(practice)), Arc::new(SystemClock), Arc::new(DesktopNotifier::new()));
+        let task = tokio::spawn(task);
+        let mut status = handle.status();
+        if !json {
+            println!("watching for due check-ins; Ctrl-C to stop");
+        }
+        let mut seen = 0;
+        let stop = stop_signal();
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => break,
+                changed = status.changed() => {
+                    if changed.is_err() { break; }
+                    let s = status.borrow_and_update().clone();
+                    if s.delivered > seen {
+                        seen = s.delivered;
+                        if let Some((notice, os)) = &s.last {
+                            let line = Raised {
+                                notification_id: notice.id.to_string(),
+                                title: &notice.title,
+                                check_ins: notice.count,
+                                shown_by_os: *os == arcwell::reminders::OsOutcome::Shown,
+                            };
+                            let _ = output::print(json, &line, |l| {
+                                format!("{}  {}{}\n", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"), l.title,
+                                    if l.shown_by_os { "" } else { " (in Arcwell's list only)" })
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        handle.send(Command::Stop);
+        let _ = task.await;
+    });
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

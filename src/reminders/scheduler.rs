@@ -1,0 +1,184 @@
+//! The follow-up scheduler: one tokio task that sleeps until the next reminder is due, delivers it,
+//! and wakes early when told the data changed.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{mpsc, watch};
+
+use super::clock::Clock;
+use super::deliver::{Notice, OsOutcome};
+use crate::{Practice, Result};
+
+/// Where the scheduler finds the practice: the app's unlocked practice, or the CLI's.
+pub trait PracticeSource: Send + Sync + 'static {
+    /// Runs `f` on the open practice; `None` when it is locked (the scheduler then waits for a command).
+    fn with_practice<T>(&self, f: impl FnOnce(&mut Practice) -> Result<T>) -> Option<Result<T>>;
+}
+
+impl PracticeSource for std::sync::Mutex<Practice> {
+    fn with_practice<T>(&self, f: impl FnOnce(&mut Practice) -> Result<T>) -> Option<Result<T>> {
+        // Every write is one transaction, so a panic elsewhere leaves the practice consistent.
+        let mut practice = self.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(f(&mut practice))
+    }
+}
+
+/// Shows a notification outside the app. An error is a reason in words; it is logged once and the
+/// notification stays in the in-app centre.
+pub trait Notifier: Send + Sync + 'static {
+    fn show(&self, notice: &Notice) -> impl Future<Output = std::result::Result<(), String>> + Send;
+}
+
+/// What can be asked of a running scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Check-ins, settings or the lock state changed: recompute what is due and when to wake.
+    DataChanged,
+    /// Deliver what is due now (e.g. when the window regains focus and another process may have written).
+    RunNow,
+    Stop,
+}
+
+/// What the scheduler has done so far, published after every tick.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Ticks run: one at start, then one per wake-up (timer or command).
+    pub ticks: u64,
+    /// Notifications raised since start.
+    pub delivered: u64,
+    /// The last notification raised and what the OS did with it.
+    pub last: Option<(Notice, OsOutcome)>,
+    /// Check-ins held by quiet hours at the last tick.
+    pub held: usize,
+    /// When it will wake next without a command; `None`: only a command wakes it.
+    pub next_wake: Option<DateTime<Utc>>,
+    /// The practice was locked at the last tick.
+    pub locked: bool,
+    /// The last tick's error, in words (the scheduler retries after [`RETRY_AFTER`]).
+    pub error: Option<String>,
+}
+
+/// After a failed tick (e.g. the disk is full), try again after this long.
+pub const RETRY_AFTER: Duration = Duration::minutes(1);
+
+/// A running scheduler: send it commands, watch what it does.
+#[derive(Debug, Clone)]
+pub struct SchedulerHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    status: watch::Receiver<Status>,
+}
+
+impl SchedulerHandle {
+    /// Sends a command; a scheduler that has stopped ignores it.
+    pub fn send(&self, command: Command) {
+        let _stopped = self.commands.send(command);
+    }
+
+    pub fn data_changed(&self) {
+        self.send(Command::DataChanged);
+    }
+
+    pub fn status(&self) -> watch::Receiver<Status> {
+        self.status.clone()
+    }
+}
+
+/// Builds a scheduler: the handle, and the task to spawn on a tokio runtime (it ends on
+/// [`Command::Stop`] or when every handle is dropped).
+pub fn scheduler<S: PracticeSource, C: Clock, N: Notifier>(
+    source: Arc<S>,
+    clock: Arc<C>,
+    notifier: Arc<N>,
+) -> (SchedulerHandle, impl Future<Output = ()> + Send + 'static) {
+    let (commands, rx) = mpsc::unbounded_channel();
+    let (status_tx, status) = watch::channel(Status::default());
+    (SchedulerHandle { commands, status }, run(source, clock, notifier, rx, status_tx))
+}
+
+async fn run<S: PracticeSource, C: Clock, N: Notifier>(
+    source: Arc<S>,
+    clock: Arc<C>,
+    notifier: Arc<N>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    status: watch::Sender<Status>,
+) {
+    let started = clock.now();
+    let mut state = Status::default();
+    // Log a notification failure once, until one succeeds again.
+    let mut failure_logged = false;
+    loop {
+        state.ticks += 1;
+        let now = clock.now();
+        let tick_source = Arc::clone(&source);
+        let outcome =
+            tokio::task::spawn_blocking(move || tick_source.with_practice(|p| p.deliver_reminders(now, started))).await;
+        state.error = None;
+        state.locked = false;
+        match outcome {
+            Ok(Some(Ok(delivery))) => {
+                state.held = delivery.held;
+                state.next_wake = delivery.next_wake;
+                if let Some(notice) = delivery.notice {
+                    let os = match notifier.show(&notice).await {
+                        Ok(()) => {
+                            failure_logged = false;
+                            OsOutcome::Shown
+                        }
+                        Err(reason) => {
+                            if !failure_logged {
+                                eprintln!(
+                                    "arcwell: could not show a desktop notification ({reason}); reminders stay in Arcwell's notification list"
+                                );
+                                failure_logged = true;
+                            }
+                            OsOutcome::Unavailable
+                        }
+                    };
+                    let record_source = Arc::clone(&source);
+                    let id = notice.id;
+                    let recorded = tokio::task::spawn_blocking(move || {
+                        record_source.with_practice(|p| p.record_notification_outcome(id, os))
+                    })
+                    .await;
+                    if let Ok(Some(Err(e))) = recorded {
+                        state.error = Some(e.to_string());
+                    }
+                    state.delivered += 1;
+                    state.last = Some((notice, os));
+                }
+            }
+            Ok(Some(Err(e))) => {
+                eprintln!("arcwell: reminders could not be checked ({e}); trying again in a minute");
+                state.error = Some(e.to_string());
+                state.next_wake = Some(now + RETRY_AFTER);
+            }
+            Ok(None) => {
+                state.locked = true;
+                state.next_wake = None;
+            }
+            Err(join) => {
+                eprintln!("arcwell: the reminder check stopped unexpectedly ({join}); trying again in a minute");
+                state.error = Some(join.to_string());
+                state.next_wake = Some(now + RETRY_AFTER);
+            }
+        }
+        status.send_replace(state.clone());
+
+        let wake = state.next_wake;
+        let sleep = async {
+            match wake {
+                Some(at) => clock.sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            command = commands.recv() => match command {
+                Some(Command::DataChanged | Command::RunNow) => {}
+                Some(Command::Stop) | None => return,
+            },
+            () = sleep => {}
+        }
+    }
+}
