@@ -6,6 +6,7 @@ mod cli;
 mod domain;
 mod integration;
 mod keychain;
+mod notifications;
 mod reminders;
 mod store;
 mod support;

@@ -170,10 +170,13 @@ pub fn watch(practice: Practice, json: bool) -> Result<()> {
                                 check_ins: notice.count,
                                 shown_by_os: *os == arcwell::reminders::OsOutcome::Shown,
                             };
-                            let _ = output::print(json, &line, |l| {
-                                format!("{}  {}{}\n", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"), l.title,
-                                    if l.shown_by_os { "" } else { " (in Arcwell's list only)" })
-                            });
+                            if json {
+                                // JSON Lines: one object per notification, for a log or a pipe.
+                                println!("{}", serde_json::to_string(&line).unwrap_or_default());
+                            } else {
+                                let only_here = if line.shown_by_os { "" } else { " (in Arcwell's list only)" };
+                                println!("{}  {}{only_here}", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"), line.title);
+                            }
                         }
                     }
                 }
