@@ -159,6 +159,10 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
         }
         walk(practice, p.id, scenario, begins, now, i)?;
     }
+    // A demo is opened at any hour to be looked at: its reminders show at once, not after quiet hours.
+    let mut reminders = practice.reminder_settings()?;
+    reminders.quiet_hours = None;
+    practice.update_reminder_settings(&reminders)?;
     Ok(())
 }
 

@@ -5,9 +5,11 @@
 
 mod commands;
 mod error;
+mod reminders;
 mod state;
 
 use state::{AppState, Launch};
+use tauri::Manager;
 
 /// Builds and runs the app. Flags: `--demo` (or `ARCWELL_DEMO=1`) opens a fresh demo practice of
 /// invented people; `--data-dir DIR` (or `ARCWELL_DATA_DIR`) picks the practice directory.
@@ -22,6 +24,21 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::new(launch))
+        .setup(|app| {
+            let handle = app.handle();
+            let tray = reminders::tray(handle);
+            reminders::start(handle, tray);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray (and the setting on), closing the window keeps Arcwell running so reminders keep coming.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().state::<AppState>().hides_on_close()
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::practice::app_status,
             commands::practice::setup,
@@ -53,6 +70,12 @@ pub fn run() {
             commands::integration::list_alerts,
             commands::integration::acknowledge_alert,
             commands::integration::snooze_alert,
+            commands::reminders::notifications,
+            commands::reminders::unread_notifications,
+            commands::reminders::mark_notifications_read,
+            commands::reminders::reminder_settings,
+            commands::reminders::save_reminder_settings,
+            commands::reminders::run_reminders_now,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,7 +1,10 @@
 //! What the app holds between commands: where the practice lives and, once unlocked, the open practice.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use arcwell::reminders::SchedulerHandle;
 
 use arcwell::{Error, Keychain, Practice};
 use serde::Serialize;
@@ -64,11 +67,24 @@ pub struct AppState {
     pub launch: Launch,
     pub keychain: Keychain,
     practice: Mutex<Option<Practice>>,
+    /// The reminder scheduler, started when the practice is first unlocked.
+    scheduler: OnceLock<SchedulerHandle>,
+    /// The facilitator's setting: closing the window hides it to the tray.
+    pub keep_in_tray: AtomicBool,
+    /// Whether this desktop gave us a tray icon (without one, closing the window quits).
+    pub has_tray: AtomicBool,
 }
 
 impl AppState {
     pub fn new(launch: Launch) -> Self {
-        Self { launch, keychain: Keychain::from_env(), practice: Mutex::new(None) }
+        Self {
+            launch,
+            keychain: Keychain::from_env(),
+            practice: Mutex::new(None),
+            scheduler: OnceLock::new(),
+            keep_in_tray: AtomicBool::new(true),
+            has_tray: AtomicBool::new(false),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Practice>> {
@@ -77,18 +93,60 @@ impl AppState {
         self.practice.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `f` on the open practice, or says it is locked.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Practice) -> arcwell::Result<T>) -> arcwell::Result<T> {
-        let mut guard = self.lock();
-        let practice = guard.as_mut().ok_or(Error::Locked)?;
+    /// Reads from the open practice, or says it is locked.
+    pub fn with<T>(&self, f: impl FnOnce(&Practice) -> arcwell::Result<T>) -> arcwell::Result<T> {
+        let guard = self.lock();
+        let practice = guard.as_ref().ok_or(Error::Locked)?;
         f(practice)
     }
 
+    /// Changes the open practice, then tells the reminder scheduler the data changed (a check-in may
+    /// have been added, moved or completed, or a setting changed).
+    pub fn write<T>(&self, f: impl FnOnce(&mut Practice) -> arcwell::Result<T>) -> arcwell::Result<T> {
+        let result = {
+            let mut guard = self.lock();
+            let practice = guard.as_mut().ok_or(Error::Locked)?;
+            f(practice)
+        };
+        if result.is_ok() {
+            self.data_changed();
+        }
+        result
+    }
+
+    /// For the scheduler: runs `f` on the practice, or `None` while it is locked.
+    pub fn try_with<T>(&self, f: impl FnOnce(&mut Practice) -> arcwell::Result<T>) -> Option<arcwell::Result<T>> {
+        self.lock().as_mut().map(f)
+    }
+
     pub fn install(&self, practice: Practice) -> AppStatus {
-        let mut guard = self.lock();
         let note = practice.keychain_note().map(str::to_owned);
-        *guard = Some(practice);
+        if let Ok(settings) = practice.reminder_settings() {
+            self.keep_in_tray.store(settings.keep_in_tray, Ordering::Relaxed);
+        }
+        *self.lock() = Some(practice);
+        self.data_changed();
         self.status(Stage::Ready, note)
+    }
+
+    /// Keeps the scheduler's handle (once: the scheduler outlives locking and unlocking).
+    pub fn attach_scheduler(&self, handle: SchedulerHandle) {
+        let _already = self.scheduler.set(handle);
+    }
+
+    pub fn scheduler(&self) -> Option<&SchedulerHandle> {
+        self.scheduler.get()
+    }
+
+    /// Whether closing the window should hide it instead of quitting.
+    pub fn hides_on_close(&self) -> bool {
+        self.has_tray.load(Ordering::Relaxed) && self.keep_in_tray.load(Ordering::Relaxed)
+    }
+
+    pub fn data_changed(&self) {
+        if let Some(s) = self.scheduler.get() {
+            s.data_changed();
+        }
     }
 
     pub fn status(&self, stage: Stage, keychain_note: Option<String>) -> AppStatus {

@@ -118,3 +118,20 @@ test('a check-in due today is completed from the dashboard with its note', async
     { timeout: 5_000, timeoutMsg: 'the completed check-in leaves the due-today list' },
   );
 });
+
+test('the scheduler raised a reminder at launch: the nav counts it and the centre lists it by name', async () => {
+  const nav = await browser.$('[data-testid="nav-reminders"]');
+  await nav.$('.unread').waitForDisplayed({ timeout: 10_000, timeoutMsg: 'the demo\'s overdue check-ins raise a reminder' });
+  assert.ok(Number(await nav.$('.unread').getText()) >= 1);
+  await nav.click();
+  await browser.$('h1=Reminders').waitForDisplayed({ timeout: 5_000 });
+  const centre = await browser.$('[data-testid="notification-centre"]');
+  await centre.$('strong*=check-ins due').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await centre.getText(), /came due while Arcwell was closed/, 'overdue before launch are marked as such');
+  assert.ok((await centre.$$('li button.link')).length >= 2, 'the in-app centre names the participants');
+  await browser.$('button=Mark all read').click();
+  await browser.waitUntil(async () => !(await nav.$('.unread').isExisting()), {
+    timeout: 5_000,
+    timeoutMsg: 'reading them clears the count',
+  });
+});

@@ -9,14 +9,14 @@ use crate::error::CommandResult;
 
 #[tauri::command]
 pub async fn open_arc(app: AppHandle, input: OpenArc) -> CommandResult<Arc> {
-    blocking(app, move |s| s.with(|p| p.open_arc(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.open_arc(&input, now()))).await
 }
 
 #[tauri::command]
 pub async fn advance_arc(app: AppHandle, id: String, change: AdvanceArc) -> CommandResult<Arc> {
     blocking(app, move |s| {
         let id = parse_id("arc", &id)?;
-        s.with(|p| p.advance_arc(id, &change, now()))
+        s.write(|p| p.advance_arc(id, &change, now()))
     })
     .await
 }

@@ -29,7 +29,7 @@ pub async fn list_plans(app: AppHandle) -> CommandResult<Vec<Plan>> {
 pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> CommandResult<Plan> {
     blocking(app, move |s| {
         let id = id.map(|i| parse_id("plan", &i)).transpose()?;
-        s.with(|p| match id {
+        s.write(|p| match id {
             Some(id) => p.edit_plan(id, &input, now()),
             None => p.create_plan(&input, now()),
         })
@@ -50,7 +50,7 @@ pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDet
 pub async fn complete_checkin(app: AppHandle, id: String, input: CompleteCheckIn) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.complete_checkin(id, &input, now()))
+        s.write(|p| p.complete_checkin(id, &input, now()))
     })
     .await
 }
@@ -59,7 +59,7 @@ pub async fn complete_checkin(app: AppHandle, id: String, input: CompleteCheckIn
 pub async fn skip_checkin(app: AppHandle, id: String, reason: String) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.skip_checkin(id, &reason, now()))
+        s.write(|p| p.skip_checkin(id, &reason, now()))
     })
     .await
 }
@@ -73,14 +73,14 @@ pub async fn reschedule_checkin(
 ) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.reschedule_checkin(id, &at, reason.as_deref(), now()))
+        s.write(|p| p.reschedule_checkin(id, &at, reason.as_deref(), now()))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn add_checkin(app: AppHandle, input: AddCheckIn) -> CommandResult<CheckIn> {
-    blocking(app, move |s| s.with(|p| p.add_checkin(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.add_checkin(&input, now()))).await
 }
 
 #[tauri::command]
@@ -114,7 +114,7 @@ pub async fn open_outreach_in_mail(app: AppHandle, id: String) -> CommandResult<
 
 #[tauri::command]
 pub async fn add_milestone(app: AppHandle, input: NewMilestone) -> CommandResult<Milestone> {
-    blocking(app, move |s| s.with(|p| p.add_milestone(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.add_milestone(&input, now()))).await
 }
 
 #[tauri::command]
@@ -126,7 +126,7 @@ pub async fn set_milestone_status(
 ) -> CommandResult<Milestone> {
     blocking(app, move |s| {
         let id = parse_id("milestone", &id)?;
-        s.with(|p| p.set_milestone_status(id, status, note.as_deref(), now()))
+        s.write(|p| p.set_milestone_status(id, status, note.as_deref(), now()))
     })
     .await
 }
@@ -138,7 +138,7 @@ pub async fn list_alerts(app: AppHandle, all: bool) -> CommandResult<Vec<Alert>>
 
 #[tauri::command]
 pub async fn acknowledge_alert(app: AppHandle, key: String) -> CommandResult<()> {
-    blocking(app, move |s| s.with(|p| p.acknowledge_alert(&key, now()))).await
+    blocking(app, move |s| s.write(|p| p.acknowledge_alert(&key, now()))).await
 }
 
 /// Snoozes an alert until a local date (`YYYY-MM-DD`).
@@ -146,7 +146,7 @@ pub async fn acknowledge_alert(app: AppHandle, key: String) -> CommandResult<()>
 pub async fn snooze_alert(app: AppHandle, key: String, until: String) -> CommandResult<()> {
     blocking(app, move |s| {
         let until = parse_date(&until)?;
-        s.with(|p| p.snooze_alert(&key, until, now()).map(|_| ()))
+        s.write(|p| p.snooze_alert(&key, until, now()).map(|_| ()))
     })
     .await
 }

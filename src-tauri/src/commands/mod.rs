@@ -5,6 +5,7 @@ pub mod arcs;
 pub mod integration;
 pub mod participants;
 pub mod practice;
+pub mod reminders;
 pub mod sessions;
 
 use arcwell::ErrorCode;

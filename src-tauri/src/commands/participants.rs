@@ -34,14 +34,14 @@ pub async fn get_participant(app: AppHandle, id: String) -> CommandResult<Partic
 
 #[tauri::command]
 pub async fn add_participant(app: AppHandle, input: ParticipantInput) -> CommandResult<Participant> {
-    blocking(app, move |s| s.with(|p| p.add_participant(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.add_participant(&input, now()))).await
 }
 
 #[tauri::command]
 pub async fn edit_participant(app: AppHandle, id: String, input: ParticipantInput) -> CommandResult<Participant> {
     blocking(app, move |s| {
         let id = parse_id("participant", &id)?;
-        s.with(|p| p.edit_participant(id, &input, now()))
+        s.write(|p| p.edit_participant(id, &input, now()))
     })
     .await
 }

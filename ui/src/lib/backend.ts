@@ -27,6 +27,8 @@ import type { PracticeStatus } from '../bindings/PracticeStatus';
 import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ScheduleSession } from '../bindings/ScheduleSession';
 import type { Session } from '../bindings/Session';
+import type { NotificationEntry } from '../bindings/NotificationEntry';
+import type { ReminderSettings } from '../bindings/ReminderSettings';
 
 /** An error from the backend, with the closed code the UI branches on. */
 export class BackendError extends Error {
@@ -103,4 +105,15 @@ export const backend = {
   listAlerts: (all: boolean) => call<Alert[]>('list_alerts', { all }),
   acknowledgeAlert: (key: string) => call<null>('acknowledge_alert', { key }),
   snoozeAlert: (key: string, until: string) => call<null>('snooze_alert', { key, until }),
+
+  notifications: () => call<NotificationEntry[]>('notifications'),
+  unreadNotifications: () => call<number>('unread_notifications'),
+  markNotificationsRead: () => call<number>('mark_notifications_read'),
+  reminderSettings: () => call<ReminderSettings>('reminder_settings'),
+  saveReminderSettings: (settings: ReminderSettings) => call<ReminderSettings>('save_reminder_settings', { settings }),
+  runRemindersNow: () => call<null>('run_reminders_now'),
 };
+
+/** Events the shell sends: the unread count changed; a notification was clicked (show what is due). */
+export const REMINDERS_CHANGED = 'reminders://changed';
+export const REMINDERS_OPEN = 'reminders://open';

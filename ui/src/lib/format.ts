@@ -2,6 +2,7 @@
 import type { Phase } from '../bindings/Phase';
 import type { SessionKind } from '../bindings/SessionKind';
 import type { SessionStatus } from '../bindings/SessionStatus';
+import type { Lateness } from '../bindings/Lateness';
 
 export const PATH: Phase[] = ['inquiry', 'preparation', 'administration', 'integration', 'completion'];
 export const EXITS: Phase[] = ['withdrawn', 'referred_out'];
@@ -93,3 +94,11 @@ export function offsetLabel(o: Offset | null): string {
   const unit = o.amount === 1 ? o.unit.replace(/s$/, '') : o.unit;
   return `${o.amount} ${unit}`;
 }
+
+const LATE_LABELS: Record<Lateness, string> = {
+  not_running: 'came due while Arcwell was closed',
+  quiet_hours: 'held through quiet hours',
+  asleep: 'came due while the computer was asleep',
+};
+/** Why a reminder arrived after its due time. */
+export const lateLabel = (l: Lateness): string => LATE_LABELS[l];
