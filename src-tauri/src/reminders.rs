@@ -100,13 +100,14 @@ pub fn tray(app: &AppHandle) -> Option<TrayIcon> {
         let open = MenuItem::with_id(app, "open", "Open Arcwell", true, None::<&str>)?;
         let quit = MenuItem::with_id(app, "quit", "Quit Arcwell", true, None::<&str>)?;
         let menu = Menu::with_items(app, &[&open, &quit])?;
-        let mut builder = TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip("Arcwell").on_menu_event(
-            |app, event| match event.id().as_ref() {
-                "open" => show_main(app),
-                "quit" => app.exit(0),
-                _ => {}
-            },
-        );
+        let mut builder =
+            TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip("Arcwell").on_menu_event(|app, event| {
+                match event.id().as_ref() {
+                    "open" => show_main(app),
+                    "quit" => app.exit(0),
+                    _ => {}
+                }
+            });
         if let Some(icon) = app.default_window_icon() {
             builder = builder.icon(icon.clone());
         }

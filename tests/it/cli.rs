@@ -208,3 +208,29 @@ fn the_integration_commands_from_the_command_line() {
         "acknowledged alerts leave the open list"
     );
 }
+
+#[test]
+fn reminder_settings_from_the_command_line_with_clear_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let s = json(dir.path(), &["reminders"]);
+    assert_eq!(s["quiet_hours"], serde_json::json!({ "start": "21:00", "end": "08:00" }), "quiet overnight by default");
+    assert_eq!((s["show_names"].as_bool(), s["keep_in_tray"].as_bool()), (Some(false), Some(true)));
+
+    let s = json(dir.path(), &["reminders", "--quiet-hours", "22:15-7:30", "--show-names", "on"]);
+    assert_eq!(s["quiet_hours"], serde_json::json!({ "start": "22:15", "end": "07:30" }));
+    assert_eq!(s["show_names"], true);
+
+    for (bad, says) in [("9-5", "HH:MM"), ("09:00-09:00", "turn quiet hours off"), ("nightly", "START-END")] {
+        let out = arcwell(dir.path(), &["reminders", "--quiet-hours", bad]);
+        assert_eq!(out.status.code(), Some(3), "{bad:?} is invalid input");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{bad:?}: {err}");
+    }
+    assert_eq!(json(dir.path(), &["reminders"])["quiet_hours"]["start"], "22:15", "a refusal changed nothing");
+
+    let s = json(dir.path(), &["reminders", "--quiet-hours", "off"]);
+    assert_eq!(s["quiet_hours"], Value::Null);
+    assert_eq!(json(dir.path(), &["notifications"]), serde_json::json!([]));
+    assert_eq!(json(dir.path(), &["notifications", "read"])["marked_read"], 0);
+}

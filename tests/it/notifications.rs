@@ -82,6 +82,8 @@ struct Call {
 struct Server {
     calls: mpsc::UnboundedSender<Call>,
     next_id: u32,
+    /// Click every notification that offers a default action, as a person would, shortly after it shows.
+    click: bool,
 }
 
 #[zbus::interface(name = "org.freedesktop.Notifications")]
@@ -89,19 +91,36 @@ impl Server {
     #[allow(clippy::too_many_arguments)]
     fn notify(
         &mut self,
+        #[zbus(signal_emitter)] emitter: zbus::object_server::SignalEmitter<'_>,
         app_name: String,
         _replaces_id: u32,
         _app_icon: String,
         summary: String,
         body: String,
-        _actions: Vec<String>,
+        actions: Vec<String>,
         _hints: std::collections::HashMap<String, zbus::OwnedVariant>,
         _expire_timeout: i32,
     ) -> u32 {
         let _ = self.calls.send(Call { app_name, summary, body, at: Utc::now() });
         self.next_id += 1;
-        self.next_id
+        let id = self.next_id;
+        // Actions come in pairs (key, label).
+        if self.click && actions.chunks(2).any(|pair| pair[0] == "default") {
+            let emitter = emitter.into_owned();
+            tokio::spawn(async move {
+                tokio::time::sleep(StdDuration::from_millis(500)).await;
+                let _ = Server::action_invoked(&emitter, id, "default").await;
+            });
+        }
+        id
     }
+
+    #[zbus(signal)]
+    async fn action_invoked(
+        emitter: &zbus::object_server::SignalEmitter<'_>,
+        id: u32,
+        action_key: &str,
+    ) -> zbus::Result<()>;
 
     fn get_capabilities(&self) -> Vec<String> {
         vec!["body".into(), "actions".into()]
@@ -115,10 +134,14 @@ impl Server {
 }
 
 async fn serve(bus: &Bus) -> (zbus::Connection, mpsc::UnboundedReceiver<Call>) {
+    serve_clicking(bus, false).await
+}
+
+async fn serve_clicking(bus: &Bus, click: bool) -> (zbus::Connection, mpsc::UnboundedReceiver<Call>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let conn = zbus::connection::Builder::address(bus.address.as_str())
         .name("org.freedesktop.Notifications")
-        .serve_at("/org/freedesktop/Notifications", Server { calls: tx, next_id: 0 })
+        .serve_at("/org/freedesktop/Notifications", Server { calls: tx, next_id: 0, click })
         .build()
         .await
         .unwrap();
@@ -254,4 +277,45 @@ async fn without_a_notification_server_or_a_bus_the_centre_still_fills_and_one_l
         assert!(entries.iter().all(|e| e["os_outcome"] == "unavailable"), "{what}: {entries:?}");
         assert!(stdout.lines().count() == 2, "{what}: {stdout}");
     }
+}
+
+#[tokio::test]
+async fn clicking_a_notification_runs_the_apps_open_action() {
+    let bus = Bus::start();
+    let (_server, mut calls) = serve_clicking(&bus, true).await;
+    // notify-rust finds the bus through the environment, so the notifier runs in a child process
+    // (this test binary again, running only `click_child`) with the private bus's address.
+    let child = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .args(["notifications::click_child", "--exact", "--ignored", "--nocapture"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .env("ARCWELL_CLICK_CHILD", "1")
+        .output();
+    let out = tokio::time::timeout(StdDuration::from_secs(60), child).await.expect("the child ends").unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("the app was opened by the click"), "{stdout}");
+    assert_eq!(next_call(&mut calls).await.summary, "2 check-ins due");
+}
+
+/// The notifier side of the test above; does nothing unless started by it.
+#[tokio::test]
+#[ignore = "run as a child process by clicking_a_notification_runs_the_apps_open_action"]
+async fn click_child() {
+    use arcwell::reminders::{DesktopNotifier, Notice, Notifier};
+    if std::env::var_os("ARCWELL_CLICK_CHILD").is_none() {
+        return;
+    }
+    let (tx, mut opened) = mpsc::unbounded_channel();
+    let notifier = DesktopNotifier::opening_app(std::sync::Arc::new(move || {
+        let _ = tx.send(());
+    }));
+    let notice = Notice {
+        id: uuid::Uuid::new_v4(),
+        title: "2 check-ins due".into(),
+        body: "Open Arcwell to see who.".into(),
+        count: 2,
+    };
+    notifier.show(&notice).await.unwrap();
+    tokio::time::timeout(StdDuration::from_secs(20), opened.recv()).await.expect("the click arrives").unwrap();
+    println!("the app was opened by the click");
 }
