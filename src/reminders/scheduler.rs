@@ -60,6 +60,9 @@ pub struct Status {
     pub error: Option<String>,
 }
 
+/// How long the OS notification service may take to answer before the notification counts as not shown.
+pub const SHOW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// After a failed tick (e.g. the disk is full), try again after this long.
 pub const RETRY_AFTER: Duration = Duration::minutes(1);
 
@@ -121,7 +124,11 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
                 state.held = delivery.held;
                 state.next_wake = delivery.next_wake;
                 if let Some(notice) = delivery.notice {
-                    let os = match notifier.show(&notice).await {
+                    // A notification service that never answers must not stop the reminders after this one.
+                    let shown = tokio::time::timeout(SHOW_TIMEOUT, notifier.show(&notice))
+                        .await
+                        .unwrap_or_else(|_| Err(format!("no answer within {} s", SHOW_TIMEOUT.as_secs())));
+                    let os = match shown {
                         Ok(()) => {
                             failure_logged = false;
                             OsOutcome::Shown

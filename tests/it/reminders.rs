@@ -61,11 +61,16 @@ impl Clock for ManualClock {
 struct Recorder {
     shown: Mutex<Vec<Notice>>,
     failing: bool,
+    /// Never answers the first call, like a wedged notification service.
+    hangs_once: std::sync::atomic::AtomicBool,
 }
 
 impl Notifier for Recorder {
     async fn show(&self, notice: &Notice) -> Result<(), String> {
         self.shown.lock().unwrap().push(notice.clone());
+        if self.hangs_once.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
         if self.failing { Err("org.freedesktop.Notifications was not provided".into()) } else { Ok(()) }
     }
 }
@@ -398,5 +403,27 @@ async fn a_rescheduled_checkin_is_due_anew_at_its_new_time() {
     let centre = source.lock().unwrap().notifications(10).unwrap();
     assert_eq!(centre.len(), 2);
     assert!(centre[0].items[0].still_due && !centre[1].items[0].still_due, "the old time is no longer the due one");
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn a_notification_service_that_never_answers_does_not_stop_later_reminders() {
+    let (_fx, mut p, arc) = practice();
+    add(&mut p, arc, now() - Duration::minutes(1), "first");
+    add(&mut p, arc, now() + Duration::minutes(5), "second");
+    let source = Arc::new(Mutex::new(p));
+    let clock = ManualClock::at(now());
+    let notifier = Arc::new(Recorder { hangs_once: true.into(), ..Default::default() });
+    let mut run = start(&source, &clock, &notifier);
+    // The first call hangs; after SHOW_TIMEOUT (10 s of real time) it counts as not shown.
+    let s = tokio::time::timeout(StdDuration::from_secs(30), run.status.wait_for(|s| s.delivered == 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .clone();
+    assert_eq!(s.last.unwrap().1, OsOutcome::Unavailable);
+    clock.advance(Duration::minutes(5));
+    let s = run.until("the next reminder", |s| s.delivered == 2).await;
+    assert_eq!(s.last.unwrap().1, OsOutcome::Shown);
     run.stop().await;
 }
