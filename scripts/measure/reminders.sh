@@ -9,7 +9,7 @@ ARCWELL="${ARCWELL:-$ROOT/target/debug/arcwell}"
 N="${1:-10}"
 IDLE="${2:-60}"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT; echo "work dir: $WORK"
 export ARCWELL_KEYCHAIN=off ARCWELL_PASSPHRASE="measure only, invented data" ARCWELL_DATA_DIR="$WORK/practice"
 
 aw() { "$ARCWELL" "$@"; }
@@ -34,8 +34,9 @@ echo "idle, nothing due: $(idle_wakeups) context switches of arcwell watch in ${
 aw checkin add "$arc" --at "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)" --purpose "An hour away" >/dev/null
 echo "idle, next check-in an hour away: $(idle_wakeups) context switches of arcwell watch in ${IDLE} s"
 
-# Lateness: N check-ins due 4 s apart from 6 s from now, each its own notification.
-start=$(date +%s)
+# Lateness: N check-ins due 4 s apart, each its own notification, the first after all are added
+# (each `checkin add` opens the practice with the passphrase: about 0.7 s).
+start=$(( $(date +%s) + N + 5 ))
 for i in $(seq 1 "$N"); do
   aw checkin add "$arc" --at "$(date -u -d "@$((start + 6 + 4 * i))" +%Y-%m-%dT%H:%M:%SZ)" --purpose "Due $i" >/dev/null
 done
@@ -43,14 +44,17 @@ cat > "$WORK/run.sh" <<INNER
 dbus-monitor --session "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" > "$WORK/monitor.txt" 2>/dev/null &
 sleep 0.5
 "$ARCWELL" --json watch > "$WORK/watch.jsonl" 2>/dev/null & w=\$!
-sleep $((10 + 4 * N))
+sleep $((N + 10 + 4 * N))
 kill -TERM \$w; wait \$w || true
 INNER
-env -u DISPLAY dbus-run-session -- bash "$WORK/run.sh"
+# With DISPLAY set (e.g. Xvfb) the session bus activates the desktop's notification server (dunst);
+# without one the Notify calls fail, which the monitor sees all the same.
+dbus-run-session -- bash "$WORK/run.sh" 2>/dev/null
 # Due times (the check-ins' due instants) against the Notify calls' bus timestamps, in order.
 aw --json checkin list --all | jq -r '.[] | select(.purpose | startswith("Due ")) | .due.utc' | sort |
   while read -r d; do date -d "$d" +%s.%N; done > "$WORK/due.txt"
-grep -o 'time=[0-9.]*' "$WORK/monitor.txt" | cut -d= -f2 > "$WORK/sent.txt"
+grep -o '^method call time=[0-9.]*' "$WORK/monitor.txt" | cut -d= -f2 > "$WORK/sent.txt"
+echo "notifications raised: $(wc -l < "$WORK/sent.txt") for $N check-ins"
 paste "$WORK/due.txt" "$WORK/sent.txt" | awk '
   NF == 2 { late = ($2 - $1) * 1000; n++; sum += late; if (late > max) max = late; print "  due " $1 " notified +" sprintf("%.1f", late) " ms" }
   END { if (n) printf "lateness over %d notifications: mean %.1f ms, max %.1f ms\n", n, sum / n, max; else print "no notifications seen" }'
