@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
@@ -15,6 +15,13 @@ const port = Number(process.env.E2E_PORT ?? 4444);
 const dataDir = mkdtempSync(join(tmpdir(), 'arcwell-e2e-'));
 let driver;
 let browser;
+
+// Screenshots of the main screens, for a person to look at: target/e2e-screenshots/ (not committed).
+const shots = join(import.meta.dirname, '..', '..', 'target', 'e2e-screenshots');
+mkdirSync(shots, { recursive: true });
+async function shoot(name) {
+  writeFileSync(join(shots, `${name}.png`), Buffer.from(await browser.takeScreenshot(), 'base64'));
+}
 
 async function waitForDriver() {
   for (let i = 0; i < 100; i++) {
@@ -129,6 +136,7 @@ test('the scheduler raised a reminder at launch: the nav counts it and the centr
   await centre.$('strong*=check-ins due').waitForDisplayed({ timeout: 5_000 });
   assert.match(await centre.getText(), /came due while Arcwell was closed/, 'overdue before launch are marked as such');
   assert.ok((await centre.$$('li button.link')).length >= 2, 'the in-app centre names the participants');
+  await shoot('reminders');
   await browser.$('button=Mark all read').click();
   await browser.waitUntil(async () => !(await nav.$('.unread').isExisting()), {
     timeout: 5_000,
