@@ -35,11 +35,9 @@ impl DesktopNotifier {
 
     fn build(&self, notice: &Notice) -> notify_rust::Notification {
         let mut n = notify_rust::Notification::new();
-        n.appname(APP_NAME)
-            .summary(&notice.title)
-            .body(&notice.body)
-            .hint(notify_rust::Hint::Category("im.received".to_owned()))
-            .hint(notify_rust::Hint::DesktopEntry("arcwell".to_owned()));
+        // No category hint: the freedesktop list has none for a reminder, and a wrong one (e.g. an
+        // instant message) would let the desktop file it where the facilitator does not look.
+        n.appname(APP_NAME).summary(&notice.title).body(&notice.body);
         if self.on_open.is_some() {
             n.action("default", "Open Arcwell");
         }

@@ -109,8 +109,9 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
 ) {
     let started = clock.now();
     let mut state = Status::default();
-    // Log a notification failure once, until one succeeds again.
+    // Log a notification failure once, until one succeeds again; a failing check once per distinct error.
     let mut failure_logged = false;
+    let mut error_logged: Option<String> = None;
     loop {
         state.ticks += 1;
         let now = clock.now();
@@ -121,6 +122,7 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
         state.locked = false;
         match outcome {
             Ok(Some(Ok(delivery))) => {
+                error_logged = None;
                 state.held = delivery.held;
                 state.next_wake = delivery.next_wake;
                 if let Some(notice) = delivery.notice {
@@ -157,8 +159,12 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
                 }
             }
             Ok(Some(Err(e))) => {
-                eprintln!("arcwell: reminders could not be checked ({e}); trying again in a minute");
-                state.error = Some(e.to_string());
+                let message = e.to_string();
+                if error_logged.as_deref() != Some(message.as_str()) {
+                    eprintln!("arcwell: reminders could not be checked ({message}); trying again every minute");
+                    error_logged = Some(message.clone());
+                }
+                state.error = Some(message);
                 state.next_wake = Some(now + RETRY_AFTER);
             }
             Ok(None) => {
@@ -181,10 +187,16 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
             }
         };
         tokio::select! {
-            command = commands.recv() => match command {
-                Some(Command::DataChanged | Command::RunNow) => {}
-                Some(Command::Stop) | None => return,
-            },
+            command = commands.recv() => {
+                // A burst of changes (an import, a dosing session queueing six check-ins) is one tick.
+                let mut stop = matches!(command, Some(Command::Stop) | None);
+                while let Ok(more) = commands.try_recv() {
+                    stop |= more == Command::Stop;
+                }
+                if stop {
+                    return;
+                }
+            }
             () = sleep => {}
         }
     }

@@ -427,3 +427,20 @@ async fn a_notification_service_that_never_answers_does_not_stop_later_reminders
     assert_eq!(s.last.unwrap().1, OsOutcome::Shown);
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_burst_of_changes_is_one_tick() {
+    let (_fx, p, _arc) = practice();
+    let source = Arc::new(Mutex::new(p));
+    let notifier = Arc::new(Recorder::default());
+    let mut run = start(&source, &ManualClock::at(now()), &notifier);
+    run.ticked(1).await;
+    // Sent without yielding: on this single-threaded runtime all five are queued before it runs.
+    for _ in 0..5 {
+        run.handle.data_changed();
+    }
+    run.ticked(2).await;
+    tokio::time::sleep(StdDuration::from_millis(200)).await;
+    assert_eq!(run.status.borrow().ticks, 2, "five changes, one tick");
+    run.stop().await;
+}
