@@ -138,9 +138,10 @@ impl AppState {
         self.scheduler.get()
     }
 
-    /// Whether closing the window should hide it instead of quitting.
+    /// Whether closing the window should hide it instead of quitting: only with a tray to reopen it
+    /// from, the setting on, and an unlocked practice (a locked one has no reminders to keep coming).
     pub fn hides_on_close(&self) -> bool {
-        self.has_tray.load(Ordering::Relaxed) && self.keep_in_tray.load(Ordering::Relaxed)
+        self.has_tray.load(Ordering::Relaxed) && self.keep_in_tray.load(Ordering::Relaxed) && self.is_open()
     }
 
     pub fn data_changed(&self) {
@@ -155,5 +156,43 @@ impl AppState {
 
     pub fn is_open(&self) -> bool {
         self.lock().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arcwell::domain::profile::ProfileInput;
+    use arcwell::key::Passphrase;
+
+    fn practice(dir: &std::path::Path, keep_in_tray: bool) -> Practice {
+        let profile = ProfileInput { name: "Rowan Hale".into(), timezone: "UTC".into(), ..Default::default() };
+        let mut p = Practice::init(
+            dir,
+            &profile,
+            &Passphrase::new("lantern meadow copper"),
+            &Keychain::Off,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let mut s = p.reminder_settings().unwrap();
+        s.keep_in_tray = keep_in_tray;
+        p.update_reminder_settings(&s).unwrap();
+        p
+    }
+
+    #[test]
+    fn closing_hides_to_the_tray_only_with_a_tray_the_setting_and_an_open_practice() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(Launch { data_dir: dir.path().into(), demo: false });
+        state.has_tray.store(true, Ordering::Relaxed);
+        assert!(!state.hides_on_close(), "locked: closing quits");
+        state.install(practice(&dir.path().join("on"), true));
+        assert!(state.hides_on_close());
+        state.has_tray.store(false, Ordering::Relaxed);
+        assert!(!state.hides_on_close(), "no tray to come back from: closing quits");
+        state.has_tray.store(true, Ordering::Relaxed);
+        state.install(practice(&dir.path().join("off"), false));
+        assert!(!state.hides_on_close(), "the facilitator turned it off");
     }
 }
