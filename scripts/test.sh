@@ -32,6 +32,6 @@ fi
 step "End to end: the real app under Xvfb through WebDriver"
 cargo build --workspace --bins --locked
 (cd ui && ARCWELL_APP="$ROOT/target/debug/arcwell-app" NO_AT_BRIDGE=1 \
-  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- node --test e2e/app.e2e.mjs)
+  timeout 600 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- node --test e2e/app.e2e.mjs)
 
 step "All tests passed"

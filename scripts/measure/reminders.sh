@@ -21,7 +21,7 @@ for phase in preparation administration integration; do aw arc advance "$arc" "$
 
 # Idle: an empty schedule, then one check-in an hour away (the scheduler sleeps on the timerfd).
 idle_wakeups() {
-  aw watch >/dev/null 2>&1 & local w=$!
+  "$ARCWELL" watch >/dev/null 2>&1 & local w=$!  # the binary itself, so that $! is its pid
   sleep 3
   local before after
   before=$(awk '/voluntary_ctxt_switches/ {s+=$2} END {print s}' /proc/$w/task/*/status)

@@ -93,9 +93,38 @@ pub fn show_unread(app: &AppHandle, tray: Option<&TrayIcon>, unread: u32) {
 
 const TRAY_ID: &str = "arcwell";
 
-/// The tray icon with "Open Arcwell" and "Quit". `None` (logged) where the platform has no tray:
+/// Whether the desktop shows tray icons. On Linux the icon is a StatusNotifierItem, shown only when
+/// a host (`org.kde.StatusNotifierWatcher`: KDE, GNOME with the AppIndicator extension, XFCE…) is on
+/// the session bus; without one the icon would exist but be invisible, and a hidden window lost.
+#[cfg(target_os = "linux")]
+fn tray_host_present() -> bool {
+    tauri::async_runtime::block_on(async {
+        let Ok(bus) = zbus::Connection::session().await else { return false };
+        let reply = bus
+            .call_method(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "NameHasOwner",
+                &("org.kde.StatusNotifierWatcher",),
+            )
+            .await;
+        reply.ok().and_then(|m| m.body().deserialize::<bool>().ok()).unwrap_or(false)
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn tray_host_present() -> bool {
+    true
+}
+
+/// The tray icon with "Open Arcwell" and "Quit". `None` (logged) where the desktop has no tray:
 /// then closing the window quits, as nothing would be left to reopen it.
 pub fn tray(app: &AppHandle) -> Option<TrayIcon> {
+    if !tray_host_present() {
+        eprintln!("arcwell-app: this desktop shows no tray icons; closing the window will quit Arcwell");
+        return None;
+    }
     let build = || -> tauri::Result<TrayIcon> {
         let open = MenuItem::with_id(app, "open", "Open Arcwell", true, None::<&str>)?;
         let quit = MenuItem::with_id(app, "quit", "Quit Arcwell", true, None::<&str>)?;

@@ -56,6 +56,13 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
+  // Closing the window quits the app here (no tray host under Xvfb); should that ever change, do
+  // not leave it running for the next run to trip over.
+  try {
+    execFileSync('pkill', ['-f', app]);
+  } catch {
+    // nothing left: as expected
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
