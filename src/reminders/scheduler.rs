@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use super::clock::Clock;
 use super::deliver::{Notice, OsOutcome};
@@ -71,6 +71,7 @@ pub const RETRY_AFTER: Duration = Duration::minutes(1);
 pub struct SchedulerHandle {
     commands: mpsc::UnboundedSender<Command>,
     status: watch::Receiver<Status>,
+    delivered: broadcast::Sender<(Notice, OsOutcome)>,
 }
 
 impl SchedulerHandle {
@@ -86,6 +87,12 @@ impl SchedulerHandle {
     pub fn status(&self) -> watch::Receiver<Status> {
         self.status.clone()
     }
+
+    /// Every notification raised from now on, with what the OS did with it (subscribe before
+    /// spawning the task to see the first).
+    pub fn deliveries(&self) -> broadcast::Receiver<(Notice, OsOutcome)> {
+        self.delivered.subscribe()
+    }
 }
 
 /// Builds a scheduler: the handle, and the task to spawn on a tokio runtime (it ends on
@@ -97,7 +104,9 @@ pub fn scheduler<S: PracticeSource, C: Clock, N: Notifier>(
 ) -> (SchedulerHandle, impl Future<Output = ()> + Send + 'static) {
     let (commands, rx) = mpsc::unbounded_channel();
     let (status_tx, status) = watch::channel(Status::default());
-    (SchedulerHandle { commands, status }, run(source, clock, notifier, rx, status_tx))
+    let (delivered, _) = broadcast::channel(64);
+    let task = run(source, clock, notifier, rx, status_tx, delivered.clone());
+    (SchedulerHandle { commands, status, delivered }, task)
 }
 
 async fn run<S: PracticeSource, C: Clock, N: Notifier>(
@@ -106,6 +115,7 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
     notifier: Arc<N>,
     mut commands: mpsc::UnboundedReceiver<Command>,
     status: watch::Sender<Status>,
+    delivered: broadcast::Sender<(Notice, OsOutcome)>,
 ) {
     let started = clock.now();
     let mut state = Status::default();
@@ -155,6 +165,7 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
                         state.error = Some(e.to_string());
                     }
                     state.delivered += 1;
+                    let _no_listener = delivered.send((notice.clone(), os));
                     state.last = Some((notice, os));
                 }
             }

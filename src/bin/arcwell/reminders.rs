@@ -5,7 +5,8 @@ use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 
 use arcwell::reminders::{
-    Command, DesktopNotifier, Lateness, NotificationEntry, QuietHours, ReminderSettings, SystemClock, scheduler,
+    Command, DesktopNotifier, Lateness, Notice, NotificationEntry, OsOutcome, QuietHours, ReminderSettings,
+    SystemClock, scheduler,
 };
 use arcwell::{Error, Practice, Result};
 use chrono::{DateTime, Utc};
@@ -147,45 +148,49 @@ pub fn watch(practice: Practice, json: bool) -> Result<()> {
     runtime.block_on(async move {
         let (handle, task) =
             scheduler(Arc::new(Mutex::new(practice)), Arc::new(SystemClock), Arc::new(DesktopNotifier::new()));
+        let mut delivered = handle.deliveries();
         let task = tokio::spawn(task);
-        let mut status = handle.status();
         if !json {
             println!("watching for due check-ins; Ctrl-C to stop");
         }
-        let mut seen = 0;
         let stop = stop_signal();
         tokio::pin!(stop);
         loop {
             tokio::select! {
                 () = &mut stop => break,
-                changed = status.changed() => {
-                    if changed.is_err() { break; }
-                    let s = status.borrow_and_update().clone();
-                    if s.delivered > seen {
-                        seen = s.delivered;
-                        if let Some((notice, os)) = &s.last {
-                            let line = Raised {
-                                notification_id: notice.id.to_string(),
-                                title: &notice.title,
-                                check_ins: notice.count,
-                                shown_by_os: *os == arcwell::reminders::OsOutcome::Shown,
-                            };
-                            if json {
-                                // JSON Lines: one object per notification, for a log or a pipe.
-                                println!("{}", serde_json::to_string(&line).unwrap_or_default());
-                            } else {
-                                let only_here = if line.shown_by_os { "" } else { " (in Arcwell's list only)" };
-                                println!("{}  {}{only_here}", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"), line.title);
-                            }
-                        }
+                got = delivered.recv() => match got {
+                    Ok((notice, os)) => print_raised(&notice, os, json),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        eprintln!("arcwell: {missed} notifications were raised faster than they could be printed");
                     }
-                }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
             }
         }
+        // The scheduler finishes the tick it is in before it stops: print what that tick raised.
         handle.send(Command::Stop);
         let _ = task.await;
+        while let Ok((notice, os)) = delivered.try_recv() {
+            print_raised(&notice, os, json);
+        }
     });
     Ok(())
+}
+
+fn print_raised(notice: &Notice, os: OsOutcome, json: bool) {
+    let line = Raised {
+        notification_id: notice.id.to_string(),
+        title: &notice.title,
+        check_ins: notice.count,
+        shown_by_os: os == OsOutcome::Shown,
+    };
+    if json {
+        // JSON Lines: one object per notification, for a log or a pipe.
+        println!("{}", serde_json::to_string(&line).unwrap_or_default());
+    } else {
+        let only_here = if line.shown_by_os { "" } else { " (in Arcwell's list only)" };
+        println!("{}  {}{only_here}", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"), line.title);
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.
