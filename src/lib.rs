@@ -5,6 +5,7 @@
 #![deny(unsafe_code)]
 
 pub mod demo;
+pub mod documents;
 pub mod domain;
 mod error;
 pub mod integration;

@@ -186,7 +186,16 @@ pub(crate) fn complete(
     zone: &str,
     now: DateTime<Utc>,
 ) -> Result<Session> {
-    scheduled(conn, id, "complete this session")?;
+    let pending = scheduled(conn, id, "complete this session")?;
+    if pending.kind == SessionKind::Administration {
+        let open = crate::documents::document::open_flags(conn, pending.arc_id)?;
+        if !open.is_empty() {
+            return Err(Error::Conflict(format!(
+                "this administration session cannot be completed while screening flags are unacknowledged: {}. Acknowledge each with a written reason (or revise the screening) first",
+                open.join("; ")
+            )));
+        }
+    }
     let started = parse_time(&input.started, zone)?;
     let ended = parse_time(&input.ended, zone)?;
     if ended.utc <= started.utc {

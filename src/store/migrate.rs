@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0001_practice.sql"),
     include_str!("../../schema/0002_integration.sql"),
     include_str!("../../schema/0003_reminders.sql"),
+    include_str!("../../schema/0004_documents.sql"),
 ];
 
 pub fn latest_version() -> i64 {
@@ -38,7 +39,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result
         return Err(Error::NewerDatabase { found: version, supported: latest });
     }
     if version == latest {
-        return Ok(());
+        return install_shipped(conn);
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
     if version == 0 {
@@ -50,6 +51,19 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result
     // user_version lives in the header page, which this transaction writes: it commits or rolls
     // back together with the schema change.
     tx.pragma_update(None, "user_version", latest)?;
+    crate::documents::shipped::install(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Adds shipped template versions this practice lacks (a newer Arcwell may ship a new version
+/// without a schema change); writes nothing when all are there.
+fn install_shipped(conn: &mut Connection) -> Result<()> {
+    if crate::documents::shipped::installed(conn)? {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::documents::shipped::install(&tx)?;
     tx.commit()?;
     Ok(())
 }

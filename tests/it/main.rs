@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod documents;
 mod domain;
 mod integration;
 mod keychain;

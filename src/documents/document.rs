@@ -1,0 +1,524 @@
+//! Documents: a template version filled in on an arc, drafted, signed, amended, withdrawn; and the
+//! screening flags a document raises.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::oregon;
+use super::template::{DocPhase, Template, check_answers, flags};
+use crate::domain::id_from_db;
+use crate::domain::profile;
+use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::{Error, Practice, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum DocState {
+    Draft,
+    Signed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Document {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    #[ts(type = "string")]
+    pub arc_id: Uuid,
+    #[ts(type = "string")]
+    pub template_id: Uuid,
+    pub template_name: String,
+    pub template_version: u32,
+    pub phase: DocPhase,
+    #[ts(type = "string | null")]
+    pub session_id: Option<Uuid>,
+    #[ts(type = "string | null")]
+    pub checkin_id: Option<Uuid>,
+    pub title: String,
+    /// The answers as written (for a signed document: as signed, before any amendment).
+    #[ts(type = "Record<string, unknown>")]
+    pub answers: Map<String, Value>,
+    pub state: DocState,
+    pub created: ZonedTime,
+    pub updated: ZonedTime,
+    pub signed: Option<ZonedTime>,
+    pub withdrawn: Option<ZonedTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum DocEventKind {
+    Signed,
+    Amended,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DocEvent {
+    pub kind: DocEventKind,
+    pub at: ZonedTime,
+    pub reason: Option<String>,
+    /// For an amendment: the answers it changed, with their new values.
+    #[ts(type = "Record<string, unknown> | null")]
+    pub changes: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ScreeningFlag {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    #[ts(type = "string")]
+    pub document_id: Uuid,
+    pub field: String,
+    pub reason: String,
+    pub raised: ZonedTime,
+    pub acknowledged: Option<ZonedTime>,
+    pub ack_reason: Option<String>,
+}
+
+/// A document with its template, history, flags, the answers with every amendment applied, and
+/// warnings (e.g. the Oregon minimum duration).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DocumentDetail {
+    pub document: Document,
+    pub template: Template,
+    pub events: Vec<DocEvent>,
+    #[ts(type = "Record<string, unknown>")]
+    pub current: Map<String, Value>,
+    pub flags: Vec<ScreeningFlag>,
+    pub warnings: Vec<String>,
+}
+
+/// A new document, or a change to a draft.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveDocument {
+    #[ts(type = "string")]
+    pub arc_id: Uuid,
+    #[ts(type = "string")]
+    pub template_id: Uuid,
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub session_id: Option<Uuid>,
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub checkin_id: Option<Uuid>,
+    /// Defaults to the template's name.
+    #[serde(default)]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(type = "Record<string, unknown>")]
+    pub answers: Map<String, Value>,
+}
+
+const COLUMNS: &str = "d.id, d.arc_id, d.template_id, t.name, t.version, t.phase, d.session_id, d.checkin_id, d.title,
+    d.answers, d.state, d.created_at, d.updated_at, d.signed_at, d.written_tz, d.withdrawn_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
+    let tz: String = r.get(14)?;
+    let opt_id = |i: usize| -> rusqlite::Result<Option<Uuid>> {
+        r.get::<_, Option<String>>(i)?.as_deref().map(id_from_db).transpose()
+    };
+    let opt_time = |i: usize| -> rusqlite::Result<Option<ZonedTime>> {
+        r.get::<_, Option<String>>(i)?.map(|t| ZonedTime::from_db(&t, &tz)).transpose()
+    };
+    let answers: String = r.get(9)?;
+    let state: String = r.get(10)?;
+    Ok(Document {
+        id: id_from_db(&r.get::<_, String>(0)?)?,
+        arc_id: id_from_db(&r.get::<_, String>(1)?)?,
+        template_id: id_from_db(&r.get::<_, String>(2)?)?,
+        template_name: r.get(3)?,
+        template_version: r.get(4)?,
+        phase: r.get(5)?,
+        session_id: opt_id(6)?,
+        checkin_id: opt_id(7)?,
+        title: r.get(8)?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e)))?,
+        state: if state == "signed" { DocState::Signed } else { DocState::Draft },
+        created: ZonedTime::from_db(&r.get::<_, String>(11)?, &tz)?,
+        updated: ZonedTime::from_db(&r.get::<_, String>(12)?, &tz)?,
+        signed: opt_time(13)?,
+        withdrawn: opt_time(15)?,
+    })
+}
+
+fn get(conn: &Connection, id: Uuid) -> Result<Document> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id WHERE d.id = ?1"),
+        [id.to_string()],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound { what: "document", id: id.to_string() })
+}
+
+pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
+    conn.query_row(
+        "SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1",
+        [id.to_string()],
+        |r| {
+            let fields: String = r.get(6)?;
+            Ok(Template {
+                id: id_from_db(&r.get::<_, String>(0)?)?,
+                family: r.get(1)?,
+                version: r.get(2)?,
+                name: r.get(3)?,
+                phase: r.get(4)?,
+                description: r.get(5)?,
+                fields: serde_json::from_str(&fields).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+                })?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound { what: "template", id: id.to_string() })
+}
+
+fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, at, reason, changes FROM document_event WHERE document_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        let kind: String = r.get(0)?;
+        let changes: Option<String> = r.get(3)?;
+        Ok(DocEvent {
+            kind: match kind.as_str() {
+                "signed" => DocEventKind::Signed,
+                "amended" => DocEventKind::Amended,
+                _ => DocEventKind::Withdrawn,
+            },
+            at: ZonedTime::from_db(&r.get::<_, String>(1)?, tz)?,
+            reason: r.get(2)?,
+            changes: changes
+                .map(|c| serde_json::from_str(&c))
+                .transpose()
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn flags_of(conn: &Connection, where_: &str, id: Uuid, tz: &str) -> Result<Vec<ScreeningFlag>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, document_id, field, reason, raised_at, acknowledged_at, ack_reason FROM screening_flag WHERE {where_} ORDER BY raised_at, field"
+    ))?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        let ack: Option<String> = r.get(5)?;
+        Ok(ScreeningFlag {
+            id: id_from_db(&r.get::<_, String>(0)?)?,
+            document_id: id_from_db(&r.get::<_, String>(1)?)?,
+            field: r.get(2)?,
+            reason: r.get(3)?,
+            raised: ZonedTime::from_db(&r.get::<_, String>(4)?, tz)?,
+            acknowledged: ack.map(|a| ZonedTime::from_db(&a, tz)).transpose()?,
+            ack_reason: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The answers with every amendment applied, in order.
+fn current(doc: &Document, events: &[DocEvent]) -> Map<String, Value> {
+    let mut answers = doc.answers.clone();
+    for e in events {
+        for (k, v) in e.changes.iter().flatten() {
+            if v.is_null() {
+                answers.remove(k);
+            } else {
+                answers.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    answers
+}
+
+/// Raises the flags a screening document's answers call for and lowers unacknowledged ones they no
+/// longer call for; acknowledged flags are history and stay.
+fn reflag(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    template: &Template,
+    answers: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if template.phase != DocPhase::Screening {
+        return Ok(());
+    }
+    let raised = flags(&template.fields, answers);
+    let keep: Vec<&str> = raised.iter().map(|(k, _)| k.as_str()).collect();
+    let open: Vec<String> = tx
+        .prepare("SELECT field FROM screening_flag WHERE document_id = ?1 AND acknowledged_at IS NULL")?
+        .query_map([doc.id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for field in open.iter().filter(|f| !keep.contains(&f.as_str())) {
+        tx.execute(
+            "DELETE FROM screening_flag WHERE document_id = ?1 AND field = ?2 AND acknowledged_at IS NULL",
+            params![doc.id.to_string(), field],
+        )?;
+    }
+    for (field, reason) in raised {
+        tx.execute(
+            "INSERT OR IGNORE INTO screening_flag (id, document_id, arc_id, field, reason, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![Uuid::new_v4().to_string(), doc.id.to_string(), doc.arc_id.to_string(), field, reason, to_db(now)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Warnings about a document's current answers: Oregon's minimum session duration for psilocybin.
+fn warnings(template: &Template, answers: &Map<String, Value>) -> Vec<String> {
+    if template.phase != DocPhase::Administration {
+        return Vec::new();
+    }
+    let time = |k: &str| answers.get(k).and_then(Value::as_str).and_then(|s| from_db(s).ok());
+    let mg: f64 = answers
+        .get("doses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|d| d.get("substance").and_then(Value::as_str) == Some("Psilocybin"))
+        .filter_map(|d| d.get("amount").and_then(Value::as_f64))
+        .sum();
+    match (time("session_start"), time("session_end")) {
+        (Some(start), Some(end)) if mg > 0.0 => oregon::duration_warning(mg, end - start).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn next_seq(tx: &Transaction<'_>, id: Uuid) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT coalesce(max(seq), 0) + 1 FROM document_event WHERE document_id = ?1",
+        [id.to_string()],
+        |r| r.get(0),
+    )?)
+}
+
+fn json(m: &Map<String, Value>) -> String {
+    Value::Object(m.clone()).to_string()
+}
+
+/// The unacknowledged screening flags of an arc, for the administration gate.
+pub(crate) fn open_flags(conn: &Connection, arc: Uuid) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT reason FROM screening_flag WHERE arc_id = ?1 AND acknowledged_at IS NULL ORDER BY raised_at, field",
+    )?;
+    let list = stmt.query_map([arc.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(list)
+}
+
+impl Practice {
+    /// Creates a draft document.
+    pub fn add_document(&mut self, input: &SaveDocument, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        let id = self.write(|tx| {
+            let zone = profile::load(tx)?.timezone;
+            let t = template(tx, input.template_id)?;
+            let closed: Option<String> =
+                tx.query_row("SELECT closed_at FROM arc WHERE id = ?1", [input.arc_id.to_string()], |r| r.get(0)).optional()?.ok_or_else(
+                    || Error::NotFound { what: "arc", id: input.arc_id.to_string() },
+                )?;
+            if closed.is_some() {
+                return Err(Error::Conflict("this arc is closed; its documents can be read and amended, not added to".into()));
+            }
+            let answers = check_answers(&t.fields, &input.answers, &zone, false)?;
+            let title = input.title.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&t.name).to_owned();
+            let id = Uuid::new_v4();
+            tx.execute(
+                "INSERT INTO document (id, arc_id, template_id, session_id, checkin_id, title, answers, state, created_at, updated_at, written_tz)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?8, ?9)",
+                params![
+                    id.to_string(),
+                    input.arc_id.to_string(),
+                    t.id.to_string(),
+                    input.session_id.map(|s| s.to_string()),
+                    input.checkin_id.map(|s| s.to_string()),
+                    title,
+                    json(&answers),
+                    to_db(now),
+                    zone
+                ],
+            )?;
+            let doc = get(tx, id)?;
+            reflag(tx, &doc, &t, &answers, now)?;
+            Ok(id)
+        })?;
+        self.document(id)
+    }
+
+    /// Saves a draft's answers (autosave). A signed document is amended instead.
+    pub fn save_draft(&mut self, id: Uuid, answers: &Map<String, Value>, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        self.write(|tx| {
+            let doc = get(tx, id)?;
+            if doc.state == DocState::Signed {
+                return Err(Error::Conflict(
+                    "this document is signed and cannot be edited; amend it with a reason instead".into(),
+                ));
+            }
+            let t = template(tx, doc.template_id)?;
+            let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
+            tx.execute(
+                "UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id.to_string(), json(&checked), to_db(now)],
+            )?;
+            reflag(tx, &doc, &t, &checked, now)
+        })?;
+        self.document(id)
+    }
+
+    /// Signs a draft: every required answer must be there; from now on it only takes amendments.
+    pub fn sign_document(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        self.write(|tx| {
+            let doc = get(tx, id)?;
+            if doc.state == DocState::Signed {
+                return Err(Error::Conflict("this document is already signed".into()));
+            }
+            let t = template(tx, doc.template_id)?;
+            check_answers(&t.fields, &doc.answers, &doc.created.zone, true)?;
+            tx.execute(
+                "UPDATE document SET state = 'signed', signed_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![id.to_string(), to_db(now)],
+            )?;
+            tx.execute(
+                "INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, ?2, 'signed', ?3)",
+                params![id.to_string(), next_seq(tx, id)?, to_db(now)],
+            )?;
+            Ok(())
+        })?;
+        self.document(id)
+    }
+
+    /// Amends a signed document: the changed answers (`null` clears one) and why. The original stays.
+    pub fn amend_document(
+        &mut self,
+        id: Uuid,
+        changes: &Map<String, Value>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DocumentDetail> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("an amendment needs a reason: say what was corrected and why"));
+        }
+        if changes.is_empty() {
+            return Err(Error::invalid("an amendment needs at least one changed answer"));
+        }
+        self.write(|tx| {
+            let doc = get(tx, id)?;
+            if doc.state != DocState::Signed {
+                return Err(Error::Conflict("this document is a draft: edit it directly, or sign it first".into()));
+            }
+            let t = template(tx, doc.template_id)?;
+            let mut merged = current(&doc, &events(tx, id, &doc.created.zone)?);
+            for (k, v) in changes {
+                if v.is_null() { merged.remove(k); } else { merged.insert(k.clone(), v.clone()); }
+            }
+            let checked = check_answers(&t.fields, &merged, &doc.created.zone, true)?;
+            // Record the changes as normalised values (e.g. times in UTC).
+            let normalised: Map<String, Value> = changes
+                .keys()
+                .map(|k| (k.clone(), checked.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            tx.execute(
+                "INSERT INTO document_event (document_id, seq, kind, at, reason, changes) VALUES (?1, ?2, 'amended', ?3, ?4, ?5)",
+                params![id.to_string(), next_seq(tx, id)?, to_db(now), reason, json(&normalised)],
+            )?;
+            tx.execute("UPDATE document SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_db(now)])?;
+            reflag(tx, &doc, &t, &checked, now)
+        })?;
+        self.document(id)
+    }
+
+    /// Withdraws a signed consent, with the reason; kept in its history.
+    pub fn withdraw_consent(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("a withdrawal needs a reason (e.g. \"withdrawn by the participant by phone\")"));
+        }
+        self.write(|tx| {
+            let doc = get(tx, id)?;
+            if doc.phase != DocPhase::Consent {
+                return Err(Error::Conflict("only a consent can be withdrawn".into()));
+            }
+            if doc.state != DocState::Signed {
+                return Err(Error::Conflict("this consent is not signed yet; there is nothing to withdraw".into()));
+            }
+            if doc.withdrawn.is_some() {
+                return Err(Error::Conflict("this consent is already withdrawn".into()));
+            }
+            tx.execute(
+                "UPDATE document SET withdrawn_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![id.to_string(), to_db(now)],
+            )?;
+            tx.execute(
+                "INSERT INTO document_event (document_id, seq, kind, at, reason) VALUES (?1, ?2, 'withdrawn', ?3, ?4)",
+                params![id.to_string(), next_seq(tx, id)?, to_db(now), reason],
+            )?;
+            Ok(())
+        })?;
+        self.document(id)
+    }
+
+    /// Acknowledges a screening flag with a written reason (e.g. cleared by the prescriber).
+    pub fn acknowledge_flag(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("acknowledging a flag needs a written reason: why is it safe to go ahead?"));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE screening_flag SET acknowledged_at = ?2, ack_reason = ?3 WHERE id = ?1 AND acknowledged_at IS NULL",
+                params![id.to_string(), to_db(now), reason],
+            )?;
+            if n == 0 {
+                let exists: bool = tx.query_row("SELECT count(*) > 0 FROM screening_flag WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                return Err(if exists {
+                    Error::Conflict("this flag is already acknowledged".into())
+                } else {
+                    Error::NotFound { what: "screening flag", id: id.to_string() }
+                });
+            }
+            Ok(())
+        })
+    }
+
+    pub fn document(&self, id: Uuid) -> Result<DocumentDetail> {
+        self.read(|conn| {
+            let document = get(conn, id)?;
+            let template = template(conn, document.template_id)?;
+            let events = events(conn, id, &document.created.zone)?;
+            let current = current(&document, &events);
+            let flags = flags_of(conn, "document_id = ?1", id, &document.created.zone)?;
+            let warnings = warnings(&template, &current);
+            Ok(DocumentDetail { document, template, events, current, flags, warnings })
+        })
+    }
+
+    /// An arc's documents, oldest first.
+    pub fn documents_of(&self, arc: Uuid) -> Result<Vec<Document>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id WHERE d.arc_id = ?1 ORDER BY d.created_at, d.id"
+            ))?;
+            let list = stmt.query_map([arc.to_string()], from_row)?.collect::<rusqlite::Result<_>>()?;
+            Ok(list)
+        })
+    }
+
+    /// Every screening flag of an arc, open or acknowledged.
+    pub fn screening_flags(&self, arc: Uuid) -> Result<Vec<ScreeningFlag>> {
+        self.read(|conn| {
+            let zone = profile::load(conn)?.timezone;
+            flags_of(conn, "arc_id = ?1", arc, &zone)
+        })
+    }
+}

@@ -1,0 +1,298 @@
+//! Phase documents against a real encrypted practice: shipped templates, versions, drafts, signing
+//! and amendments, consents, screening flags that block the dosing session, and the Oregon warning.
+
+use arcwell::documents::library::TemplateFile;
+use arcwell::documents::{DocPhase, DocState, SaveDocument, shipped};
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::{ErrorCode, Practice};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::support::{Fixture, now};
+
+fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+fn arc(p: &mut Practice) -> Uuid {
+    let pid =
+        p.add_participant(&ParticipantInput { name: "Meret Ashdown".into(), ..Default::default() }, now()).unwrap().id;
+    let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
+    arc
+}
+
+fn shipped_id(p: &Practice, phase: DocPhase) -> Uuid {
+    p.templates().unwrap().into_iter().find(|t| t.phase == phase && t.shipped).unwrap().id
+}
+
+fn new_doc(
+    p: &mut Practice,
+    arc: Uuid,
+    phase: DocPhase,
+    answers: Value,
+) -> arcwell::Result<arcwell::documents::DocumentDetail> {
+    let input =
+        SaveDocument { arc_id: arc, template_id: shipped_id(p, phase), answers: obj(answers), ..Default::default() };
+    p.add_document(&input, now())
+}
+
+fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
+    let e = r.unwrap_err();
+    (e.code(), e.to_string())
+}
+
+#[test]
+fn every_shipped_template_is_installed_and_round_trips() {
+    let (_fx, p) = Fixture::new();
+    let shipped = shipped::templates().unwrap();
+    assert_eq!(shipped.len(), 5);
+    let listed = p.templates().unwrap();
+    assert_eq!(
+        listed.iter().map(|t| t.phase).collect::<Vec<_>>(),
+        [
+            DocPhase::Preparation,
+            DocPhase::Screening,
+            DocPhase::Consent,
+            DocPhase::Administration,
+            DocPhase::Integration
+        ]
+    );
+    for t in shipped {
+        assert_eq!(p.template(t.id).unwrap(), t, "{} is stored exactly as shipped", t.name);
+        let exported = serde_json::to_string_pretty(&t).unwrap();
+        let back = TemplateFile::parse(&exported).unwrap();
+        assert_eq!((back.name.as_str(), back.phase, &back.fields), (t.name.as_str(), t.phase, &t.fields));
+    }
+}
+
+#[test]
+fn a_new_template_version_leaves_old_documents_as_they_were_written() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let v1 = shipped_id(&p, DocPhase::Preparation);
+    let old = new_doc(
+        &mut p,
+        arc,
+        DocPhase::Preparation,
+        json!({ "intentions": "Grieve my father", "concerns": "Losing control" }),
+    )
+    .unwrap();
+
+    let mut edited = p.template(v1).unwrap();
+    edited.fields.retain(|f| f.key != "concerns");
+    edited.fields[0].label = "What brings you".into();
+    let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
+    let v2 = p.import_template(&file, now()).unwrap();
+    assert_eq!((v2.family.as_str(), v2.version), ("arcwell.preparation", 2));
+    assert_eq!(shipped_id(&p, DocPhase::Preparation), v2.id, "the library lists the newest version");
+
+    let reread = p.document(old.document.id).unwrap();
+    assert_eq!(reread.template.id, v1, "the old document keeps version 1");
+    assert_eq!(reread.template.fields.len(), 8);
+    assert_eq!(reread.current["concerns"], "Losing control");
+    let (c, m) = code(new_doc(&mut p, arc, DocPhase::Preparation, json!({ "concerns": "x" })));
+    assert_eq!(c, ErrorCode::InvalidInput, "version 2 has no such field: {m}");
+
+    let copy = p.copy_template(v1, "Preparation (retreat)", now()).unwrap();
+    assert!(copy.family.starts_with("custom.") && copy.version == 1 && copy.fields == reread.template.fields);
+}
+
+#[test]
+fn drafts_save_signing_freezes_and_amendments_keep_the_original() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let d = new_doc(&mut p, arc, DocPhase::Preparation, json!({ "intentions": "  Reconnect with my body  " })).unwrap();
+    assert_eq!((d.document.state, d.current["intentions"].as_str()), (DocState::Draft, Some("Reconnect with my body")));
+    let id = d.document.id;
+
+    let (c, m) = code(p.sign_document(id, now()));
+    assert_eq!(c, ErrorCode::InvalidInput);
+    assert!(m.contains("Safety and support plan") && m.contains("required before signing"), "{m}");
+
+    let answers = obj(json!({
+        "intentions": "Reconnect with my body",
+        "safety_plan": "Sister on call; crisis line numbers on the fridge",
+        "transportation_plan": "Partner drives home at 18:00",
+    }));
+    p.save_draft(id, &answers, now()).unwrap();
+    let signed = p.sign_document(id, now()).unwrap();
+    assert_eq!(signed.document.state, DocState::Signed);
+    assert_eq!(code(p.save_draft(id, &answers, now())).0, ErrorCode::Conflict, "a signed document is not edited");
+    assert_eq!(code(p.sign_document(id, now())).0, ErrorCode::Conflict);
+
+    let change = obj(json!({ "transportation_plan": "Friend drives home at 19:00" }));
+    assert_eq!(code(p.amend_document(id, &change, "  ", now())).0, ErrorCode::InvalidInput, "a reason is required");
+    let amended = p.amend_document(id, &change, "Partner away that day", now()).unwrap();
+    assert_eq!(amended.document.answers["transportation_plan"], "Partner drives home at 18:00", "the original stays");
+    assert_eq!(amended.current["transportation_plan"], "Friend drives home at 19:00");
+    let kinds: Vec<_> = amended.events.iter().map(|e| (e.kind, e.reason.clone())).collect();
+    assert_eq!(kinds.len(), 2);
+    assert_eq!(amended.events[1].reason.as_deref(), Some("Partner away that day"));
+    let clear = obj(json!({ "safety_plan": null }));
+    let (c, m) = code(p.amend_document(id, &clear, "Wrong person", now()));
+    assert_eq!(c, ErrorCode::InvalidInput, "an amendment cannot leave a required answer empty: {m}");
+}
+
+#[test]
+fn answers_are_checked_against_their_fields() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let cases = [
+        (DocPhase::Preparation, json!({ "nonsense": "x" }), "not a field"),
+        (DocPhase::Integration, json!({ "wellbeing": 11 }), "from 1 to 10"),
+        (DocPhase::Integration, json!({ "wellbeing": "good" }), "whole number"),
+        (DocPhase::Screening, json!({ "lithium": true }), "\"yes\""),
+        (DocPhase::Screening, json!({ "psychosis_history": "Maybe" }), "is not one of"),
+        (DocPhase::Consent, json!({ "date_signed": "next Tuesday" }), "ISO"),
+        (DocPhase::Administration, json!({ "doses": [{ "substance": "Psilocybin", "amount": -1 }] }), "entry 1"),
+        (DocPhase::Preparation, json!({ "intentions": "x".repeat(200_001) }), "longer than 200000"),
+    ];
+    for (phase, answers, says) in cases {
+        let (c, m) = code(new_doc(&mut p, arc, phase, answers.clone()));
+        assert_eq!(c, ErrorCode::InvalidInput, "{answers}");
+        assert!(m.contains(says), "{phase:?}: expected {says:?} in: {m}");
+    }
+    assert!(p.documents_of(arc).unwrap().is_empty(), "nothing refused was saved");
+}
+
+fn administration_session(p: &mut Practice, arc: Uuid) -> Uuid {
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Administration, reason: None }, now()).unwrap();
+    let input = ScheduleSession {
+        arc_id: arc,
+        kind: SessionKind::Administration,
+        at: "2026-11-20T09:00".into(),
+        location: None,
+    };
+    p.schedule_session(&input).unwrap().id
+}
+
+fn complete(p: &mut Practice, session: Uuid) -> arcwell::Result<()> {
+    let done =
+        CompleteSession { started: "2026-11-20T09:00".into(), ended: "2026-11-20T15:30".into(), follow_up: None };
+    p.complete_session(session, &done, now()).map(|_| ())
+}
+
+#[test]
+fn a_contraindication_blocks_the_dosing_session_until_acknowledged_with_a_reason() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let screening = new_doc(
+        &mut p,
+        arc,
+        DocPhase::Screening,
+        json!({ "lithium": { "yes": true, "detail": "300 mg, stopped 2 weeks ago" }, "maoi": { "yes": true },
+                "psychosis_history": "Family history", "seizures": { "yes": false } }),
+    )
+    .unwrap();
+    let reasons: Vec<_> = screening.flags.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(reasons, ["lithium", "maoi", "psychosis_history"]);
+
+    // Revising the draft: the MAOI answer was a mistake; its unacknowledged flag goes.
+    let mut answers = screening.current.clone();
+    answers.insert("maoi".into(), json!({ "yes": false }));
+    let revised = p.save_draft(screening.document.id, &answers, now()).unwrap();
+    assert_eq!(revised.flags.len(), 2);
+
+    let session = administration_session(&mut p, arc);
+    let (c, m) = code(complete(&mut p, session));
+    assert_eq!(c, ErrorCode::Conflict);
+    assert!(m.contains("Lithium within 30 days") && m.contains("Acknowledge each with a written reason"), "{m}");
+
+    let flags = p.screening_flags(arc).unwrap();
+    assert_eq!(code(p.acknowledge_flag(flags[0].id, " ", now())).0, ErrorCode::InvalidInput);
+    p.acknowledge_flag(flags[0].id, "Prescriber confirmed lithium stopped 45 days before the session", now()).unwrap();
+    assert_eq!(code(p.acknowledge_flag(flags[0].id, "again", now())).0, ErrorCode::Conflict);
+    assert_eq!(code(complete(&mut p, session)).0, ErrorCode::Conflict, "one flag is still open");
+    p.acknowledge_flag(flags[1].id, "Aunt's diagnosis; discussed at length, extra integration support planned", now())
+        .unwrap();
+    complete(&mut p, session).unwrap();
+
+    let after = p.screening_flags(arc).unwrap();
+    assert!(
+        after.iter().all(|f| f.acknowledged.is_some() && f.ack_reason.is_some()),
+        "acknowledged flags stay as history"
+    );
+}
+
+#[test]
+fn oregon_minimum_duration_warns_on_a_short_psilocybin_session() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let record = |end: &str| {
+        json!({
+            "session_start": "2026-11-20T09:00",
+            "session_end": end,
+            "doses": [
+                { "substance": "Psilocybin", "amount": 20, "at": "2026-11-20T09:05" },
+                { "substance": "Psilocybin", "amount": 5, "at": "2026-11-20T10:30", "booster": { "yes": true } }
+            ]
+        })
+    };
+    // 25 mg in total (with the booster): Oregon's minimum is 5 hours.
+    let short = new_doc(&mut p, arc, DocPhase::Administration, record("2026-11-20T13:59")).unwrap();
+    assert_eq!(short.warnings.len(), 1, "{:?}", short.warnings);
+    assert!(short.warnings[0].contains("4 h 59 min") && short.warnings[0].contains("25 mg"), "{}", short.warnings[0]);
+    let enough = new_doc(&mut p, arc, DocPhase::Administration, record("2026-11-20T14:00")).unwrap();
+    assert!(enough.warnings.is_empty());
+}
+
+#[test]
+fn a_signed_consent_can_be_withdrawn_once_with_a_reason() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let c =
+        new_doc(&mut p, arc, DocPhase::Consent, json!({ "consent": "Recording", "date_signed": "2026-11-18T10:00" }))
+            .unwrap();
+    let id = c.document.id;
+    assert_eq!(code(p.withdraw_consent(id, "changed mind", now())).0, ErrorCode::Conflict, "not signed yet");
+    p.sign_document(id, now()).unwrap();
+    assert_eq!(code(p.withdraw_consent(id, "", now())).0, ErrorCode::InvalidInput);
+    let w = p.withdraw_consent(id, "Participant asked by phone to stop recordings", now()).unwrap();
+    assert!(w.document.withdrawn.is_some());
+    assert_eq!(w.events.last().unwrap().reason.as_deref(), Some("Participant asked by phone to stop recordings"));
+    assert_eq!(code(p.withdraw_consent(id, "again", now())).0, ErrorCode::Conflict);
+    let prep = new_doc(&mut p, arc, DocPhase::Preparation, json!({})).unwrap();
+    assert_eq!(code(p.withdraw_consent(prep.document.id, "x", now())).0, ErrorCode::Conflict, "only consents");
+}
+
+#[test]
+fn malformed_template_files_are_refused_with_what_is_wrong() {
+    let (_fx, mut p) = Fixture::new();
+    let cases = [
+        ("{ not json", "line 1"),
+        (r#"{"name":"X","phase":"preparation","fields":[{"key":"a","label":"A","type":"essay"}]}"#, "essay"),
+        (r#"{"name":"X","phase":"dosing","fields":[]}"#, "dosing"),
+        (r#"{"name":"X","phase":"preparation","fields":[]}"#, "no fields"),
+        (
+            r#"{"name":"X","phase":"preparation","fields":[{"key":"a","label":"A","type":"text"},{"key":"a","label":"B","type":"text"}]}"#,
+            "twice",
+        ),
+        (r#"{"name":"X","phase":"preparation","fields":[{"key":"Bad Key","label":"A","type":"text"}]}"#, "a–z"),
+        (
+            r#"{"name":"X","phase":"screening","fields":[{"key":"a","label":"A","type":"text","flag":{"on":["yes"],"reason":"r"}}]}"#,
+            "only yes/no and choice",
+        ),
+        (
+            r#"{"name":"X","phase":"screening","fields":[{"key":"a","label":"A","type":"choice","options":[]}]}"#,
+            "options",
+        ),
+        (
+            r#"{"name":"X","phase":"preparation","fields":[{"key":"a","label":"A","type":"scale","min":5,"max":1}]}"#,
+            "below its max",
+        ),
+        (
+            r#"{"name":"X","phase":"preparation","colour":"red","fields":[{"key":"a","label":"A","type":"text"}]}"#,
+            "colour",
+        ),
+    ];
+    let before = p.templates().unwrap().len();
+    for (file, says) in cases {
+        let e = TemplateFile::parse(file).and_then(|f| p.import_template(&f, now())).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{file}");
+        assert!(e.to_string().contains(says), "{file}: expected {says:?} in: {e}");
+    }
+    assert_eq!(p.templates().unwrap().len(), before, "nothing was imported");
+}
