@@ -234,3 +234,58 @@ fn reminder_settings_from_the_command_line_with_clear_refusals() {
     assert_eq!(json(dir.path(), &["notifications"]), serde_json::json!([]));
     assert_eq!(json(dir.path(), &["notifications", "read"])["marked_read"], 0);
 }
+
+#[test]
+fn documents_from_the_command_line_screening_blocks_dosing_until_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let pid = json(dir.path(), &["participant", "add", "Corwin Ellery"])["id"].as_str().unwrap().to_owned();
+    let arc = json(dir.path(), &["arc", "open", &pid])["id"].as_str().unwrap().to_owned();
+    for phase in ["preparation", "administration"] {
+        json(dir.path(), &["arc", "advance", &arc, phase]);
+    }
+    let screening = json(
+        dir.path(),
+        &[
+            "note",
+            "add",
+            &arc,
+            "--template",
+            "screening",
+            "--answers",
+            r#"{"seizures": {"yes": true, "detail": "Age 12"}}"#,
+        ],
+    );
+    assert_eq!(screening["flags"].as_array().unwrap().len(), 1, "{screening}");
+    let flag = screening["flags"][0]["id"].as_str().unwrap().to_owned();
+
+    let s = json(dir.path(), &["session", "schedule", &arc, "--kind", "administration", "--at", "2026-03-08T09:00"]);
+    let sid = s["id"].as_str().unwrap();
+    let done = ["session", "complete", sid, "--started", "2026-03-08T09:00", "--ended", "2026-03-08T15:00"];
+    let refused = arcwell(dir.path(), &done);
+    assert_eq!(refused.status.code(), Some(5), "a conflict while the flag is open");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("History of seizures"));
+    let bad = arcwell(dir.path(), &["flag", "ack", &flag, "--reason", " "]);
+    assert_eq!(bad.status.code(), Some(3));
+    json(dir.path(), &["flag", "ack", &flag, "--reason", "Neurologist letter: seizure-free for 25 years"]);
+    json(dir.path(), &done);
+
+    // Export, edit and import a template: a new version; a malformed file is refused with exit 3.
+    let list = json(dir.path(), &["template", "list"]);
+    let prep = list.as_array().unwrap().iter().find(|t| t["phase"] == "preparation").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = dir.path().join("prep.json");
+    let out = arcwell(dir.path(), &["template", "export", &prep, "--out", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let mut t: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    t["name"] = "Preparation (long form)".into();
+    std::fs::write(&file, t.to_string()).unwrap();
+    let v2 = json(dir.path(), &["template", "import", file.to_str().unwrap()]);
+    assert_eq!((v2["version"].as_u64(), v2["family"].as_str()), (Some(2), Some("arcwell.preparation")));
+    std::fs::write(&file, "{\"name\": 3}").unwrap();
+    let refused = arcwell(dir.path(), &["template", "import", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a valid template file"));
+}

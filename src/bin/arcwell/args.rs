@@ -13,9 +13,10 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::documents::{FlagCmd, NoteCmd, TemplateCmd};
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
 use crate::reminders::{NotificationCmd, ReminderFlags};
-use crate::{integration, output, reminders, secret};
+use crate::{documents, integration, output, reminders, secret};
 
 #[derive(Parser)]
 #[command(
@@ -107,6 +108,15 @@ enum Command {
         #[command(flatten)]
         flags: ReminderFlags,
     },
+    /// Document templates: list, show, export, import, copy
+    #[command(subcommand)]
+    Template(TemplateCmd),
+    /// Phase documents: add, save, sign, amend, withdraw, show, list
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Screening flags: list, ack
+    #[command(subcommand)]
+    Flag(FlagCmd),
 }
 
 #[derive(Args)]
@@ -304,6 +314,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Watch => reminders::watch(ctx.open()?, ctx.json),
         Command::Notifications { action } => reminders::notifications(&mut ctx.open()?, action, ctx.json, now),
         Command::Reminders { flags } => reminders::settings(&mut ctx.open()?, flags, ctx.json),
+        Command::Template(cmd) => documents::template(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Note(cmd) => documents::note(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Flag(cmd) => documents::flag(&mut ctx.open()?, cmd, ctx.json, now),
     }
 }
 
