@@ -12,6 +12,7 @@ pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod reminders;
+pub mod search;
 pub mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0002_integration.sql"),
     include_str!("../../schema/0003_reminders.sql"),
     include_str!("../../schema/0004_documents.sql"),
+    include_str!("../../schema/0005_search.sql"),
 ];
 
 pub fn latest_version() -> i64 {

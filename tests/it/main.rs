@@ -9,6 +9,7 @@ mod integration;
 mod keychain;
 mod notifications;
 mod reminders;
+mod search;
 mod store;
 mod support;
 mod synthetic;
