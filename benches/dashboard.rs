@@ -33,7 +33,7 @@ fn main() {
     let enc_dir = dir.path().join("encrypted");
 
     let t = Instant::now();
-    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7 }, now).unwrap();
+    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7, extra_notes: 0 }, now).unwrap();
     println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
     let plain_path = dir.path().join("plain.db");
     synthetic::export_plaintext(&practice, &plain_path).unwrap();

@@ -29,6 +29,9 @@ pub const PASSPHRASE: &str = "synthetic practice passphrase";
 pub struct Spec {
     pub participants: usize,
     pub seed: u64,
+    /// Integration notes beyond the one per completed check-in (free notes on arcs that were dosed),
+    /// to reach a note count for the search benchmark.
+    pub extra_notes: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -55,8 +58,102 @@ fn word(rng: &mut StdRng, parts: usize) -> String {
     w
 }
 
-const NOTE: &str = "Talked through sleep, mood and the images that keep returning. Practising the breathing exercise; \
-partner supportive. No safety concerns. Agreed to keep journaling and to walk in the mornings.";
+const OPENINGS: &[&str] = &[
+    "Talked through",
+    "We explored",
+    "Checked in about",
+    "Spent most of the call on",
+    "Revisited",
+    "Reflected together on",
+    "Came back several times to",
+    "Opened with",
+    "Ended on",
+];
+const TOPICS: &[&str] = &[
+    "sleep",
+    "mood",
+    "the images that keep returning",
+    "grief for a parent",
+    "anger at work",
+    "a sense of connection",
+    "time in nature",
+    "the breathing practice",
+    "journaling",
+    "family tension",
+    "old shame",
+    "forgiveness",
+    "the ocean imagery",
+    "fear of losing control",
+    "gratitude",
+    "a childhood memory",
+    "tension in the shoulders",
+    "appetite",
+    "creativity",
+    "the relationship with a partner",
+    "boundaries",
+    "loneliness",
+    "music from the session",
+    "dreams",
+    "a felt sense of warmth",
+    "panic on the second evening",
+    "crying easily",
+    "feeling lighter",
+    "returning to work",
+    "alcohol use",
+    "meditation",
+    "yoga",
+    "running",
+    "painting",
+    "prayer",
+    "the garden",
+    "a letter to a brother",
+    "a visit to the coast",
+    "the dog",
+    "singing",
+    "a new job offer",
+    "the divorce",
+    "a migraine",
+    "volunteering",
+    "the move abroad",
+    "ancestors",
+    "the forest walk",
+    "a conflict with a neighbour",
+];
+const FOLLOWS: &[&str] = &[
+    "Partner supportive.",
+    "No safety concerns.",
+    "Agreed to keep journaling.",
+    "Will walk in the mornings.",
+    "Sleep still patchy.",
+    "Feels steadier than last week.",
+    "Asked for a referral to a therapist.",
+    "Wants to revisit the intention next time.",
+    "Milestone on track.",
+    "Some days harder than others.",
+    "Practising the breathing exercise daily.",
+    "Reconnected with an old friend.",
+    "Cut down on coffee.",
+    "Planning a weekend away.",
+    "Talked to the doctor about the dose of the blood pressure medication.",
+];
+
+/// An invented integration note: varied enough that words have realistic frequencies for search.
+fn note_text(rng: &mut StdRng) -> String {
+    let pick = |rng: &mut StdRng, list: &[&'static str]| list[rng.random_range(0..list.len())];
+    let mut text = format!(
+        "{} {} and {}. {} {}",
+        pick(rng, OPENINGS),
+        pick(rng, TOPICS),
+        pick(rng, TOPICS),
+        pick(rng, FOLLOWS),
+        pick(rng, FOLLOWS)
+    );
+    if rng.random_bool(0.2) {
+        // A place or a name: rare words, as real notes have.
+        text.push_str(&format!(" Mentioned {}.", word(rng, 3)));
+    }
+    text
+}
 
 /// Creates a synthetic practice in `dir` (keychain off, passphrase [`PASSPHRASE`]).
 pub fn create(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<(Practice, Counts)> {
@@ -111,6 +208,7 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
     let path = ["inquiry", "preparation", "administration", "integration", "completion"];
     let categories = ["mind", "body", "spirit", "lifestyle", "relationships", "nature"];
 
+    let mut dosed_arcs: Vec<(String, DateTime<Utc>)> = Vec::new();
     for _ in 0..spec.participants {
         let pid = Uuid::new_v4().to_string();
         let name = format!("{} {}", word(&mut rng, 2), word(&mut rng, 3));
@@ -212,6 +310,7 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
                     held("integration", dosed + Duration::days(10 + s * 20), 1)?;
                 }
                 let anchor = dosed;
+                dosed_arcs.push((aid.clone(), anchor));
                 // A slice of current arcs has gone quiet: nothing resolved since the first call.
                 let quiet = latest && stop == 3 && rng.random_bool(0.06);
                 for (i, step) in plan.steps.iter().enumerate() {
@@ -228,7 +327,7 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
                     let contact = if contact > now { now } else { contact };
                     let note_id = (resolved && !skipped).then(|| Uuid::new_v4().to_string());
                     if let Some(n) = &note_id {
-                        note.execute(params![n, aid, NOTE, to_db(contact), tz])?;
+                        note.execute(params![n, aid, note_text(&mut rng), to_db(contact), tz])?;
                         c.notes += 1;
                     }
                     let status = if !resolved {
@@ -304,6 +403,16 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
                 break;
             }
         }
+    }
+    for _ in 0..spec.extra_notes {
+        if dosed_arcs.is_empty() {
+            break;
+        }
+        let (aid, anchor) = &dosed_arcs[rng.random_range(0..dosed_arcs.len())];
+        let at = *anchor + Duration::days(rng.random_range(1..150));
+        let at = if at > now { now } else { at };
+        note.execute(params![Uuid::new_v4().to_string(), aid, note_text(&mut rng), to_db(at), tz])?;
+        c.notes += 1;
     }
     Ok(c)
 }

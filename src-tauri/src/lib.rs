@@ -76,6 +76,18 @@ pub fn run() {
             commands::reminders::reminder_settings,
             commands::reminders::save_reminder_settings,
             commands::reminders::run_reminders_now,
+            commands::documents::list_templates,
+            commands::documents::get_template,
+            commands::documents::add_document,
+            commands::documents::save_draft,
+            commands::documents::sign_document,
+            commands::documents::amend_document,
+            commands::documents::withdraw_consent,
+            commands::documents::get_document,
+            commands::documents::list_documents,
+            commands::documents::list_screening_flags,
+            commands::documents::acknowledge_flag,
+            commands::documents::search,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

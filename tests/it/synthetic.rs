@@ -11,7 +11,8 @@ use crate::support::{Fixture, now};
 fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext() {
     let dir = tempfile::tempdir().unwrap();
     let (practice, counts) =
-        synthetic::create(&dir.path().join("enc"), Spec { participants: 600, seed: 1 }, now()).unwrap();
+        synthetic::create(&dir.path().join("enc"), Spec { participants: 600, seed: 1, extra_notes: 500 }, now())
+            .unwrap();
     assert_eq!(counts.participants, 600);
     assert!(counts.arcs > 600 && counts.checkins > 1000 && counts.arcs_in_integration > 10, "{counts:?}");
     let d = practice.dashboard(now()).unwrap();
@@ -30,6 +31,13 @@ fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext
         "the plain copy holds the same practice"
     );
     assert!(std::fs::read(&plain_path).unwrap().starts_with(b"SQLite format 3\0"), "the copy really is plain");
+    let q = |text: &str| arcwell::search::SearchQuery { text: text.into(), limit: Some(500), ..Default::default() };
+    for text in ["sleep", "garden prayer", "\"fear of losing control\""] {
+        let enc: Vec<_> = practice.search(&q(text)).unwrap().into_iter().map(|h| h.id).collect();
+        let pl: Vec<_> = plain.search(&q(text)).unwrap().into_iter().map(|h| h.id).collect();
+        assert!(!enc.is_empty(), "{text:?} finds notes in the synthetic practice");
+        assert_eq!(enc, pl, "{text:?}: the plain copy's index finds the same, in the same order");
+    }
     assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "the triggers kept every arc's facts");
 }
 

@@ -117,6 +117,23 @@ enum Command {
     /// Screening flags: list, ack
     #[command(subcommand)]
     Flag(FlagCmd),
+    /// Search participants, check-in notes and documents (every word must occur; "quoted phrases")
+    Search {
+        text: String,
+        /// Only documents of this phase: preparation, screening, consent, administration, integration
+        #[arg(long)]
+        phase: Option<String>,
+        #[arg(long, value_name = "PARTICIPANT_ID")]
+        participant: Option<String>,
+        /// Written on or after this day (YYYY-MM-DD, your time zone)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// Written on or before this day
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
 }
 
 #[derive(Args)]
@@ -317,6 +334,25 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Template(cmd) => documents::template(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Note(cmd) => documents::note(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Flag(cmd) => documents::flag(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Search { text, phase, participant, from, to, limit } => {
+            let query = arcwell::search::SearchQuery {
+                text,
+                phase,
+                participant: participant.map(|p| parse_id("participant", &p)).transpose()?,
+                from,
+                to,
+                limit: Some(limit),
+            };
+            let hits = ctx.open()?.search(&query)?;
+            ctx.print(&hits, |hits| {
+                if hits.is_empty() {
+                    return "nothing found\n".to_owned();
+                }
+                hits.iter()
+                    .map(|h| format!("{}  {} — {}\n    {}\n", h.at.local, h.participant_name, h.title, h.snippet))
+                    .collect()
+            })
+        }
     }
 }
 

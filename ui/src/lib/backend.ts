@@ -28,6 +28,14 @@ import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ScheduleSession } from '../bindings/ScheduleSession';
 import type { Session } from '../bindings/Session';
 import type { NotificationEntry } from '../bindings/NotificationEntry';
+import type { Document } from '../bindings/Document';
+import type { DocumentDetail } from '../bindings/DocumentDetail';
+import type { SaveDocument } from '../bindings/SaveDocument';
+import type { ScreeningFlag } from '../bindings/ScreeningFlag';
+import type { SearchHit } from '../bindings/SearchHit';
+import type { SearchQuery } from '../bindings/SearchQuery';
+import type { Template } from '../bindings/Template';
+import type { TemplateSummary } from '../bindings/TemplateSummary';
 import type { ReminderSettings } from '../bindings/ReminderSettings';
 
 /** An error from the backend, with the closed code the UI branches on. */
@@ -112,6 +120,20 @@ export const backend = {
   reminderSettings: () => call<ReminderSettings>('reminder_settings'),
   saveReminderSettings: (settings: ReminderSettings) => call<ReminderSettings>('save_reminder_settings', { settings }),
   runRemindersNow: () => call<null>('run_reminders_now'),
+
+  listTemplates: () => call<TemplateSummary[]>('list_templates'),
+  getTemplate: (id: string) => call<Template>('get_template', { id }),
+  addDocument: (input: SaveDocument) => call<DocumentDetail>('add_document', { input }),
+  saveDraft: (id: string, answers: Record<string, unknown>) => call<DocumentDetail>('save_draft', { id, answers }),
+  signDocument: (id: string) => call<DocumentDetail>('sign_document', { id }),
+  amendDocument: (id: string, changes: Record<string, unknown>, reason: string) =>
+    call<DocumentDetail>('amend_document', { id, changes, reason }),
+  withdrawConsent: (id: string, reason: string) => call<DocumentDetail>('withdraw_consent', { id, reason }),
+  getDocument: (id: string) => call<DocumentDetail>('get_document', { id }),
+  listDocuments: (arcId: string) => call<Document[]>('list_documents', { arcId }),
+  listScreeningFlags: (arcId: string) => call<ScreeningFlag[]>('list_screening_flags', { arcId }),
+  acknowledgeFlag: (id: string, reason: string) => call<null>('acknowledge_flag', { id, reason }),
+  search: (query: SearchQuery) => call<SearchHit[]>('search', { query }),
 };
 
 /** Events the shell sends: the unread count changed; a notification was clicked (show what is due). */

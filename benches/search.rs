@@ -1,0 +1,94 @@
+//! Full-text search on a synthetic practice of 10,000 participants and about 300,000 notes:
+//! encrypted (SQLCipher) against a plain SQLite copy of the same data, in the same run.
+//!
+//! `cargo bench --features synthetic --bench search`. Criterion measures means; the p50/p95/p99
+//! below come from individually timed calls, single-term and two-term queries apart.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use arcwell::key::Passphrase;
+use arcwell::search::SearchQuery;
+use arcwell::synthetic::{self, Spec};
+use arcwell::{Keychain, Practice};
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+
+/// From common to rare in the synthetic notes.
+const SINGLE: &[&str] = &["sleep", "garden", "migraine", "forgiveness", "coffee", "ancestors", "coast", "singing"];
+const DOUBLE: &[&str] =
+    &["sleep garden", "grief parent", "ocean imagery", "partner supportive", "dog running", "forest walk"];
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery { text: text.into(), ..Default::default() }
+}
+
+fn percentiles(p: &Practice, terms: &[&str], rounds: usize) -> [Duration; 3] {
+    let mut times: Vec<Duration> = (0..rounds)
+        .flat_map(|_| terms.iter())
+        .map(|t| {
+            let q = query(t);
+            let start = Instant::now();
+            black_box(p.search(&q).unwrap());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    [at(0.50), at(0.95), at(0.99)]
+}
+
+fn main() {
+    let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let extra_notes = std::env::var("ARCWELL_BENCH_EXTRA_NOTES").ok().and_then(|v| v.parse().ok()).unwrap_or(195_000);
+    let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let enc_dir = dir.path().join("encrypted");
+
+    let t = Instant::now();
+    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7, extra_notes }, now).unwrap();
+    println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
+    let plain_path = dir.path().join("plain.db");
+    synthetic::export_plaintext(&practice, &plain_path).unwrap();
+    drop(practice);
+    let encrypted =
+        Practice::open_with_passphrase(&enc_dir, &Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
+    let plain = synthetic::open_plaintext(&plain_path).unwrap();
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len() / (1 << 20)).unwrap_or(0);
+    println!("database size: encrypted {} MiB, plain {} MiB", size(&enc_dir.join("practice.db")), size(&plain_path));
+    for t in SINGLE.iter().chain(DOUBLE) {
+        let all = SearchQuery { text: (*t).into(), limit: Some(500), ..Default::default() };
+        println!("{t:>20}: {} hits (of at most 500 shown)", encrypted.search(&all).unwrap().len());
+    }
+
+    let mut c = Criterion::default().configure_from_args();
+    c.bench_function("search/single/encrypted", |b| b.iter(|| black_box(encrypted.search(&query("garden")).unwrap())));
+    c.bench_function("search/single/plain", |b| b.iter(|| black_box(plain.search(&query("garden")).unwrap())));
+    c.bench_function("search/two/encrypted", |b| {
+        b.iter(|| black_box(encrypted.search(&query("grief parent")).unwrap()))
+    });
+    c.bench_function("search/two/plain", |b| b.iter(|| black_box(plain.search(&query("grief parent")).unwrap())));
+
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for (what, terms) in [("single-term", SINGLE), ("two-term", DOUBLE)] {
+        // Warm both page caches the same way before timing.
+        percentiles(&encrypted, terms, 5);
+        percentiles(&plain, terms, 5);
+        let enc = percentiles(&encrypted, terms, 100);
+        let pl = percentiles(&plain, terms, 100);
+        println!(
+            "search {what}/encrypted: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+            ms(enc[0]),
+            ms(enc[1]),
+            ms(enc[2])
+        );
+        println!("search {what}/plain:     p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", ms(pl[0]), ms(pl[1]), ms(pl[2]));
+        println!(
+            "search {what} encrypted / plain: p50 {:.2}x, p95 {:.2}x",
+            ms(enc[0]) / ms(pl[0]),
+            ms(enc[1]) / ms(pl[1])
+        );
+    }
+    c.final_summary();
+}

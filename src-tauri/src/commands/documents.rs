@@ -1,0 +1,77 @@
+//! Phase documents, templates, screening flags and search.
+
+use arcwell::documents::library::TemplateSummary;
+use arcwell::documents::{Document, DocumentDetail, SaveDocument, ScreeningFlag, Template};
+use arcwell::domain::parse_id;
+use arcwell::search::{SearchHit, SearchQuery};
+use serde_json::{Map, Value};
+use tauri::AppHandle;
+
+use super::{blocking, now};
+use crate::error::CommandResult;
+
+#[tauri::command]
+pub async fn list_templates(app: AppHandle) -> CommandResult<Vec<TemplateSummary>> {
+    blocking(app, |s| s.with(|p| p.templates())).await
+}
+
+#[tauri::command]
+pub async fn get_template(app: AppHandle, id: String) -> CommandResult<Template> {
+    blocking(app, move |s| s.with(|p| p.template(parse_id("template", &id)?))).await
+}
+
+#[tauri::command]
+pub async fn add_document(app: AppHandle, input: SaveDocument) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.add_document(&input, now()))).await
+}
+
+/// Autosave of a draft.
+#[tauri::command]
+pub async fn save_draft(app: AppHandle, id: String, answers: Map<String, Value>) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.save_draft(parse_id("document", &id)?, &answers, now()))).await
+}
+
+#[tauri::command]
+pub async fn sign_document(app: AppHandle, id: String) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.sign_document(parse_id("document", &id)?, now()))).await
+}
+
+#[tauri::command]
+pub async fn amend_document(
+    app: AppHandle,
+    id: String,
+    changes: Map<String, Value>,
+    reason: String,
+) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.amend_document(parse_id("document", &id)?, &changes, &reason, now()))).await
+}
+
+#[tauri::command]
+pub async fn withdraw_consent(app: AppHandle, id: String, reason: String) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.withdraw_consent(parse_id("document", &id)?, &reason, now()))).await
+}
+
+#[tauri::command]
+pub async fn get_document(app: AppHandle, id: String) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.with(|p| p.document(parse_id("document", &id)?))).await
+}
+
+#[tauri::command]
+pub async fn list_documents(app: AppHandle, arc_id: String) -> CommandResult<Vec<Document>> {
+    blocking(app, move |s| s.with(|p| p.documents_of(parse_id("arc", &arc_id)?))).await
+}
+
+#[tauri::command]
+pub async fn list_screening_flags(app: AppHandle, arc_id: String) -> CommandResult<Vec<ScreeningFlag>> {
+    blocking(app, move |s| s.with(|p| p.screening_flags(parse_id("arc", &arc_id)?))).await
+}
+
+#[tauri::command]
+pub async fn acknowledge_flag(app: AppHandle, id: String, reason: String) -> CommandResult<()> {
+    blocking(app, move |s| s.write(|p| p.acknowledge_flag(parse_id("screening flag", &id)?, &reason, now()))).await
+}
+
+#[tauri::command]
+pub async fn search(app: AppHandle, query: SearchQuery) -> CommandResult<Vec<SearchHit>> {
+    blocking(app, move |s| s.with(|p| p.search(&query))).await
+}
