@@ -150,3 +150,37 @@ test('the scheduler raised a reminder at launch: the nav counts it and the centr
     timeoutMsg: 'reading them clears the count',
   });
 });
+
+test('a preparation document is drafted (saved as typed), signed, and then found by search', async () => {
+  await browser.$('button=Participants').click();
+  await browser.$('h1=Participants').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('input[type="search"]').setValue('Wren');
+  await browser.$('[data-testid="participants-table"] tbody tr button').click();
+  await browser.$('h2=Arcs').waitForDisplayed({ timeout: 5_000 });
+  await (await browser.$$('button=Open arc'))[0].click();
+  const panel = await browser.$('[data-testid="documents"]');
+  await panel.waitForDisplayed({ timeout: 5_000 });
+  await panel.$('select').selectByVisibleText('Preparation (preparation)');
+  await panel.$('button=Start').click();
+  const doc = await panel.$('[data-testid="document"]');
+  await doc.waitForDisplayed({ timeout: 5_000 });
+  await doc.$('[data-field="intentions"] textarea').setValue('Make peace with the lighthouse keeper in my dreams');
+  await doc.$('[data-field="safety_plan"] textarea').setValue('Sister on call all evening');
+  await doc.$('[data-field="transportation_plan"] textarea').setValue('Partner drives home');
+  await doc.$('span=Draft saved').waitForDisplayed({ timeout: 5_000 });
+  await shoot('document-draft');
+  await doc.$('button=Sign').click();
+  await doc.$('span*=Signed').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await doc.getText(), /Make peace with the lighthouse keeper/);
+  assert.ok(await doc.$('span=Amend an answer').isExisting(), 'a signed document offers amendment, not editing');
+
+  await browser.$('button=Search').click();
+  await browser.$('h1=Search').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('input[type="search"]').setValue('lighthouse');
+  await browser.$('form[role="search"]').$('button=Search').click();
+  const results = await browser.$('[data-testid="search-results"]');
+  await results.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await results.getText(), /Wren .* — Preparation/);
+  assert.equal(await results.$('mark').getText(), 'lighthouse');
+  await shoot('search');
+});
