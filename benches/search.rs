@@ -24,13 +24,12 @@ fn query(text: &str) -> SearchQuery {
     SearchQuery { text: text.into(), ..Default::default() }
 }
 
-fn percentiles(p: &Practice, terms: &[&str], rounds: usize) -> [Duration; 3] {
+fn percentiles(p: &Practice, queries: &[SearchQuery], rounds: usize) -> [Duration; 3] {
     let mut times: Vec<Duration> = (0..rounds)
-        .flat_map(|_| terms.iter())
-        .map(|t| {
-            let q = query(t);
+        .flat_map(|_| queries.iter())
+        .map(|q| {
             let start = Instant::now();
-            black_box(p.search(&q).unwrap());
+            black_box(p.search(q).unwrap());
             start.elapsed()
         })
         .collect();
@@ -70,13 +69,27 @@ fn main() {
     });
     c.bench_function("search/two/plain", |b| b.iter(|| black_box(plain.search(&query("grief parent")).unwrap())));
 
+    // Filtered: by phase, by a date range (the last 30 days), by one participant.
+    let someone = encrypted.search(&query("garden")).unwrap()[0].participant_id;
+    let filtered: Vec<SearchQuery> = SINGLE
+        .iter()
+        .flat_map(|t| {
+            [
+                SearchQuery { text: (*t).into(), phase: Some("integration".into()), ..Default::default() },
+                SearchQuery { text: (*t).into(), from: Some("2026-10-26".into()), ..Default::default() },
+                SearchQuery { text: (*t).into(), participant: Some(someone), ..Default::default() },
+            ]
+        })
+        .collect();
+    let single: Vec<SearchQuery> = SINGLE.iter().map(|t| query(t)).collect();
+    let double: Vec<SearchQuery> = DOUBLE.iter().map(|t| query(t)).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    for (what, terms) in [("single-term", SINGLE), ("two-term", DOUBLE)] {
+    for (what, queries, rounds) in [("single-term", &single, 100), ("two-term", &double, 100), ("filtered", &filtered, 20)] {
         // Warm both page caches the same way before timing.
-        percentiles(&encrypted, terms, 5);
-        percentiles(&plain, terms, 5);
-        let enc = percentiles(&encrypted, terms, 100);
-        let pl = percentiles(&plain, terms, 100);
+        percentiles(&encrypted, queries, 2);
+        percentiles(&plain, queries, 2);
+        let enc = percentiles(&encrypted, queries, rounds);
+        let pl = percentiles(&plain, queries, rounds);
         println!(
             "search {what}/encrypted: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
             ms(enc[0]),

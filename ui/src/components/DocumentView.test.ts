@@ -45,7 +45,7 @@ describe('DocumentView', () => {
         }
         return d;
       }
-      if (cmd === 'sign_document') return draft(saved[saved.length - 1], 'signed');
+      if (cmd === 'sign_document') return draft(saved.at(-1) ?? {}, 'signed');
       throw new Error(`unexpected ${cmd}`);
     });
     render(DocumentView, { detail: draft({}), onchange: () => {} });
