@@ -84,7 +84,9 @@ fn main() {
     let single: Vec<SearchQuery> = SINGLE.iter().map(|t| query(t)).collect();
     let double: Vec<SearchQuery> = DOUBLE.iter().map(|t| query(t)).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    for (what, queries, rounds) in [("single-term", &single, 100), ("two-term", &double, 100), ("filtered", &filtered, 20)] {
+    for (what, queries, rounds) in
+        [("single-term", &single, 100), ("two-term", &double, 100), ("filtered", &filtered, 20)]
+    {
         // Warm both page caches the same way before timing.
         percentiles(&encrypted, queries, 2);
         percentiles(&plain, queries, 2);
