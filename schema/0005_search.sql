@@ -14,6 +14,7 @@ CREATE TABLE search_entry (
     body           TEXT NOT NULL
 ) STRICT;
 CREATE INDEX search_entry_by_participant ON search_entry (participant_id, at);
+CREATE INDEX search_entry_by_time ON search_entry (at);
 
 CREATE VIRTUAL TABLE search_fts USING fts5 (
     title, body, content = 'search_entry', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'

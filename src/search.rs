@@ -87,7 +87,10 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// Without filters, hits are ranked among this many most recent matches (with filters, among all).
+/// A date range holding at most this many entries is searched as the list of its rowids.
+const NARROW: i64 = 20_000;
+
+/// Hits are ranked among this many most recently written matches (after the filters).
 pub const RANKED: i64 = 2000;
 
 const PHASES: &[&str] = &["preparation", "screening", "consent", "administration", "integration"];
@@ -119,46 +122,70 @@ impl Practice {
                     .transpose()
             };
             let (from, until) = (bound(&q.from, false)?, bound(&q.to, true)?);
-            let mut sql = String::from(
+            // The filters, shared by the window query and the main query (parameters from ?2 on).
+            let mut filters = String::new();
+            let mut args: Vec<SqlValue> = vec![SqlValue::Text(fts)];
+            let mut push = |clause: &str, v: SqlValue| {
+                args.push(v);
+                filters.push_str(&format!(" AND {clause} ?{}", args.len()));
+            };
+            if let Some(p) = q.participant {
+                // One participant's entries are few: let FTS5 look only at their rowids.
+                push(
+                    "search_fts.rowid IN (SELECT rowid FROM search_entry WHERE participant_id = ?2) AND e.participant_id =",
+                    SqlValue::Text(p.to_string()),
+                );
+            }
+            if let Some(p) = &q.phase {
+                push("e.phase =", SqlValue::Text(p.clone()));
+            }
+            if from.is_some() || until.is_some() {
+                let lo = from.clone().unwrap_or_default();
+                let hi = until.clone().unwrap_or_else(|| "9999".into());
+                // A narrow range (a month of notes) is cheaper as the list of its rowids than as a
+                // check on every match; a wide one is checked per match.
+                let in_range: i64 = conn
+                    .prepare_cached("SELECT count(*) FROM search_entry WHERE at >= ?1 AND at < ?2")?
+                    .query_row([&lo, &hi], |r| r.get(0))?;
+                let n = args.len();
+                if in_range <= NARROW {
+                    args.push(SqlValue::Text(lo));
+                    args.push(SqlValue::Text(hi));
+                    filters.push_str(&format!(
+                        " AND search_fts.rowid IN (SELECT rowid FROM search_entry WHERE at >= ?{} AND at < ?{})",
+                        n + 1,
+                        n + 2
+                    ));
+                } else {
+                    args.push(SqlValue::Text(lo));
+                    args.push(SqlValue::Text(hi));
+                    filters.push_str(&format!(" AND e.at >= ?{} AND e.at < ?{}", n + 1, n + 2));
+                }
+            }
+            // Rank only the RANKED most recently written matches: a word in a fifth of 300,000 notes
+            // would otherwise be scored 60,000 times. Walking FTS5's rowids (kept in writing order)
+            // backwards finds where that window starts; filters apply while walking.
+            // Unfiltered, the walk needs no join; filtered, each walked row is checked against the filters.
+            let from_fts = if filters.is_empty() {
+                "FROM search_fts WHERE search_fts MATCH ?1"
+            } else {
+                "FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid WHERE search_fts MATCH ?1"
+            };
+            let window_start: Option<i64> = conn
+                .prepare_cached(&format!(
+                    "SELECT search_fts.rowid {from_fts}{filters} ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET {}",
+                    RANKED - 1
+                ))?
+                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+                .optional()?;
+            let window = window_start.map(|w| format!(" AND search_fts.rowid >= {w}")).unwrap_or_default();
+            let mut sql = format!(
                 "SELECT e.kind, e.key, e.participant_id, p.name, e.arc_id, e.phase, e.at, e.title,
                         snippet(search_fts, 1, '[', ']', '…', 12)
                  FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid
                  JOIN participant p ON p.id = e.participant_id
-                 WHERE search_fts MATCH ?1",
+                 WHERE search_fts MATCH ?1{filters}{window}"
             );
-            let unfiltered = q.phase.is_none() && q.participant.is_none() && from.is_none() && until.is_none();
-            // Without filters, rank the most recent RANKED matches only: a word in a fifth of 300,000
-            // notes would otherwise be scored 60,000 times. FTS5 walks its rowids (kept in writing
-            // order) backwards to find where that window starts, then scores within it.
-            let window_start: Option<i64> = if unfiltered {
-                conn.prepare_cached(
-                    "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-                )?
-                .query_row(rusqlite::params![fts, RANKED - 1], |r| r.get(0))
-                .optional()?
-            } else {
-                None
-            };
-            let mut args: Vec<SqlValue> = vec![SqlValue::Text(fts)];
-            let mut push = |clause: &str, v: SqlValue, args: &mut Vec<SqlValue>| {
-                args.push(v);
-                sql.push_str(&format!(" AND {clause} ?{}", args.len()));
-            };
-            if let Some(start) = window_start {
-                push("search_fts.rowid >=", SqlValue::Integer(start), &mut args);
-            }
-            if let Some(p) = &q.phase {
-                push("e.phase =", SqlValue::Text(p.clone()), &mut args);
-            }
-            if let Some(p) = q.participant {
-                push("e.participant_id =", SqlValue::Text(p.to_string()), &mut args);
-            }
-            if let Some(f) = from {
-                push("e.at >=", SqlValue::Text(f), &mut args);
-            }
-            if let Some(u) = until {
-                push("e.at <", SqlValue::Text(u), &mut args);
-            }
             sql.push_str(&format!(" ORDER BY rank LIMIT {limit}"));
             let mut stmt = conn.prepare_cached(&sql)?;
             let hits = stmt
