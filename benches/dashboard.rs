@@ -8,9 +8,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use arcwell::key::Passphrase;
+use arcwell::Practice;
 use arcwell::synthetic::{self, Spec};
-use arcwell::{Keychain, Practice};
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
 
@@ -30,20 +29,11 @@ fn main() {
     let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let enc_dir = dir.path().join("encrypted");
-
-    let t = Instant::now();
-    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7, extra_notes: 0 }, now).unwrap();
-    println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
-    let plain_path = dir.path().join("plain.db");
-    synthetic::export_plaintext(&practice, &plain_path).unwrap();
-    drop(practice);
-    // Reopen both, as the app would: a fresh connection and page cache.
-    let encrypted =
-        Practice::open_with_passphrase(&enc_dir, &Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
-    let plain = synthetic::open_plaintext(&plain_path).unwrap();
-    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len() / (1 << 20)).unwrap_or(0);
-    println!("database size: encrypted {} MiB, plain {} MiB", size(&enc_dir.join("practice.db")), size(&plain_path));
+    let spec = Spec { participants, seed: 7, extra_notes: 0 };
+    let synthetic::Pair { encrypted, plain, counts, generated_in, mib } =
+        synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
+    println!("generated in {:.1} s: {}", generated_in.as_secs_f64(), serde_json::to_string(&counts).unwrap());
+    println!("database size: encrypted {} MiB, plain {} MiB", mib.0, mib.1);
     let d = encrypted.dashboard(now).unwrap();
     println!(
         "dashboard: {} due today, {} this week, {} overdue, {} stalled, {} ready, {} alerts",

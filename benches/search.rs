@@ -8,10 +8,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use arcwell::key::Passphrase;
+use arcwell::Practice;
 use arcwell::search::SearchQuery;
 use arcwell::synthetic::{self, Spec};
-use arcwell::{Keychain, Practice};
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
 
@@ -43,19 +42,11 @@ fn main() {
     let extra_notes = std::env::var("ARCWELL_BENCH_EXTRA_NOTES").ok().and_then(|v| v.parse().ok()).unwrap_or(195_000);
     let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let enc_dir = dir.path().join("encrypted");
-
-    let t = Instant::now();
-    let (practice, counts) = synthetic::create(&enc_dir, Spec { participants, seed: 7, extra_notes }, now).unwrap();
-    println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
-    let plain_path = dir.path().join("plain.db");
-    synthetic::export_plaintext(&practice, &plain_path).unwrap();
-    drop(practice);
-    let encrypted =
-        Practice::open_with_passphrase(&enc_dir, &Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
-    let plain = synthetic::open_plaintext(&plain_path).unwrap();
-    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len() / (1 << 20)).unwrap_or(0);
-    println!("database size: encrypted {} MiB, plain {} MiB", size(&enc_dir.join("practice.db")), size(&plain_path));
+    let spec = Spec { participants, seed: 7, extra_notes };
+    let synthetic::Pair { encrypted, plain, counts, generated_in, mib } =
+        synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
+    println!("generated in {:.1} s: {}", generated_in.as_secs_f64(), serde_json::to_string(&counts).unwrap());
+    println!("database size: encrypted {} MiB, plain {} MiB", mib.0, mib.1);
     for t in SINGLE.iter().chain(DOUBLE) {
         let all = SearchQuery { text: (*t).into(), limit: Some(500), ..Default::default() };
         println!("{t:>20}: {} hits (of at most 500 shown)", encrypted.search(&all).unwrap().len());

@@ -438,3 +438,30 @@ pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
 pub fn open_plaintext(path: &Path) -> Result<Practice> {
     Practice::open_plain_copy(path)
 }
+
+/// A synthetic practice and its plaintext copy, both freshly reopened (a new connection and page
+/// cache each, as the app would have): what a benchmark compares.
+pub struct Pair {
+    pub encrypted: Practice,
+    pub plain: Practice,
+    pub counts: Counts,
+    /// How long generating the practice took.
+    pub generated_in: std::time::Duration,
+    /// Database sizes in MiB: encrypted, plain.
+    pub mib: (u64, u64),
+}
+
+pub fn encrypted_and_plain(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<Pair> {
+    let enc_dir = dir.join("encrypted");
+    let started = std::time::Instant::now();
+    let (practice, counts) = create(&enc_dir, spec, now)?;
+    let generated_in = started.elapsed();
+    let plain_path = dir.join("plain.db");
+    export_plaintext(&practice, &plain_path)?;
+    drop(practice);
+    let encrypted = Practice::open_with_passphrase(&enc_dir, &Passphrase::new(PASSPHRASE), &Keychain::Off)?;
+    let plain = open_plaintext(&plain_path)?;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len() / (1 << 20)).unwrap_or(0);
+    let mib = (size(&crate::store::db_path(&enc_dir)), size(&plain_path));
+    Ok(Pair { encrypted, plain, counts, generated_in, mib })
+}
