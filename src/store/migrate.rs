@@ -93,4 +93,45 @@ mod tests {
             conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'participant'", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0, "no table of the failed migration survives");
     }
+
+    #[test]
+    fn a_practice_from_the_first_release_gains_reminders_documents_and_an_index_of_what_it_holds() {
+        // A schema-2 practice (what session 1 shipped) with a participant, an arc and a check-in note.
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO profile (id, name, timezone, checkin_time, created_at, updated_at)
+               VALUES (1, 'Rowan Hale', 'UTC', '10:00', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO participant (id, name, notes, created_at, updated_at)
+               VALUES ('p1', 'Linnea Galloway', 'Found us through a friend', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
+             INSERT INTO participant_tag (participant_id, tag) VALUES ('p1', 'retreat-2026');
+             INSERT INTO arc (id, participant_id, phase, opened_at, opened_tz) VALUES ('a1', 'p1', 'integration', '2026-01-03T00:00:00.000Z', 'UTC');
+             INSERT INTO note (id, arc_id, kind, body, written_at, written_tz)
+               VALUES ('n1', 'a1', 'integration', 'Slept well after the lighthouse dream', '2026-02-01T00:00:00.000Z', 'UTC');",
+        )
+        .unwrap();
+
+        migrate(&mut conn, Path::new(":memory:"), false).unwrap();
+        assert_eq!(identify(&conn).unwrap().1, latest_version());
+        let quiet: String =
+            conn.query_row("SELECT quiet_start || '-' || quiet_end FROM reminder_settings", [], |r| r.get(0)).unwrap();
+        assert_eq!(quiet, "21:00-08:00", "reminder settings start at their defaults");
+        let templates: i64 = conn.query_row("SELECT count(*) FROM template", [], |r| r.get(0)).unwrap();
+        assert_eq!(templates, 5, "the shipped templates are installed");
+        let found: Vec<String> = conn
+            .prepare(
+                "SELECT e.key FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid
+                 WHERE search_fts MATCH ?1 ORDER BY e.key",
+            )
+            .unwrap()
+            .query_map(["lighthouse OR retreat OR friend"], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(found, ["note:n1", "participant:p1"], "what the practice held is searchable");
+    }
 }
