@@ -21,7 +21,15 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    let instance = instance_id(&launch.data_dir);
     let result = tauri::Builder::default()
+        // First, so that a second launch on this practice hands over to the running app and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(|app, _args, _cwd| reminders::show_main(app))
+                .build(),
+        )
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::new(launch))
         .setup(|app| {
@@ -94,4 +102,14 @@ pub fn run() {
         eprintln!("arcwell-app: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// One running app per practice: the demo and a real practice may run side by side, two windows on
+/// the same practice may not. A D-Bus name element: letters, digits and `_` only.
+fn instance_id(data_dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let dir = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut h);
+    format!("org.arcwell.app.practice_{:016x}", h.finish())
 }
