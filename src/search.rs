@@ -125,14 +125,16 @@ impl Practice {
             // The filters, shared by the window query and the main query (parameters from ?2 on).
             let mut filters = String::new();
             let mut args: Vec<SqlValue> = vec![SqlValue::Text(fts)];
+            // `clause` is followed by the new parameter; a `?#` inside it names that parameter too.
             let mut push = |clause: &str, v: SqlValue| {
                 args.push(v);
-                filters.push_str(&format!(" AND {clause} ?{}", args.len()));
+                let at = format!("?{}", args.len());
+                filters.push_str(&format!(" AND {} {at}", clause.replace("?#", &at)));
             };
             if let Some(p) = q.participant {
                 // One participant's entries are few: let FTS5 look only at their rowids.
                 push(
-                    "search_fts.rowid IN (SELECT rowid FROM search_entry WHERE participant_id = ?2) AND e.participant_id =",
+                    "search_fts.rowid IN (SELECT rowid FROM search_entry WHERE participant_id = ?#) AND e.participant_id =",
                     SqlValue::Text(p.to_string()),
                 );
             }

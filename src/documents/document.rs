@@ -9,7 +9,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::oregon;
-use super::template::{DocPhase, Template, check_answers, flags};
+use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -21,6 +21,18 @@ use crate::{Error, Practice, Result};
 pub enum DocState {
     Draft,
     Signed,
+}
+
+impl rusqlite::types::FromSql for DocState {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        enum_from_sql(v)
+    }
+}
+
+impl rusqlite::types::FromSql for DocEventKind {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        enum_from_sql(v)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -132,7 +144,6 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
         r.get::<_, Option<String>>(i)?.map(|t| ZonedTime::from_db(&t, &tz)).transpose()
     };
     let answers: String = r.get(9)?;
-    let state: String = r.get(10)?;
     Ok(Document {
         id: id_from_db(&r.get::<_, String>(0)?)?,
         arc_id: id_from_db(&r.get::<_, String>(1)?)?,
@@ -145,7 +156,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
         title: r.get(8)?,
         answers: serde_json::from_str(&answers)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e)))?,
-        state: if state == "signed" { DocState::Signed } else { DocState::Draft },
+        state: r.get(10)?,
         created: ZonedTime::from_db(&r.get::<_, String>(11)?, &tz)?,
         updated: ZonedTime::from_db(&r.get::<_, String>(12)?, &tz)?,
         signed: opt_time(13)?,
@@ -190,14 +201,9 @@ fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
     let mut stmt = conn
         .prepare_cached("SELECT kind, at, reason, changes FROM document_event WHERE document_id = ?1 ORDER BY seq")?;
     let rows = stmt.query_map([id.to_string()], |r| {
-        let kind: String = r.get(0)?;
         let changes: Option<String> = r.get(3)?;
         Ok(DocEvent {
-            kind: match kind.as_str() {
-                "signed" => DocEventKind::Signed,
-                "amended" => DocEventKind::Amended,
-                _ => DocEventKind::Withdrawn,
-            },
+            kind: r.get(0)?,
             at: ZonedTime::from_db(&r.get::<_, String>(1)?, tz)?,
             reason: r.get(2)?,
             changes: changes

@@ -34,10 +34,17 @@ impl DocPhase {
     }
 }
 
+/// Reads a stored `snake_case` name into its enum through serde; an unknown name is an error.
+pub(crate) fn enum_from_sql<T: serde::de::DeserializeOwned>(
+    v: rusqlite::types::ValueRef<'_>,
+) -> rusqlite::types::FromSqlResult<T> {
+    serde_json::from_value(Value::String(v.as_str()?.to_owned()))
+        .map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+}
+
 impl rusqlite::types::FromSql for DocPhase {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        serde_json::from_value(Value::String(v.as_str()?.to_owned()))
-            .map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+        enum_from_sql(v)
     }
 }
 
