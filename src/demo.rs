@@ -267,8 +267,11 @@ fn walk(
                 contact,
             )?;
         } else {
-            let note =
-                CompleteCheckIn { note: NOTES[k % NOTES.len()].into(), contacted_at: Some(contact.to_rfc3339()) };
+            let note = CompleteCheckIn {
+                note: NOTES[k % NOTES.len()].into(),
+                contacted_at: Some(contact.to_rfc3339()),
+                document_id: None,
+            };
             practice.complete_checkin(c.id, &note, contact)?;
         }
         last = contact;

@@ -323,40 +323,134 @@ pub(crate) fn open_flags(conn: &Connection, arc: Uuid) -> Result<Vec<String>> {
     Ok(list)
 }
 
+fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<Utc>) -> Result<Uuid> {
+    let zone = profile::load(tx)?.timezone;
+    let t = template(tx, input.template_id)?;
+    super::library::offered(tx, &t)?;
+    let closed: Option<String> = tx
+        .query_row("SELECT closed_at FROM arc WHERE id = ?1", [input.arc_id.to_string()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "arc", id: input.arc_id.to_string() })?;
+    if closed.is_some() {
+        return Err(Error::Conflict("this arc is closed; its documents can be read and amended, not added to".into()));
+    }
+    if let Some(c) = input.checkin_id {
+        let arc: Option<String> =
+            tx.query_row("SELECT arc_id FROM checkin WHERE id = ?1", [c.to_string()], |r| r.get(0)).optional()?;
+        if arc.as_deref().map(id_from_db).transpose()? != Some(input.arc_id) {
+            return Err(Error::invalid("that check-in is not on this arc"));
+        }
+        if t.phase != DocPhase::Integration {
+            return Err(Error::invalid("a check-in's document is an integration note; choose an integration template"));
+        }
+    }
+    let answers = check_answers(&t.fields, &input.answers, &zone, false)?;
+    let title = input.title.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&t.name).to_owned();
+    let id = Uuid::new_v4();
+    tx.execute(
+        "INSERT INTO document (id, arc_id, template_id, session_id, checkin_id, title, answers, state, created_at, updated_at, written_tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?8, ?9)",
+        params![
+            id.to_string(),
+            input.arc_id.to_string(),
+            t.id.to_string(),
+            input.session_id.map(|s| s.to_string()),
+            input.checkin_id.map(|s| s.to_string()),
+            title,
+            json(&answers),
+            to_db(now),
+            zone
+        ],
+    )?;
+    let doc = get(tx, id)?;
+    reflag(tx, &doc, &t, &answers, now)?;
+    Ok(id)
+}
+
+/// Signs a draft: every required answer must be there.
+fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let doc = get(tx, id)?;
+    if doc.state == DocState::Signed {
+        return Err(Error::Conflict("this document is already signed".into()));
+    }
+    let t = template(tx, doc.template_id)?;
+    check_answers(&t.fields, &doc.answers, &doc.created.zone, true)?;
+    tx.execute(
+        "UPDATE document SET state = 'signed', signed_at = ?2, updated_at = ?2 WHERE id = ?1",
+        params![id.to_string(), to_db(now)],
+    )?;
+    tx.execute(
+        "INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, ?2, 'signed', ?3)",
+        params![id.to_string(), next_seq(tx, id)?, to_db(now)],
+    )?;
+    Ok(())
+}
+
+/// The document written for a check-in (the newest, should the CLI have linked several).
+pub(crate) fn of_checkin(conn: &Connection, checkin: Uuid) -> Result<Option<Document>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
+                 WHERE d.checkin_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 1"
+            ),
+            [checkin.to_string()],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Part of completing a check-in: its integration document must be the one written for it, and a
+/// draft is signed now (in the check-in's transaction).
+pub(crate) fn complete_with(tx: &Transaction<'_>, id: Uuid, checkin: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let doc = get(tx, id)?;
+    if doc.checkin_id != Some(checkin) {
+        return Err(Error::invalid("that document was not written for this check-in"));
+    }
+    if doc.state == DocState::Draft {
+        sign(tx, id, now)?;
+    }
+    Ok(())
+}
+
 impl Practice {
     /// Creates a draft document.
     pub fn add_document(&mut self, input: &SaveDocument, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        let id = self.write(|tx| insert(tx, input, now))?;
+        self.document(id)
+    }
+
+    /// The integration document of a check-in: the one already written for it (a draft is
+    /// continued), or a new draft of the current shipped integration note for a due check-in.
+    pub fn checkin_document(&mut self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        if let Some(d) = self.read(|conn| of_checkin(conn, checkin))? {
+            return self.document(d.id);
+        }
         let id = self.write(|tx| {
-            let zone = profile::load(tx)?.timezone;
-            let t = template(tx, input.template_id)?;
-            let closed: Option<String> =
-                tx.query_row("SELECT closed_at FROM arc WHERE id = ?1", [input.arc_id.to_string()], |r| r.get(0)).optional()?.ok_or_else(
-                    || Error::NotFound { what: "arc", id: input.arc_id.to_string() },
-                )?;
-            if closed.is_some() {
-                return Err(Error::Conflict("this arc is closed; its documents can be read and amended, not added to".into()));
+            let (arc, status, purpose): (String, String, String) = tx
+                .query_row("SELECT arc_id, status, purpose FROM checkin WHERE id = ?1", [checkin.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?
+                .ok_or_else(|| Error::NotFound { what: "check-in", id: checkin.to_string() })?;
+            if status != "due" {
+                return Err(Error::Conflict(format!(
+                    "this check-in is {status}; its integration note can no longer be started"
+                )));
             }
-            let answers = check_answers(&t.fields, &input.answers, &zone, false)?;
-            let title = input.title.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&t.name).to_owned();
-            let id = Uuid::new_v4();
-            tx.execute(
-                "INSERT INTO document (id, arc_id, template_id, session_id, checkin_id, title, answers, state, created_at, updated_at, written_tz)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?8, ?9)",
-                params![
-                    id.to_string(),
-                    input.arc_id.to_string(),
-                    t.id.to_string(),
-                    input.session_id.map(|s| s.to_string()),
-                    input.checkin_id.map(|s| s.to_string()),
-                    title,
-                    json(&answers),
-                    to_db(now),
-                    zone
-                ],
+            let template: String = tx.query_row(
+                "SELECT id FROM template WHERE family = 'arcwell.integration' ORDER BY version DESC LIMIT 1",
+                [],
+                |r| r.get(0),
             )?;
-            let doc = get(tx, id)?;
-            reflag(tx, &doc, &t, &answers, now)?;
-            Ok(id)
+            let input = SaveDocument {
+                arc_id: id_from_db(&arc)?,
+                template_id: id_from_db(&template)?,
+                checkin_id: Some(checkin),
+                title: Some(format!("Integration note: {purpose}")),
+                ..SaveDocument::default()
+            };
+            insert(tx, &input, now)
         })?;
         self.document(id)
     }
@@ -383,23 +477,7 @@ impl Practice {
 
     /// Signs a draft: every required answer must be there; from now on it only takes amendments.
     pub fn sign_document(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        self.write(|tx| {
-            let doc = get(tx, id)?;
-            if doc.state == DocState::Signed {
-                return Err(Error::Conflict("this document is already signed".into()));
-            }
-            let t = template(tx, doc.template_id)?;
-            check_answers(&t.fields, &doc.answers, &doc.created.zone, true)?;
-            tx.execute(
-                "UPDATE document SET state = 'signed', signed_at = ?2, updated_at = ?2 WHERE id = ?1",
-                params![id.to_string(), to_db(now)],
-            )?;
-            tx.execute(
-                "INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, ?2, 'signed', ?3)",
-                params![id.to_string(), next_seq(tx, id)?, to_db(now)],
-            )?;
-            Ok(())
-        })?;
+        self.write(|tx| sign(tx, id, now))?;
         self.document(id)
     }
 

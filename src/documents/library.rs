@@ -7,6 +7,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::document::template;
+use super::packs;
+use super::shipped::arcwell_family;
 use super::template::{DocPhase, Field, Template};
 use crate::domain::id_from_db;
 use crate::domain::time::to_db;
@@ -58,11 +60,15 @@ pub struct TemplateSummary {
     pub version: u32,
     pub name: String,
     pub phase: DocPhase,
-    /// Shipped with Arcwell (`arcwell.*`) rather than made in this practice.
+    /// Arcwell's (shipped, or from a pack) rather than made in this practice: adapted by copying.
     pub shipped: bool,
+    /// The jurisdiction pack it comes from (`oregon`, `colorado`).
+    pub pack: Option<String>,
 }
 
+/// The current version of every family, without those of packs turned off.
 fn summaries(conn: &Connection) -> Result<Vec<TemplateSummary>> {
+    let on = packs::enabled(conn)?;
     let mut stmt = conn.prepare(
         "SELECT t.id, t.family, t.version, t.name, t.phase FROM template t
          WHERE t.version = (SELECT max(version) FROM template u WHERE u.family = t.family)
@@ -73,14 +79,29 @@ fn summaries(conn: &Connection) -> Result<Vec<TemplateSummary>> {
         let family: String = r.get(1)?;
         Ok(TemplateSummary {
             id: id_from_db(&r.get::<_, String>(0)?)?,
-            shipped: family.starts_with("arcwell."),
+            shipped: arcwell_family(&family),
+            pack: packs::pack_of(&family).map(|p| p.id.to_owned()),
             family,
             version: r.get(2)?,
             name: r.get(3)?,
             phase: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let all: Vec<TemplateSummary> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(all.into_iter().filter(|t| t.pack.as_deref().is_none_or(|p| on.iter().any(|o| o.id == p))).collect())
+}
+
+/// Refuses a template of a pack that is turned off, for a new document.
+pub(crate) fn offered(conn: &Connection, t: &Template) -> Result<()> {
+    if let Some(pack) = packs::pack_of(&t.family)
+        && !packs::enabled(conn)?.iter().any(|p| p.id == pack.id)
+    {
+        return Err(Error::Conflict(format!(
+            "{:?} belongs to the {} pack, which is turned off; turn it on under Templates (arcwell pack on {})",
+            t.name, pack.name, pack.id
+        )));
+    }
+    Ok(())
 }
 
 impl Practice {
@@ -93,10 +114,16 @@ impl Practice {
         self.read(|conn| template(conn, id))
     }
 
-    /// Adds a template: the next version of its family when the family exists here (shipped
-    /// families included: the facilitator's edit becomes the current version), else a new family.
+    /// Adds a template: the next version of its family when the family exists here, else a new
+    /// family. Arcwell's own families (shipped, packs) are refused: copy them to adapt them.
     /// Documents keep the version they were written with.
     pub fn import_template(&mut self, file: &TemplateFile, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
+        if let Some(f) = file.family.as_deref().filter(|f| arcwell_family(f)) {
+            return Err(Error::Conflict(format!(
+                "{f:?} is a template Arcwell ships and updates; copy it (arcwell template copy ID \"New name\", or Copy \
+                 under Templates) and edit the copy, or remove \"family\" from the file to import it as a new template"
+            )));
+        }
         let mut t = Template {
             id: Uuid::new_v4(),
             family: String::new(),

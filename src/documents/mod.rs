@@ -5,6 +5,7 @@
 pub mod document;
 pub mod library;
 pub mod oregon;
+pub mod packs;
 pub mod shipped;
 pub mod template;
 

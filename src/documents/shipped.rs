@@ -17,21 +17,38 @@ const FILES: &[&str] = &[
     include_str!("shipped/integration.json"),
 ];
 
-pub fn templates() -> Result<Vec<Template>> {
-    FILES
-        .iter()
-        .map(|f| {
-            let t: Template = serde_json::from_str(f)
-                .map_err(|e| crate::Error::invalid(format!("a shipped template does not parse: {e}")))?;
-            t.check()?;
-            Ok(t)
-        })
-        .collect()
+/// Whether a family is Arcwell's own (shipped or in a pack): it takes new versions only from Arcwell.
+pub fn arcwell_family(family: &str) -> bool {
+    family.starts_with("arcwell.") || super::packs::pack_of(family).is_some()
 }
 
-/// Adds any shipped template version the practice does not hold yet.
+pub(crate) fn parse(json: &str) -> Result<Template> {
+    let t: Template = serde_json::from_str(json)
+        .map_err(|e| crate::Error::invalid(format!("a shipped template does not parse: {e}")))?;
+    t.check()?;
+    Ok(t)
+}
+
+pub fn templates() -> Result<Vec<Template>> {
+    FILES.iter().map(|f| parse(f)).collect()
+}
+
+/// The shipped templates and those of every pack turned on here.
+fn wanted(conn: &Connection) -> Result<Vec<Template>> {
+    let mut all = templates()?;
+    for pack in super::packs::enabled(conn)? {
+        all.extend(pack.templates()?);
+    }
+    Ok(all)
+}
+
+/// Adds any shipped template version the practice does not hold yet (packs turned on included).
 pub(crate) fn install(conn: &Connection) -> Result<()> {
-    for t in templates()? {
+    install_templates(conn, &wanted(conn)?)
+}
+
+pub(crate) fn install_templates(conn: &Connection, list: &[Template]) -> Result<()> {
+    for t in list {
         let fields = serde_json::to_string(&t.fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
         conn.execute(
             "INSERT OR IGNORE INTO template (id, family, version, name, phase, description, fields, created_at)
@@ -44,7 +61,7 @@ pub(crate) fn install(conn: &Connection) -> Result<()> {
 
 /// Whether every shipped template version is installed (a read, so opening writes nothing when so).
 pub(crate) fn installed(conn: &Connection) -> Result<bool> {
-    let ids: Vec<String> = templates()?.iter().map(|t| t.id.to_string()).collect();
+    let ids: Vec<String> = wanted(conn)?.iter().map(|t| t.id.to_string()).collect();
     let mut stmt = conn.prepare("SELECT count(*) FROM template WHERE id = ?1")?;
     for id in ids {
         let n: i64 = stmt.query_row([id], |r| r.get(0))?;

@@ -71,7 +71,9 @@ pub enum FieldKind {
         options: Vec<String>,
     },
     Scale {
+        #[ts(type = "number")]
         min: i64,
+        #[ts(type = "number")]
         max: i64,
     },
     Number {

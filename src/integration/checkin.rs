@@ -102,18 +102,25 @@ pub struct CheckInEvent {
 pub struct CheckInDetail {
     pub checkin: CheckIn,
     pub events: Vec<CheckInEvent>,
-    /// The integration note's text, when completed.
+    /// The contact's summary, when completed.
     pub note: Option<String>,
+    /// The integration document written for it (a draft while the check-in is due).
+    pub document: Option<crate::documents::Document>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct CompleteCheckIn {
-    /// The integration note for this contact.
+    /// A summary of the contact, as the check-in list shows it.
     pub note: String,
     /// When the contact happened (ISO 8601); now when absent.
     #[ts(optional)]
     pub contacted_at: Option<String>,
+    /// The integration document written for this check-in (see `Practice::checkin_document`);
+    /// a draft is signed as the check-in completes.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub document_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -398,7 +405,8 @@ impl Practice {
                 }
                 None => None,
             };
-            Ok(CheckInDetail { checkin, events, note })
+            let document = crate::documents::document::of_checkin(conn, id)?;
+            Ok(CheckInDetail { checkin, events, note, document })
         })
     }
 
@@ -408,8 +416,11 @@ impl Practice {
             let c = open_checkin(tx, id, "complete this check-in")?;
             let zone = profile::load(tx)?.timezone;
             let body = optional_text("the integration note", Some(&input.note))?.ok_or_else(|| {
-                Error::invalid("write a short integration note for this check-in: what was shared, what was noticed")
+                Error::invalid("write a short summary of this check-in: how you were in touch, what was shared")
             })?;
+            if let Some(doc) = input.document_id {
+                crate::documents::document::complete_with(tx, doc, id, now)?;
+            }
             let contacted = match input.contacted_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(t) => parse_time(t, &zone)?.utc,
                 None => now,

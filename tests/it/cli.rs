@@ -270,7 +270,8 @@ fn documents_from_the_command_line_screening_blocks_dosing_until_acknowledged() 
     json(dir.path(), &["flag", "ack", &flag, "--reason", "Neurologist letter: seizure-free for 25 years"]);
     json(dir.path(), &done);
 
-    // Export, edit and import a template: a new version; a malformed file is refused with exit 3.
+    // A shipped template is copied to adapt it; export, edit and import the copy: a new version. A
+    // shipped family refuses an import (exit 5) and a malformed file is refused with exit 3.
     let list = json(dir.path(), &["template", "list"]);
     let prep = list.as_array().unwrap().iter().find(|t| t["phase"] == "preparation").unwrap()["id"]
         .as_str()
@@ -279,11 +280,39 @@ fn documents_from_the_command_line_screening_blocks_dosing_until_acknowledged() 
     let file = dir.path().join("prep.json");
     let out = arcwell(dir.path(), &["template", "export", &prep, "--out", file.to_str().unwrap()]);
     assert!(out.status.success());
+    let refused = arcwell(dir.path(), &["template", "import", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(5), "a shipped family takes no version of the facilitator's");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("template copy"));
+    let copy = json(dir.path(), &["template", "copy", &prep, "Preparation (retreat)"]);
+    let family = copy["family"].as_str().unwrap().to_owned();
+    let out =
+        arcwell(dir.path(), &["template", "export", copy["id"].as_str().unwrap(), "--out", file.to_str().unwrap()]);
+    assert!(out.status.success());
     let mut t: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     t["name"] = "Preparation (long form)".into();
     std::fs::write(&file, t.to_string()).unwrap();
     let v2 = json(dir.path(), &["template", "import", file.to_str().unwrap()]);
-    assert_eq!((v2["version"].as_u64(), v2["family"].as_str()), (Some(2), Some("arcwell.preparation")));
+    assert_eq!((v2["version"].as_u64(), v2["family"].as_str()), (Some(2), Some(family.as_str())));
+
+    // Packs: off, then on; their templates are listed only while on.
+    let packs = json(dir.path(), &["pack", "list"]);
+    assert_eq!(packs.as_array().unwrap().iter().filter(|p| p["enabled"] == true).count(), 0);
+    json(dir.path(), &["pack", "on", "oregon"]);
+    let list = json(dir.path(), &["template", "list"]);
+    assert_eq!(list.as_array().unwrap().iter().filter(|t| t["pack"] == "oregon").count(), 3);
+    let text = arcwell(dir.path(), &["template", "list"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("oregon pack"));
+    assert_eq!(arcwell(dir.path(), &["pack", "on", "atlantis"]).status.code(), Some(3));
+
+    // A check-in's integration note: started, filled, signed as the check-in completes.
+    let due = json(dir.path(), &["checkin", "list", "--arc", &arc]);
+    let first = due[0]["id"].as_str().unwrap().to_owned();
+    let note = json(dir.path(), &["checkin", "note", &first]);
+    let doc = note["document"]["id"].as_str().unwrap().to_owned();
+    json(dir.path(), &["note", "save", &doc, "--answers", r#"{"insights": "Less fear of the dark"}"#]);
+    let done = json(dir.path(), &["checkin", "complete", &first, "--note", "Video call", "--document", &doc]);
+    assert_eq!(done["status"], "completed");
+    assert_eq!(json(dir.path(), &["note", "show", &doc])["document"]["state"], "signed");
     std::fs::write(&file, "{\"name\": 3}").unwrap();
     let refused = arcwell(dir.path(), &["template", "import", file.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(3));

@@ -72,32 +72,134 @@ fn every_shipped_template_is_installed_and_round_trips() {
 fn a_new_template_version_leaves_old_documents_as_they_were_written() {
     let (_fx, mut p) = Fixture::new();
     let arc = arc(&mut p);
-    let v1 = shipped_id(&p, DocPhase::Preparation);
-    let old = new_doc(
-        &mut p,
-        arc,
-        DocPhase::Preparation,
-        json!({ "intentions": "Grieve my father", "concerns": "Losing control" }),
-    )
-    .unwrap();
+    let shipped_v1 = shipped_id(&p, DocPhase::Preparation);
+    let copy = p.copy_template(shipped_v1, "Preparation (retreat)", now()).unwrap();
+    assert!(copy.family.starts_with("custom.") && copy.version == 1);
+    assert_eq!(copy.fields, p.template(shipped_v1).unwrap().fields, "a copy starts with the source's fields");
+    let input = SaveDocument {
+        arc_id: arc,
+        template_id: copy.id,
+        answers: obj(json!({ "intentions": "Grieve my father", "concerns": "Losing control" })),
+        ..Default::default()
+    };
+    let old = p.add_document(&input, now()).unwrap();
 
-    let mut edited = p.template(v1).unwrap();
+    let mut edited = copy.clone();
     edited.fields.retain(|f| f.key != "concerns");
     edited.fields[0].label = "What brings you".into();
     let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
     let v2 = p.import_template(&file, now()).unwrap();
-    assert_eq!((v2.family.as_str(), v2.version), ("arcwell.preparation", 2));
-    assert_eq!(shipped_id(&p, DocPhase::Preparation), v2.id, "the library lists the newest version");
+    assert_eq!((v2.family.as_str(), v2.version), (copy.family.as_str(), 2));
+    let listed = p.templates().unwrap();
+    assert!(
+        listed.iter().any(|t| t.id == v2.id) && !listed.iter().any(|t| t.id == copy.id),
+        "the library lists the newest version of the family only"
+    );
 
     let reread = p.document(old.document.id).unwrap();
-    assert_eq!(reread.template.id, v1, "the old document keeps version 1");
+    assert_eq!(reread.template.id, copy.id, "the old document keeps version 1");
     assert_eq!(reread.template.fields.len(), 8);
     assert_eq!(reread.current["concerns"], "Losing control");
-    let (c, m) = code(new_doc(&mut p, arc, DocPhase::Preparation, json!({ "concerns": "x" })));
+    let later = SaveDocument { template_id: v2.id, answers: obj(json!({ "concerns": "x" })), ..input };
+    let (c, m) = code(p.add_document(&later, now()));
     assert_eq!(c, ErrorCode::InvalidInput, "version 2 has no such field: {m}");
+}
 
-    let copy = p.copy_template(v1, "Preparation (retreat)", now()).unwrap();
-    assert!(copy.family.starts_with("custom.") && copy.version == 1 && copy.fields == reread.template.fields);
+#[test]
+fn arcwells_own_templates_take_no_facilitator_version_and_are_adapted_by_copying() {
+    let (_fx, mut p) = Fixture::new();
+    let id = shipped_id(&p, DocPhase::Screening);
+    let mut edited = p.template(id).unwrap();
+    edited.fields.pop();
+    let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
+    let before = p.templates().unwrap();
+    let (c, m) = code(p.import_template(&file, now()));
+    assert_eq!(c, ErrorCode::Conflict, "{m}");
+    assert!(m.contains("copy it"), "the refusal says what to do: {m}");
+    assert_eq!(p.templates().unwrap(), before, "nothing was added");
+
+    p.set_template_pack("oregon", true, now()).unwrap();
+    let oregon = p.templates().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
+    let mut file = TemplateFile::parse(&serde_json::to_string(&p.template(oregon.id).unwrap()).unwrap()).unwrap();
+    assert_eq!(code(p.import_template(&file, now())).0, ErrorCode::Conflict, "a pack template is Arcwell's too");
+    file.family = None;
+    let mine = p.import_template(&file, now()).unwrap();
+    assert!(mine.family.starts_with("custom."), "without its family the file imports as a new template");
+}
+
+#[test]
+fn jurisdiction_packs_are_off_until_turned_on_and_turning_off_keeps_what_was_written() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let packs = p.template_packs().unwrap();
+    assert_eq!(
+        packs.iter().map(|k| (k.id.as_str(), k.enabled)).collect::<Vec<_>>(),
+        [("oregon", false), ("colorado", false)]
+    );
+    assert!(p.templates().unwrap().iter().all(|t| t.pack.is_none()), "no pack template is offered while off");
+
+    let on = p.set_template_pack("colorado", true, now()).unwrap();
+    assert!(on.enabled && on.changed.is_some());
+    assert_eq!(on.templates.len(), 3);
+    let listed = p.templates().unwrap();
+    let colorado: Vec<_> = listed.iter().filter(|t| t.pack.as_deref() == Some("colorado")).collect();
+    assert_eq!(colorado.len(), 3, "the pack's three templates are offered");
+    assert!(colorado.iter().all(|t| t.shipped), "and are Arcwell's (adapted by copying)");
+    let admin = colorado.iter().find(|t| t.phase == DocPhase::Administration).unwrap().id;
+
+    // Colorado's administration record: every listed item is required before signing.
+    let input = SaveDocument {
+        arc_id: arc,
+        template_id: admin,
+        answers: obj(json!({ "session_start": "2026-11-20T09:00", "session_end": "2026-11-20T15:30",
+            "facilitator_license": "FAC-0042",
+            "products": [{ "substance": "Psilocybin", "product_id": "LOT-7731", "amount": 20, "at": "2026-11-20T09:05" }] })),
+        ..Default::default()
+    };
+    let d = p.add_document(&input, now()).unwrap();
+    let (c, m) = code(p.sign_document(d.document.id, now()));
+    assert_eq!(c, ErrorCode::InvalidInput);
+    assert!(m.contains("Single or multiple dose"), "signing names the missing item: {m}");
+    let mut answers = d.current.clone();
+    answers.insert("dosing".into(), json!("Single dose"));
+    answers.insert("transport_deviation".into(), json!({ "yes": false }));
+    p.save_draft(d.document.id, &answers, now()).unwrap();
+
+    // Off: no longer offered, refused for a new document with what to do, the draft still signs.
+    p.set_template_pack("colorado", false, now()).unwrap();
+    assert!(p.templates().unwrap().iter().all(|t| t.pack.is_none()));
+    let (c, m) = code(p.add_document(&input, now()));
+    assert_eq!(c, ErrorCode::Conflict);
+    assert!(m.contains("arcwell pack on colorado"), "{m}");
+    let signed = p.sign_document(d.document.id, now()).unwrap();
+    assert_eq!(signed.document.state, DocState::Signed, "a document written with a pack outlives turning it off");
+
+    // On again: nothing installed twice.
+    p.set_template_pack("colorado", true, now()).unwrap();
+    assert_eq!(p.templates().unwrap().iter().filter(|t| t.pack.is_some()).count(), 3);
+    let (c, m) = code(p.set_template_pack("texas", true, now()));
+    assert_eq!(c, ErrorCode::InvalidInput);
+    assert!(m.contains("oregon, colorado"), "an unknown pack names the real ones: {m}");
+}
+
+#[test]
+fn the_oregon_administration_record_warns_of_a_short_session() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    p.set_template_pack("oregon", true, now()).unwrap();
+    let t = p.templates().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
+    let input = SaveDocument {
+        arc_id: arc,
+        template_id: t.id,
+        answers: obj(json!({ "session_start": "2026-11-20T09:00", "session_end": "2026-11-20T12:00",
+            "doses": [{ "substance": "Psilocybin", "product": "OR-P-1182", "amount": 25, "at": "2026-11-20T09:10" }] })),
+        ..Default::default()
+    };
+    let d = p.add_document(&input, now()).unwrap();
+    assert_eq!(d.warnings.len(), 1, "25 mg over 3 hours is short of Oregon's 5 hours: {:?}", d.warnings);
+    let mut answers = d.current.clone();
+    answers.insert("session_end".into(), json!("2026-11-20T14:00"));
+    assert!(p.save_draft(d.document.id, &answers, now()).unwrap().warnings.is_empty(), "5 hours is enough");
 }
 
 #[test]

@@ -135,7 +135,7 @@ fn a_second_administration_asks_and_keeps_history_either_way() {
     practice
         .complete_checkin(
             first[0].id,
-            &CompleteCheckIn { note: "Slept well.".into(), contacted_at: None },
+            &CompleteCheckIn { note: "Slept well.".into(), contacted_at: None, document_id: None },
             t("2026-11-04T16:00:00Z"),
         )
         .unwrap();
@@ -175,7 +175,11 @@ fn checkins_complete_skip_reschedule_and_add_with_their_history() {
     let later = t("2026-11-05T09:00:00Z");
 
     let err = practice
-        .complete_checkin(list[0].id, &CompleteCheckIn { note: "  ".into(), contacted_at: None }, later)
+        .complete_checkin(
+            list[0].id,
+            &CompleteCheckIn { note: "  ".into(), contacted_at: None, document_id: None },
+            later,
+        )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput, "a check-in is completed with its integration note");
     let done = practice
@@ -184,6 +188,7 @@ fn checkins_complete_skip_reschedule_and_add_with_their_history() {
             &CompleteCheckIn {
                 note: "Tender but steady; sleeping well.".into(),
                 contacted_at: Some("2026-11-04T16:30".into()),
+                document_id: None,
             },
             later,
         )
@@ -196,7 +201,11 @@ fn checkins_complete_skip_reschedule_and_add_with_their_history() {
     );
     assert_eq!(
         practice
-            .complete_checkin(done.id, &CompleteCheckIn { note: "again".into(), contacted_at: None }, later)
+            .complete_checkin(
+                done.id,
+                &CompleteCheckIn { note: "again".into(), contacted_at: None, document_id: None },
+                later
+            )
             .unwrap_err()
             .code(),
         ErrorCode::Conflict
@@ -398,7 +407,11 @@ fn alerts_are_acknowledged_or_snoozed_and_a_snooze_expires_by_itself() {
     // Completing the oldest overdue check-in is a new fact: a new alert about the next one.
     let oldest = practice.checkins(&CheckInFilter { arc: Some(a), ..Default::default() }).unwrap()[0].id;
     practice
-        .complete_checkin(oldest, &CompleteCheckIn { note: "Reached by phone.".into(), contacted_at: None }, monday)
+        .complete_checkin(
+            oldest,
+            &CompleteCheckIn { note: "Reached by phone.".into(), contacted_at: None, document_id: None },
+            monday,
+        )
         .unwrap();
     let now_open: Vec<String> =
         practice.alerts(monday + Duration::hours(1), false).unwrap().into_iter().map(|x| x.key).collect();
@@ -411,4 +424,58 @@ fn alerts_are_acknowledged_or_snoozed_and_a_snooze_expires_by_itself() {
     assert_eq!(err.code(), ErrorCode::NotFound);
     let err = practice.snooze_alert(&key_b, NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(), monday).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput, "a snooze must end after today");
+}
+
+#[test]
+fn a_checkin_completed_from_the_list_opens_its_integration_note_and_signs_it_as_it_completes() {
+    let (_fx, mut practice) = Fixture::new();
+    let arc = dosed(&mut practice, "Solveig Marsh", "2026-11-03T09:00", "2026-11-03T15:00");
+    let list = practice.checkins(&CheckInFilter { arc: Some(arc), ..Default::default() }).unwrap();
+    let (first, second) = (list[0].id, list[1].id);
+    let when = t("2026-11-04T16:00:00Z");
+
+    let draft = practice.checkin_document(first, when).unwrap();
+    assert_eq!(draft.template.family, "arcwell.integration", "the integration note template opens");
+    assert_eq!(draft.document.checkin_id, Some(first));
+    assert!(draft.document.title.starts_with("Integration note: "), "{}", draft.document.title);
+    let again = practice.checkin_document(first, when).unwrap();
+    assert_eq!(again.document.id, draft.document.id, "opening it again continues the same draft");
+    let answers = serde_json::json!({ "insights": "The ocean image keeps returning", "wellbeing": 7 });
+    practice.save_draft(draft.document.id, answers.as_object().unwrap(), when).unwrap();
+    assert_eq!(practice.checkin(first).unwrap().document.map(|d| d.id), Some(draft.document.id));
+
+    // Another check-in's document is refused, and nothing changes.
+    let other = practice.checkin_document(second, when).unwrap();
+    let wrong = CompleteCheckIn { note: "Call".into(), contacted_at: None, document_id: Some(other.document.id) };
+    let e = practice.complete_checkin(first, &wrong, when).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    assert_eq!(practice.checkin(first).unwrap().checkin.status, CheckInStatus::Due);
+    assert_eq!(practice.document(other.document.id).unwrap().document.state, arcwell::documents::DocState::Draft);
+
+    let done = CompleteCheckIn {
+        note: "Phone call, 20 minutes".into(),
+        contacted_at: None,
+        document_id: Some(draft.document.id),
+    };
+    practice.complete_checkin(first, &done, when).unwrap();
+    let detail = practice.checkin(first).unwrap();
+    assert_eq!(detail.checkin.status, CheckInStatus::Completed);
+    assert_eq!(detail.note.as_deref(), Some("Phone call, 20 minutes"), "the summary shows in the list");
+    let doc = practice.document(draft.document.id).unwrap();
+    assert_eq!(
+        doc.document.state,
+        arcwell::documents::DocState::Signed,
+        "the note is signed as the check-in completes"
+    );
+    assert_eq!(doc.current["insights"], "The ocean image keeps returning");
+    assert!(
+        practice.documents_of(arc).unwrap().iter().any(|d| d.id == doc.document.id),
+        "it is among the arc's documents"
+    );
+    assert_eq!(practice.checkin_document(first, when).unwrap().document.id, doc.document.id, "reopening shows it");
+
+    let skipped = list[2].id;
+    practice.skip_checkin(skipped, "Travelling", when).unwrap();
+    assert_eq!(practice.checkin_document(skipped, when).unwrap_err().code(), ErrorCode::Conflict);
+    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "kept facts match");
 }

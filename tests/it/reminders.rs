@@ -352,7 +352,7 @@ async fn changes_while_it_sleeps_move_its_next_wake_up() {
         .unwrap()
         .complete_checkin(
             later,
-            &CompleteCheckIn { note: "Called early; sleeping well".into(), contacted_at: None },
+            &CompleteCheckIn { note: "Called early; sleeping well".into(), contacted_at: None, document_id: None },
             now(),
         )
         .unwrap();

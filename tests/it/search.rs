@@ -76,7 +76,7 @@ fn participants_notes_and_documents_are_found_ranked_and_filtered() {
         .unwrap();
     p.complete_checkin(
         c.id,
-        &CompleteCheckIn { note: "Swam in the sea; sleeping better".into(), contacted_at: None },
+        &CompleteCheckIn { note: "Swam in the sea; sleeping better".into(), contacted_at: None, document_id: None },
         now(),
     )
     .unwrap();

@@ -119,18 +119,50 @@ test('a new participant is saved and shown', async () => {
   assert.match(await browser.$('.count').getText(), /43 of 43 participants/);
 });
 
-test('a check-in due today is completed from the dashboard with its note', async () => {
+test('a check-in due today is completed from the dashboard with its integration note', async () => {
   await browser.$('button=Today').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
   const before = (await browser.$$('[data-testid="due-today"] [data-testid="checkin"]')).length;
   const first = await browser.$('[data-testid="due-today"] [data-testid="checkin"]');
   await first.$('button=Complete').click();
-  await browser.$('[data-testid="due-today"] textarea').setValue('Slept well; feels tender but steady. Partner is supportive.');
-  await browser.$('button=Save and complete').click();
+  const note = await first.$('[data-testid="document"]');
+  await note.waitForDisplayed({ timeout: 5_000, timeoutMsg: 'Complete opens the integration note template' });
+  assert.match(await note.getText(), /Integration note/);
+  await first.$('input[placeholder^="e.g. Phone call"]').setValue('Phone call, 20 minutes');
+  await note.$('[data-field="insights"] textarea').setValue('Slept well; feels tender but steady. Partner is supportive.');
+  await note.$('[data-field="support_needed"] textarea').setValue('A walk together next week');
+  await shoot('checkin-integration-note');
+  await first.$('button=Sign note and complete').click();
   await browser.waitUntil(
     async () => (await browser.$$('[data-testid="due-today"] [data-testid="checkin"]')).length === before - 1,
     { timeout: 5_000, timeoutMsg: 'the completed check-in leaves the due-today list' },
   );
+});
+
+test('templates: a jurisdiction pack is turned on and a shipped template is copied to adapt it', async () => {
+  await browser.$('nav button=Templates').click();
+  await browser.$('h1=Templates').waitForDisplayed({ timeout: 5_000 });
+  const packs = await browser.$('[data-testid="packs"]');
+  await packs.$('label*=Oregon psilocybin services').$('input').click();
+  const library = await browser.$('[data-testid="template-list"]');
+  await library.$('button=Oregon administration session record').waitForDisplayed({ timeout: 5_000, timeoutMsg: 'the pack\'s templates are offered once it is on' });
+  await library.$('button=Oregon administration session record').click();
+  await browser.$('[data-testid="template-preview"]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await browser.$('[data-testid="template-preview"]').getText(), /Psilocybin analyte|Products consumed/);
+  await library.$('button=Screening').click();
+  await browser.$('button=Copy and edit').waitForClickable({ timeout: 5_000 });
+  await browser.$('button=Copy and edit').click();
+  const editor = await browser.$('[data-testid="template-editor"]');
+  await editor.waitForDisplayed({ timeout: 5_000 });
+  await editor.$('button=Add a field').click();
+  const fields = await editor.$$('[data-testid="field-editor"]');
+  const last = fields.at(-1);
+  await last.$('input').setValue('Sleep in the last week');
+  await shoot('template-editor');
+  await editor.$('button=Save as a new version').click();
+  await browser.$('p*=Saved as version 2').waitForDisplayed({ timeout: 5_000 });
+  assert.ok(fields.length > 10, `the copy holds the screening fields and the new one (${fields.length})`);
+  assert.match(await library.getText(), /Screening \(my version\)\s*v2 · Yours/);
 });
 
 test('the scheduler raised a reminder at launch: the nav counts it and the centre lists it by name', async () => {

@@ -1,6 +1,7 @@
 //! Phase documents, templates, screening flags and search.
 
-use arcwell::documents::library::TemplateSummary;
+use arcwell::documents::library::{TemplateFile, TemplateSummary};
+use arcwell::documents::packs::TemplatePack;
 use arcwell::documents::{Document, DocumentDetail, SaveDocument, ScreeningFlag, Template};
 use arcwell::domain::parse_id;
 use arcwell::search::{SearchHit, SearchQuery};
@@ -18,6 +19,33 @@ pub async fn list_templates(app: AppHandle) -> CommandResult<Vec<TemplateSummary
 #[tauri::command]
 pub async fn get_template(app: AppHandle, id: String) -> CommandResult<Template> {
     blocking(app, move |s| s.with(|p| p.template(parse_id("template", &id)?))).await
+}
+
+/// A new version of one of the facilitator's templates, or a new template (no family).
+#[tauri::command]
+pub async fn save_template(app: AppHandle, file: TemplateFile) -> CommandResult<Template> {
+    blocking(app, move |s| s.write(|p| p.import_template(&file, now()))).await
+}
+
+#[tauri::command]
+pub async fn copy_template(app: AppHandle, id: String, name: String) -> CommandResult<Template> {
+    blocking(app, move |s| s.write(|p| p.copy_template(parse_id("template", &id)?, &name, now()))).await
+}
+
+#[tauri::command]
+pub async fn list_template_packs(app: AppHandle) -> CommandResult<Vec<TemplatePack>> {
+    blocking(app, |s| s.with(|p| p.template_packs())).await
+}
+
+#[tauri::command]
+pub async fn set_template_pack(app: AppHandle, id: String, enabled: bool) -> CommandResult<TemplatePack> {
+    blocking(app, move |s| s.write(|p| p.set_template_pack(&id, enabled, now()))).await
+}
+
+/// The integration note of a due check-in: its draft, started when there is none.
+#[tauri::command]
+pub async fn checkin_document(app: AppHandle, checkin_id: String) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| s.write(|p| p.checkin_document(parse_id("check-in", &checkin_id)?, now()))).await
 }
 
 #[tauri::command]

@@ -13,7 +13,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::documents::{FlagCmd, NoteCmd, TemplateCmd};
+use crate::documents::{FlagCmd, NoteCmd, PackCmd, TemplateCmd};
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
 use crate::reminders::{NotificationCmd, ReminderFlags};
 use crate::{documents, integration, output, reminders, secret};
@@ -111,6 +111,9 @@ enum Command {
     /// Document templates: list, show, export, import, copy
     #[command(subcommand)]
     Template(TemplateCmd),
+    /// Jurisdiction packs of templates (Oregon, Colorado): list, on, off
+    #[command(subcommand)]
+    Pack(PackCmd),
     /// Phase documents: add, save, sign, amend, withdraw, show, list
     #[command(subcommand)]
     Note(NoteCmd),
@@ -333,6 +336,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reminders { flags } => reminders::settings(&mut ctx.open()?, flags, ctx.json),
         Command::Template(cmd) => documents::template(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Note(cmd) => documents::note(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Pack(cmd) => documents::pack(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Flag(cmd) => documents::flag(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {

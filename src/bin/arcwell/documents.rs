@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use arcwell::documents::library::TemplateFile;
+use arcwell::documents::packs::TemplatePack;
 use arcwell::documents::{DocPhase, DocState, Document, DocumentDetail, SaveDocument, ScreeningFlag, Template};
 use arcwell::domain::parse_id;
 use arcwell::{Error, Practice, Result};
@@ -32,6 +33,16 @@ pub enum TemplateCmd {
     Import { file: PathBuf },
     /// Copy a template under a new name, to adapt it
     Copy { id: String, name: String },
+}
+
+#[derive(Subcommand)]
+pub enum PackCmd {
+    /// The jurisdiction packs and whether each is on
+    List,
+    /// Turn a pack on: its templates are offered for new documents
+    On { id: String },
+    /// Turn a pack off: its templates are no longer offered; documents written with them stay
+    Off { id: String },
 }
 
 #[derive(Subcommand)]
@@ -128,7 +139,10 @@ fn phase(s: &str) -> Option<DocPhase> {
 fn template_id(practice: &Practice, s: &str) -> Result<uuid::Uuid> {
     if let Some(p) = phase(s) {
         let list = practice.templates()?;
-        let found = list.iter().find(|t| t.phase == p && t.shipped).or_else(|| list.iter().find(|t| t.phase == p));
+        let found = list
+            .iter()
+            .find(|t| t.phase == p && t.family.starts_with("arcwell."))
+            .or_else(|| list.iter().find(|t| t.phase == p));
         return found.map(|t| t.id).ok_or_else(|| Error::Invalid(format!("no template for the {s} phase")));
     }
     parse_id("template", s)
@@ -139,7 +153,11 @@ pub fn template(practice: &mut Practice, cmd: TemplateCmd, json: bool, now: Date
         TemplateCmd::List => output::print(json, &practice.templates()?, |list| {
             let mut out = String::new();
             for t in list {
-                let origin = if t.shipped { "shipped" } else { "yours" };
+                let origin = match (&t.pack, t.shipped) {
+                    (Some(pack), _) => format!("{pack} pack"),
+                    (None, true) => "shipped".to_owned(),
+                    (None, false) => "yours".to_owned(),
+                };
                 let _ = writeln!(out, "{:<14} {} (v{}, {origin})  {}", t.phase.as_str(), t.name, t.version, t.id);
             }
             out
@@ -167,6 +185,23 @@ pub fn template(practice: &mut Practice, cmd: TemplateCmd, json: bool, now: Date
             let t = practice.copy_template(parse_id("template", &id)?, &name, now)?;
             output::print(json, &t, template_text)
         }
+    }
+}
+
+pub fn pack(practice: &mut Practice, cmd: PackCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+    let text = |p: &TemplatePack| {
+        format!(
+            "{:<9} {} — {}\n          {}\n",
+            p.id,
+            p.name,
+            if p.enabled { "on" } else { "off" },
+            p.templates.join(", ")
+        )
+    };
+    match cmd {
+        PackCmd::List => output::print(json, &practice.template_packs()?, |list| list.iter().map(text).collect()),
+        PackCmd::On { id } => output::print(json, &practice.set_template_pack(&id, true, now)?, text),
+        PackCmd::Off { id } => output::print(json, &practice.set_template_pack(&id, false, now)?, text),
     }
 }
 
@@ -213,7 +248,7 @@ pub fn note(practice: &mut Practice, cmd: NoteCmd, json: bool, now: DateTime<Utc
             });
         }
     };
-    output::print(json, &detail, detail_text)
+    output::print(json, &detail, document_text)
 }
 
 fn documents_text(list: &[Document]) -> String {
@@ -232,7 +267,7 @@ fn documents_text(list: &[Document]) -> String {
     out
 }
 
-fn detail_text(d: &DocumentDetail) -> String {
+pub fn document_text(d: &DocumentDetail) -> String {
     let doc = &d.document;
     let state = if doc.state == DocState::Signed { "signed" } else { "draft" };
     let mut out = format!("{} — {} v{} ({state})  {}\n", doc.title, doc.template_name, doc.template_version, doc.id);

@@ -63,12 +63,18 @@ pub enum CheckinCmd {
     /// Complete a due check-in with the integration note written for it
     Complete {
         id: String,
+        /// A summary of the contact
         #[arg(long)]
         note: String,
         /// When the contact happened [default: now]
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
+        /// The integration document written for it (`checkin note ID`); a draft is signed
+        #[arg(long, value_name = "DOCUMENT_ID")]
+        document: Option<String>,
     },
+    /// Start (or continue) the integration note document of a due check-in; prints the document
+    Note { id: String },
     /// Skip a due check-in, with the reason
     Skip {
         id: String,
@@ -211,12 +217,21 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
                 if let Some(n) = &d.note {
                     let _ = writeln!(s, "  note: {n}");
                 }
+                if let Some(doc) = &d.document {
+                    let _ = writeln!(s, "  document: {} ({:?}) {}", doc.title, doc.state, doc.id);
+                }
                 s
             })
         }
-        CheckinCmd::Complete { id, note, at } => {
-            let c = p.complete_checkin(parse_id("check-in", &id)?, &CompleteCheckIn { note, contacted_at: at }, now)?;
+        CheckinCmd::Complete { id, note, at, document } => {
+            let document_id = document.as_deref().map(|d| parse_id("document", d)).transpose()?;
+            let input = CompleteCheckIn { note, contacted_at: at, document_id };
+            let c = p.complete_checkin(parse_id("check-in", &id)?, &input, now)?;
             output::print(json, &c, checkin_line)
+        }
+        CheckinCmd::Note { id } => {
+            let d = p.checkin_document(parse_id("check-in", &id)?, now)?;
+            output::print(json, &d, crate::documents::document_text)
         }
         CheckinCmd::Skip { id, reason } => {
             output::print(json, &p.skip_checkin(parse_id("check-in", &id)?, &reason, now)?, checkin_line)

@@ -2,10 +2,15 @@
 
 export type CompleteCheckIn = { 
 /**
- * The integration note for this contact.
+ * A summary of the contact, as the check-in list shows it.
  */
 note: string, 
 /**
  * When the contact happened (ISO 8601); now when absent.
  */
-contacted_at?: string, };
+contacted_at?: string, 
+/**
+ * The integration document written for this check-in (see `Practice::checkin_document`);
+ * a draft is signed as the check-in completes.
+ */
+document_id?: string, };

@@ -6,6 +6,10 @@ import type { DocPhase } from "./DocPhase";
  */
 export type TemplateSummary = { id: string, family: string, version: number, name: string, phase: DocPhase, 
 /**
- * Shipped with Arcwell (`arcwell.*`) rather than made in this practice.
+ * Arcwell's (shipped, or from a pack) rather than made in this practice: adapted by copying.
  */
-shipped: boolean, };
+shipped: boolean, 
+/**
+ * The jurisdiction pack it comes from (`oregon`, `colorado`).
+ */
+pack: string | null, };

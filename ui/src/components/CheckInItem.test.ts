@@ -27,23 +27,44 @@ const checkin: CheckIn = {
 };
 
 describe('a check-in on the dashboard', () => {
-  it('is completed with the note typed for it, then the list reloads', async () => {
+  it('opens its integration note, saves what is typed, and signs it as the check-in completes', async () => {
     const calls: [string, unknown][] = [];
+    const at = { utc: '2026-11-25T09:00:00Z', zone: 'Europe/Berlin', local: '2026-11-25T10:00' };
+    const doc = (answers: Record<string, unknown>) => ({
+      document: {
+        id: 'd1', arc_id: 'a1', template_id: 't5', template_name: 'Integration note', template_version: 1,
+        phase: 'integration', session_id: null, checkin_id: 'c1', title: 'Integration note: Immediate processing',
+        answers, state: 'draft', created: at, updated: at, signed: null, withdrawn: null,
+      },
+      template: {
+        id: 't5', family: 'arcwell.integration', version: 1, name: 'Integration note', phase: 'integration', description: '',
+        fields: [{ key: 'insights', label: 'Insights identified', type: 'long_text', required: false }],
+      },
+      events: [], current: answers, flags: [], warnings: [],
+    });
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      return { ...checkin, status: 'completed' };
+      if (cmd === 'checkin_document') return doc({});
+      if (cmd === 'save_draft') return doc((args as { answers: Record<string, unknown> }).answers);
+      if (cmd === 'complete_checkin') return { ...checkin, status: 'completed' };
+      throw new Error(`unexpected ${cmd}`);
     });
     const onchange = vi.fn();
     render(CheckInItem, { props: { checkin, onchange } });
     expect(screen.getByText('24 hours')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Complete' }));
+    await vi.waitFor(() => expect(screen.getByLabelText('Insights identified')).toBeTruthy());
     expect(screen.getByText('How did you sleep last night?')).toBeTruthy();
-    await fireEvent.input(screen.getByLabelText('Integration note for this check-in'), {
-      target: { value: 'Slept well; tender but steady.' },
-    });
-    await fireEvent.submit(screen.getByRole('button', { name: 'Save and complete' }).closest('form')!);
+    expect(screen.queryByRole('button', { name: 'Sign' }), 'the check-in form signs, not the embedded note').toBeNull();
+    await fireEvent.input(screen.getByLabelText('Summary of the contact'), { target: { value: 'Phone call, 20 minutes' } });
+    await fireEvent.input(screen.getByLabelText('Insights identified'), { target: { value: 'Slept well; tender but steady.' } });
+    await fireEvent.submit(screen.getByRole('button', { name: 'Sign note and complete' }).closest('form')!);
     await vi.waitFor(() => expect(onchange).toHaveBeenCalledOnce());
-    expect(calls).toEqual([['complete_checkin', { id: 'c1', input: { note: 'Slept well; tender but steady.' } }]]);
+    const names = calls.map(([c]) => c);
+    expect(names[0]).toBe('checkin_document');
+    expect(names.at(-1)).toBe('complete_checkin');
+    expect(calls.filter(([c]) => c === 'save_draft').at(-1)?.[1]).toEqual({ id: 'd1', answers: { insights: 'Slept well; tender but steady.' } });
+    expect(calls.at(-1)?.[1]).toEqual({ id: 'c1', input: { note: 'Phone call, 20 minutes', document_id: 'd1' } });
   });
 
   it('shows the backend’s words when skipping is refused, and keeps the form open', async () => {

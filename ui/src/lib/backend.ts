@@ -36,6 +36,8 @@ import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchQuery } from '../bindings/SearchQuery';
 import type { Template } from '../bindings/Template';
 import type { TemplateSummary } from '../bindings/TemplateSummary';
+import type { TemplateFile } from '../bindings/TemplateFile';
+import type { TemplatePack } from '../bindings/TemplatePack';
 import type { ReminderSettings } from '../bindings/ReminderSettings';
 
 /** An error from the backend, with the closed code the UI branches on. */
@@ -123,6 +125,11 @@ export const backend = {
 
   listTemplates: () => call<TemplateSummary[]>('list_templates'),
   getTemplate: (id: string) => call<Template>('get_template', { id }),
+  saveTemplate: (file: TemplateFile) => call<Template>('save_template', { file }),
+  copyTemplate: (id: string, name: string) => call<Template>('copy_template', { id, name }),
+  listTemplatePacks: () => call<TemplatePack[]>('list_template_packs'),
+  setTemplatePack: (id: string, enabled: boolean) => call<TemplatePack>('set_template_pack', { id, enabled }),
+  checkinDocument: (checkinId: string) => call<DocumentDetail>('checkin_document', { checkinId }),
   addDocument: (input: SaveDocument) => call<DocumentDetail>('add_document', { input }),
   saveDraft: (id: string, answers: Record<string, unknown>) => call<DocumentDetail>('save_draft', { id, answers }),
   signDocument: (id: string) => call<DocumentDetail>('sign_document', { id }),

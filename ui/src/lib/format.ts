@@ -56,6 +56,32 @@ export function wallClock(local: string): string {
   return `${day}, ${h}:${mi}`;
 }
 
+/**
+ * An instant as `YYYY-MM-DDTHH:MM` on the wall clock of `zone` (the facilitator's, which the core
+ * reads un-offset times in), whatever this computer's own zone is. An unknown zone falls back to
+ * this computer's.
+ */
+export function inZone(instant: Date, zone: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  const opts: Intl.DateTimeFormatOptions = {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  };
+  try {
+    parts = new Intl.DateTimeFormat('en-CA', { ...opts, timeZone: zone }).formatToParts(instant);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-CA', opts).formatToParts(instant);
+  }
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
+/** A stored answer time (UTC, RFC 3339 with `Z`) as a datetime-local value in `zone`; a value typed but not yet saved stays as typed. */
+export function zonedInput(v: unknown, zone: string): string {
+  if (typeof v !== 'string' || v === '') return '';
+  if (!v.endsWith('Z')) return v.slice(0, 16);
+  return inZone(new Date(v), zone);
+}
+
 /** Trims a form value; blank becomes undefined so the core stores it as absent. */
 export function optional(v: string): string | undefined {
   const t = v.trim();
