@@ -140,7 +140,7 @@ test('a check-in due today is completed from the dashboard with its integration 
 });
 
 test('templates: a jurisdiction pack is turned on and a shipped template is copied to adapt it', async () => {
-  await browser.$('nav button=Templates').click();
+  await browser.$('nav').$('button=Templates').click();
   await browser.$('h1=Templates').waitForDisplayed({ timeout: 5_000 });
   const packs = await browser.$('[data-testid="packs"]');
   await packs.$('label*=Oregon psilocybin services').$('input').click();
@@ -154,13 +154,19 @@ test('templates: a jurisdiction pack is turned on and a shipped template is copi
   await browser.$('button=Copy and edit').click();
   const editor = await browser.$('[data-testid="template-editor"]');
   await editor.waitForDisplayed({ timeout: 5_000 });
+  const copied = (await editor.$$('[data-testid="field-editor"]')).length;
+  await editor.$('button=Add a field').scrollIntoView({ block: 'center' });
   await editor.$('button=Add a field').click();
+  await browser.waitUntil(async () => (await editor.$$('[data-testid="field-editor"]')).length === copied + 1, {
+    timeout: 5_000, timeoutMsg: 'Add a field adds one',
+  });
   const fields = await editor.$$('[data-testid="field-editor"]');
-  const last = fields.at(-1);
-  await last.$('input').setValue('Sleep in the last week');
+  await fields.at(-1).$('input').setValue('Sleep in the last week');
+  assert.equal(await fields.at(-1).$$('input')[1].getValue(), 'sleep_in_the_last_week', 'the new key follows the label');
   await shoot('template-editor');
   await editor.$('button=Save as a new version').click();
-  await browser.$('p*=Saved as version 2').waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => (await browser.$('p*=Saved as version 2').isExisting()) || (await browser.$('[role="alert"]').isExisting()), { timeout: 5_000 });
+  if (await browser.$('[role="alert"]').isExisting()) assert.fail(`saving was refused: ${await browser.$('[role="alert"]').getText()}`);
   assert.ok(fields.length > 10, `the copy holds the screening fields and the new one (${fields.length})`);
   assert.match(await library.getText(), /Screening \(my version\)\s*v2 · Yours/);
 });

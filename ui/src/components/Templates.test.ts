@@ -54,6 +54,8 @@ describe('the Templates screen', () => {
     expect(screen.queryByRole('button', { name: 'Edit' }), 'a shipped template is not edited in place').toBeNull();
     await fireEvent.submit(screen.getByRole('button', { name: 'Copy and edit' }).closest('form')!);
     const label = await screen.findByDisplayValue('Intentions');
+    await fireEvent.click(screen.getByRole('button', { name: 'Add a field' }));
+    expect(screen.getAllByTestId('field-editor')).toHaveLength(2);
     await fireEvent.input(label, { target: { value: 'What brings you' } });
     await fireEvent.submit(screen.getByRole('button', { name: 'Save as a new version' }).closest('form')!);
     await screen.findByText(/Saved as version 2/);
