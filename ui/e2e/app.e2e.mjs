@@ -139,6 +139,22 @@ test('a check-in due today is completed from the dashboard with its integration 
   );
 });
 
+test('an arc in integration is pictured as a timeline of its sessions, check-ins and milestones', async () => {
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
+  const timeline = await browser.$('[data-testid="arc-timeline"]');
+  await timeline.waitForDisplayed({ timeout: 5_000 });
+  const checkins = await timeline.$$('g[data-lane="checkin"]');
+  assert.ok(checkins.length >= 6, `the plan's six check-ins are drawn (${checkins.length})`);
+  const states = [];
+  for (const c of checkins) states.push(await c.getAttribute('data-state'));
+  assert.ok(states.includes('overdue'), `an overdue check-in is drawn as overdue: ${states}`);
+  assert.ok((await timeline.$$('g[data-lane="session"]')).length >= 1, 'the dosing session is drawn');
+  assert.match(await timeline.$('svg').getAttribute('aria-label'), /^Timeline: \d+ sessions/);
+  await shoot('arc-timeline');
+});
+
 test('templates: a jurisdiction pack is turned on and a shipped template is copied to adapt it', async () => {
   await browser.$('nav').$('button=Templates').click();
   await browser.$('h1=Templates').waitForDisplayed({ timeout: 5_000 });
@@ -221,4 +237,27 @@ test('a preparation document is drafted (saved as typed), signed, and then found
   assert.match(await results.getText(), /Wren .* — Preparation/);
   assert.equal(await results.$('mark').getText(), 'lighthouse');
   await shoot('search');
+});
+
+test('keyboard first: ? lists the shortcuts, j focuses the next due check-in, / opens search', async () => {
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('h1=Participants').waitForDisplayed({ timeout: 5_000 });
+  await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await browser.keys('?');
+  const list = await browser.$('[data-testid="shortcuts"]');
+  await list.waitForDisplayed({ timeout: 5_000, timeoutMsg: '? opens the shortcut list' });
+  assert.match(await list.getText(), /Next due check-in/);
+  await shoot('shortcuts');
+  await browser.keys('Escape');
+  await list.waitForDisplayed({ reverse: true, timeout: 5_000 });
+  await browser.keys('j');
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.textContent)) === 'Complete', {
+    timeout: 5_000, timeoutMsg: 'j focuses the next due check-in\'s Complete button',
+  });
+  await browser.keys('/');
+  await browser.$('h1=Search').waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => (await browser.execute(() => document.activeElement?.getAttribute('type'))) === 'search', {
+    timeout: 5_000, timeoutMsg: '/ puts the cursor in the search box',
+  });
 });
