@@ -52,6 +52,8 @@ pub fn run() {
             commands::practice::setup,
             commands::practice::unlock,
             commands::practice::practice_status,
+            commands::practice::get_profile,
+            commands::practice::save_profile,
             commands::participants::list_participants,
             commands::participants::get_participant,
             commands::participants::add_participant,

@@ -261,3 +261,24 @@ test('keyboard first: ? lists the shortcuts, j focuses the next due check-in, / 
     timeout: 5_000, timeoutMsg: '/ puts the cursor in the search box',
   });
 });
+
+test('settings: a longer stall threshold takes arcs off the stalled list', async () => {
+  await browser.$('nav').$('button=Today').click();
+  const count = async () => Number(await browser.$('[data-testid="stalled"] .count').getText());
+  await browser.$('[data-testid="stalled"] .count').waitForDisplayed({ timeout: 5_000 });
+  const before = await count();
+  assert.ok(before >= 1, 'the demo has stalled arcs');
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="profile-form"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  const days = await form.$('input[type="number"]');
+  assert.equal(await days.getValue(), '14', 'the default stall threshold');
+  await days.setValue('90');
+  await form.$('button=Save settings').click();
+  await browser.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
+  await shoot('settings');
+  await browser.$('nav').$('button=Today').click();
+  await browser.waitUntil(async () => (await count()) < before, {
+    timeout: 5_000, timeoutMsg: `fewer than ${before} stalled with 90 days`,
+  });
+});

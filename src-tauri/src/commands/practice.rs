@@ -1,6 +1,6 @@
 //! First run, unlocking, and the practice overview.
 
-use arcwell::domain::profile::ProfileInput;
+use arcwell::domain::profile::{Profile, ProfileInput};
 use arcwell::domain::status::PracticeStatus;
 use arcwell::key::Passphrase;
 use arcwell::{Practice, store};
@@ -57,4 +57,15 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> CommandResult<AppStat
 #[tauri::command]
 pub async fn practice_status(app: AppHandle) -> CommandResult<PracticeStatus> {
     blocking(app, |s| s.with(|p| p.status(now()))).await
+}
+
+#[tauri::command]
+pub async fn get_profile(app: AppHandle) -> CommandResult<Profile> {
+    blocking(app, |s| s.with(|p| p.profile())).await
+}
+
+/// The facilitator's settings: name, time zone, preferred check-in time, stall threshold.
+#[tauri::command]
+pub async fn save_profile(app: AppHandle, input: ProfileInput) -> CommandResult<Profile> {
+    blocking(app, move |s| s.write(|p| p.update_profile(&input, now()))).await
 }

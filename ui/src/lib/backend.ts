@@ -25,6 +25,7 @@ import type { ParticipantDetail } from '../bindings/ParticipantDetail';
 import type { ParticipantInput } from '../bindings/ParticipantInput';
 import type { PracticeStatus } from '../bindings/PracticeStatus';
 import type { ProfileInput } from '../bindings/ProfileInput';
+import type { Profile } from '../bindings/Profile';
 import type { ScheduleSession } from '../bindings/ScheduleSession';
 import type { Session } from '../bindings/Session';
 import type { NotificationEntry } from '../bindings/NotificationEntry';
@@ -81,6 +82,8 @@ export const backend = {
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   practiceStatus: () => call<PracticeStatus>('practice_status'),
+  getProfile: () => call<Profile>('get_profile'),
+  saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),
 
   listParticipants: () => call<Participant[]>('list_participants'),
   getParticipant: (id: string) => call<ParticipantDetail>('get_participant', { id }),
