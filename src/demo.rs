@@ -190,7 +190,8 @@ fn walk(
     let held = |practice: &mut Practice, kind, at: DateTime<Utc>, hours: i64| -> Result<DateTime<Utc>> {
         let s = schedule(practice, kind, at)?;
         let ended = at + Duration::hours(hours);
-        let done = CompleteSession { started: at.to_rfc3339(), ended: ended.to_rfc3339(), follow_up: None };
+        let done =
+            CompleteSession { started: at.to_rfc3339(), ended: ended.to_rfc3339(), follow_up: None, document_id: None };
         practice.complete_session(s.id, &done, ended)?;
         Ok(ended)
     };

@@ -334,6 +334,17 @@ fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<Utc>) -> Res
     if closed.is_some() {
         return Err(Error::Conflict("this arc is closed; its documents can be read and amended, not added to".into()));
     }
+    if let Some(sid) = input.session_id {
+        let session = crate::domain::session::get(tx, sid)?;
+        if session.arc_id != input.arc_id {
+            return Err(Error::invalid("that session is not on this arc"));
+        }
+        if session.kind == crate::domain::session::SessionKind::Administration && t.phase != DocPhase::Administration {
+            return Err(Error::invalid(
+                "an administration session's record is an administration template; choose one of those",
+            ));
+        }
+    }
     if let Some(c) = input.checkin_id {
         let arc: Option<String> =
             tx.query_row("SELECT arc_id FROM checkin WHERE id = ?1", [c.to_string()], |r| r.get(0)).optional()?;
@@ -400,12 +411,39 @@ pub(crate) fn of_checkin(conn: &Connection, checkin: Uuid) -> Result<Option<Docu
         .optional()?)
 }
 
+/// The record written for a session (the newest, should the CLI have linked several).
+pub(crate) fn of_session(conn: &Connection, session: Uuid) -> Result<Option<Document>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
+                 WHERE d.session_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 1"
+            ),
+            [session.to_string()],
+            from_row,
+        )
+        .optional()?)
+}
+
 /// Part of completing a check-in: its integration document must be the one written for it, and a
 /// draft is signed now (in the check-in's transaction).
 pub(crate) fn complete_with(tx: &Transaction<'_>, id: Uuid, checkin: Uuid, now: DateTime<Utc>) -> Result<()> {
     let doc = get(tx, id)?;
     if doc.checkin_id != Some(checkin) {
         return Err(Error::invalid("that document was not written for this check-in"));
+    }
+    if doc.state == DocState::Draft {
+        sign(tx, id, now)?;
+    }
+    Ok(())
+}
+
+/// Part of completing a session: its record must be the one written for it, and a draft is signed
+/// now (in the session's transaction).
+pub(crate) fn complete_session_with(tx: &Transaction<'_>, id: Uuid, session: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let doc = get(tx, id)?;
+    if doc.session_id != Some(session) {
+        return Err(Error::invalid("that document was not written for this session"));
     }
     if doc.state == DocState::Draft {
         sign(tx, id, now)?;
@@ -450,6 +488,53 @@ impl Practice {
                 title: Some(format!("Integration note: {purpose}")),
                 ..SaveDocument::default()
             };
+            insert(tx, &input, now)
+        })?;
+        self.document(id)
+    }
+
+    /// The record of a session: the document already written for it (in any state), or a new draft
+    /// of `template` — by default the current `arcwell.<kind>` template (the administration record for
+    /// a dosing session). Cancelled and no-show sessions take no record.
+    pub fn session_document(
+        &mut self,
+        session: Uuid,
+        template: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<DocumentDetail> {
+        if let Some(d) = self.read(|conn| of_session(conn, session))? {
+            return self.document(d.id);
+        }
+        let id = self.write(|tx| {
+            use crate::domain::session::{SessionKind, SessionStatus, get};
+            let s = get(tx, session)?;
+            if matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow) {
+                return Err(Error::Conflict(format!(
+                    "this session is {}; it was not held and takes no record",
+                    s.status.as_str().replace('_', "-")
+                )));
+            }
+            let template_id = match template {
+                Some(t) => t,
+                None => {
+                    let family = match s.kind {
+                        SessionKind::Administration => "arcwell.administration",
+                        SessionKind::Preparation => "arcwell.preparation",
+                        SessionKind::Integration => "arcwell.integration",
+                        SessionKind::Consultation => {
+                            return Err(Error::invalid("a consultation has no default record; choose a template"));
+                        }
+                    };
+                    let id: String = tx.query_row(
+                        "SELECT id FROM template WHERE family = ?1 ORDER BY version DESC LIMIT 1",
+                        [family],
+                        |r| r.get(0),
+                    )?;
+                    id_from_db(&id)?
+                }
+            };
+            let input =
+                SaveDocument { arc_id: s.arc_id, template_id, session_id: Some(session), ..SaveDocument::default() };
             insert(tx, &input, now)
         })?;
         self.document(id)

@@ -108,6 +108,11 @@ pub struct CompleteSession {
     #[serde(default)]
     #[ts(optional)]
     pub follow_up: Option<crate::integration::checkin::FollowUp>,
+    /// The session's record (see `Practice::session_document`): a draft is signed in the same
+    /// transaction, so the session is held and its record signed, or neither.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub document_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "id, arc_id, kind, status, scheduled_at, scheduled_tz, started_at, started_tz, ended_at, ended_tz, location, status_reason";
@@ -180,7 +185,7 @@ pub(crate) fn schedule(conn: &Connection, input: &ScheduleSession, zone: &str, i
 }
 
 pub(crate) fn complete(
-    conn: &Connection,
+    conn: &rusqlite::Transaction<'_>,
     id: Uuid,
     input: &CompleteSession,
     zone: &str,
@@ -209,6 +214,9 @@ pub(crate) fn complete(
             "the session's end ({}) is in the future; complete it once it has ended",
             ended.local
         )));
+    }
+    if let Some(doc) = input.document_id {
+        crate::documents::document::complete_session_with(conn, doc, id, now)?;
     }
     conn.execute(
         "UPDATE session SET status = 'completed', started_at = ?2, started_tz = ?3, ended_at = ?4, ended_tz = ?5

@@ -272,8 +272,12 @@ fn administration_session(p: &mut Practice, arc: Uuid) -> Uuid {
 }
 
 fn complete(p: &mut Practice, session: Uuid) -> arcwell::Result<()> {
-    let done =
-        CompleteSession { started: "2026-11-20T09:00".into(), ended: "2026-11-20T15:30".into(), follow_up: None };
+    let done = CompleteSession {
+        started: "2026-11-20T09:00".into(),
+        ended: "2026-11-20T15:30".into(),
+        follow_up: None,
+        document_id: None,
+    };
     p.complete_session(session, &done, now()).map(|_| ())
 }
 
@@ -397,4 +401,92 @@ fn malformed_template_files_are_refused_with_what_is_wrong() {
         assert!(e.to_string().contains(says), "{file}: expected {says:?} in: {e}");
     }
     assert_eq!(p.templates().unwrap().len(), before, "nothing was imported");
+}
+
+#[test]
+fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or_neither_happens() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let session = administration_session(&mut p, arc);
+
+    let draft = p.session_document(session, None, now()).unwrap();
+    assert_eq!(draft.template.family, "arcwell.administration", "a dosing session gets the administration record");
+    assert_eq!((draft.document.session_id, draft.document.state), (Some(session), DocState::Draft));
+    assert_eq!(
+        p.session_document(session, None, now()).unwrap().document.id,
+        draft.document.id,
+        "reopening continues it"
+    );
+
+    // Observations recorded as they happen; the required dose is still missing.
+    let mut answers = obj(json!({ "session_start": "2026-11-20T09:02",
+        "observations": [{ "at": "2026-11-20T09:40", "text": "Eyes closed, breathing slow" }] }));
+    p.save_draft(draft.document.id, &answers, now()).unwrap();
+    let with_record = |doc| CompleteSession {
+        started: "2026-11-20T09:02".into(),
+        ended: "2026-11-20T15:30".into(),
+        follow_up: None,
+        document_id: Some(doc),
+    };
+    let (c, m) = code(p.complete_session(session, &with_record(draft.document.id), now()));
+    assert_eq!(c, ErrorCode::InvalidInput);
+    assert!(m.contains("Doses"), "the refusal names the missing answer: {m}");
+    assert_eq!(p.session(session).unwrap().status.as_str(), "scheduled", "the session is not held either");
+    assert!(p.checkins(&Default::default()).unwrap().is_empty(), "and no check-ins were queued");
+
+    // A record written for another session is refused.
+    let other = p
+        .schedule_session(&ScheduleSession {
+            arc_id: arc,
+            kind: SessionKind::Administration,
+            at: "2026-11-27T09:00".into(),
+            location: None,
+        })
+        .unwrap()
+        .id;
+    let foreign = p.session_document(other, None, now()).unwrap();
+    let (c, m) = code(p.complete_session(session, &with_record(foreign.document.id), now()));
+    assert_eq!(c, ErrorCode::InvalidInput, "{m}");
+
+    answers.insert("doses".into(), json!([{ "substance": "Psilocybin", "amount": 25, "at": "2026-11-20T09:05" }]));
+    answers.insert("session_end".into(), json!("2026-11-20T15:30"));
+    p.save_draft(draft.document.id, &answers, now()).unwrap();
+    p.complete_session(session, &with_record(draft.document.id), now()).unwrap();
+    let signed = p.document(draft.document.id).unwrap();
+    assert_eq!(signed.document.state, DocState::Signed, "signed with the session");
+    assert_eq!(signed.current["observations"][0]["text"], "Eyes closed, breathing slow");
+    assert_eq!(p.checkins(&Default::default()).unwrap().len(), 6, "the check-ins are queued");
+    assert_eq!(
+        p.session_document(session, None, now()).unwrap().document.id,
+        draft.document.id,
+        "a held session shows its record"
+    );
+
+    // Cancelled sessions take no record; an administration session takes only an administration template.
+    p.cancel_session(other, Some("Participant unwell")).unwrap();
+    let third = p
+        .schedule_session(&ScheduleSession {
+            arc_id: arc,
+            kind: SessionKind::Integration,
+            at: "2026-11-28T09:00".into(),
+            location: None,
+        })
+        .unwrap()
+        .id;
+    p.cancel_session(third, None).unwrap();
+    assert_eq!(code(p.session_document(third, None, now())).0, ErrorCode::Conflict);
+    let dosing = administration_session_on_open_arc(&mut p, arc);
+    let prep = shipped_id(&p, DocPhase::Preparation);
+    let (c, m) = code(p.session_document(dosing, Some(prep), now()));
+    assert!(c == ErrorCode::InvalidInput && m.contains("administration template"), "{m}");
+}
+
+fn administration_session_on_open_arc(p: &mut Practice, arc: Uuid) -> Uuid {
+    let input = ScheduleSession {
+        arc_id: arc,
+        kind: SessionKind::Administration,
+        at: "2026-12-04T09:00".into(),
+        location: None,
+    };
+    p.schedule_session(&input).unwrap().id
 }

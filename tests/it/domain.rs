@@ -164,7 +164,8 @@ fn session_rules() {
 
     let s = practice.schedule_session(&sched(open, "2026-11-24T10:00")).unwrap();
     assert_eq!(s.scheduled.local, "2026-11-24T10:00");
-    let done = |a: &str, b: &str| CompleteSession { started: a.into(), ended: b.into(), follow_up: None };
+    let done =
+        |a: &str, b: &str| CompleteSession { started: a.into(), ended: b.into(), follow_up: None, document_id: None };
     // Completing: (what, times, expected)
     let cases = [
         ("ending before it starts", done("2026-11-24T12:00", "2026-11-24T10:00"), Some(ErrorCode::InvalidInput)),

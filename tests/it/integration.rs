@@ -51,7 +51,7 @@ fn administer(
             location: None,
         })
         .unwrap();
-    let done = CompleteSession { started: start.into(), ended: end.into(), follow_up };
+    let done = CompleteSession { started: start.into(), ended: end.into(), follow_up, document_id: None };
     practice.complete_session(s.id, &done, t("2026-12-31T00:00:00Z")).map(|_| ())
 }
 

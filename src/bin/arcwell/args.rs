@@ -235,6 +235,17 @@ enum SessionCmd {
         /// A further administration: queue the whole plan again as a new series
         #[arg(long)]
         new_series: bool,
+        /// The session's record (from `session record`): a draft is signed with the session
+        #[arg(long, value_name = "DOCUMENT")]
+        document: Option<String>,
+    },
+    /// Start (or continue) the record of a session (the administration record for a dosing
+    /// session); prints the document, whose answers `note save` fills in
+    Record {
+        id: String,
+        /// A template id; by default the shipped template of the session's kind
+        #[arg(long)]
+        template: Option<String>,
     },
     /// Cancel a scheduled session
     Cancel {
@@ -440,13 +451,23 @@ fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()>
                 ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
             practice.schedule_session(&input)?
         }
-        SessionCmd::Complete { id, started, ended, re_anchor, new_series } => {
+        SessionCmd::Record { id, template } => {
+            let template = template.as_deref().map(|t| parse_id("template", t)).transpose()?;
+            let d = practice.session_document(parse_id("session", &id)?, template, now)?;
+            return output::print(ctx.json, &d, crate::documents::document_text);
+        }
+        SessionCmd::Complete { id, started, ended, re_anchor, new_series, document } => {
+            let document_id = document.as_deref().map(|d| parse_id("document", d)).transpose()?;
             let follow_up = match (re_anchor, new_series) {
                 (true, _) => Some(FollowUp::ReAnchor),
                 (_, true) => Some(FollowUp::NewSeries),
                 _ => None,
             };
-            practice.complete_session(parse_id("session", &id)?, &CompleteSession { started, ended, follow_up }, now)?
+            practice.complete_session(
+                parse_id("session", &id)?,
+                &CompleteSession { started, ended, follow_up, document_id },
+                now,
+            )?
         }
         SessionCmd::Cancel { id, reason } => practice.cancel_session(parse_id("session", &id)?, reason.as_deref())?,
         SessionCmd::NoShow { id, reason } => practice.mark_no_show(parse_id("session", &id)?, reason.as_deref())?,

@@ -10,4 +10,9 @@ started: string, ended: string,
  * For an administration session on an arc that already has check-ins: re-anchor them or add
  * a new series. Ignored otherwise.
  */
-follow_up?: FollowUp, };
+follow_up?: FollowUp, 
+/**
+ * The session's record (see `Practice::session_document`): a draft is signed in the same
+ * transaction, so the session is held and its record signed, or neither.
+ */
+document_id?: string, };
