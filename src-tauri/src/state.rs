@@ -129,6 +129,13 @@ impl AppState {
         self.status(Stage::Ready, note)
     }
 
+    /// Locks: the practice is dropped, which closes its connection (SQLCipher wipes the key it
+    /// held). The scheduler waits until the next unlock.
+    pub fn close(&self) -> AppStatus {
+        drop(self.lock().take());
+        self.status(Stage::Locked, None)
+    }
+
     /// Keeps the scheduler's handle (once: the scheduler outlives locking and unlocking).
     pub fn attach_scheduler(&self, handle: SchedulerHandle) {
         let _already = self.scheduler.set(handle);

@@ -48,6 +48,21 @@ pub async fn checkin_document(app: AppHandle, checkin_id: String) -> CommandResu
     blocking(app, move |s| s.write(|p| p.checkin_document(parse_id("check-in", &checkin_id)?, now()))).await
 }
 
+/// The record of a session (the administration record for dosing-day mode): its document, started
+/// from `template_id` (or the session kind's shipped template) when there is none.
+#[tauri::command]
+pub async fn session_document(
+    app: AppHandle,
+    session_id: String,
+    template_id: Option<String>,
+) -> CommandResult<DocumentDetail> {
+    blocking(app, move |s| {
+        let template = template_id.as_deref().map(|t| parse_id("template", t)).transpose()?;
+        s.write(|p| p.session_document(parse_id("session", &session_id)?, template, now()))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn add_document(app: AppHandle, input: SaveDocument) -> CommandResult<DocumentDetail> {
     blocking(app, move |s| s.write(|p| p.add_document(&input, now()))).await

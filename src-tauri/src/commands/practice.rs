@@ -7,8 +7,9 @@ use arcwell::{Practice, store};
 use tauri::AppHandle;
 
 use super::{blocking, now};
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::{AppStatus, DEMO_PASSPHRASE, Stage};
+use arcwell::ErrorCode;
 
 /// Where the app stands. The first call opens the practice from the keychain when it can (or, in
 /// demo mode, creates a fresh demo practice).
@@ -52,6 +53,34 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> CommandResult<AppStat
         Ok(s.install(practice))
     })
     .await
+}
+
+/// Opens the practice with the key in the keychain, after a lock.
+#[tauri::command]
+pub async fn unlock_with_keychain(app: AppHandle) -> CommandResult<AppStatus> {
+    blocking(app, |s| {
+        if s.is_open() {
+            return Ok(s.status(Stage::Ready, None));
+        }
+        match Practice::open_with_keychain(&s.launch.data_dir, &s.keychain)? {
+            Some(practice) => Ok(s.install(practice)),
+            None => Err(arcwell::Error::PassphraseRequired),
+        }
+    })
+    .await
+    .map_err(|e| match e.code {
+        ErrorCode::PassphraseRequired => CommandError {
+            code: e.code,
+            message: "The keychain on this computer has no key for this practice (or no keychain is running). Enter the recovery passphrase instead.".into(),
+        },
+        _ => e,
+    })
+}
+
+/// Locks the practice: it closes, and opens again from the keychain or the recovery passphrase.
+#[tauri::command]
+pub async fn lock_practice(app: AppHandle) -> CommandResult<AppStatus> {
+    blocking(app, |s| Ok(s.close())).await
 }
 
 #[tauri::command]

@@ -81,6 +81,8 @@ export const backend = {
   appStatus: () => call<AppStatus>('app_status'),
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
+  unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
+  lock: () => call<AppStatus>('lock_practice'),
   practiceStatus: () => call<PracticeStatus>('practice_status'),
   getProfile: () => call<Profile>('get_profile'),
   saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),
@@ -133,6 +135,8 @@ export const backend = {
   listTemplatePacks: () => call<TemplatePack[]>('list_template_packs'),
   setTemplatePack: (id: string, enabled: boolean) => call<TemplatePack>('set_template_pack', { id, enabled }),
   checkinDocument: (checkinId: string) => call<DocumentDetail>('checkin_document', { checkinId }),
+  sessionDocument: (sessionId: string, templateId: string | null) =>
+    call<DocumentDetail>('session_document', { sessionId, templateId }),
   addDocument: (input: SaveDocument) => call<DocumentDetail>('add_document', { input }),
   saveDraft: (id: string, answers: Record<string, unknown>) => call<DocumentDetail>('save_draft', { id, answers }),
   signDocument: (id: string) => call<DocumentDetail>('sign_document', { id }),
