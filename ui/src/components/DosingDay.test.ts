@@ -69,8 +69,8 @@ describe('dosing-day mode', () => {
     await screen.findByText('Settled, eyes closed');
     const obs = current.observations as { at: string; text: string }[];
     expect(obs).toHaveLength(1);
-    expect(obs[0].text).toBe('Settled, eyes closed');
-    expect(obs[0].at).toMatch(/Z$/);
+    expect(obs[0]?.text).toBe('Settled, eyes closed');
+    expect(obs[0]?.at).toMatch(/Z$/);
 
     // Vitals with no reading are refused here, and nothing is saved.
     const saves = calls.filter(([c]) => c === 'save_draft').length;

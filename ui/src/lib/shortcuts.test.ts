@@ -22,6 +22,8 @@ describe('keyboard shortcuts', () => {
     expect(press('k', { ctrlKey: true, typing: true })).toBe('search');
     expect(press('Escape', { typing: true })).toBe('close');
     expect(press('n', { altKey: true })).toBeNull();
+    expect(press('l', { ctrlKey: true, typing: true })).toBe('lock');
+    expect(press('l')).toBeNull();
   });
 
   it('knows which elements take text', () => {

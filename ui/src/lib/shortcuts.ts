@@ -10,6 +10,7 @@ export type Action =
   | 'next_checkin'
   | 'new_note'
   | 'help'
+  | 'lock'
   | 'close';
 
 export const SHORTCUTS: { keys: string; action: Action; what: string }[] = [
@@ -20,6 +21,7 @@ export const SHORTCUTS: { keys: string; action: Action; what: string }[] = [
   { keys: 'p', action: 'participants', what: 'Participants' },
   { keys: 'm', action: 'templates', what: 'Templates' },
   { keys: 'r', action: 'reminders', what: 'Reminders' },
+  { keys: 'Ctrl+L', action: 'lock', what: 'Lock Arcwell (unlock with the keychain or your passphrase)' },
   { keys: '?', action: 'help', what: 'This list' },
   { keys: 'Esc', action: 'close', what: 'Close this list' },
 ];
@@ -35,6 +37,8 @@ export interface KeyPress {
 
 export function shortcutFor(e: KeyPress): Action | null {
   if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') return 'search';
+  // Locking works while typing too: a draft autosaves, and the practice must close at once.
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'l') return 'lock';
   if (e.key === 'Escape') return 'close';
   if (e.typing || e.ctrlKey || e.metaKey || e.altKey) return null;
   const found = SHORTCUTS.find((s) => s.keys === e.key && s.action !== 'close');
