@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Settings from './Settings.svelte';
+import PlansEditor from './PlansEditor.svelte';
+import type { Plan } from '../bindings/Plan';
 
 afterEach(() => {
   cleanup();
@@ -16,6 +18,7 @@ describe('the Settings screen', () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd === 'get_profile') return profile;
+      if (cmd === 'list_plans') return [];
       if (cmd === 'save_profile') return { ...profile, ...(args as { input: object }).input };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -31,6 +34,7 @@ describe('the Settings screen', () => {
   it('shows the core’s words for a zone it does not know, and keeps what was typed', async () => {
     mockIPC((cmd) => {
       if (cmd === 'get_profile') return profile;
+      if (cmd === 'list_plans') return [];
       throw { code: 'invalid_input', message: '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Berlin' };
     });
     render(Settings, { props: { openReminders: vi.fn() } });
@@ -39,5 +43,60 @@ describe('the Settings screen', () => {
     await fireEvent.submit(screen.getByTestId('profile-form'));
     await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toContain('IANA name'));
     expect((screen.getByLabelText(/Time zone/) as HTMLInputElement).value).toBe('Mars/Olympus');
+  });
+});
+
+const standard: Plan = {
+  id: 'p1', name: 'Standard integration', is_default: true,
+  steps: [
+    { offset: { amount: 24, unit: 'hours' }, purpose: 'First check-in', prompts: ['How did you sleep?'] },
+    { offset: { amount: 1, unit: 'weeks' }, purpose: 'One week', prompts: [] },
+  ],
+};
+
+describe('the follow-up plans in Settings', () => {
+  it('edits a plan’s steps and saves the whole plan, prompts one per line', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'list_plans') return [standard];
+      if (cmd === 'save_plan') return { ...standard, name: 'Standard integration' };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(PlansEditor);
+    await screen.findByText('24 hours · 1 week');
+    await fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    await fireEvent.input(screen.getByLabelText('Step 2 amount'), { target: { value: '10' } });
+    await fireEvent.change(screen.getByLabelText('Step 2 unit'), { target: { value: 'days' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add a step' }));
+    await fireEvent.input(screen.getByLabelText('Step 3 purpose'), { target: { value: 'Six months on' } });
+    await fireEvent.input(screen.getByLabelText('Step 3 prompts'), { target: { value: 'What has lasted?\n\n  What faded? ' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove step 1' }));
+    await fireEvent.submit(screen.getByRole('form', { name: 'Edit plan' }));
+    await screen.findByText(/Saved “Standard integration”/);
+    expect(calls.find(([c]) => c === 'save_plan')).toEqual(['save_plan', {
+      id: 'p1',
+      input: {
+        name: 'Standard integration', make_default: false,
+        steps: [
+          { offset: { amount: 10, unit: 'days' }, purpose: 'One week', prompts: [] },
+          { offset: { amount: 6, unit: 'months' }, purpose: 'Six months on', prompts: ['What has lasted?', 'What faded?'] },
+        ],
+      },
+    }]);
+  });
+
+  it('shows the core’s refusal and keeps the plan as edited', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'list_plans') return [standard];
+      throw { code: 'invalid_input', message: 'a plan needs at least one step' };
+    });
+    render(PlansEditor);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Copy' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove step 1' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove step 1' }));
+    await fireEvent.submit(screen.getByRole('form', { name: 'Edit plan' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('at least one step');
+    expect((screen.getByLabelText('Plan name') as HTMLInputElement).value).toBe('Standard integration (copy)');
   });
 });
