@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
@@ -21,6 +22,37 @@ const shots = join(import.meta.dirname, '..', '..', 'target', 'e2e-screenshots')
 mkdirSync(shots, { recursive: true });
 async function shoot(name) {
   writeFileSync(join(shots, `${name}.png`), Buffer.from(await browser.takeScreenshot(), 'base64'));
+}
+
+/** Sets an input's value the way typing would end (date and time inputs take no keystrokes in WebKitWebDriver). */
+async function setInput(el, value) {
+  await browser.execute((e, v) => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(e, v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+    e.dispatchEvent(new Event('change', { bubbles: true }));
+  }, el, value);
+}
+
+/** `YYYY-MM-DDTHH:MM` for a day `days` from today at `hhmm` (a datetime-local value). */
+function localAt(days, hhmm) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${hhmm}`;
+}
+
+// The accessibility check: axe-core, injected into the page, run over what is on screen.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axeViolations() {
+  if (!(await browser.execute(() => typeof window.axe !== 'undefined'))) {
+    await browser.execute(`${axeSource}; return true;`);
+  }
+  const result = await browser.executeAsync((done) => {
+    window.axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => [n.target.join(' '), n.any?.[0]?.message ?? ''].join(': ')) }))))
+      .catch((e) => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: [] }]));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 async function waitForDriver() {
@@ -281,4 +313,255 @@ test('settings: a longer stall threshold takes arcs off the stalled list', async
   await browser.waitUntil(async () => (await count()) < before, {
     timeout: 5_000, timeoutMsg: `fewer than ${before} stalled with 90 days`,
   });
+});
+
+test('the whole arc: a new participant, preparation and screening, a dosing session, six check-ins, one completed, the status changes, a milestone achieved', async () => {
+  // A participant and an arc.
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('button=Add participant').click();
+  await browser.$('input[name="name"]').setValue('Odile Brackwater');
+  await browser.$('button=Save').click();
+  await browser.$('h1*=Odile Brackwater').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('button=Open a new arc').click();
+  await browser.$('textarea[placeholder^="What is this person hoping for"]').setValue('Grieve my mother without going numb');
+  await browser.$('button=Open arc in inquiry').click();
+  await browser.$('h1=Arc of Odile Brackwater').waitForDisplayed({ timeout: 5_000 });
+  const phase = () => browser.$('[data-testid="arc-phase"]').getText();
+  const moveTo = async (label) => {
+    await browser.$('form.move select').selectByVisibleText(label);
+    await browser.$('button=Move arc').click();
+    await browser.waitUntil(async () => (await phase()) === label, { timeout: 5_000, timeoutMsg: `the arc moves to ${label}` });
+  };
+  await moveTo('Preparation');
+
+  // Preparation and screening, each drafted and signed.
+  const docs = await browser.$('[data-testid="documents"]');
+  const write = async (template, fill) => {
+    await docs.$('select').selectByVisibleText(template);
+    await docs.$('button=Start').click();
+    const doc = await docs.$('[data-testid="document"]');
+    await doc.waitForDisplayed({ timeout: 5_000 });
+    await fill(doc);
+    await doc.$('button=Sign').scrollIntoView({ block: 'center' });
+    await doc.$('button=Sign').click();
+    await browser.waitUntil(async () => (await doc.$('span*=Signed').isExisting()) || (await doc.$('[role="alert"]').isExisting()), { timeout: 5_000 });
+    if (await doc.$('p.error').isExisting()) assert.fail(`signing ${template} was refused: ${await doc.$('p.error').getText()}`);
+  };
+  await write('Preparation (preparation)', async (doc) => {
+    await doc.$('[data-field="intentions"] textarea').setValue('To let the grief move instead of freezing');
+    await doc.$('[data-field="safety_plan"] textarea').setValue('Brother stays the night after the session');
+    await doc.$('[data-field="transportation_plan"] textarea').setValue('Brother drives');
+  });
+  await write('Screening (screening)', async (doc) => {
+    for (const key of ['lithium', 'maoi', 'ssri_snri', 'serotonergic', 'cardiovascular', 'seizures', 'pregnancy', 'harm_thoughts', 'fungi_allergy']) {
+      const no = await doc.$(`[data-field="${key}"]`).$('label=No').$('input');
+      await no.scrollIntoView({ block: 'center' });
+      await no.click();
+    }
+    await doc.$('[data-field="psychosis_history"] select').selectByVisibleText('None known');
+    await doc.$('span=Draft saved').waitForDisplayed({ timeout: 5_000 });
+  });
+  const listed = await docs.$('ol.list').getText();
+  assert.match(listed, /Preparation · preparation · .* · signed/i, `the preparation is signed: ${listed}`);
+  assert.match(listed, /Screening · screening · .* · signed/i, `the screening is signed: ${listed}`);
+
+  // The dosing session, held three months ago (recorded after a retreat): all six check-ins are past due.
+  await moveTo('Administration');
+  const schedule = await browser.$('form[aria-label="Schedule a session"]');
+  await schedule.$('select').selectByVisibleText('Administration (dosing)');
+  await setInput(await schedule.$('input[type="datetime-local"]'), localAt(-95, '09:00'));
+  await schedule.$('button=Schedule session').click();
+  const row = await browser.$('td=Administration (dosing)').parentElement();
+  await row.$('button=Complete').waitForDisplayed({ timeout: 5_000 });
+  await row.$('button=Complete').click();
+  const held = await browser.$('button=Record as held').parentElement();
+  const [startInput, endInput] = await held.$$('input[type="datetime-local"]');
+  await setInput(startInput, localAt(-95, '09:00'));
+  await setInput(endInput, localAt(-95, '15:30'));
+  await browser.$('button=Record as held').click();
+  await browser.waitUntil(async () => (await phase()) === 'Integration', { timeout: 5_000, timeoutMsg: 'completing the dosing session moves the arc into integration' });
+  const integration = await browser.$('[data-testid="integration"]');
+  assert.equal((await integration.$$('[data-testid="checkin"]')).length, 6, 'the plan queued six check-ins');
+  assert.equal(await browser.$('[data-testid="integration-status"]').getText(), 'Stalled', 'no contact for three months');
+
+  // Six check-ins on the dashboard, overdue; the arc among the stalled.
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  const overdueNames = [];
+  for (const b of await browser.$$('[data-testid="overdue"] [data-testid="checkin"] button.name')) overdueNames.push(await b.getText());
+  assert.equal(overdueNames.filter((n) => n === 'Odile Brackwater').length, 6, `six overdue check-ins for her: ${overdueNames}`);
+  assert.match(await browser.$('[data-testid="stalled"]').getText(), /Odile Brackwater/);
+  await shoot('dashboard-new-participant');
+
+  // Complete the 24 h check-in with its note, from the dashboard: contact now, so no longer stalled.
+  const first = await browser.$('[data-testid="overdue"]').$('[data-testid="checkin"]*=Odile Brackwater');
+  await first.$('button=Complete').click();
+  const note = await first.$('[data-testid="document"]');
+  await note.waitForDisplayed({ timeout: 5_000 });
+  await first.$('input[placeholder^="e.g. Phone call"]').setValue('Video call, 40 minutes');
+  await note.$('[data-field="insights"] textarea').setValue('The grief came in waves and passed; she let it.');
+  await first.$('button=Sign note and complete').click();
+  await browser.waitUntil(async () => !(await browser.$('[data-testid="stalled"]').getText()).includes('Odile Brackwater'), {
+    timeout: 5_000, timeoutMsg: 'a contact today takes her off the stalled list',
+  });
+  await browser.$('[data-testid="overdue"]').$('button.name=Odile Brackwater').click();
+  await browser.$('h1=Arc of Odile Brackwater').waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await browser.$('[data-testid="integration-status"]').getText(), 'Overdue', 'stalled → overdue once she was reached');
+
+  // A milestone, added and achieved on the board, with its history.
+  const board = await browser.$('[data-testid="milestones"]');
+  await board.$('input[placeholder^="e.g. Walk at dawn"]').setValue('Visit the grave on Sundays');
+  await board.$('button=Add milestone').click();
+  const planned = await board.$('[data-status="planned"]');
+  await planned.$('strong=Visit the grave on Sundays').waitForDisplayed({ timeout: 5_000 });
+  await planned.$('button=Start').click();
+  const doing = await board.$('[data-status="in_progress"]');
+  await doing.$('strong=Visit the grave on Sundays').waitForDisplayed({ timeout: 5_000 });
+  await doing.$('button=Move…').click();
+  await doing.$('select').selectByVisibleText('Achieved');
+  await doing.$('input[placeholder="What changed"]').setValue('Three Sundays in a row');
+  await doing.$('button=Move').click();
+  const achieved = await board.$('[data-status="achieved"]');
+  await achieved.$('strong=Visit the grave on Sundays').waitForDisplayed({ timeout: 5_000 });
+  await achieved.$('summary').click();
+  assert.match(await achieved.getText(), /In progress → Achieved — Three Sundays in a row/);
+  await board.scrollIntoView({ block: 'center' });
+  await shoot('milestones-board');
+});
+
+test('dosing-day mode: a second dosing session recorded as it happens, signed as it completes', async () => {
+  // Still on Odile's arc: a booster session today, as a new series of check-ins.
+  const schedule = await browser.$('form[aria-label="Schedule a session"]');
+  await schedule.$('select').selectByVisibleText('Administration (dosing)');
+  await setInput(await schedule.$('input[type="datetime-local"]'), localAt(0, '09:00'));
+  await schedule.$('button=Schedule session').click();
+  await browser.$('button=Dosing-day mode').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('button=Dosing-day mode').click();
+  const screen = await browser.$('[data-testid="dosing-day"]');
+  await screen.$('h1=Dosing day · Odile Brackwater').waitForDisplayed({ timeout: 5_000 });
+  await screen.$('button=Start the session clock now').click();
+  const clock = await screen.$('[data-testid="session-clock"]');
+  const first = await clock.getText();
+  await browser.waitUntil(async () => (await clock.getText()) !== first, { timeout: 5_000, timeoutMsg: 'the session clock runs' });
+
+  // The sticky bar at the bottom (end, sign and complete) covers the lowest rows: bring each form up first.
+  const dose = await screen.$('form[aria-label="Record a dose"]');
+  await dose.scrollIntoView({ block: 'start' });
+  await dose.$('[data-field="substance"] select').selectByVisibleText('Psilocybin');
+  await dose.$('[data-field="amount"] input').setValue('25');
+  await dose.$('button=Record dose taken now').click();
+  const moments = await screen.$('[data-testid="moments"]');
+  await moments.$('li*=Psilocybin · 25 mg').waitForDisplayed({ timeout: 5_000 });
+
+  const obs = await screen.$('form[aria-label="Record an observation"]');
+  await obs.$('textarea').setValue('Lying down, eyes covered, breathing slow');
+  await browser.keys(['Control', 'Enter']);
+  await moments.$('li*=breathing slow').waitForDisplayed({ timeout: 5_000, timeoutMsg: 'Ctrl+Enter records the observation' });
+
+  const vitals = await screen.$('form[aria-label="Record vitals"]');
+  await vitals.scrollIntoView({ block: 'start' });
+  await vitals.$('[data-field="systolic"] input').setValue('128');
+  await vitals.$('[data-field="diastolic"] input').setValue('82');
+  await vitals.$('[data-field="heart_rate"] input').setValue('88');
+  await vitals.$('button=Record vitals now').click();
+  await moments.$('li*=BP 128/82 · 88 bpm').waitForDisplayed({ timeout: 5_000 });
+  await shoot('dosing-day');
+  const axe = await axeViolations();
+  assert.deepEqual(axe, [], `dosing-day mode has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
+
+  await screen.$('button=End session now').click();
+  const series = await screen.$('label*=This arc already has check-ins').$('select');
+  await series.waitForDisplayed({ timeout: 5_000 });
+  await series.selectByVisibleText('Add a new series');
+  await screen.$('button=Sign record and complete session').click();
+  await screen.$('p*=recorded as held and its record signed').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await screen.$('[role="status"]').getText(), /Record signed/);
+  await screen.$('button=Back to the arc').click();
+  await browser.$('h1=Arc of Odile Brackwater').waitForDisplayed({ timeout: 5_000 });
+  const checkins = await browser.$('[data-testid="integration"]').$$('[data-testid="checkin"]');
+  assert.equal(checkins.length, 12, 'a second series of six check-ins');
+  const docs = await browser.$('[data-testid="documents"]').getText();
+  assert.match(docs, /Administration record/, 'the record is among the arc\'s documents');
+});
+
+test('accessibility: the main screens have no serious axe-core violations', async () => {
+  const screens = [
+    ['Today', 'h1=Today'],
+    ['Participants', 'h1=Participants'],
+    ['Search', 'h1=Search'],
+    ['Templates', 'h1=Templates'],
+    ['Reminders', 'h1=Reminders'],
+    ['Settings', 'h1=Settings'],
+  ];
+  const found = {};
+  for (const [button, ready] of screens) {
+    await browser.$('nav').$(`button=${button}`).click();
+    await browser.$(ready).waitForDisplayed({ timeout: 5_000 });
+    const v = await axeViolations();
+    if (v.length) found[button] = v;
+  }
+  await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click().catch(() => {});
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
+  await browser.$('[data-testid="arc-timeline"]').waitForDisplayed({ timeout: 5_000 });
+  const arc = await axeViolations();
+  if (arc.length) found.Arc = arc;
+  assert.deepEqual(found, {}, `serious or critical violations: ${JSON.stringify(found, null, 1)}`);
+});
+
+/** The page's width against the window's, and the innermost elements that stick out (for the message). */
+const widths = () => browser.execute(() => {
+  const client = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll('main *')]
+    .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
+    .slice(0, 4)
+    .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ')[0] : ''} "${(e.textContent ?? '').trim().slice(0, 30)}"`);
+  return { scroll: document.documentElement.scrollWidth, client, out };
+});
+
+test('at 1024×700 every main screen fits the window: nothing scrolls sideways', async () => {
+  const { width, height } = await browser.getWindowSize();
+  await browser.setWindowSize(1024, 700);
+  try {
+    for (const button of ['Today', 'Participants', 'Search', 'Templates', 'Reminders', 'Settings']) {
+      await browser.$('nav').$(`button=${button}`).click();
+      await browser.$(`h1=${button}`).waitForDisplayed({ timeout: 5_000 });
+      const { scroll, client, out } = await widths();
+      assert.ok(scroll <= client, `${button}: the page is ${scroll} px wide in a ${client} px window: ${out}`);
+      await shoot(`small-${button.toLowerCase()}`);
+    }
+    await browser.$('nav').$('button=Today').click();
+    await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
+    await browser.$('[data-testid="arc-timeline"]').waitForDisplayed({ timeout: 5_000 });
+    // The widest row: a scheduled dosing session with all its actions.
+    const schedule = await browser.$('form[aria-label="Schedule a session"]');
+    await schedule.$('select').selectByVisibleText('Administration (dosing)');
+    await setInput(await schedule.$('input[type="datetime-local"]'), localAt(7, '09:00'));
+    await schedule.$('button=Schedule session').click();
+    await browser.$('button=Dosing-day mode').waitForDisplayed({ timeout: 5_000 });
+    const { scroll, client, out } = await widths();
+    assert.ok(scroll <= client, `the arc: the page is ${scroll} px wide in a ${client} px window: ${out}`);
+    await shoot('small-arc');
+  } finally {
+    await browser.setWindowSize(width, height);
+  }
+});
+
+test('lock: the practice closes and opens again with the recovery passphrase', async () => {
+  await browser.$('[data-testid="lock"]').click();
+  const unlock = await browser.$('[data-testid="unlock"]');
+  await unlock.$('h1=Arcwell is locked').waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await browser.$('nav').isExisting(), false, 'nothing of the practice is shown while locked');
+  await shoot('locked');
+  // No keychain in this run: the keychain path says so and what to do.
+  await unlock.$('button=Unlock with the keychain').click();
+  await unlock.$('[role="alert"]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await unlock.$('[role="alert"]').getText(), /Enter the recovery passphrase instead/);
+  await unlock.$('input[type="password"]').setValue('not the passphrase');
+  await unlock.$('button=Unlock with the passphrase').click();
+  await browser.waitUntil(async () => /does not unlock/.test(await unlock.$('[role="alert"]').getText()), { timeout: 15_000, timeoutMsg: 'a wrong passphrase is refused' });
+  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await unlock.$('button=Unlock with the passphrase').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
+  assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'the practice is back as it was');
 });
