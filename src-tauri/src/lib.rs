@@ -63,6 +63,7 @@ pub fn run() {
             commands::arcs::open_arc,
             commands::arcs::advance_arc,
             commands::arcs::get_arc,
+            commands::arcs::arcs_in_phase,
             commands::sessions::schedule_session,
             commands::sessions::complete_session,
             commands::sessions::cancel_session,

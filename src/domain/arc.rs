@@ -286,7 +286,47 @@ pub(crate) fn for_participant(conn: &Connection, participant: Uuid) -> Result<Ve
     Ok(arcs)
 }
 
+/// One arc in a phase, for the pipeline: who, and since when it is in that phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PhaseArc {
+    #[ts(type = "string")]
+    pub id: Uuid,
+    #[ts(type = "string")]
+    pub participant_id: Uuid,
+    pub participant_name: String,
+    pub intention: Option<String>,
+    /// When the arc entered the phase it is in.
+    pub since: ZonedTime,
+}
+
 impl Practice {
+    /// The arcs in `phase`, the most recently arrived first (at most `limit`).
+    pub fn arcs_in_phase(&self, phase: Phase, limit: u32) -> Result<Vec<PhaseArc>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, a.participant_id, p.name, a.intention, e.at, e.tz
+                 FROM arc a
+                 JOIN participant p ON p.id = a.participant_id
+                 JOIN arc_event e ON e.arc_id = a.id
+                  AND e.seq = (SELECT MAX(seq) FROM arc_event WHERE arc_id = a.id)
+                 WHERE a.phase = ?1
+                 ORDER BY e.at DESC, a.id
+                 LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![phase.as_str(), limit], |r| {
+                Ok(PhaseArc {
+                    id: id_from_db(&r.get::<_, String>(0)?)?,
+                    participant_id: id_from_db(&r.get::<_, String>(1)?)?,
+                    participant_name: r.get(2)?,
+                    intention: r.get(3)?,
+                    since: ZonedTime::from_db(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// Opens a new arc in inquiry for an existing participant.
     pub fn open_arc(&mut self, input: &OpenArc, now: DateTime<Utc>) -> Result<Arc> {
         let zone = self.profile()?.timezone;

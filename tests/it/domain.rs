@@ -266,3 +266,37 @@ fn the_demo_practice_covers_every_phase() {
     assert!(!st.upcoming.is_empty(), "the demo has sessions coming up");
     assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "triggers kept up with the whole demo");
 }
+
+#[test]
+fn the_pipeline_lists_each_phases_arcs_newest_arrival_first_with_when_they_arrived() {
+    let (_fx, mut practice) = Fixture::new();
+    let names = ["Ada Fenwick", "Bram Osei", "Cora Lindqvist"];
+    let mut arcs = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let pid = practice
+            .add_participant(&ParticipantInput { name: (*name).into(), ..Default::default() }, now())
+            .unwrap()
+            .id;
+        let arc = practice
+            .open_arc(&OpenArc { participant_id: pid, intention: Some(format!("intention {i}")), plan_id: None }, now())
+            .unwrap()
+            .id;
+        // Each reaches preparation a day after the one before.
+        let at = now() + Duration::days(i as i64 + 1);
+        practice.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, at).unwrap();
+        arcs.push(arc);
+    }
+    // Bram moves on: he leaves the preparation column.
+    practice
+        .advance_arc(arcs[1], &AdvanceArc { to: Phase::Administration, reason: None }, now() + Duration::days(9))
+        .unwrap();
+
+    let prep = practice.arcs_in_phase(Phase::Preparation, 50).unwrap();
+    assert_eq!(prep.iter().map(|a| a.participant_name.as_str()).collect::<Vec<_>>(), ["Cora Lindqvist", "Ada Fenwick"]);
+    assert_eq!(prep[0].intention.as_deref(), Some("intention 2"));
+    assert_eq!(prep[0].since.utc, now() + Duration::days(3), "since the move into preparation, not the opening");
+    let admin = practice.arcs_in_phase(Phase::Administration, 50).unwrap();
+    assert_eq!((admin.len(), admin[0].id), (1, arcs[1]));
+    assert_eq!(practice.arcs_in_phase(Phase::Preparation, 1).unwrap().len(), 1, "the limit holds");
+    assert!(practice.arcs_in_phase(Phase::Completion, 50).unwrap().is_empty());
+}

@@ -484,6 +484,25 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
   assert.match(docs, /Administration record/, 'the record is among the arc\'s documents');
 });
 
+test('the pipeline on Today: a phase opens its arcs, one click from the arc and its next action', async () => {
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  const pipeline = await browser.$('ol[aria-label="Arcs by phase"]');
+  const admin = await pipeline.$('button*=Administration');
+  const count = Number(await admin.$('.n').getText());
+  assert.ok(count >= 1, 'the demo has arcs waiting for their dosing session');
+  await admin.click();
+  const list = await browser.$('[data-testid="phase-arcs"]');
+  await list.waitForDisplayed({ timeout: 5_000 });
+  const names = await list.$$('button.name');
+  assert.equal(names.length, count, 'the list holds as many arcs as the pipeline counts');
+  const name = await names[0].getText();
+  await names[0].click();
+  await browser.$(`h1=Arc of ${name}`).waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await browser.$('[data-testid="arc-phase"]').getText(), 'Administration');
+  assert.ok(await browser.$('button=Dosing-day mode').isDisplayed(), 'its scheduled dosing session offers dosing-day mode');
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],

@@ -1,6 +1,6 @@
 //! Arcs: open one, move it through its phases, show its history.
 
-use arcwell::domain::arc::{AdvanceArc, Arc, ArcDetail, OpenArc};
+use arcwell::domain::arc::{AdvanceArc, Arc, ArcDetail, OpenArc, Phase, PhaseArc};
 use arcwell::domain::parse_id;
 use tauri::AppHandle;
 
@@ -28,4 +28,10 @@ pub async fn get_arc(app: AppHandle, id: String) -> CommandResult<ArcDetail> {
         s.with(|p| p.arc(id, now()))
     })
     .await
+}
+
+/// The dashboard's pipeline: the arcs in one phase, newest arrival first (up to 200).
+#[tauri::command]
+pub async fn arcs_in_phase(app: AppHandle, phase: Phase) -> CommandResult<Vec<PhaseArc>> {
+    blocking(app, move |s| s.with(|p| p.arcs_in_phase(phase, 200))).await
 }

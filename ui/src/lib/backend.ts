@@ -17,6 +17,8 @@ import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
 import type { Arc } from '../bindings/Arc';
 import type { ArcDetail } from '../bindings/ArcDetail';
+import type { Phase } from '../bindings/Phase';
+import type { PhaseArc } from '../bindings/PhaseArc';
 import type { CompleteSession } from '../bindings/CompleteSession';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { OpenArc } from '../bindings/OpenArc';
@@ -95,6 +97,7 @@ export const backend = {
   openArc: (input: OpenArc) => call<Arc>('open_arc', { input }),
   advanceArc: (id: string, change: AdvanceArc) => call<Arc>('advance_arc', { id, change }),
   getArc: (id: string) => call<ArcDetail>('get_arc', { id }),
+  arcsInPhase: (phase: Phase) => call<PhaseArc[]>('arcs_in_phase', { phase }),
 
   scheduleSession: (input: ScheduleSession) => call<Session>('schedule_session', { input }),
   completeSession: (id: string, input: CompleteSession) => call<Session>('complete_session', { id, input }),
