@@ -444,9 +444,9 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
   const first = await clock.getText();
   await browser.waitUntil(async () => (await clock.getText()) !== first, { timeout: 5_000, timeoutMsg: 'the session clock runs' });
 
-  // The sticky bar at the bottom (end, sign and complete) covers the lowest rows: bring each form up first.
+  // The sticky clock at the top and the sticky bar at the bottom cover the edges: bring each form to the middle first.
   const dose = await screen.$('form[aria-label="Record a dose"]');
-  await dose.scrollIntoView({ block: 'start' });
+  await dose.scrollIntoView({ block: 'center' });
   await dose.$('[data-field="substance"] select').selectByVisibleText('Psilocybin');
   await dose.$('[data-field="amount"] input').setValue('25');
   await dose.$('button=Record dose taken now').click();
@@ -459,7 +459,7 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
   await moments.$('li*=breathing slow').waitForDisplayed({ timeout: 5_000, timeoutMsg: 'Ctrl+Enter records the observation' });
 
   const vitals = await screen.$('form[aria-label="Record vitals"]');
-  await vitals.scrollIntoView({ block: 'start' });
+  await vitals.scrollIntoView({ block: 'center' });
   await vitals.$('[data-field="systolic"] input').setValue('128');
   await vitals.$('[data-field="diastolic"] input').setValue('82');
   await vitals.$('[data-field="heart_rate"] input').setValue('88');
