@@ -71,6 +71,7 @@ pub fn run() {
             commands::integration::dashboard,
             commands::integration::list_plans,
             commands::integration::save_plan,
+            commands::integration::set_arc_plan,
             commands::integration::get_checkin,
             commands::integration::complete_checkin,
             commands::integration::skip_checkin,

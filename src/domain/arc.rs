@@ -145,6 +145,9 @@ pub struct ArcDetail {
     pub sessions: Vec<Session>,
     /// The follow-up plan this arc uses (its own or the default).
     pub plan_name: String,
+    /// The plan this arc chose; `null` when it follows the default.
+    #[ts(type = "string | null")]
+    pub plan_id: Option<Uuid>,
     pub checkins: Vec<CheckIn>,
     pub milestones: Vec<Milestone>,
     /// The derived integration status; `null` before integration.
@@ -349,6 +352,12 @@ impl Practice {
                 events: events(conn, id)?,
                 sessions: session::for_arc(conn, id)?,
                 plan_name: crate::integration::plan::for_arc(conn, id)?.name,
+                plan_id: conn
+                    .query_row("SELECT plan_id FROM arc WHERE id = ?1", [id.to_string()], |r| {
+                        r.get::<_, Option<String>>(0)
+                    })?
+                    .map(|p| id_from_db(&p))
+                    .transpose()?,
                 checkins: crate::integration::checkin::for_arc(conn, id)?,
                 milestones: crate::integration::milestone::for_arc(conn, id)?,
                 integration,

@@ -213,7 +213,9 @@ impl Practice {
     /// Chooses the plan an arc follows (`None`: the default).
     pub fn set_arc_plan(&mut self, arc: Uuid, plan: Option<Uuid>) -> Result<()> {
         self.write(|tx| {
-            crate::domain::arc::get(tx, arc)?;
+            if crate::domain::arc::get(tx, arc)?.closed.is_some() {
+                return Err(Error::Conflict("this arc is closed; its follow-up plan no longer changes".into()));
+            }
             if let Some(p) = plan {
                 get(tx, p)?;
             }

@@ -325,6 +325,24 @@ fn plans_are_edited_and_chosen_per_arc_without_touching_queued_checkins() {
         ["2026-11-22T10:00", "2026-11-28T10:00", "2026-12-05T10:00", "2026-12-19T10:00", "2027-01-02T10:00"]
     );
     assert_eq!(practice.arc(arc, now()).unwrap().plan_name, "Research (days 2–43)");
+
+    // Choosing an arc's plan later: before its dosing session, back to the default, refused once closed.
+    let later = practice.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
+    let shown = |p: &Practice| {
+        let d = p.arc(later, now()).unwrap();
+        (d.plan_name, d.plan_id)
+    };
+    assert_eq!(shown(&practice), (default.name.clone(), None), "a new arc follows the default");
+    practice.set_arc_plan(later, Some(research.id)).unwrap();
+    assert_eq!(shown(&practice), ("Research (days 2–43)".into(), Some(research.id)));
+    assert_eq!(practice.set_arc_plan(later, Some(Uuid::new_v4())).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(shown(&practice).1, Some(research.id), "a refused choice changes nothing");
+    practice.set_arc_plan(later, None).unwrap();
+    assert_eq!(shown(&practice), (default.name.clone(), None));
+    practice
+        .advance_arc(later, &AdvanceArc { to: Phase::Withdrawn, reason: Some("Moved away".into()) }, now())
+        .unwrap();
+    assert_eq!(practice.set_arc_plan(later, Some(research.id)).unwrap_err().code(), ErrorCode::Conflict);
 }
 
 #[test]

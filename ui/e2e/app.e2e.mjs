@@ -503,6 +503,42 @@ test('the pipeline on Today: a phase opens its arcs, one click from the arc and 
   assert.ok(await browser.$('button=Dosing-day mode').isDisplayed(), 'its scheduled dosing session offers dosing-day mode');
 });
 
+test('plans: a copy of the standard plan is saved in Settings and chosen for an arc in preparation', async () => {
+  await browser.$('nav').$('button=Settings').click();
+  const plans = await browser.$('[data-testid="plans"]');
+  await plans.waitForDisplayed({ timeout: 5_000 });
+  await plans.$('button=Copy').click();
+  const form = await plans.$('form[aria-label="Edit plan"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  await form.$('input').setValue('Retreat integration');
+  for (let i = 0; i < 2; i++) {
+    const remove = await form.$('button[aria-label="Remove step 1"]');
+    await remove.scrollIntoView({ block: 'center' });
+    await remove.click();
+  }
+  await form.$('button=Save plan').scrollIntoView({ block: 'center' });
+  await form.$('button=Save plan').click();
+  await plans.$('p*=Saved “Retreat integration”').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await plans.$('ul.plans').getText(), /Retreat integration\s*Edit\s*Copy\s*1 week · 2 weeks · 1 month · 3 months/);
+  await shoot('plans');
+
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('ol[aria-label="Arcs by phase"]').$('button*=Preparation').click();
+  await browser.$('[data-testid="phase-arcs"]').$('button.name').click();
+  const select = await browser.$('label*=Follow-up plan').$('select');
+  await select.waitForDisplayed({ timeout: 5_000 });
+  await select.selectByVisibleText('Retreat integration');
+  await browser.waitUntil(async () => (await browser.$('label*=Follow-up plan').$('select').getValue()) !== '', { timeout: 5_000 });
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('ol[aria-label="Arcs by phase"]').$('button*=Preparation').click();
+  await browser.$('[data-testid="phase-arcs"]').$('button.name').click();
+  await browser.$('label*=Follow-up plan').$('select').waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => {
+    const chosen = await browser.$('label*=Follow-up plan').$('select').$('option:checked');
+    return (await chosen.getText()) === 'Retreat integration';
+  }, { timeout: 5_000, timeoutMsg: 'the arc keeps the chosen plan when opened again' });
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],

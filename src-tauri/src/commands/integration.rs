@@ -37,6 +37,17 @@ pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> 
     .await
 }
 
+/// Chooses the plan an arc follows (`None`: the default). Check-ins already queued keep theirs.
+#[tauri::command]
+pub async fn set_arc_plan(app: AppHandle, arc_id: String, plan_id: Option<String>) -> CommandResult<()> {
+    blocking(app, move |s| {
+        let arc = parse_id("arc", &arc_id)?;
+        let plan = plan_id.map(|p| parse_id("plan", &p)).transpose()?;
+        s.write(|p| p.set_arc_plan(arc, plan))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDetail> {
     blocking(app, move |s| {

@@ -13,7 +13,11 @@ export type ArcDetail = { arc: Arc, participant_name: string, events: Array<Phas
 /**
  * The follow-up plan this arc uses (its own or the default).
  */
-plan_name: string, checkins: Array<CheckIn>, milestones: Array<Milestone>, 
+plan_name: string, 
+/**
+ * The plan this arc chose; `null` when it follows the default.
+ */
+plan_id: string | null, checkins: Array<CheckIn>, milestones: Array<Milestone>, 
 /**
  * The derived integration status; `null` before integration.
  */

@@ -36,7 +36,7 @@ const record = (answers: Record<string, unknown>, state: 'draft' | 'signed' = 'd
 
 const arc = (): ArcDetail => ({
   arc: { id: 'a1', participant_id: 'p1', intention: null, phase: 'administration', opened: at, closed: null },
-  participant_name: 'Ilse Varga', events: [], checkins: [], milestones: [], plan_name: 'Standard integration', integration: null,
+  participant_name: 'Ilse Varga', events: [], checkins: [], milestones: [], plan_name: 'Standard integration', plan_id: null, integration: null,
   sessions: [{ id: 's1', arc_id: 'a1', kind: 'administration', status: 'scheduled', scheduled: at, started: null, ended: null, location: 'Studio', status_reason: null }],
 } as unknown as ArcDetail);
 

@@ -73,7 +73,10 @@ describe('the follow-up plans in Settings', () => {
     await fireEvent.input(screen.getByLabelText('Step 3 prompts'), { target: { value: 'What has lasted?\n\n  What faded? ' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Remove step 1' }));
     await fireEvent.submit(screen.getByRole('form', { name: 'Edit plan' }));
-    await screen.findByText(/Saved “Standard integration”/);
+    // The message stays once the list has been read again and the saved plan reopened.
+    await vi.waitFor(() => expect(calls.filter(([c]) => c === 'list_plans')).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getByText(/Saved “Standard integration”/)).toBeTruthy();
     expect(calls.find(([c]) => c === 'save_plan')).toEqual(['save_plan', {
       id: 'p1',
       input: {

@@ -107,6 +107,7 @@ export const backend = {
   dashboard: () => call<Dashboard>('dashboard'),
   listPlans: () => call<Plan[]>('list_plans'),
   savePlan: (id: string | null, input: PlanInput) => call<Plan>('save_plan', { id, input }),
+  setArcPlan: (arcId: string, planId: string | null) => call<null>('set_arc_plan', { arcId, planId }),
 
   getCheckin: (id: string) => call<CheckInDetail>('get_checkin', { id }),
   completeCheckin: (id: string, input: CompleteCheckIn) => call<CheckIn>('complete_checkin', { id, input }),

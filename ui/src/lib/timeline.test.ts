@@ -19,7 +19,7 @@ const arc: ArcDetail = {
   ],
   sessions: [{ id: 's1', arc_id: 'a1', kind: 'administration', status: 'completed', scheduled: z('2026-11-01T09:00:00Z'),
     started: z('2026-11-01T09:00:00Z'), ended: z('2026-11-01T16:00:00Z'), location: null, status_reason: null }],
-  plan_name: 'Standard integration',
+  plan_name: 'Standard integration', plan_id: null,
   checkins: [
     checkin('c1', '2026-11-02T16:00:00Z', 'completed', '2026-11-02T17:00:00Z'),
     checkin('c2', '2026-11-04T09:00:00Z', 'skipped', '2026-11-04T10:00:00Z'),
