@@ -53,6 +53,18 @@ impl DatabaseKey {
         &self.0
     }
 
+    /// The key as SQLCipher's raw-key literal `x'…'`, for `ATTACH … KEY`.
+    pub(crate) fn hex_literal(&self) -> Zeroizing<String> {
+        let mut s = Zeroizing::new(String::with_capacity(KEY_LEN * 2 + 3));
+        s.push_str("x'");
+        for byte in self.0.iter() {
+            // Writing to a String cannot fail; nothing is formatted outside the zeroized buffer.
+            let _ = fmt::Write::write_fmt(&mut *s, format_args!("{byte:02x}"));
+        }
+        s.push('\'');
+        s
+    }
+
     /// The `PRAGMA key` statement for this raw key: `x'…'` makes SQLCipher skip PBKDF2.
     pub(crate) fn pragma(&self) -> Zeroizing<String> {
         let mut hex = Zeroizing::new(String::with_capacity(KEY_LEN * 2));
@@ -87,6 +99,11 @@ impl Passphrase {
             )));
         }
         Ok(())
+    }
+
+    /// The secret, for age (backups are encrypted to it).
+    pub(crate) fn secret(&self) -> SecretString {
+        self.0.clone()
     }
 
     /// Strips one trailing newline, as left by `echo … |` or a file read from stdin.

@@ -4,6 +4,7 @@
 //! the current time as a parameter wherever a rule depends on it.
 #![deny(unsafe_code)]
 
+pub mod backup;
 pub mod demo;
 pub mod documents;
 pub mod domain;

@@ -1,6 +1,6 @@
 //! The practice store: creating and opening the encrypted database, and the single write path.
 
-mod connection;
+pub(crate) mod connection;
 pub mod migrate;
 
 use chrono::{DateTime, Utc};
@@ -164,6 +164,38 @@ impl Practice {
         Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None })
     }
 
+    /// The connection itself, outside any transaction (ATTACH/DETACH cannot run inside one): backups.
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Opens a practice just restored into `dir` with its new key, and keeps the key in the keychain.
+    pub(crate) fn open_restored(dir: &Path, key: &DatabaseKey, keychain: &Keychain) -> Result<Practice> {
+        let db = db_path(dir);
+        let mut practice = Self::open_with_key(dir, &db, key, KeySource::Passphrase)?;
+        practice.keychain_note = keychain.store(&db, key).err();
+        if practice.keychain_note.is_none() {
+            practice.key_source = KeySource::Keychain;
+        }
+        Ok(practice)
+    }
+
+    /// Closes the database file (its WAL is checkpointed and removed) so it can be replaced; the
+    /// practice holds an empty in-memory database until `reopen_with`.
+    pub(crate) fn close_for_replacement(&mut self) -> Result<()> {
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| Error::from(e))
+    }
+
+    /// Opens the (replaced) database file again with `key`.
+    pub(crate) fn reopen_with(&mut self, key: &DatabaseKey) -> Result<()> {
+        let db = db_path(&self.dir);
+        let mut conn = connection::open(&db, key, false)?;
+        migrate::migrate(&mut conn, &db, false)?;
+        self.conn = conn;
+        Ok(())
+    }
+
     /// The connection itself, outside any transaction (ATTACH/DETACH cannot run inside one).
     #[cfg(feature = "synthetic")]
     pub(crate) fn connection(&self) -> &Connection {
@@ -220,7 +252,7 @@ fn require_db(dir: &Path) -> Result<PathBuf> {
 
 /// The practice directory is the facilitator's alone (0700 on Unix). Best effort: on a filesystem
 /// without permissions (a FAT USB stick) the files are still encrypted.
-fn restrict_permissions(dir: &Path) {
+pub(crate) fn restrict_permissions(dir: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

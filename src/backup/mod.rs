@@ -1,0 +1,456 @@
+//! Encrypted backups: a consistent snapshot of the whole practice as one age file, readable with
+//! the standard `age` and `tar` tools (docs/backup-format.md). The plaintext never touches disk.
+
+pub mod archive;
+pub mod recipients;
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+pub use archive::{ImageInfo, Manifest};
+pub use recipients::{Recipients, Unlock};
+
+use crate::key::{self, DatabaseKey, Passphrase};
+use crate::keychain::{Keychain, Lookup};
+use crate::store::{self, Practice, connection, migrate};
+use crate::{Error, Result};
+
+/// Backup files end in `.arcwell-backup`.
+pub const EXTENSION: &str = "arcwell-backup";
+
+/// Where a backup was written and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub path: String,
+    /// The encrypted file's size.
+    #[ts(type = "number")]
+    pub file_bytes: u64,
+    pub manifest: Manifest,
+}
+
+/// How far a backup, verification or restore has come: bytes of the database image.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// A backup file's name for a moment: `practice-2026-12-01T103000Z.arcwell-backup`.
+pub fn file_name(now: DateTime<Utc>) -> String {
+    format!("practice-{}.{EXTENSION}", now.format("%Y-%m-%dT%H%M%SZ"))
+}
+
+impl Practice {
+    /// Writes a backup of the whole practice to `dest` (which must not exist yet), encrypted to
+    /// `to`. The file appears under its name only once complete and synced.
+    pub fn backup_to(
+        &mut self,
+        dest: &Path,
+        to: &Recipients,
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<BackupInfo> {
+        if dest.exists() {
+            return Err(Error::Conflict(format!(
+                "{} already exists; nothing was written. Choose another file name",
+                dest.display()
+            )));
+        }
+        let encryptor = to.encryptor()?;
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let partial = tempfile::Builder::new()
+            .prefix(".arcwell-backup-")
+            .suffix(".partial")
+            .tempfile_in(&dir)
+            .map_err(|e| write_error(&dir, e))?;
+        let manifest = self.with_plain_image(now, |manifest, image| {
+            let out = BufWriter::with_capacity(1 << 20, partial.as_file());
+            let sealed = encryptor.wrap_output(out).map_err(|e| write_error(&dir, e))?;
+            let sealed = archive::write(sealed, manifest, image, progress).map_err(|e| write_error(&dir, e))?;
+            let mut out = sealed.finish().map_err(|e| write_error(&dir, e))?;
+            out.flush().map_err(|e| write_error(&dir, e))?;
+            Ok(())
+        })?;
+        partial.as_file().sync_all().map_err(|e| write_error(&dir, e))?;
+        let file_bytes = partial.as_file().metadata().map_err(|e| write_error(&dir, e))?.len();
+        partial.persist_noclobber(dest).map_err(|e| write_error(&dir, e.error))?;
+        Ok(BackupInfo { path: dest.display().to_string(), file_bytes, manifest })
+    }
+
+    /// Exports the practice into a plain in-memory copy (one consistent snapshot), and hands its
+    /// manifest and serialized image to `f`. The copy is in memory only, and dropped afterwards.
+    fn with_plain_image(
+        &mut self,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&Manifest, &[u8]) -> Result<()>,
+    ) -> Result<Manifest> {
+        let conn = self.connection_mut();
+        let name = format!("file:arcwell-export-{}?vfs=memdb", Uuid::new_v4());
+        conn.execute("ATTACH DATABASE ?1 AS plain KEY ''", [&name])?;
+        let result = (|| -> Result<Manifest> {
+            // One statement: sqlcipher_export reads the whole practice inside it, so one snapshot.
+            conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))?;
+            let schema: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            conn.execute_batch(&format!(
+                "PRAGMA plain.user_version = {schema}; PRAGMA plain.application_id = {};",
+                migrate::APPLICATION_ID
+            ))?;
+            let tables = counts(conn, "plain")?;
+            let image = conn.serialize("plain")?;
+            let manifest = Manifest {
+                format: archive::FORMAT.into(),
+                format_version: archive::FORMAT_VERSION,
+                arcwell_version: env!("CARGO_PKG_VERSION").into(),
+                schema_version: schema,
+                created_at: now,
+                database: ImageInfo { bytes: image.len() as u64, sha256: archive::sha256_hex(&image) },
+                tables,
+            };
+            f(&manifest, &image)?;
+            Ok(manifest)
+        })();
+        let detached = conn.execute("DETACH DATABASE plain", []);
+        let manifest = result?;
+        detached?;
+        Ok(manifest)
+    }
+
+    /// Replaces this practice with a backup. The backup is read and checked first; then a safety
+    /// backup of the current practice is written to `safety` (encrypted to `safety_to`); then the
+    /// backup's data is written, encrypted with this practice's key, beside `practice.db`, checked
+    /// (and migrated if it is older) and renamed over it. Before that rename the current practice
+    /// is untouched. The key comes from the keychain, or the recovery passphrase when given.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restore_replacing(
+        &mut self,
+        file: &Path,
+        unlock: &Unlock,
+        safety: &Path,
+        safety_to: &Recipients,
+        passphrase: Option<&Passphrase>,
+        keychain: &Keychain,
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(Manifest, BackupInfo)> {
+        let (manifest, mut image) = open(file, unlock, progress)?;
+        let dir = self.dir().to_owned();
+        let db = store::db_path(&dir);
+        let key = match keychain.load(&db) {
+            Lookup::Found(k) => k,
+            Lookup::Missing | Lookup::Unavailable(_) => match passphrase {
+                Some(p) => key::read_key_file(&store::key_path(&dir), p)?,
+                None => return Err(Error::PassphraseRequired),
+            },
+        };
+        // The key must be this practice's: it is what the restored file will be encrypted with.
+        drop(connection::open(&db, &key, false)?);
+        let safety_info = self.backup_to(safety, safety_to, now, &mut |_, _| {})?;
+
+        let staging = dir.join(format!("{}.restoring", store::DB_FILE));
+        remove_db_files(&staging)?;
+        if let Err(e) = write_encrypted(&mut image, &staging, &key, manifest.schema_version) {
+            let _ = remove_db_files(&staging);
+            return Err(e);
+        }
+        drop(image);
+        if let Err(e) = check_written(&staging, &key) {
+            let _ = remove_db_files(&staging);
+            return Err(e);
+        }
+        // Close the current database (its WAL is checkpointed and removed), then swap the files.
+        self.close_for_replacement()?;
+        remove_db_files_except_main(&db)?;
+        std::fs::rename(&staging, &db)
+            .map_err(|e| Error::io(format!("cannot move the restored practice into {}", db.display()), e))?;
+        self.reopen_with(&key)?;
+        Ok((manifest, safety_info))
+    }
+}
+
+impl Practice {
+    /// A digest of every row of every table (row count and SHA-256 of the rows in order), to
+    /// compare two practices table by table: a restore must give back exactly what was backed up.
+    pub fn content_digest(&self) -> Result<std::collections::BTreeMap<String, (u64, String)>> {
+        self.read(|conn| {
+            let mut out = std::collections::BTreeMap::new();
+            for table in counts(conn, "main")?.into_keys() {
+                let q = table.replace('"', "\"\"");
+                let cols: Vec<String> = conn
+                    .prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.replace('\'', "''")))?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let list = cols.iter().map(|c| format!("quote(\"{}\")", c.replace('"', "\"\""))).collect::<Vec<_>>();
+                let order = (1..=cols.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+                let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{q}\" ORDER BY {order}", list.join(", ")))?;
+                let mut rows = stmt.query([])?;
+                let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+                let mut n = 0u64;
+                while let Some(r) = rows.next()? {
+                    for i in 0..cols.len() {
+                        let v: String = r.get(i)?;
+                        sha2::Digest::update(&mut hasher, v.as_bytes());
+                        sha2::Digest::update(&mut hasher, [0x1f]);
+                    }
+                    sha2::Digest::update(&mut hasher, [0x1e]);
+                    n += 1;
+                }
+                let digest = sha2::Digest::finalize(hasher);
+                out.insert(table, (n, digest.iter().map(|b| format!("{b:02x}")).collect()));
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Row counts of every ordinary table of `schema` (virtual tables are counted through their own).
+fn counts(conn: &Connection, schema: &str) -> Result<std::collections::BTreeMap<String, u64>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+    ))?;
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = std::collections::BTreeMap::new();
+    for n in names {
+        let c: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {schema}.\"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
+        out.insert(n, c as u64);
+    }
+    Ok(out)
+}
+
+fn write_error(dir: &Path, e: io::Error) -> Error {
+    if e.raw_os_error() == Some(28) {
+        return Error::invalid(format!(
+            "{} is full; the backup was not written (no partial file is left). Free some space or choose another folder",
+            dir.display()
+        ));
+    }
+    Error::io(format!("cannot write the backup in {}", dir.display()), e)
+}
+
+/// Reads a backup and checks everything about it; the image is returned in an in-memory database.
+fn open(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<(Manifest, Connection)> {
+    let f = File::open(file).map_err(|e| Error::io(format!("cannot read the backup {}", file.display()), e))?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, f)).map_err(|e| match e {
+        age::DecryptError::Io(e) if !matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData) => {
+            Error::io(format!("cannot read the backup {}", file.display()), e)
+        }
+        _ => archive::damaged(format!("{} is not an age-encrypted file ({e})", file.display())),
+    })?;
+    match (decryptor.is_scrypt(), unlock) {
+        (true, Unlock::Identities(_)) => {
+            return Err(Error::invalid(
+                "this backup is encrypted to a backup passphrase, not to a key; give its passphrase",
+            ));
+        }
+        (false, Unlock::Passphrase(_)) => {
+            return Err(Error::invalid(
+                "this backup is encrypted to age public keys, not to a passphrase; give the identity file with the matching secret key",
+            ));
+        }
+        _ => {}
+    }
+    let identities = unlock.identities();
+    let reader = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
+        age::DecryptError::DecryptionFailed
+        | age::DecryptError::KeyDecryptionFailed
+        | age::DecryptError::NoMatchingKeys => Error::invalid(match unlock {
+            Unlock::Passphrase(_) => "that passphrase does not open this backup; nothing was changed. Check it and try again",
+            Unlock::Identities(_) => "none of these keys opens this backup; nothing was changed. Use the identity file whose public key it was made for",
+        }),
+        age::DecryptError::ExcessiveWork { .. } => archive::damaged("its passphrase stanza asks for more work than any backup Arcwell writes"),
+        other => archive::damaged(format!("its encryption header is not readable ({other})")),
+    })?;
+
+    let mut tar = tar::Archive::new(reader);
+    let (manifest, conn, hashed) = {
+        let mut entries = tar.entries().map_err(archive::read_failed)?;
+        let first = entries.next().ok_or_else(|| archive::damaged("it is empty"))?.map_err(archive::read_failed)?;
+        let manifest = archive::read_manifest(first)?;
+        let second =
+            entries.next().ok_or_else(|| archive::damaged("it holds no database"))?.map_err(archive::read_failed)?;
+        let size = archive::expect_member(&second, archive::IMAGE)?;
+        if size != manifest.database.bytes {
+            return Err(archive::damaged(format!(
+                "its database is {size} bytes and its manifest says {}",
+                manifest.database.bytes
+            )));
+        }
+        let len = usize::try_from(size).map_err(|_| archive::damaged("its database is too large for this computer"))?;
+        let mut hashing = archive::Hashing::new(second, size, progress);
+        let mut conn = Connection::open_in_memory()?;
+        let read = conn.deserialize_read_exact("main", &mut hashing, len, false);
+        if let Some(e) = hashing.failed.take() {
+            return Err(archive::read_failed(e));
+        }
+        read.map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OutOfMemory => Error::invalid(
+                "this computer has not enough free memory to read the backup; close other programs and try again",
+            ),
+            other => archive::damaged(format!("its database could not be read ({other})")),
+        })?;
+        let hashed = hashing.sha256_hex();
+        if let Some(extra) = entries.next() {
+            let name = extra.ok().and_then(|e| e.path().ok().map(|p| p.display().to_string())).unwrap_or_default();
+            return Err(archive::damaged(format!("it holds more than a manifest and a database ({name:?})")));
+        }
+        (manifest, conn, hashed)
+    };
+    // Read to the very end: age checks the last chunk, so a file cut short is caught here.
+    io::copy(&mut tar.into_inner(), &mut io::sink()).map_err(archive::read_failed)?;
+    if hashed != manifest.database.sha256 {
+        return Err(archive::damaged("its database does not match the checksum in its manifest"));
+    }
+    check_image(&conn, &manifest)?;
+    Ok((manifest, conn))
+}
+
+/// The image is an Arcwell practice this Arcwell can open, whole, with the rows its manifest lists.
+fn check_image(conn: &Connection, manifest: &Manifest) -> Result<()> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != migrate::APPLICATION_ID {
+        return Err(archive::damaged("its database is not an Arcwell practice"));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > migrate::latest_version() {
+        return Err(Error::NewerDatabase { found: version, supported: migrate::latest_version() });
+    }
+    if version != manifest.schema_version {
+        return Err(archive::damaged("its database's schema version differs from its manifest's"));
+    }
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(archive::damaged(format!("its database fails SQLite's integrity check ({ok})")));
+    }
+    if counts(conn, "main")? != manifest.tables {
+        return Err(archive::damaged("its tables do not hold the rows its manifest lists"));
+    }
+    Ok(())
+}
+
+/// Checks a backup without restoring it: everything `restore` checks.
+pub fn verify(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<Manifest> {
+    open(file, unlock, progress).map(|(m, _)| m)
+}
+
+/// Restores a backup into a new practice in `dir` (which must not hold one): a new key, wrapped
+/// under `passphrase` (the new recovery passphrase), kept in the keychain when there is one.
+pub fn restore_into(
+    dir: &Path,
+    file: &Path,
+    unlock: &Unlock,
+    passphrase: &Passphrase,
+    keychain: &Keychain,
+    progress: Progress<'_>,
+) -> Result<(Manifest, Practice)> {
+    passphrase.check_strength()?;
+    let (db, keyfile) = (store::db_path(dir), store::key_path(dir));
+    if db.exists() || keyfile.exists() {
+        return Err(Error::AlreadyInitialized(dir.to_owned()));
+    }
+    let (manifest, mut image) = open(file, unlock, progress)?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    store::restrict_permissions(dir);
+    let key = DatabaseKey::generate()?;
+    let made = key::write_key_file(&keyfile, &key, passphrase)
+        .and_then(|()| write_encrypted(&mut image, &db, &key, manifest.schema_version))
+        .and_then(|()| Practice::open_restored(dir, &key, keychain));
+    match made {
+        Ok(p) => Ok((manifest, p)),
+        Err(e) => {
+            let _ = remove_db_files(&db);
+            let _ = std::fs::remove_file(&keyfile);
+            Err(e)
+        }
+    }
+}
+
+/// Writes the in-memory image as a new SQLCipher file at `path`, encrypted with `key`.
+fn write_encrypted(image: &mut Connection, path: &Path, key: &DatabaseKey, schema: i64) -> Result<()> {
+    let target = path.to_str().ok_or_else(|| Error::invalid(format!("{} is not a usable path", path.display())))?;
+    image.execute("ATTACH DATABASE ?1 AS target KEY ?2", rusqlite::params![target, key.hex_literal().as_str()])?;
+    let done = (|| -> Result<()> {
+        image.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(()))?;
+        image.execute_batch(&format!(
+            "PRAGMA target.user_version = {schema}; PRAGMA target.application_id = {};",
+            migrate::APPLICATION_ID
+        ))?;
+        Ok(())
+    })();
+    let detached = image.execute("DETACH DATABASE target", []);
+    done?;
+    detached?;
+    Ok(())
+}
+
+/// Opens the freshly written file the way the practice will be opened, migrates it if it is from
+/// an older Arcwell, and checks it.
+fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
+    let mut conn = connection::open(path, key, false)?;
+    migrate::migrate(&mut conn, path, false)?;
+    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(Error::Conflict(format!("the restored practice failed its check ({ok}); nothing was replaced")));
+    }
+    Ok(())
+}
+
+fn remove_db_files(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(format!("cannot remove {}", p.display()), e)),
+        }
+    }
+    Ok(())
+}
+
+fn remove_db_files_except_main(db: &Path) -> Result<()> {
+    for suffix in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(format!("cannot remove {}", p.display()), e)),
+        }
+    }
+    Ok(())
+}
+
+/// The backups in a folder, newest first (by name: they are named by their time).
+pub fn list(folder: &Path) -> Result<Vec<BackupFile>> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| Error::io(format!("cannot read the backup folder {}", folder.display()), e))?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().and_then(|x| x.to_str()) != Some(EXTENSION) {
+            continue;
+        }
+        let meta = e.metadata().map_err(|err| Error::io(format!("cannot read {}", path.display()), err))?;
+        let modified = meta.modified().ok().map(DateTime::<Utc>::from);
+        out.push(BackupFile { path: path.display().to_string(), bytes: meta.len(), modified });
+    }
+    out.sort_by(|a, b| b.path.cmp(&a.path));
+    Ok(out)
+}
+
+/// A backup file in a folder (its contents need the passphrase or key to read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    #[ts(type = "string | null")]
+    pub modified: Option<DateTime<Utc>>,
+}

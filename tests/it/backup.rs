@@ -1,0 +1,270 @@
+//! Encrypted backups against real files: a round trip that gives back every table, the `age`
+//! command-line tool decrypting what Arcwell wrote, every refusal leaving everything as it was,
+//! replacing the open practice after a safety backup, and a backup from an older schema.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use arcwell::backup::{self, Recipients, Unlock};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::key::Passphrase;
+use arcwell::{ErrorCode, Keychain, Practice};
+
+use crate::support::{Fixture, PASSPHRASE, assert_unchanged, now, snapshot};
+
+const BACKUP_PASSPHRASE: &str = "harbour lantern seven gulls";
+
+fn demo() -> (Fixture, Practice) {
+    let (fx, mut p) = Fixture::new();
+    arcwell::demo::seed(&mut p, now()).unwrap();
+    (fx, p)
+}
+
+fn pass() -> Unlock {
+    Unlock::Passphrase(Passphrase::new(BACKUP_PASSPHRASE))
+}
+
+fn to_pass() -> Recipients {
+    Recipients::passphrase(Passphrase::new(BACKUP_PASSPHRASE)).unwrap()
+}
+
+fn make(p: &mut Practice, dir: &Path, to: &Recipients) -> PathBuf {
+    let dest = dir.join(backup::file_name(now()));
+    let mut last = (0, 0);
+    let info = p.backup_to(&dest, to, now(), &mut |d, t| last = (d, t)).unwrap();
+    assert_eq!(last.0, last.1, "progress reaches the total");
+    assert_eq!(last.1, info.manifest.database.bytes);
+    assert_eq!(std::fs::metadata(&dest).unwrap().len(), info.file_bytes);
+    dest
+}
+
+fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
+    let e = r.unwrap_err();
+    (e.code(), e.to_string())
+}
+
+#[test]
+fn a_backup_restores_into_a_new_practice_with_every_table_identical() {
+    let (_fx, mut p) = demo();
+    let out = tempfile::tempdir().unwrap();
+    let file = make(&mut p, out.path(), &to_pass());
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
+    for name in ["Wren", "Ocean", "integration"] {
+        assert!(!bytes.windows(name.len()).any(|w| w == name.as_bytes()), "no plaintext {name:?} in the file");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no partial file is left beside it: {leftovers:?}");
+
+    let manifest = backup::verify(&file, &pass(), &mut |_, _| {}).unwrap();
+    assert_eq!(manifest.tables["participant"], 42);
+
+    let target = tempfile::tempdir().unwrap();
+    let dir = target.path().join("restored");
+    let (m, restored) = backup::restore_into(
+        &dir,
+        &file,
+        &pass(),
+        &Passphrase::new("a new recovery passphrase"),
+        &Keychain::Off,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(m, manifest);
+    assert_eq!(restored.content_digest().unwrap(), p.content_digest().unwrap(), "every table, row for row");
+    assert_eq!(restored.verify_derived().unwrap(), Vec::<String>::new());
+    drop(restored);
+    // The restored practice has its own key, under the new recovery passphrase.
+    let again =
+        Practice::open_with_passphrase(&dir, &Passphrase::new("a new recovery passphrase"), &Keychain::Off).unwrap();
+    assert_eq!(again.participants().unwrap().len(), 42);
+    assert_eq!(
+        Practice::open_with_passphrase(&dir, &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err().code(),
+        ErrorCode::WrongPassphrase,
+        "the old practice's passphrase does not open the restored one"
+    );
+}
+
+fn age_cli() -> bool {
+    Command::new("age").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_age_command_line_tool_decrypts_backups_to_a_key_and_to_a_passphrase() {
+    assert!(age_cli(), "the `age` command-line tool is needed (Debian package age; scripts/setup.sh installs it)");
+    let (_fx, mut p) = demo();
+    let out = tempfile::tempdir().unwrap();
+    let key = out.path().join("key.txt");
+    let made = Command::new("age-keygen").arg("-o").arg(&key).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let public = String::from_utf8_lossy(&made.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("Public key: ").map(str::to_owned))
+        .unwrap();
+    let file = make(&mut p, out.path(), &Recipients::keys([public.as_str()]).unwrap());
+
+    let tar = out.path().join("backup.tar");
+    let dec = Command::new("age").arg("-d").arg("-i").arg(&key).arg("-o").arg(&tar).arg(&file).output().unwrap();
+    assert!(dec.status.success(), "age -d: {}", String::from_utf8_lossy(&dec.stderr));
+    let listed = Command::new("tar").arg("-tf").arg(&tar).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "manifest.json\npractice.sqlite\n");
+    let x = Command::new("tar").arg("-xf").arg(&tar).arg("-C").arg(out.path()).output().unwrap();
+    assert!(x.status.success());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    let image = std::fs::read(out.path().join("practice.sqlite")).unwrap();
+    assert_eq!(manifest["database"]["sha256"], arcwell::backup::archive::sha256_hex(&image));
+    let plain = rusqlite::Connection::open(out.path().join("practice.sqlite")).unwrap();
+    let n: i64 = plain.query_row("SELECT count(*) FROM participant", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 42, "any SQLite opens the image");
+
+    // With the passphrase: age reads it from a terminal only, so give it one (util-linux `script`).
+    let file = out.path().join("with-passphrase.arcwell-backup");
+    p.backup_to(&file, &to_pass(), now(), &mut |_, _| {}).unwrap();
+    let tar2 = out.path().join("second.tar");
+    let cmd = format!("age -d -o '{}' '{}'", tar2.display(), file.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(format!("{BACKUP_PASSPHRASE}\n").as_bytes()).unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "age -d with the passphrase: {}", String::from_utf8_lossy(&done.stdout));
+    let listed = Command::new("tar").arg("-tf").arg(&tar2).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "manifest.json\npractice.sqlite\n");
+}
+
+#[test]
+fn wrong_passphrases_changed_cut_and_foreign_files_are_refused_and_nothing_changes() {
+    let (fx, mut p) = demo();
+    let out = tempfile::tempdir().unwrap();
+    let file = make(&mut p, out.path(), &to_pass());
+    let good = std::fs::read(&file).unwrap();
+    let variant = |name: &str, bytes: &[u8]| {
+        let f = out.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        f
+    };
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x01;
+    let mut header_flipped = good.clone();
+    header_flipped[40] ^= 0x01;
+    let cases: Vec<(&str, PathBuf, Unlock, &str)> = vec![
+        (
+            "wrong passphrase",
+            file.clone(),
+            Unlock::Passphrase(Passphrase::new("not the passphrase at all")),
+            "does not open this backup",
+        ),
+        (
+            "a key for a passphrase backup",
+            file.clone(),
+            Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(
+                &age::x25519::Identity::generate().to_string(),
+            ))
+            .unwrap(),
+            "encrypted to a backup passphrase",
+        ),
+        ("truncated", variant("cut.arcwell-backup", &good[..good.len() - 1000]), pass(), "cut short"),
+        (
+            "truncated to the header",
+            variant("head.arcwell-backup", &good[..200]),
+            pass(),
+            "not a usable Arcwell backup",
+        ),
+        ("a flipped byte", variant("flipped.arcwell-backup", &flipped), pass(), "changed or cut short"),
+        // A changed passphrase stanza cannot be told from a wrong passphrase: either way, nothing opens.
+        ("a flipped header byte", variant("header.arcwell-backup", &header_flipped), pass(), "nothing was changed"),
+        ("not a backup", variant("random.arcwell-backup", &[7u8; 4096]), pass(), "not an age-encrypted file"),
+        ("an empty file", variant("empty.arcwell-backup", b""), pass(), "not a usable Arcwell backup"),
+        ("a missing file", out.path().join("nothing-here.arcwell-backup"), pass(), "cannot read the backup"),
+    ];
+    let target = tempfile::tempdir().unwrap();
+    drop(p);
+    let before = snapshot(fx.path());
+    let mut p = fx.reopen();
+    for (what, f, unlock, says) in cases {
+        let (_, m) = code(backup::verify(&f, &unlock, &mut |_, _| {}));
+        assert!(m.contains(says), "{what}: {m}");
+        let dir = target.path().join("new");
+        let (_, m) = code(backup::restore_into(
+            &dir,
+            &f,
+            &unlock,
+            &Passphrase::new("a new recovery passphrase"),
+            &Keychain::Off,
+            &mut |_, _| {},
+        ));
+        assert!(m.contains(says), "{what} (restore): {m}");
+        assert!(!dir.exists(), "{what}: no new practice is left behind");
+        let safety = out.path().join(format!("safety-{}.arcwell-backup", what.replace(' ', "-")));
+        let (_, m) = code(p.restore_replacing(
+            &f,
+            &unlock,
+            &safety,
+            &to_pass(),
+            Some(&Passphrase::new(PASSPHRASE)),
+            &Keychain::Off,
+            now(),
+            &mut |_, _| {},
+        ));
+        assert!(m.contains(says), "{what} (replace): {m}");
+        assert!(!safety.exists(), "{what}: refused before anything was written");
+    }
+    drop(p);
+    assert_unchanged(&before, fx.path(), "after every refused restore");
+}
+
+#[test]
+fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_state() {
+    let (fx, mut p) = demo();
+    let out = tempfile::tempdir().unwrap();
+    let file = make(&mut p, out.path(), &to_pass());
+    let backed_up = p.content_digest().unwrap();
+    p.add_participant(&ParticipantInput { name: "Ottilie Marchbank".into(), ..Default::default() }, now()).unwrap();
+    let changed = p.content_digest().unwrap();
+    assert_ne!(changed, backed_up);
+
+    let safety = out.path().join("safety.arcwell-backup");
+    let (_, info) = p
+        .restore_replacing(
+            &file,
+            &pass(),
+            &safety,
+            &to_pass(),
+            Some(&Passphrase::new(PASSPHRASE)),
+            &Keychain::Off,
+            now(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(p.content_digest().unwrap(), backed_up, "the practice is what was backed up");
+    assert_eq!(info.manifest.tables["participant"], 43, "the safety backup holds the practice as it was before");
+    let leftovers: Vec<String> =
+        std::fs::read_dir(fx.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(!leftovers.iter().any(|n| n.contains("restoring")), "no staging file is left: {leftovers:?}");
+    drop(p);
+    let reopened = fx.reopen();
+    assert_eq!(
+        reopened.content_digest().unwrap(),
+        backed_up,
+        "and so it opens again, with the same key and passphrase"
+    );
+
+    // The safety backup brings the change back.
+    let dir = out.path().join("from-safety");
+    let (_, from_safety) = backup::restore_into(
+        &dir,
+        &safety,
+        &pass(),
+        &Passphrase::new("a new recovery passphrase"),
+        &Keychain::Off,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(from_safety.content_digest().unwrap(), changed);
+}
