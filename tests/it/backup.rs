@@ -268,3 +268,106 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
     .unwrap();
     assert_eq!(from_safety.content_digest().unwrap(), changed);
 }
+
+/// A backup written by hand from the documented format (docs/backup-format.md), of a practice at
+/// schema version 5 — what an older Arcwell wrote: it restores and is migrated.
+#[test]
+fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and_is_migrated() {
+    let mut image_conn = rusqlite::Connection::open_in_memory().unwrap();
+    for sql in [
+        include_str!("../../schema/0001_practice.sql"),
+        include_str!("../../schema/0002_integration.sql"),
+        include_str!("../../schema/0003_reminders.sql"),
+        include_str!("../../schema/0004_documents.sql"),
+        include_str!("../../schema/0005_search.sql"),
+    ] {
+        image_conn.execute_batch(sql).unwrap();
+    }
+    image_conn
+        .execute_batch(
+            "PRAGMA application_id = 1095910231; PRAGMA user_version = 5;
+             INSERT INTO profile (id, name, timezone, checkin_time, created_at, updated_at)
+               VALUES (1, 'Rowan Hale', 'Europe/Berlin', '10:00', '2025-06-01T09:00:00.000Z', '2025-06-01T09:00:00.000Z');
+             INSERT INTO participant (id, name, created_at, updated_at)
+               VALUES ('6f1c0e1e-8a4e-4a3e-9b7e-2f9d2b0c1a11', 'Linnea Galloway', '2025-06-01T09:00:00.000Z', '2025-06-01T09:00:00.000Z');",
+        )
+        .unwrap();
+    let image = image_conn.serialize("main").unwrap().to_vec();
+    let mut tables = serde_json::Map::new();
+    let mut stmt = image_conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'")
+        .unwrap();
+    let names: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect();
+    drop(stmt);
+    for name in names {
+        let n: i64 = image_conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0)).unwrap();
+        tables.insert(name, n.into());
+    }
+    let manifest = serde_json::json!({
+        "format": "arcwell-backup", "format_version": 1, "arcwell_version": "0.0.9", "schema_version": 5,
+        "created_at": "2025-06-01T09:30:00Z",
+        "database": { "bytes": image.len(), "sha256": arcwell::backup::archive::sha256_hex(&image) },
+        "tables": tables,
+    });
+    let json = serde_json::to_vec(&manifest).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, data) in [("manifest.json", json.as_slice()), ("practice.sqlite", image.as_slice())] {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o600);
+        h.set_cksum();
+        tar.append(&h, data).unwrap();
+    }
+    let plain = tar.into_inner().unwrap();
+    let id = age::x25519::Identity::generate();
+    let sealed = age::encrypt(&id.to_public(), &plain).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("old.arcwell-backup");
+    std::fs::write(&file, sealed).unwrap();
+
+    let unlock = Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(&id.to_string())).unwrap();
+    let m = backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();
+    assert_eq!((m.schema_version, m.arcwell_version.as_str()), (5, "0.0.9"));
+    let dir = out.path().join("restored");
+    let (_, p) = backup::restore_into(
+        &dir,
+        &file,
+        &unlock,
+        &Passphrase::new("a new recovery passphrase"),
+        &Keychain::Off,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(
+        p.schema_version().unwrap(),
+        arcwell::store::migrate::latest_version(),
+        "migrated to this Arcwell's schema"
+    );
+    assert_eq!(p.participants().unwrap()[0].name, "Linnea Galloway");
+    assert!(
+        p.templates().unwrap().iter().any(|t| t.family == "arcwell.screening"),
+        "the shipped templates are installed"
+    );
+
+    // The same image claiming a newer schema than this Arcwell knows is refused, naming both.
+    let mut newer = manifest.clone();
+    newer["schema_version"] = 99.into();
+    image_conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    let image = image_conn.serialize("main").unwrap().to_vec();
+    newer["database"] =
+        serde_json::json!({ "bytes": image.len(), "sha256": arcwell::backup::archive::sha256_hex(&image) });
+    let json = serde_json::to_vec(&newer).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, data) in [("manifest.json", json.as_slice()), ("practice.sqlite", image.as_slice())] {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o600);
+        h.set_cksum();
+        tar.append(&h, data).unwrap();
+    }
+    std::fs::write(&file, age::encrypt(&id.to_public(), &tar.into_inner().unwrap()).unwrap()).unwrap();
+    let (c, msg) = code(backup::verify(&file, &unlock, &mut |_, _| {}));
+    assert_eq!(c, ErrorCode::NewerDatabase, "{msg}");
+}
