@@ -83,6 +83,7 @@ impl fmt::Debug for DatabaseKey {
 }
 
 /// A recovery passphrase. Held as a `SecretString`: wiped on drop, never printed.
+#[derive(Clone)]
 pub struct Passphrase(SecretString);
 
 impl Passphrase {

@@ -105,6 +105,15 @@ impl Unlock {
         Ok(Unlock::Identities(ids))
     }
 
+    /// Who can open what this unlocks: the same passphrase, or the identities' public keys (a
+    /// safety backup made before a restore is encrypted this way).
+    pub fn as_recipients(&self) -> Recipients {
+        match self {
+            Unlock::Passphrase(p) => Recipients::Passphrase(p.clone()),
+            Unlock::Identities(ids) => Recipients::Keys(ids.iter().map(age::x25519::Identity::to_public).collect()),
+        }
+    }
+
     pub(crate) fn identities(&self) -> Vec<Box<dyn age::Identity>> {
         match self {
             Unlock::Passphrase(p) => {

@@ -318,3 +318,83 @@ fn documents_from_the_command_line_screening_blocks_dosing_until_acknowledged() 
     assert_eq!(refused.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not a valid template file"));
 }
+
+/// `arcwell` with extra environment variables (the backup passphrases).
+fn arcwell_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
+    c.arg("--data-dir").arg(dir).args(args).env("ARCWELL_KEYCHAIN", "off").env("ARCWELL_PASSPHRASE", PASSPHRASE);
+    c.env_remove("ARCWELL_DATA_DIR").env_remove("ARCWELL_BACKUP_PASSPHRASE").stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn backups_from_the_command_line_create_list_verify_restore_and_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    json(dir.path(), &["participant", "add", "Marisol Quennell"]);
+    let folder = tempfile::tempdir().unwrap();
+    let folder_s = folder.path().to_str().unwrap();
+    let bp = [("ARCWELL_BACKUP_PASSPHRASE", "harbour lantern seven gulls")];
+
+    let out = arcwell_env(dir.path(), &["--json", "backup", "create", "--folder", folder_s], &bp);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = made["path"].as_str().unwrap().to_owned();
+    assert!(file.ends_with(".arcwell-backup"), "{file}");
+    assert_eq!(made["manifest"]["tables"]["participant"], 1);
+    assert_eq!(files_containing(folder.path(), "Marisol"), Vec::<String>::new(), "the backup is encrypted");
+
+    let list = json(dir.path(), &["backup", "list", folder_s]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["path"], file);
+
+    let out = arcwell_env(dir.path(), &["backup", "verify", &file], &bp);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("good: "), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = arcwell_env(
+        dir.path(),
+        &["--json", "backup", "verify", &file],
+        &[("ARCWELL_BACKUP_PASSPHRASE", "the wrong one entirely")],
+    );
+    assert_eq!(out.status.code(), Some(3), "a wrong backup passphrase is bad input");
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("does not open this backup"));
+    let out = arcwell_env(dir.path(), &["backup", "verify", &file], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ARCWELL_BACKUP_PASSPHRASE"),
+        "says where the passphrase comes from"
+    );
+
+    // Into a new practice, with its own recovery passphrase.
+    let target = tempfile::tempdir().unwrap();
+    let new_dir = target.path().join("restored");
+    let new_s = new_dir.to_str().unwrap();
+    let out = arcwell_env(
+        dir.path(),
+        &["backup", "restore", &file, "--into", new_s],
+        &[bp[0], ("ARCWELL_NEW_PASSPHRASE", "a new recovery passphrase")],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let restored = arcwell_env(
+        &new_dir,
+        &["--json", "participant", "list"],
+        &[("ARCWELL_PASSPHRASE", "a new recovery passphrase")],
+    );
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    let names: Value = serde_json::from_slice(&restored.stdout).unwrap();
+    assert_eq!(names[0]["name"], "Marisol Quennell");
+
+    // Replacing: a later change goes, a safety backup keeps it.
+    json(dir.path(), &["participant", "add", "Ottilie Marchbank"]);
+    let out = arcwell_env(dir.path(), &["--json", "backup", "restore", &file, "--replace"], &bp);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replaced: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(replaced["safety_backup"]["manifest"]["tables"]["participant"], 2);
+    assert!(replaced["safety_backup"]["path"].as_str().unwrap().contains("/backups/before-restore-"));
+    let now = json(dir.path(), &["participant", "list"]);
+    assert_eq!(now.as_array().map(Vec::len), Some(1), "the practice is the backup again: {now}");
+}

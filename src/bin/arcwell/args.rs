@@ -13,6 +13,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::backup::BackupCmd;
 use crate::documents::{FlagCmd, NoteCmd, PackCmd, TemplateCmd};
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
 use crate::reminders::{NotificationCmd, ReminderFlags};
@@ -120,6 +121,9 @@ enum Command {
     /// Screening flags: list, ack
     #[command(subcommand)]
     Flag(FlagCmd),
+    /// Encrypted backups: create, verify, restore, list
+    #[command(subcommand)]
+    Backup(BackupCmd),
     /// Search participants, check-in notes and documents (every word must occur; "quoted phrases")
     Search {
         text: String,
@@ -349,6 +353,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Note(cmd) => documents::note(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Pack(cmd) => documents::pack(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Flag(cmd) => documents::flag(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Backup(cmd) => crate::backup::run(
+            cmd,
+            &ctx.dir,
+            &ctx.keychain,
+            || ctx.open(),
+            || secret::read(ctx.passphrase_stdin, false),
+            ctx.json,
+            now,
+        ),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {
                 text,

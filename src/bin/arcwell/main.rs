@@ -5,6 +5,7 @@
 //! per error kind, listed in README.md.
 
 mod args;
+mod backup;
 mod documents;
 mod integration;
 mod output;
