@@ -102,6 +102,11 @@ impl Passphrase {
         Ok(())
     }
 
+    /// The passphrase's text, for the automatic backup settings (stored inside the encrypted practice).
+    pub fn expose_for_settings(&self) -> String {
+        self.0.expose_secret().to_owned()
+    }
+
     /// The secret, for age (backups are encrypted to it).
     pub(crate) fn secret(&self) -> SecretString {
         self.0.clone()

@@ -2,6 +2,7 @@
 //! the standard `age` and `tar` tools (docs/backup-format.md). The plaintext never touches disk.
 
 pub mod archive;
+pub mod auto;
 pub mod recipients;
 
 use std::fs::File;
@@ -54,6 +55,19 @@ impl Practice {
         now: DateTime<Utc>,
         progress: Progress<'_>,
     ) -> Result<BackupInfo> {
+        let (info, changes) = self.write_backup(dest, to, now, progress)?;
+        self.record_manual_backup(&info, changes, now)?;
+        Ok(info)
+    }
+
+    /// Writes the backup; returns it and the change counter of the snapshot it holds.
+    pub(crate) fn write_backup(
+        &mut self,
+        dest: &Path,
+        to: &Recipients,
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(BackupInfo, i64)> {
         if dest.exists() {
             return Err(Error::Conflict(format!(
                 "{} already exists; nothing was written. Choose another file name",
@@ -70,7 +84,7 @@ impl Practice {
             .suffix(".partial")
             .tempfile_in(&dir)
             .map_err(|e| write_error(&dir, e))?;
-        let manifest = self.with_plain_image(now, |manifest, image| {
+        let (manifest, changes) = self.with_plain_image(now, |manifest, image| {
             let out = BufWriter::with_capacity(1 << 20, partial.as_file());
             let sealed = encryptor.wrap_output(out).map_err(|e| write_error(&dir, e))?;
             let sealed = archive::write(sealed, manifest, image, progress).map_err(|e| write_error(&dir, e))?;
@@ -81,7 +95,7 @@ impl Practice {
         partial.as_file().sync_all().map_err(|e| write_error(&dir, e))?;
         let file_bytes = partial.as_file().metadata().map_err(|e| write_error(&dir, e))?.len();
         partial.persist_noclobber(dest).map_err(|e| write_error(&dir, e.error))?;
-        Ok(BackupInfo { path: dest.display().to_string(), file_bytes, manifest })
+        Ok((BackupInfo { path: dest.display().to_string(), file_bytes, manifest }, changes))
     }
 
     /// Exports the practice into a plain in-memory copy (one consistent snapshot), and hands its
@@ -90,11 +104,11 @@ impl Practice {
         &mut self,
         now: DateTime<Utc>,
         f: impl FnOnce(&Manifest, &[u8]) -> Result<()>,
-    ) -> Result<Manifest> {
+    ) -> Result<(Manifest, i64)> {
         let conn = self.connection_mut();
         let name = format!("file:arcwell-export-{}?vfs=memdb", Uuid::new_v4());
         conn.execute("ATTACH DATABASE ?1 AS plain KEY ''", [&name])?;
-        let result = (|| -> Result<Manifest> {
+        let result = (|| -> Result<(Manifest, i64)> {
             // One statement: sqlcipher_export reads the whole practice inside it, so one snapshot.
             conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))?;
             let schema: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
@@ -103,6 +117,8 @@ impl Practice {
                 migrate::APPLICATION_ID
             ))?;
             let tables = counts(conn, "plain")?;
+            // The snapshot's own change count: what "changed since this backup" compares with.
+            let changes: i64 = conn.query_row("SELECT n FROM plain.change_counter WHERE id = 1", [], |r| r.get(0))?;
             let image = conn.serialize("plain")?;
             let manifest = Manifest {
                 format: archive::FORMAT.into(),
@@ -114,12 +130,12 @@ impl Practice {
                 tables,
             };
             f(&manifest, &image)?;
-            Ok(manifest)
+            Ok((manifest, changes))
         })();
         let detached = conn.execute("DETACH DATABASE plain", []);
-        let manifest = result?;
+        let out = result?;
         detached?;
-        Ok(manifest)
+        Ok(out)
     }
 
     /// Replaces this practice with a backup. The backup is read and checked first; then a safety
@@ -151,7 +167,7 @@ impl Practice {
         };
         // The key must be this practice's: it is what the restored file will be encrypted with.
         drop(connection::open(&db, &key, false)?);
-        let safety_info = self.backup_to(safety, safety_to, now, &mut |_, _| {})?;
+        let (safety_info, _) = self.write_backup(safety, safety_to, now, &mut |_, _| {})?;
 
         let staging = dir.join(format!("{}.restoring", store::DB_FILE));
         remove_db_files(&staging)?;

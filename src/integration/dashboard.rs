@@ -60,6 +60,8 @@ pub struct Dashboard {
     pub arcs_by_phase: Vec<PhaseCount>,
     /// Arcs in integration by status.
     pub integration: Vec<StatusCount>,
+    /// The last good backup, and whether a backup is needed (Today shows it when stale).
+    pub backup: crate::backup::auto::BackupHealth,
 }
 
 /// An arc and the facts its status is derived from.
@@ -238,6 +240,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         ready_to_complete,
         alerts,
         arcs_by_phase: crate::domain::status::arcs_by_phase(conn)?,
+        backup: crate::backup::auto::health(conn, now)?,
         integration: IntegrationStatus::ALL
             .into_iter()
             .filter(|s| *s != IntegrationStatus::Completed)

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0004_documents.sql"),
     include_str!("../../schema/0005_search.sql"),
     include_str!("../../schema/0006_template_packs.sql"),
+    include_str!("../../schema/0007_backups.sql"),
 ];
 
 pub fn latest_version() -> i64 {

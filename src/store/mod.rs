@@ -207,6 +207,16 @@ impl Practice {
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        // "Changed since the last backup" counts every write; backup bookkeeping uses `write_untracked`.
+        tx.execute("UPDATE change_counter SET n = n + 1 WHERE id = 1", [])?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A write that is not a change to the practice's content (a backup's own record).
+    pub(crate) fn write_untracked<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
     }

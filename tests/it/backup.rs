@@ -38,6 +38,13 @@ fn make(p: &mut Practice, dir: &Path, to: &Recipients) -> PathBuf {
     dest
 }
 
+/// Every table's digest but `backup_run`: a backup's own record is written after its snapshot.
+fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
+    let mut d = p.content_digest().unwrap();
+    d.remove("backup_run");
+    d
+}
+
 fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
     let e = r.unwrap_err();
     (e.code(), e.to_string())
@@ -71,7 +78,7 @@ fn a_backup_restores_into_a_new_practice_with_every_table_identical() {
     )
     .unwrap();
     assert_eq!(m, manifest);
-    assert_eq!(restored.content_digest().unwrap(), p.content_digest().unwrap(), "every table, row for row");
+    assert_eq!(content(&restored), content(&p), "every table, row for row");
     assert_eq!(restored.verify_derived().unwrap(), Vec::<String>::new());
     drop(restored);
     // The restored practice has its own key, under the new recovery passphrase.
@@ -224,9 +231,9 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
     let (fx, mut p) = demo();
     let out = tempfile::tempdir().unwrap();
     let file = make(&mut p, out.path(), &to_pass());
-    let backed_up = p.content_digest().unwrap();
+    let backed_up = content(&p);
     p.add_participant(&ParticipantInput { name: "Ottilie Marchbank".into(), ..Default::default() }, now()).unwrap();
-    let changed = p.content_digest().unwrap();
+    let changed = content(&p);
     assert_ne!(changed, backed_up);
 
     let safety = out.path().join("safety.arcwell-backup");
@@ -242,18 +249,14 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
             &mut |_, _| {},
         )
         .unwrap();
-    assert_eq!(p.content_digest().unwrap(), backed_up, "the practice is what was backed up");
+    assert_eq!(content(&p), backed_up, "the practice is what was backed up");
     assert_eq!(info.manifest.tables["participant"], 43, "the safety backup holds the practice as it was before");
     let leftovers: Vec<String> =
         std::fs::read_dir(fx.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert!(!leftovers.iter().any(|n| n.contains("restoring")), "no staging file is left: {leftovers:?}");
     drop(p);
     let reopened = fx.reopen();
-    assert_eq!(
-        reopened.content_digest().unwrap(),
-        backed_up,
-        "and so it opens again, with the same key and passphrase"
-    );
+    assert_eq!(content(&reopened), backed_up, "and so it opens again, with the same key and passphrase");
 
     // The safety backup brings the change back.
     let dir = out.path().join("from-safety");
@@ -266,7 +269,7 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
         &mut |_, _| {},
     )
     .unwrap();
-    assert_eq!(from_safety.content_digest().unwrap(), changed);
+    assert_eq!(content(&from_safety), changed);
 }
 
 /// A backup written by hand from the documented format (docs/backup-format.md), of a practice at
@@ -370,4 +373,93 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
     std::fs::write(&file, age::encrypt(&id.to_public(), &tar.into_inner().unwrap()).unwrap()).unwrap();
     let (c, msg) = code(backup::verify(&file, &unlock, &mut |_, _| {}));
     assert_eq!(c, ErrorCode::NewerDatabase, "{msg}");
+}
+
+#[test]
+fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_they_cannot() {
+    use arcwell::backup::auto::{AutoBackupInput, AutoOutcome};
+    use chrono::Duration;
+    let (_fx, mut p) = Fixture::new();
+    let folder = tempfile::tempdir().unwrap();
+    let f = folder.path().to_str().unwrap().to_owned();
+    assert_eq!(p.run_automatic_backup(now()).unwrap(), AutoOutcome::Off);
+    assert!(p.backup_health(now()).unwrap().stale, "never backed up: stale");
+
+    let on = |folder: Option<&str>, passphrase: Option<&str>, recipients: Vec<String>| AutoBackupInput {
+        enabled: true,
+        folder: folder.map(str::to_owned),
+        keep: Some(3),
+        every_hours: Some(24),
+        passphrase: passphrase.map(str::to_owned),
+        recipients,
+    };
+    for (what, input, says) in [
+        ("no folder", on(None, Some(BACKUP_PASSPHRASE), vec![]), "choose the folder"),
+        ("a relative folder", on(Some("backups"), Some(BACKUP_PASSPHRASE), vec![]), "full path"),
+        ("no secret", on(Some(&f), None, vec![]), "passphrase or age public keys"),
+        (
+            "both",
+            on(Some(&f), Some(BACKUP_PASSPHRASE), vec![age::x25519::Identity::generate().to_public().to_string()]),
+            "not both",
+        ),
+        ("a bad key", on(Some(&f), None, vec!["age1nope".into()]), "not an age public key"),
+    ] {
+        let (c, m) = code(p.save_auto_backup_settings(&input, now()));
+        assert!(c == ErrorCode::InvalidInput && m.contains(says), "{what}: {m}");
+    }
+    let settings = p.save_auto_backup_settings(&on(Some(&f), Some(BACKUP_PASSPHRASE), vec![]), now()).unwrap();
+    assert!(settings.enabled && settings.has_passphrase && settings.recipients.is_empty());
+
+    // Files that are not automatic backups are never rotated away.
+    std::fs::write(folder.path().join("notes.txt"), "mine").unwrap();
+    let mine = folder.path().join("mine.arcwell-backup");
+    p.backup_to(&mine, &to_pass(), now(), &mut |_, _| {}).unwrap();
+
+    let mut t = now() + Duration::hours(1);
+    let mut written = Vec::new();
+    for round in 0..5 {
+        p.add_participant(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
+            .unwrap();
+        t += Duration::hours(25);
+        match p.run_automatic_backup(t).unwrap() {
+            AutoOutcome::Written { info, removed } => {
+                assert_eq!(removed.len(), usize::from(round >= 3), "round {round}: {removed:?}");
+                written.push(info.path);
+            }
+            other => panic!("round {round}: {other:?}"),
+        }
+        assert!(matches!(p.run_automatic_backup(t + Duration::hours(1)).unwrap(), AutoOutcome::NotDue { .. }));
+    }
+    assert_eq!(
+        p.run_automatic_backup(t + Duration::hours(30)).unwrap(),
+        AutoOutcome::Unchanged,
+        "nothing changed since"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let automatic: Vec<&String> = names.iter().filter(|n| n.starts_with("practice-")).collect();
+    assert_eq!(automatic.len(), 3, "the last three are kept: {names:?}");
+    assert!(names.contains(&"notes.txt".to_owned()) && names.contains(&"mine.arcwell-backup".to_owned()));
+    assert!(written[2..].iter().all(|w| Path::new(w).exists()) && !Path::new(&written[0]).exists());
+    let m = backup::verify(Path::new(&written[4]), &pass(), &mut |_, _| {}).unwrap();
+    assert_eq!(m.tables["participant"], 5, "the newest holds every round");
+
+    let health = p.backup_health(t + Duration::days(2)).unwrap();
+    assert!(!health.stale && health.automatic && health.last_good_path.as_deref() == Some(written[4].as_str()));
+    assert!(p.backup_health(t + Duration::days(8)).unwrap().stale, "a week without a good backup is stale");
+
+    // The drive is unplugged: the run is recorded as failed, and the health says why.
+    p.add_participant(&ParticipantInput { name: "Unplugged Fenwick".into(), ..Default::default() }, t).unwrap();
+    drop(folder);
+    match p.run_automatic_backup(t + Duration::days(2)).unwrap() {
+        AutoOutcome::Failed { reason } => assert!(reason.contains("is not there"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    let health = p.backup_health(t + Duration::days(2)).unwrap();
+    assert!(health.stale, "an unreachable folder makes backups stale at once");
+    assert!(health.last_failure.unwrap().contains("plugged in"));
 }

@@ -397,4 +397,26 @@ fn backups_from_the_command_line_create_list_verify_restore_and_replace() {
     assert!(replaced["safety_backup"]["path"].as_str().unwrap().contains("/backups/before-restore-"));
     let now = json(dir.path(), &["participant", "list"]);
     assert_eq!(now.as_array().map(Vec::len), Some(1), "the practice is the backup again: {now}");
+
+    // Automatic backups, for cron.
+    let auto_dir = tempfile::tempdir().unwrap();
+    let auto_s = auto_dir.path().to_str().unwrap();
+    let out = arcwell_env(
+        dir.path(),
+        &["--json", "backup", "settings", "--on", "--folder", auto_s, "--keep", "2", "--set-passphrase"],
+        &bp,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let set: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (set["enabled"].as_bool(), set["has_passphrase"].as_bool(), set["keep"].as_u64()),
+        (Some(true), Some(true), Some(2))
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("harbour"), "the passphrase is never printed");
+    assert_eq!(json(dir.path(), &["backup", "auto"])["outcome"], "written");
+    assert_eq!(json(dir.path(), &["backup", "auto"])["outcome"], "not_due");
+    assert_eq!(json(dir.path(), &["backup", "status"])["stale"], false);
+    drop(auto_dir);
+    let out = arcwell_env(dir.path(), &["backup", "settings", "--every-hours", "1"], &[]);
+    assert!(out.status.success());
 }

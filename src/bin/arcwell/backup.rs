@@ -58,6 +58,32 @@ pub enum BackupCmd {
     },
     /// The backups in a folder, newest first
     List { folder: PathBuf },
+    /// Run the automatic backup now if it is due (for cron or a systemd timer): writes one when the
+    /// last is older than the interval and something changed, then keeps the last N. Exit 5 when
+    /// the run failed (the failure is recorded and shown in the app)
+    Auto,
+    /// Automatic backup settings: show, or change them
+    Settings {
+        #[arg(long, conflicts_with = "off")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+        /// The folder (a full path: a USB drive, a synced folder)
+        #[arg(long, value_name = "DIR")]
+        folder: Option<PathBuf>,
+        /// How many automatic backups to keep
+        #[arg(long, value_name = "N")]
+        keep: Option<u32>,
+        #[arg(long, value_name = "HOURS")]
+        every_hours: Option<u32>,
+        /// Encrypt them to a backup passphrase, taken from ARCWELL_BACKUP_PASSPHRASE (or asked twice)
+        #[arg(long)]
+        set_passphrase: bool,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// When the last good backup was, and whether one is needed
+    Status,
 }
 
 #[derive(Args)]
@@ -243,6 +269,94 @@ pub fn run(
                     manifest_text(r.restored),
                     info_text(r.safety_backup)
                 )
+            })
+        }
+        BackupCmd::Auto => {
+            let outcome = open()?.run_automatic_backup(now)?;
+            if let backup::auto::AutoOutcome::Failed { reason } = &outcome {
+                if json {
+                    output::print(json, &outcome, |_| String::new())?;
+                }
+                return Err(Error::Conflict(format!("the automatic backup failed: {reason}")));
+            }
+            output::print(json, &outcome, |o| match o {
+                backup::auto::AutoOutcome::Off => "automatic backups are off (arcwell backup settings --on …)\n".into(),
+                backup::auto::AutoOutcome::NotDue { next } => format!("not due until {}\n", next.to_rfc3339()),
+                backup::auto::AutoOutcome::Unchanged => "nothing changed since the last backup\n".into(),
+                backup::auto::AutoOutcome::Written { info, removed } => {
+                    format!("{}{} older backups removed\n", info_text(info), removed.len())
+                }
+                backup::auto::AutoOutcome::Failed { .. } => String::new(),
+            })
+        }
+        BackupCmd::Settings { on, off, folder, keep, every_hours, set_passphrase, keys } => {
+            let mut practice = open()?;
+            let old = practice.auto_backup_settings()?;
+            let changed = on
+                || off
+                || folder.is_some()
+                || keep.is_some()
+                || every_hours.is_some()
+                || set_passphrase
+                || !keys.recipients.is_empty()
+                || keys.recipients_file.is_some();
+            let shown = if changed {
+                let passphrase =
+                    if set_passphrase { Some(ask("backup passphrase", PASSPHRASE_ENV, true)?) } else { None };
+                let mut recipients = keys.recipients.clone();
+                if let Some(f) = &keys.recipients_file {
+                    recipients.extend(read_text(f, "recipients file")?.lines().map(str::to_owned));
+                }
+                let input = backup::auto::AutoBackupInput {
+                    enabled: if on {
+                        true
+                    } else if off {
+                        false
+                    } else {
+                        old.enabled
+                    },
+                    folder: folder.map(|f| f.display().to_string()).or(old.folder),
+                    keep: Some(keep.unwrap_or(old.keep)),
+                    every_hours: Some(every_hours.unwrap_or(old.every_hours)),
+                    passphrase: passphrase.map(|p| p.expose_for_settings()),
+                    recipients,
+                };
+                practice.save_auto_backup_settings(&input, now)?
+            } else {
+                old
+            };
+            output::print(json, &shown, |s| {
+                format!(
+                    "automatic backups: {}\n  folder: {}\n  every {} hours, keeping the last {}\n  encrypted to: {}\n",
+                    if s.enabled { "on" } else { "off" },
+                    s.folder.as_deref().unwrap_or("(none)"),
+                    s.every_hours,
+                    s.keep,
+                    if s.has_passphrase {
+                        "a backup passphrase".to_owned()
+                    } else if s.recipients.is_empty() {
+                        "(nothing yet)".to_owned()
+                    } else {
+                        s.recipients.join(", ")
+                    }
+                )
+            })
+        }
+        BackupCmd::Status => {
+            let h = open()?.backup_health(now)?;
+            output::print(json, &h, |h| {
+                let last = h.last_good.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
+                let mut s = format!(
+                    "last good backup: {last}{}\n",
+                    h.last_good_path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+                );
+                if let Some(f) = &h.last_failure {
+                    s.push_str(&format!("the last automatic backup failed: {f}\n"));
+                }
+                if h.stale {
+                    s.push_str("a backup is needed: arcwell backup create --folder DIR\n");
+                }
+                s
             })
         }
         BackupCmd::List { folder } => {

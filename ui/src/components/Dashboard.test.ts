@@ -70,6 +70,7 @@ const data: Data = {
     { phase: 'referred_out', arcs: 2 },
   ],
   integration: [{ status: 'stalled', arcs: 1 }],
+  backup: { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false },
 };
 
 describe('the Today dashboard', () => {
@@ -95,5 +96,22 @@ describe('the Today dashboard', () => {
     await vi.waitFor(() => expect(within(screen.getByTestId('alerts')).getByText('No open alerts.')).toBeTruthy());
     expect(calls.map(([c]) => c)).toEqual(['dashboard', 'acknowledge_alert', 'dashboard']);
     expect(calls[1]?.[1]).toEqual({ key: 'stalled:arc-s:2026-10-23T17:00:00.000Z' });
+  });
+
+  it('says when the practice needs a backup, and why', async () => {
+    const failed = { ...data, backup: { last_good: '2026-11-10T09:00:00Z', last_good_path: '/media/usb/a.arcwell-backup', last_failure: 'the backup folder /media/usb is not there (is the drive plugged in?)', stale: true, automatic: true } };
+    mockIPC((cmd) => (cmd === 'dashboard' ? failed : null));
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    const banner = await screen.findByTestId('backup-alert');
+    expect(banner.textContent).toContain('The last automatic backup failed: the backup folder /media/usb is not there');
+    expect(banner.textContent).not.toContain('turn on automatic backups');
+  });
+
+  it('shows no backup alert when the last backup is recent', async () => {
+    const fine = { ...data, backup: { last_good: '2026-11-24T09:00:00Z', last_good_path: '/b', last_failure: null, stale: false, automatic: true } };
+    mockIPC((cmd) => (cmd === 'dashboard' ? fine : null));
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    await screen.findByTestId('due-today');
+    expect(screen.queryByTestId('backup-alert')).toBeNull();
   });
 });

@@ -1,0 +1,160 @@
+//! Backup and restore of the synthetic practice (10,000 participants, ~300,000 notes, ~465 MiB),
+//! side by side with the `age` command-line tool encrypting a plaintext of the same size in the
+//! same run.
+//!
+//! `cargo bench --features synthetic --bench backup` (needs `age` on PATH; ARCWELL_BENCH_EXTRA_NOTES
+//! and ARCWELL_BENCH_PARTICIPANTS change the size). Criterion samples each case ten times; the MB/s
+//! lines come from the median of five individually timed runs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use arcwell::Keychain;
+use arcwell::backup::{self, Recipients, Unlock};
+use arcwell::key::Passphrase;
+use arcwell::synthetic::{self, Spec};
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+
+fn median(mut f: impl FnMut() -> Duration) -> Duration {
+    let mut t: Vec<Duration> = (0..5).map(|_| f()).collect();
+    t.sort();
+    t[2]
+}
+
+fn mbs(bytes: u64, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+/// The encryption step as a backup runs it: age's STREAM through a 1 MiB buffer into a file.
+fn encrypt_with_crate(plain: &[u8], to: &age::x25519::Recipient, out: &Path) {
+    let file = std::fs::File::create(out).unwrap();
+    let enc = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient)).unwrap();
+    let mut w = enc.wrap_output(BufWriter::with_capacity(1 << 20, file)).unwrap();
+    w.write_all(plain).unwrap();
+    w.finish().unwrap().flush().unwrap();
+}
+
+fn encrypt_with_cli(plain: &Path, to: &str, out: &Path) {
+    let s = Command::new("age").args(["-r", to, "-o"]).arg(out).arg(plain).status().expect("the age command-line tool");
+    assert!(s.success());
+}
+
+fn main() {
+    let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let extra_notes = std::env::var("ARCWELL_BENCH_EXTRA_NOTES").ok().and_then(|v| v.parse().ok()).unwrap_or(195_000);
+    let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let (mut practice, counts) =
+        synthetic::create(&dir.path().join("practice"), Spec { participants, seed: 7, extra_notes }, now).unwrap();
+    println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
+
+    let id = age::x25519::Identity::generate();
+    let public = id.to_public();
+    let keys = Recipients::keys([public.to_string().as_str()]).unwrap();
+    let unlock = Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(&id.to_string())).unwrap();
+    let pass = Recipients::passphrase(Passphrase::new("harbour lantern seven gulls")).unwrap();
+    let mut n = 0;
+    let mut next = |name: &str| {
+        n += 1;
+        out.path().join(format!("{name}-{n}.arcwell-backup"))
+    };
+
+    // One backup to learn the sizes, and a plaintext of the same size for the age CLI (synthetic data).
+    let first = next("x25519");
+    let info = practice.backup_to(&first, &keys, now, &mut |_, _| {}).unwrap();
+    let image = info.manifest.database.bytes;
+    println!(
+        "database image {:.1} MiB, backup file {:.1} MiB",
+        image as f64 / 1048576.0,
+        info.file_bytes as f64 / 1048576.0
+    );
+    let plain: Vec<u8> = (0..image).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let plain_file = out.path().join("plain.bin");
+    std::fs::write(&plain_file, &plain).unwrap();
+
+    let whole_keys = median(|| {
+        let f = next("x25519");
+        let t = Instant::now();
+        practice.backup_to(&f, &keys, now, &mut |_, _| {}).unwrap();
+        let d = t.elapsed();
+        std::fs::remove_file(f).unwrap();
+        d
+    });
+    let whole_pass = median(|| {
+        let f = next("pass");
+        let t = Instant::now();
+        practice.backup_to(&f, &pass, now, &mut |_, _| {}).unwrap();
+        let d = t.elapsed();
+        std::fs::remove_file(f).unwrap();
+        d
+    });
+    let verify = median(|| {
+        let t = Instant::now();
+        backup::verify(&first, &unlock, &mut |_, _| {}).unwrap();
+        t.elapsed()
+    });
+    let restore = median(|| {
+        let target = out.path().join(format!("restored-{}", uuid::Uuid::new_v4()));
+        let t = Instant::now();
+        let (_, p) = backup::restore_into(
+            &target,
+            &first,
+            &unlock,
+            &Passphrase::new("a new recovery passphrase"),
+            &Keychain::Off,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        let d = t.elapsed();
+        drop(p);
+        std::fs::remove_dir_all(target).unwrap();
+        d
+    });
+    let crate_enc = median(|| {
+        let f = out.path().join("crate.age");
+        let t = Instant::now();
+        encrypt_with_crate(&plain, &public, &f);
+        t.elapsed()
+    });
+    let cli_enc = median(|| {
+        let f = out.path().join("cli.age");
+        let _ = std::fs::remove_file(&f);
+        let t = Instant::now();
+        encrypt_with_cli(&plain_file, &public.to_string(), &f);
+        t.elapsed()
+    });
+    let s = |d: Duration| d.as_secs_f64();
+    println!("whole backup, to a key:        {:.2} s ({:.0} MB/s of database)", s(whole_keys), mbs(image, whole_keys));
+    println!("whole backup, to a passphrase: {:.2} s (scrypt 2^18 included)", s(whole_pass));
+    println!("verify:                        {:.2} s ({:.0} MB/s)", s(verify), mbs(image, verify));
+    println!("restore into a new practice:   {:.2} s ({:.0} MB/s)", s(restore), mbs(image, restore));
+    println!("encryption step, age crate:    {:.2} s ({:.0} MB/s)", s(crate_enc), mbs(image, crate_enc));
+    println!("same plaintext, age CLI:       {:.2} s ({:.0} MB/s)", s(cli_enc), mbs(image, cli_enc));
+    println!("age crate / age CLI throughput: {:.2}x", s(cli_enc) / s(crate_enc));
+
+    let mut c = Criterion::default().sample_size(10).configure_from_args();
+    c.bench_function("backup/whole to a key", |b| {
+        b.iter(|| {
+            let f = next("x25519");
+            practice.backup_to(&f, &keys, now, &mut |_, _| {}).unwrap();
+            std::fs::remove_file(f).unwrap();
+        })
+    });
+    c.bench_function("backup/encrypt age crate", |b| {
+        b.iter(|| encrypt_with_crate(&plain, &public, &out.path().join("crate.age")))
+    });
+    c.bench_function("backup/encrypt age CLI", |b| {
+        b.iter(|| {
+            let f = out.path().join("cli.age");
+            let _ = std::fs::remove_file(&f);
+            encrypt_with_cli(&plain_file, &public.to_string(), &f);
+        })
+    });
+    c.final_summary();
+}

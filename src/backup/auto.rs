@@ -1,0 +1,334 @@
+//! Automatic backups: when one is due, writing it, keeping the last N, and whether the practice's
+//! backups are healthy (a recent good one, the folder reachable).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{BackupInfo, EXTENSION, Recipients};
+use crate::domain::time::{from_db, to_db};
+use crate::key::Passphrase;
+use crate::{Error, Practice, Result};
+
+/// A backup older than this is stale: an alert says so.
+pub const STALE_AFTER_DAYS: i64 = 7;
+
+/// The automatic backup settings, as the facilitator sees them (a passphrase is never sent back,
+/// only whether one is set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AutoBackupSettings {
+    pub enabled: bool,
+    pub folder: Option<String>,
+    pub keep: u32,
+    pub every_hours: u32,
+    pub has_passphrase: bool,
+    /// age public keys, when backups are encrypted to keys.
+    pub recipients: Vec<String>,
+}
+
+/// A change to the settings. `passphrase`: `Some` sets a new backup passphrase (and clears the
+/// keys); `recipients` non-empty sets keys (and clears the passphrase); neither keeps what is there.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct AutoBackupInput {
+    pub enabled: bool,
+    #[ts(optional)]
+    pub folder: Option<String>,
+    #[ts(optional)]
+    pub keep: Option<u32>,
+    #[ts(optional)]
+    pub every_hours: Option<u32>,
+    #[ts(optional)]
+    pub passphrase: Option<String>,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+}
+
+/// What one automatic run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AutoOutcome {
+    Off,
+    /// The last good backup is recent enough; the next is due then.
+    NotDue {
+        #[ts(type = "string")]
+        next: DateTime<Utc>,
+    },
+    /// Nothing changed since the last good backup.
+    Unchanged,
+    Written {
+        info: BackupInfo,
+        /// Older automatic backups deleted to keep the last N.
+        removed: Vec<String>,
+    },
+    /// Recorded; the next run tries again.
+    Failed {
+        reason: String,
+    },
+}
+
+/// The backups' health, for the alert and the settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupHealth {
+    #[ts(type = "string | null")]
+    pub last_good: Option<DateTime<Utc>>,
+    pub last_good_path: Option<String>,
+    /// The last automatic run's failure, if it failed.
+    pub last_failure: Option<String>,
+    /// No good backup for STALE_AFTER_DAYS (or never), or the last automatic run failed.
+    pub stale: bool,
+    pub automatic: bool,
+}
+
+struct Stored {
+    enabled: bool,
+    folder: Option<String>,
+    keep: u32,
+    every_hours: u32,
+    passphrase: Option<String>,
+    recipients: Option<String>,
+}
+
+fn stored(conn: &Connection) -> Result<Stored> {
+    Ok(conn.query_row(
+        "SELECT enabled, folder, keep, every_hours, passphrase, recipients FROM backup_settings WHERE id = 1",
+        [],
+        |r| {
+            Ok(Stored {
+                enabled: r.get(0)?,
+                folder: r.get(1)?,
+                keep: r.get(2)?,
+                every_hours: r.get(3)?,
+                passphrase: r.get(4)?,
+                recipients: r.get(5)?,
+            })
+        },
+    )?)
+}
+
+fn shown(s: &Stored) -> AutoBackupSettings {
+    AutoBackupSettings {
+        enabled: s.enabled,
+        folder: s.folder.clone(),
+        keep: s.keep,
+        every_hours: s.every_hours,
+        has_passphrase: s.passphrase.is_some(),
+        recipients: s.recipients.as_deref().map(|r| r.lines().map(str::to_owned).collect()).unwrap_or_default(),
+    }
+}
+
+fn changes(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT n FROM change_counter WHERE id = 1", [], |r| r.get(0))?)
+}
+
+/// A good run: when, where, and the change counter it saw.
+type GoodRun = (DateTime<Utc>, Option<String>, i64);
+
+/// The last good run.
+fn last_good(conn: &Connection) -> Result<Option<GoodRun>> {
+    conn.query_row("SELECT at, path, changes FROM backup_run WHERE ok = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
+    })
+    .optional()?
+    .map(|(at, path, n)| Ok((from_db(&at)?, path, n)))
+    .transpose()
+}
+
+/// Is `name` an automatic backup's file name (`practice-2026-12-01T103000Z.arcwell-backup`)?
+fn is_automatic_name(name: &str) -> bool {
+    name.strip_prefix("practice-")
+        .and_then(|r| r.strip_suffix(&format!(".{EXTENSION}")))
+        .is_some_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H%M%SZ").is_ok())
+}
+
+/// Deletes the oldest automatic backups in `folder` beyond `keep`; returns what it deleted.
+fn rotate(folder: &Path, keep: u32) -> Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map_err(|e| Error::io(format!("cannot read the backup folder {}", folder.display()), e))?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| is_automatic_name(n))
+        .collect();
+    names.sort();
+    let excess = names.len().saturating_sub(keep as usize);
+    let mut removed = Vec::new();
+    for n in names.into_iter().take(excess) {
+        let p = folder.join(&n);
+        std::fs::remove_file(&p).map_err(|e| Error::io(format!("cannot delete the old backup {}", p.display()), e))?;
+        removed.push(p.display().to_string());
+    }
+    Ok(removed)
+}
+
+impl Practice {
+    pub fn auto_backup_settings(&self) -> Result<AutoBackupSettings> {
+        self.read(|conn| stored(conn).map(|s| shown(&s)))
+    }
+
+    /// Changes the automatic backup settings. Turning them on needs a folder and a way to encrypt.
+    pub fn save_auto_backup_settings(
+        &mut self,
+        input: &AutoBackupInput,
+        now: DateTime<Utc>,
+    ) -> Result<AutoBackupSettings> {
+        let keep = input.keep.unwrap_or(14);
+        let every = input.every_hours.unwrap_or(24);
+        if !(1..=1000).contains(&keep) {
+            return Err(Error::invalid(format!("keep between 1 and 1000 backups (not {keep})")));
+        }
+        if !(1..=720).contains(&every) {
+            return Err(Error::invalid(format!("back up every 1 to 720 hours (not {every})")));
+        }
+        let folder = input.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned);
+        if let Some(f) = &folder
+            && !Path::new(f).is_absolute()
+        {
+            return Err(Error::invalid(format!(
+                "{f:?} is not a full path; choose the folder by its full path, e.g. /media/usb/arcwell"
+            )));
+        }
+        let passphrase = match input.passphrase.as_deref() {
+            Some(p) => {
+                Passphrase::new(p).check_strength()?;
+                Some(p.to_owned())
+            }
+            None => None,
+        };
+        let keys = if input.recipients.iter().any(|r| !r.trim().is_empty()) {
+            // Checked as age keys now, so an automatic run never fails on a typo.
+            Recipients::keys(input.recipients.iter().map(String::as_str))?;
+            Some(input.recipients.iter().map(|r| r.trim()).filter(|r| !r.is_empty()).collect::<Vec<_>>().join("\n"))
+        } else {
+            None
+        };
+        self.write_untracked(|tx| {
+            let old = stored(tx)?;
+            let (pass, recips) = match (passphrase, keys) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::invalid(
+                        "choose a backup passphrase or public keys, not both (age allows a passphrase only alone)",
+                    ));
+                }
+                (Some(p), None) => (Some(p), None),
+                (None, Some(k)) => (None, Some(k)),
+                (None, None) => (old.passphrase, old.recipients),
+            };
+            if input.enabled && folder.is_none() {
+                return Err(Error::invalid("choose the folder automatic backups go to (a USB drive, a synced folder)"));
+            }
+            if input.enabled && pass.is_none() && recips.is_none() {
+                return Err(Error::invalid("set a backup passphrase or age public keys for automatic backups"));
+            }
+            tx.execute(
+                "UPDATE backup_settings SET enabled = ?1, folder = ?2, keep = ?3, every_hours = ?4, passphrase = ?5,
+                   recipients = ?6, updated_at = ?7 WHERE id = 1",
+                params![input.enabled, folder, keep, every, pass, recips, to_db(now)],
+            )?;
+            stored(tx).map(|s| shown(&s))
+        })
+    }
+
+    /// One automatic run (the app's scheduler, or `arcwell backup auto` from cron).
+    pub fn run_automatic_backup(&mut self, now: DateTime<Utc>) -> Result<AutoOutcome> {
+        let (s, counter, last) = self.read(|conn| Ok((stored(conn)?, changes(conn)?, last_good(conn)?)))?;
+        if !s.enabled {
+            return Ok(AutoOutcome::Off);
+        }
+        if let Some((at, _, seen)) = &last {
+            let next = *at + Duration::hours(i64::from(s.every_hours));
+            if now < next {
+                return Ok(AutoOutcome::NotDue { next });
+            }
+            if *seen == counter {
+                return Ok(AutoOutcome::Unchanged);
+            }
+        }
+        let folder = PathBuf::from(s.folder.clone().unwrap_or_default());
+        let to = match (&s.passphrase, &s.recipients) {
+            (Some(p), _) => Recipients::Passphrase(Passphrase::new(p.as_str())),
+            (None, Some(r)) => Recipients::keys(r.lines())?,
+            (None, None) => return Err(Error::invalid("automatic backups have no passphrase or keys")),
+        };
+        let attempt = (|| -> Result<(BackupInfo, Vec<String>, i64)> {
+            if !folder.is_dir() {
+                return Err(Error::invalid(format!(
+                    "the backup folder {} is not there (is the drive plugged in?)",
+                    folder.display()
+                )));
+            }
+            let (info, seen) = self.write_backup(&folder.join(super::file_name(now)), &to, now, &mut |_, _| {})?;
+            let removed = rotate(&folder, s.keep)?;
+            Ok((info, removed, seen))
+        })();
+        match attempt {
+            Ok((info, removed, counter)) => {
+                self.write_untracked(|tx| {
+                    tx.execute(
+                        "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, 1, 1, ?2, ?3, ?4, ?5)",
+                        params![to_db(now), info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
+                    )?;
+                    Ok(())
+                })?;
+                Ok(AutoOutcome::Written { info, removed })
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                self.write_untracked(|tx| {
+                    tx.execute(
+                        "INSERT INTO backup_run (at, automatic, ok, changes, error) VALUES (?1, 1, 0, ?2, ?3)",
+                        params![to_db(now), counter, reason],
+                    )?;
+                    Ok(())
+                })?;
+                Ok(AutoOutcome::Failed { reason })
+            }
+        }
+    }
+
+    /// Records a backup made by hand (the CLI's or the app's `backup create`), so it counts as good.
+    pub(crate) fn record_manual_backup(&mut self, info: &BackupInfo, counter: i64, now: DateTime<Utc>) -> Result<()> {
+        self.write_untracked(|tx| {
+            tx.execute(
+                "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, 0, 1, ?2, ?3, ?4, ?5)",
+                params![to_db(now), info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// When the last good backup was, and whether the practice needs one.
+    pub fn backup_health(&self, now: DateTime<Utc>) -> Result<BackupHealth> {
+        self.read(|conn| health(conn, now))
+    }
+}
+
+/// The backups' health, read inside another read (the dashboard's).
+pub(crate) fn health(conn: &Connection, now: DateTime<Utc>) -> Result<BackupHealth> {
+    {
+        let s = stored(conn)?;
+        let last = last_good(conn)?;
+        let last_auto: Option<(bool, Option<String>)> = conn
+            .query_row("SELECT ok, error FROM backup_run WHERE automatic = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let last_failure = match last_auto {
+            Some((false, e)) if s.enabled => e,
+            _ => None,
+        };
+        let old = last.as_ref().is_none_or(|(at, _, _)| now - *at > Duration::days(STALE_AFTER_DAYS));
+        Ok(BackupHealth {
+            last_good: last.as_ref().map(|l| l.0),
+            last_good_path: last.and_then(|l| l.1),
+            stale: old || last_failure.is_some(),
+            last_failure,
+            automatic: s.enabled,
+        })
+    }
+}
