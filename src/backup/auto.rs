@@ -236,11 +236,24 @@ impl Practice {
 
     /// One automatic run (the app's scheduler, or `arcwell backup auto` from cron).
     pub fn run_automatic_backup(&mut self, now: DateTime<Utc>) -> Result<AutoOutcome> {
+        self.folder_backup(now, false)
+    }
+
+    /// "Back up now" (the app's button): a backup into the automatic backups' folder with their
+    /// passphrase or keys, whether or not one is due; the same rotation applies.
+    pub fn backup_now(&mut self, now: DateTime<Utc>) -> Result<AutoOutcome> {
+        self.folder_backup(now, true)
+    }
+
+    fn folder_backup(&mut self, now: DateTime<Utc>, by_hand: bool) -> Result<AutoOutcome> {
         let (s, counter, last) = self.read(|conn| Ok((stored(conn)?, changes(conn)?, last_good(conn)?)))?;
-        if !s.enabled {
+        if by_hand && (s.folder.is_none() || (s.passphrase.is_none() && s.recipients.is_none())) {
+            return Err(Error::invalid("choose the backup folder and a backup passphrase (or public keys) first"));
+        }
+        if !s.enabled && !by_hand {
             return Ok(AutoOutcome::Off);
         }
-        if let Some((at, _, seen)) = &last {
+        if let Some((at, _, seen)) = last.as_ref().filter(|_| !by_hand) {
             let next = *at + Duration::hours(i64::from(s.every_hours));
             if now < next {
                 return Ok(AutoOutcome::NotDue { next });
@@ -270,8 +283,8 @@ impl Practice {
             Ok((info, removed, counter)) => {
                 self.write_untracked(|tx| {
                     tx.execute(
-                        "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, 1, 1, ?2, ?3, ?4, ?5)",
-                        params![to_db(now), info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
+                        "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
+                        params![to_db(now), !by_hand, info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
                     )?;
                     Ok(())
                 })?;
@@ -281,8 +294,8 @@ impl Practice {
                 let reason = e.to_string();
                 self.write_untracked(|tx| {
                     tx.execute(
-                        "INSERT INTO backup_run (at, automatic, ok, changes, error) VALUES (?1, 1, 0, ?2, ?3)",
-                        params![to_db(now), counter, reason],
+                        "INSERT INTO backup_run (at, automatic, ok, changes, error) VALUES (?1, ?2, 0, ?3, ?4)",
+                        params![to_db(now), !by_hand, counter, reason],
                     )?;
                     Ok(())
                 })?;

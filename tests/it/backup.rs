@@ -464,3 +464,25 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
     assert!(health.stale, "an unreachable folder makes backups stale at once");
     assert!(health.last_failure.unwrap().contains("plugged in"));
 }
+
+#[test]
+fn back_up_now_writes_into_the_chosen_folder_even_when_automatic_backups_are_off() {
+    use arcwell::backup::auto::{AutoBackupInput, AutoOutcome};
+    let (_fx, mut p) = Fixture::new();
+    let (c, m) = code(p.backup_now(now()));
+    assert!(c == ErrorCode::InvalidInput && m.contains("choose the backup folder"), "{m}");
+    let folder = tempfile::tempdir().unwrap();
+    let input = AutoBackupInput {
+        enabled: false,
+        folder: Some(folder.path().to_str().unwrap().into()),
+        passphrase: Some(BACKUP_PASSPHRASE.into()),
+        ..Default::default()
+    };
+    p.save_auto_backup_settings(&input, now()).unwrap();
+    assert_eq!(p.run_automatic_backup(now()).unwrap(), AutoOutcome::Off);
+    let AutoOutcome::Written { info, .. } = p.backup_now(now()).unwrap() else { panic!("not written") };
+    assert!(Path::new(&info.path).starts_with(folder.path()));
+    backup::verify(Path::new(&info.path), &pass(), &mut |_, _| {}).unwrap();
+    let health = p.backup_health(now()).unwrap();
+    assert!(!health.stale && health.last_good_path.as_deref() == Some(info.path.as_str()));
+}

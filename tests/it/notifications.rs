@@ -149,7 +149,10 @@ async fn serve_clicking(bus: &Bus, click: bool) -> (zbus::Connection, mpsc::Unbo
 }
 
 /// A practice on disk with quiet hours off, one participant in integration, and check-ins due at `dues`.
-fn practice_with(dues: &[DateTime<Utc>]) -> tempfile::TempDir {
+/// A practice with check-ins due at `dues` after the moment they are added (the end of the setup,
+/// which takes seconds on a loaded machine: offsets from before it would already have passed).
+/// Returns the due instants too.
+fn practice_with(dues: &[Duration]) -> (tempfile::TempDir, Vec<DateTime<Utc>>) {
     let dir = tempfile::tempdir().unwrap();
     let now = Utc::now();
     let mut p = Practice::init(dir.path(), &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now).unwrap();
@@ -164,11 +167,15 @@ fn practice_with(dues: &[DateTime<Utc>]) -> tempfile::TempDir {
     for to in [Phase::Preparation, Phase::Administration, Phase::Integration] {
         p.advance_arc(arc, &AdvanceArc { to, reason: None }, now).unwrap();
     }
-    for due in dues {
+    let added = Utc::now();
+    let mut at = Vec::new();
+    for offset in dues {
+        let due = added + *offset;
         let input = AddCheckIn { arc_id: arc, at: due.to_rfc3339(), purpose: "Follow-up".into(), prompts: vec![] };
         p.add_checkin(&input, now).unwrap();
+        at.push(due);
     }
-    dir
+    (dir, at)
 }
 
 fn arcwell(dir: &Path, bus: &str) -> Command {
@@ -213,8 +220,8 @@ async fn next_call(calls: &mut mpsc::UnboundedReceiver<Call>) -> Call {
 async fn watch_raises_desktop_notifications_on_time_without_names() {
     let bus = Bus::start();
     let (_server, mut calls) = serve(&bus).await;
-    let soon = Utc::now() + Duration::seconds(4);
-    let dir = practice_with(&[Utc::now() - Duration::minutes(10), soon]);
+    let (dir, dues) = practice_with(&[-Duration::minutes(10), Duration::seconds(6)]);
+    let soon = dues[1];
     let child = watch(dir.path(), &bus.address);
 
     let first = next_call(&mut calls).await;
@@ -263,7 +270,7 @@ async fn without_a_notification_server_or_a_bus_the_centre_still_fills_and_one_l
     let bus = Bus::start();
     let no_bus = format!("unix:path={}", PathBuf::from("/nonexistent/arcwell-test-bus").display());
     for (what, address) in [("a bus with no notification server", bus.address.as_str()), ("no bus at all", &no_bus)] {
-        let dir = practice_with(&[Utc::now() - Duration::minutes(3), Utc::now() + Duration::seconds(3)]);
+        let (dir, _) = practice_with(&[-Duration::minutes(3), Duration::seconds(6)]);
         let child = watch(dir.path(), address);
         let entries = wait_for_entries(dir.path(), address, 2);
         let (status, stdout, stderr) = terminate(child);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -537,6 +537,35 @@ test('plans: a copy of the standard plan is saved in Settings and chosen for an 
     const chosen = await browser.$('label*=Follow-up plan').$('select').$('option:checked');
     return (await chosen.getText()) === 'Retreat integration';
   }, { timeout: 5_000, timeoutMsg: 'the arc keeps the chosen plan when opened again' });
+});
+
+test('backups: a folder and a backup passphrase saved in Settings, backed up now, and Today stops asking', async () => {
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('[data-testid="backup-alert"]').waitForDisplayed({ timeout: 5_000, timeoutMsg: 'the demo was never backed up: Today says so' });
+  const usb = join(dataDir, 'usb-drive');
+  mkdirSync(usb, { recursive: true });
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="backups"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  await form.scrollIntoView({ block: 'center' });
+  await form.$('input[placeholder="/media/usb/arcwell"]').setValue(usb);
+  const [pass, repeat] = await form.$$('input[type="password"]');
+  await pass.setValue('harbour lantern seven gulls');
+  await repeat.setValue('harbour lantern seven gulls');
+  await form.$('button=Save backup settings').scrollIntoView({ block: 'center' });
+  await form.$('button=Save backup settings').click();
+  await form.$('p=Saved.').waitForDisplayed({ timeout: 5_000 });
+  await form.$('button=Back up now').click();
+  await form.$('p*=Backed up:').waitForDisplayed({ timeout: 30_000 });
+  assert.match(await form.$('[data-testid="backup-health"]').getText(), /Last good backup: .*usb-drive/);
+  const files = readdirSync(usb).filter((f) => f.endsWith('.arcwell-backup'));
+  assert.equal(files.length, 1, `one backup file in the folder: ${files}`);
+  const head = readFileSync(join(usb, files[0])).subarray(0, 22).toString();
+  assert.equal(head, 'age-encryption.org/v1\n', 'an age file');
+  await shoot('backups');
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('[data-testid="backup-alert"]').waitForDisplayed({ reverse: true, timeout: 5_000, timeoutMsg: 'a fresh backup ends the alert' });
 });
 
 test('accessibility: the main screens have no serious axe-core violations', async () => {

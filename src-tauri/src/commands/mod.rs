@@ -2,6 +2,7 @@
 //! blocking thread (SQLCipher and scrypt must not stall the UI), `{ code, message }` out.
 
 pub mod arcs;
+pub mod backups;
 pub mod documents;
 pub mod integration;
 pub mod participants;

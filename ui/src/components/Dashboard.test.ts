@@ -104,7 +104,7 @@ describe('the Today dashboard', () => {
     render(Dashboard, { props: { openArc: vi.fn() } });
     const banner = await screen.findByTestId('backup-alert');
     expect(banner.textContent).toContain('The last automatic backup failed: the backup folder /media/usb is not there');
-    expect(banner.textContent).not.toContain('turn on automatic backups');
+    expect(banner.textContent).toContain('Check the folder under Settings → Backups');
   });
 
   it('shows no backup alert when the last backup is recent', async () => {

@@ -3,12 +3,17 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Settings from './Settings.svelte';
 import PlansEditor from './PlansEditor.svelte';
+import BackupSettings from './BackupSettings.svelte';
 import type { Plan } from '../bindings/Plan';
+import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
+
+const backupOff: AutoBackupSettings = { enabled: false, folder: null, keep: 14, every_hours: 24, has_passphrase: false, recipients: [] };
+const neverBacked = { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false };
 
 const profile = { name: 'Rowan Hale', timezone: 'Europe/Berlin', checkin_time: '10:00', stall_days: 14 };
 
@@ -19,6 +24,8 @@ describe('the Settings screen', () => {
       calls.push([cmd, args]);
       if (cmd === 'get_profile') return profile;
       if (cmd === 'list_plans') return [];
+      if (cmd === 'backup_settings') return backupOff;
+      if (cmd === 'backup_health') return neverBacked;
       if (cmd === 'save_profile') return { ...profile, ...(args as { input: object }).input };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -35,6 +42,8 @@ describe('the Settings screen', () => {
     mockIPC((cmd) => {
       if (cmd === 'get_profile') return profile;
       if (cmd === 'list_plans') return [];
+      if (cmd === 'backup_settings') return backupOff;
+      if (cmd === 'backup_health') return neverBacked;
       throw { code: 'invalid_input', message: '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Berlin' };
     });
     render(Settings, { props: { openReminders: vi.fn() } });
@@ -101,5 +110,56 @@ describe('the follow-up plans in Settings', () => {
     await fireEvent.submit(screen.getByRole('form', { name: 'Edit plan' }));
     expect((await screen.findByRole('alert')).textContent).toContain('at least one step');
     expect((screen.getByLabelText('Plan name') as HTMLInputElement).value).toBe('Standard integration (copy)');
+  });
+});
+
+describe('backups in Settings', () => {
+  it('saves the folder and a backup passphrase typed twice, then backs up now', async () => {
+    const calls: [string, unknown][] = [];
+    let saved = backupOff;
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'backup_settings') return saved;
+      if (cmd === 'backup_health') return calls.some(([c]) => c === 'backup_now')
+        ? { ...neverBacked, last_good: '2026-12-01T10:00:00Z', last_good_path: '/media/usb/p.arcwell-backup', stale: false }
+        : neverBacked;
+      if (cmd === 'save_backup_settings') {
+        saved = { ...backupOff, folder: '/media/usb', enabled: true, has_passphrase: true };
+        return saved;
+      }
+      if (cmd === 'backup_now') return { outcome: 'written', info: { path: '/media/usb/p.arcwell-backup', file_bytes: 3 * 1048576, manifest: {} }, removed: [] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(BackupSettings);
+    await screen.findByText('Never backed up.');
+    await fireEvent.input(screen.getByLabelText(/Folder/), { target: { value: '/media/usb' } });
+    await fireEvent.input(screen.getByLabelText('Backup passphrase'), { target: { value: 'harbour lantern seven gulls' } });
+    await fireEvent.input(screen.getByLabelText('Repeat it'), { target: { value: 'harbour lantern seven gull' } });
+    await fireEvent.click(screen.getByLabelText(/Back up automatically/));
+    await fireEvent.submit(screen.getByRole('form', { name: 'Backups' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('differ');
+    expect(calls.some(([c]) => c === 'save_backup_settings')).toBe(false);
+    await fireEvent.input(screen.getByLabelText('Repeat it'), { target: { value: 'harbour lantern seven gulls' } });
+    await fireEvent.submit(screen.getByRole('form', { name: 'Backups' }));
+    await screen.findByText('Saved.');
+    expect(calls.find(([c]) => c === 'save_backup_settings')?.[1]).toEqual({
+      input: { enabled: true, folder: '/media/usb', keep: 14, every_hours: 24, passphrase: 'harbour lantern seven gulls', recipients: [] },
+    });
+    await fireEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    await screen.findByText(/Backed up: \/media\/usb\/p.arcwell-backup \(3.0 MiB\)/);
+    await screen.findByText(/Last good backup/);
+  });
+
+  it('shows the core’s refusal in its words', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'backup_settings') return backupOff;
+      if (cmd === 'backup_health') return neverBacked;
+      throw { code: 'invalid_input', message: '"usb" is not a full path; choose the folder by its full path, e.g. /media/usb/arcwell' };
+    });
+    render(BackupSettings);
+    await screen.findByText('Never backed up.');
+    await fireEvent.input(screen.getByLabelText(/Folder/), { target: { value: 'usb' } });
+    await fireEvent.submit(screen.getByRole('form', { name: 'Backups' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('not a full path');
   });
 });

@@ -15,6 +15,10 @@ import type { Outreach } from '../bindings/Outreach';
 import type { Plan } from '../bindings/Plan';
 import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
+import type { AutoBackupInput } from '../bindings/AutoBackupInput';
+import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
+import type { AutoOutcome } from '../bindings/AutoOutcome';
+import type { BackupHealth } from '../bindings/BackupHealth';
 import type { Arc } from '../bindings/Arc';
 import type { ArcDetail } from '../bindings/ArcDetail';
 import type { Phase } from '../bindings/Phase';
@@ -85,6 +89,10 @@ export const backend = {
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
   lock: () => call<AppStatus>('lock_practice'),
+  backupSettings: () => call<AutoBackupSettings>('backup_settings'),
+  saveBackupSettings: (input: AutoBackupInput) => call<AutoBackupSettings>('save_backup_settings', { input }),
+  backupNow: () => call<AutoOutcome>('backup_now'),
+  backupHealth: () => call<BackupHealth>('backup_health'),
   practiceStatus: () => call<PracticeStatus>('practice_status'),
   getProfile: () => call<Profile>('get_profile'),
   saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),
