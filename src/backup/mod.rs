@@ -170,19 +170,19 @@ impl Practice {
         let (safety_info, _) = self.write_backup(safety, safety_to, now, &mut |_, _| {})?;
 
         let staging = dir.join(format!("{}.restoring", store::DB_FILE));
-        remove_db_files(&staging)?;
+        remove_db_files(&staging, true)?;
         if let Err(e) = write_encrypted(&mut image, &staging, &key, manifest.schema_version) {
-            let _ = remove_db_files(&staging);
+            let _ = remove_db_files(&staging, true);
             return Err(e);
         }
         drop(image);
         if let Err(e) = check_written(&staging, &key) {
-            let _ = remove_db_files(&staging);
+            let _ = remove_db_files(&staging, true);
             return Err(e);
         }
         // Close the current database (its WAL is checkpointed and removed), then swap the files.
         self.close_for_replacement()?;
-        remove_db_files_except_main(&db)?;
+        remove_db_files(&db, false)?;
         std::fs::rename(&staging, &db)
             .map_err(|e| Error::io(format!("cannot move the restored practice into {}", db.display()), e))?;
         self.reopen_with(&key)?;
@@ -381,7 +381,7 @@ pub fn restore_into(
     match made {
         Ok(p) => Ok((manifest, p)),
         Err(e) => {
-            let _ = remove_db_files(&db);
+            let _ = remove_db_files(&db, true);
             let _ = std::fs::remove_file(&keyfile);
             Err(e)
         }
@@ -418,20 +418,9 @@ fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
     Ok(())
 }
 
-fn remove_db_files(db: &Path) -> Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", db.display()));
-        match std::fs::remove_file(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("cannot remove {}", p.display()), e)),
-        }
-    }
-    Ok(())
-}
-
-fn remove_db_files_except_main(db: &Path) -> Result<()> {
-    for suffix in ["-wal", "-shm"] {
+/// Removes `db` (with `main`) and its `-wal` and `-shm` files, where they exist.
+fn remove_db_files(db: &Path, main: bool) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"].into_iter().filter(|s| main || !s.is_empty()) {
         let p = PathBuf::from(format!("{}{suffix}", db.display()));
         match std::fs::remove_file(&p) {
             Ok(()) => {}

@@ -397,53 +397,53 @@ fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-/// The document written for a check-in (the newest, should the CLI have linked several).
-pub(crate) fn of_checkin(conn: &Connection, checkin: Uuid) -> Result<Option<Document>> {
+/// What a document was written for: a check-in (its integration note) or a session (its record).
+#[derive(Clone, Copy)]
+pub(crate) enum Link {
+    Checkin(Uuid),
+    Session(Uuid),
+}
+
+impl Link {
+    fn column(self) -> &'static str {
+        match self {
+            Link::Checkin(_) => "checkin_id",
+            Link::Session(_) => "session_id",
+        }
+    }
+
+    fn id(self) -> Uuid {
+        match self {
+            Link::Checkin(id) | Link::Session(id) => id,
+        }
+    }
+}
+
+/// The document written for a check-in or session (the newest, should the CLI have linked several).
+pub(crate) fn linked(conn: &Connection, link: Link) -> Result<Option<Document>> {
     Ok(conn
         .query_row(
             &format!(
                 "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
-                 WHERE d.checkin_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 1"
+                 WHERE d.{} = ?1 ORDER BY d.created_at DESC, d.id LIMIT 1",
+                link.column()
             ),
-            [checkin.to_string()],
+            [link.id().to_string()],
             from_row,
         )
         .optional()?)
 }
 
-/// The record written for a session (the newest, should the CLI have linked several).
-pub(crate) fn of_session(conn: &Connection, session: Uuid) -> Result<Option<Document>> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
-                 WHERE d.session_id = ?1 ORDER BY d.created_at DESC, d.id LIMIT 1"
-            ),
-            [session.to_string()],
-            from_row,
-        )
-        .optional()?)
-}
-
-/// Part of completing a check-in: its integration document must be the one written for it, and a
-/// draft is signed now (in the check-in's transaction).
-pub(crate) fn complete_with(tx: &Transaction<'_>, id: Uuid, checkin: Uuid, now: DateTime<Utc>) -> Result<()> {
+/// Part of completing a check-in or a session: the document must be the one written for it, and a
+/// draft is signed now (in the completing transaction).
+pub(crate) fn complete_with(tx: &Transaction<'_>, id: Uuid, link: Link, now: DateTime<Utc>) -> Result<()> {
     let doc = get(tx, id)?;
-    if doc.checkin_id != Some(checkin) {
-        return Err(Error::invalid("that document was not written for this check-in"));
-    }
-    if doc.state == DocState::Draft {
-        sign(tx, id, now)?;
-    }
-    Ok(())
-}
-
-/// Part of completing a session: its record must be the one written for it, and a draft is signed
-/// now (in the session's transaction).
-pub(crate) fn complete_session_with(tx: &Transaction<'_>, id: Uuid, session: Uuid, now: DateTime<Utc>) -> Result<()> {
-    let doc = get(tx, id)?;
-    if doc.session_id != Some(session) {
-        return Err(Error::invalid("that document was not written for this session"));
+    let (written_for, what) = match link {
+        Link::Checkin(_) => (doc.checkin_id, "check-in"),
+        Link::Session(_) => (doc.session_id, "session"),
+    };
+    if written_for != Some(link.id()) {
+        return Err(Error::invalid(format!("that document was not written for this {what}")));
     }
     if doc.state == DocState::Draft {
         sign(tx, id, now)?;
@@ -461,7 +461,7 @@ impl Practice {
     /// The integration document of a check-in: the one already written for it (a draft is
     /// continued), or a new draft of the current shipped integration note for a due check-in.
     pub fn checkin_document(&mut self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        if let Some(d) = self.read(|conn| of_checkin(conn, checkin))? {
+        if let Some(d) = self.read(|conn| linked(conn, Link::Checkin(checkin)))? {
             return self.document(d.id);
         }
         let id = self.write(|tx| {
@@ -502,7 +502,7 @@ impl Practice {
         template: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> Result<DocumentDetail> {
-        if let Some(d) = self.read(|conn| of_session(conn, session))? {
+        if let Some(d) = self.read(|conn| linked(conn, Link::Session(session)))? {
             return self.document(d.id);
         }
         let id = self.write(|tx| {

@@ -216,7 +216,7 @@ pub(crate) fn complete(
         )));
     }
     if let Some(doc) = input.document_id {
-        crate::documents::document::complete_session_with(conn, doc, id, now)?;
+        crate::documents::document::complete_with(conn, doc, crate::documents::document::Link::Session(id), now)?;
     }
     conn.execute(
         "UPDATE session SET status = 'completed', started_at = ?2, started_tz = ?3, ended_at = ?4, ended_tz = ?5

@@ -405,7 +405,7 @@ impl Practice {
                 }
                 None => None,
             };
-            let document = crate::documents::document::of_checkin(conn, id)?;
+            let document = crate::documents::document::linked(conn, crate::documents::document::Link::Checkin(id))?;
             Ok(CheckInDetail { checkin, events, note, document })
         })
     }
@@ -419,7 +419,7 @@ impl Practice {
                 Error::invalid("write a short summary of this check-in: how you were in touch, what was shared")
             })?;
             if let Some(doc) = input.document_id {
-                crate::documents::document::complete_with(tx, doc, id, now)?;
+                crate::documents::document::complete_with(tx, doc, crate::documents::document::Link::Checkin(id), now)?;
             }
             let contacted = match input.contacted_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(t) => parse_time(t, &zone)?.utc,

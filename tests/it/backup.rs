@@ -45,6 +45,33 @@ fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
     d
 }
 
+/// Restores into a new practice in `dir` with a new recovery passphrase.
+fn restore_new(dir: &Path, file: &Path, unlock: &Unlock) -> arcwell::Result<(arcwell::backup::Manifest, Practice)> {
+    backup::restore_into(
+        dir,
+        file,
+        unlock,
+        &Passphrase::new("a new recovery passphrase"),
+        &Keychain::Off,
+        &mut |_, _| {},
+    )
+}
+
+/// A backup written by hand from the documented format: a tar of the manifest and the image, to a key.
+fn seal(manifest: &serde_json::Value, image: &[u8], to: &age::x25519::Recipient) -> Vec<u8> {
+    let json = serde_json::to_vec(manifest).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, data) in [("manifest.json", json.as_slice()), ("practice.sqlite", image)] {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o600);
+        h.set_cksum();
+        tar.append(&h, data).unwrap();
+    }
+    age::encrypt(to, &tar.into_inner().unwrap()).unwrap()
+}
+
 fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
     let e = r.unwrap_err();
     (e.code(), e.to_string())
@@ -68,15 +95,7 @@ fn a_backup_restores_into_a_new_practice_with_every_table_identical() {
 
     let target = tempfile::tempdir().unwrap();
     let dir = target.path().join("restored");
-    let (m, restored) = backup::restore_into(
-        &dir,
-        &file,
-        &pass(),
-        &Passphrase::new("a new recovery passphrase"),
-        &Keychain::Off,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let (m, restored) = restore_new(&dir, &file, &pass()).unwrap();
     assert_eq!(m, manifest);
     assert_eq!(content(&restored), content(&p), "every table, row for row");
     assert_eq!(restored.verify_derived().unwrap(), Vec::<String>::new());
@@ -199,14 +218,7 @@ fn wrong_passphrases_changed_cut_and_foreign_files_are_refused_and_nothing_chang
         let (_, m) = code(backup::verify(&f, &unlock, &mut |_, _| {}));
         assert!(m.to_lowercase().contains(&says.to_lowercase()), "{what}: {m}");
         let dir = target.path().join("new");
-        let (_, m) = code(backup::restore_into(
-            &dir,
-            &f,
-            &unlock,
-            &Passphrase::new("a new recovery passphrase"),
-            &Keychain::Off,
-            &mut |_, _| {},
-        ));
+        let (_, m) = code(restore_new(&dir, &f, &unlock));
         assert!(m.to_lowercase().contains(&says.to_lowercase()), "{what} (restore): {m}");
         assert!(!dir.exists(), "{what}: no new practice is left behind");
         let safety = out.path().join(format!("safety-{}.arcwell-backup", what.replace(' ', "-")));
@@ -261,15 +273,7 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
 
     // The safety backup brings the change back.
     let dir = out.path().join("from-safety");
-    let (_, from_safety) = backup::restore_into(
-        &dir,
-        &safety,
-        &pass(),
-        &Passphrase::new("a new recovery passphrase"),
-        &Keychain::Off,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let (_, from_safety) = restore_new(&dir, &safety, &pass()).unwrap();
     assert_eq!(content(&from_safety), changed);
 }
 
@@ -313,19 +317,8 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
         "database": { "bytes": image.len(), "sha256": arcwell::backup::archive::sha256_hex(&image) },
         "tables": tables,
     });
-    let json = serde_json::to_vec(&manifest).unwrap();
-    let mut tar = tar::Builder::new(Vec::new());
-    for (name, data) in [("manifest.json", json.as_slice()), ("practice.sqlite", image.as_slice())] {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(name).unwrap();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o600);
-        h.set_cksum();
-        tar.append(&h, data).unwrap();
-    }
-    let plain = tar.into_inner().unwrap();
     let id = age::x25519::Identity::generate();
-    let sealed = age::encrypt(&id.to_public(), &plain).unwrap();
+    let sealed = seal(&manifest, &image, &id.to_public());
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("old.arcwell-backup");
     std::fs::write(&file, sealed).unwrap();
@@ -334,15 +327,7 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
     let m = backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();
     assert_eq!((m.schema_version, m.arcwell_version.as_str()), (5, "0.0.9"));
     let dir = out.path().join("restored");
-    let (_, p) = backup::restore_into(
-        &dir,
-        &file,
-        &unlock,
-        &Passphrase::new("a new recovery passphrase"),
-        &Keychain::Off,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let (_, p) = restore_new(&dir, &file, &unlock).unwrap();
     assert_eq!(
         p.schema_version().unwrap(),
         arcwell::store::migrate::latest_version(),
@@ -361,17 +346,7 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
     let image = image_conn.serialize("main").unwrap().to_vec();
     newer["database"] =
         serde_json::json!({ "bytes": image.len(), "sha256": arcwell::backup::archive::sha256_hex(&image) });
-    let json = serde_json::to_vec(&newer).unwrap();
-    let mut tar = tar::Builder::new(Vec::new());
-    for (name, data) in [("manifest.json", json.as_slice()), ("practice.sqlite", image.as_slice())] {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(name).unwrap();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o600);
-        h.set_cksum();
-        tar.append(&h, data).unwrap();
-    }
-    std::fs::write(&file, age::encrypt(&id.to_public(), &tar.into_inner().unwrap()).unwrap()).unwrap();
+    std::fs::write(&file, seal(&newer, &image, &id.to_public())).unwrap();
     let (c, msg) = code(backup::verify(&file, &unlock, &mut |_, _| {}));
     assert_eq!(c, ErrorCode::NewerDatabase, "{msg}");
 }
