@@ -9,6 +9,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 mod error;
+pub mod export;
 pub mod integration;
 pub mod key;
 pub mod keychain;

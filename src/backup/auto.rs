@@ -16,6 +16,10 @@ use crate::{Error, Practice, Result};
 /// A backup older than this is stale: an alert says so.
 pub const STALE_AFTER_DAYS: i64 = 7;
 
+/// After a failed automatic run (the drive not plugged in, the disk full), the next automatic run
+/// waits this long, so a scheduler woken by every change does not retry a large backup each time.
+pub const RETRY_FAILED_AFTER_MINUTES: i64 = 60;
+
 /// The automatic backup settings, as the facilitator sees them (a passphrase is never sent back,
 /// only whether one is set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -140,6 +144,32 @@ fn last_good(conn: &Connection) -> Result<Option<GoodRun>> {
     .transpose()
 }
 
+/// When the last automatic run failed, if the last automatic run did fail.
+fn last_automatic_failure(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    conn.query_row("SELECT at, ok FROM backup_run WHERE automatic = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+    })
+    .optional()?
+    .filter(|(_, ok)| !ok)
+    .map(|(at, _)| from_db(&at))
+    .transpose()
+    .map_err(Into::into)
+}
+
+impl AutoOutcome {
+    /// When a scheduler should run the automatic backup again after this outcome; `None`: only
+    /// after a change (a write wakes the scheduler) or never (off).
+    pub fn next_attempt(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            // After a backup, nothing is due until something changes; that change wakes the
+            // scheduler, whose run then answers NotDue with the exact time.
+            AutoOutcome::Off | AutoOutcome::Unchanged | AutoOutcome::Written { .. } => None,
+            AutoOutcome::NotDue { next } => Some(*next),
+            AutoOutcome::Failed { .. } => Some(now + Duration::minutes(RETRY_FAILED_AFTER_MINUTES)),
+        }
+    }
+}
+
 /// Is `name` an automatic backup's file name (`practice-2026-12-01T103000Z.arcwell-backup`)?
 fn is_automatic_name(name: &str) -> bool {
     name.strip_prefix("practice-")
@@ -252,6 +282,12 @@ impl Practice {
         }
         if !s.enabled && !by_hand {
             return Ok(AutoOutcome::Off);
+        }
+        if !by_hand && let Some(failed) = self.read(last_automatic_failure)? {
+            let next = failed + Duration::minutes(RETRY_FAILED_AFTER_MINUTES);
+            if now < next {
+                return Ok(AutoOutcome::NotDue { next });
+            }
         }
         if let Some((at, _, seen)) = last.as_ref().filter(|_| !by_hand) {
             let next = *at + Duration::hours(i64::from(s.every_hours));

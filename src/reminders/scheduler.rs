@@ -9,6 +9,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::clock::Clock;
 use super::deliver::{Notice, OsOutcome};
+use crate::backup::auto::AutoOutcome;
 use crate::{Practice, Result};
 
 /// Where the scheduler finds the practice: the app's unlocked practice, or the CLI's.
@@ -58,6 +59,10 @@ pub struct Status {
     pub locked: bool,
     /// The last tick's error, in words (the scheduler retries after [`RETRY_AFTER`]).
     pub error: Option<String>,
+    /// Automatic backups written since start, and the last one's outcome other than off, not due
+    /// or unchanged (a backup written, or a failure).
+    pub backups: u64,
+    pub last_backup: Option<AutoOutcome>,
 }
 
 /// How long the OS notification service may take to answer before the notification counts as not shown.
@@ -126,15 +131,40 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
         state.ticks += 1;
         let now = clock.now();
         let tick_source = Arc::clone(&source);
-        let outcome =
-            tokio::task::spawn_blocking(move || tick_source.with_practice(|p| p.deliver_reminders(now, started))).await;
+        // Reminders first; then the automatic backup when one is due (its failure is recorded in the
+        // practice and shown on Today, never a reason to stop reminding).
+        let outcome = tokio::task::spawn_blocking(move || {
+            tick_source.with_practice(|p| {
+                let delivery = p.deliver_reminders(now, started)?;
+                let backup =
+                    p.run_automatic_backup(now).unwrap_or_else(|e| AutoOutcome::Failed { reason: e.to_string() });
+                Ok((delivery, backup))
+            })
+        })
+        .await;
         state.error = None;
         state.locked = false;
         match outcome {
-            Ok(Some(Ok(delivery))) => {
+            Ok(Some(Ok((delivery, backup)))) => {
                 error_logged = None;
                 state.held = delivery.held;
-                state.next_wake = delivery.next_wake;
+                state.next_wake = match (delivery.next_wake, backup.next_attempt(now)) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                match &backup {
+                    AutoOutcome::Written { .. } => {
+                        state.backups += 1;
+                        state.last_backup = Some(backup);
+                    }
+                    AutoOutcome::Failed { reason } => {
+                        eprintln!(
+                            "arcwell: the automatic backup failed ({reason}); it is shown on Today and tried again in an hour"
+                        );
+                        state.last_backup = Some(backup);
+                    }
+                    AutoOutcome::Off | AutoOutcome::NotDue { .. } | AutoOutcome::Unchanged => {}
+                }
                 if let Some(notice) = delivery.notice {
                     // A notification service that never answers must not stop the reminders after this one.
                     let shown = tokio::time::timeout(SHOW_TIMEOUT, notifier.show(&notice))

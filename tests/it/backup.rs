@@ -438,6 +438,17 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
     let health = p.backup_health(t + Duration::days(2)).unwrap();
     assert!(health.stale, "an unreachable folder makes backups stale at once");
     assert!(health.last_failure.unwrap().contains("plugged in"));
+    // A failed run is not retried at once (a scheduler woken by every change would retry each time)…
+    let failed_at = t + Duration::days(2);
+    assert_eq!(
+        p.run_automatic_backup(failed_at + Duration::minutes(59)).unwrap(),
+        AutoOutcome::NotDue { next: failed_at + Duration::hours(1) },
+        "retried an hour after the failure"
+    );
+    // …but an hour later, and then it succeeds once the drive is back.
+    std::fs::create_dir_all(&f).unwrap();
+    assert!(matches!(p.run_automatic_backup(failed_at + Duration::hours(1)).unwrap(), AutoOutcome::Written { .. }));
+    assert!(!p.backup_health(failed_at + Duration::hours(1)).unwrap().stale, "a good run clears the failure");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod backup;
 mod cli;
 mod documents;
 mod domain;
+mod export;
 mod integration;
 mod keychain;
 mod notifications;

@@ -444,3 +444,48 @@ async fn a_burst_of_changes_is_one_tick() {
     assert_eq!(run.status.borrow().ticks, 2, "five changes, one tick");
     run.stop().await;
 }
+
+#[tokio::test]
+async fn the_scheduler_runs_automatic_backups_when_due_after_a_change_and_sleeps_otherwise() {
+    use arcwell::backup::auto::{AutoBackupInput, AutoOutcome};
+    let (_fx, mut p, _arc) = practice();
+    let folder = tempfile::tempdir().unwrap();
+    let input = AutoBackupInput {
+        enabled: true,
+        folder: Some(folder.path().to_str().unwrap().to_owned()),
+        every_hours: Some(24),
+        passphrase: Some("harbour lantern seven gulls".into()),
+        ..Default::default()
+    };
+    p.save_auto_backup_settings(&input, now()).unwrap();
+    let count = || std::fs::read_dir(folder.path()).unwrap().count();
+    let source = Arc::new(Mutex::new(p));
+    let clock = ManualClock::at(now());
+    let mut run = start(&source, &clock, &Arc::new(Recorder::default()));
+
+    let s = run.until("the first backup", |s| s.backups == 1).await;
+    assert!(matches!(s.last_backup, Some(AutoOutcome::Written { .. })), "{:?}", s.last_backup);
+    assert_eq!(s.next_wake, None, "after a backup, with nothing changed and nothing due, it sleeps until told");
+    assert_eq!(count(), 1);
+
+    source
+        .lock()
+        .unwrap()
+        .add_participant(&ParticipantInput { name: "Ilse Brandvold".into(), ..Default::default() }, now())
+        .unwrap();
+    run.handle.data_changed();
+    let s = run.ticked(2).await;
+    assert_eq!(
+        s.next_wake,
+        Some(now() + Duration::hours(24)),
+        "a change makes the next backup due a day after the last"
+    );
+    assert_eq!(s.backups, 1, "not before it is due");
+
+    clock.advance(Duration::hours(24));
+    let s = run.until("the second backup", |s| s.backups == 2).await;
+    assert_eq!(s.next_wake, None);
+    assert_eq!(count(), 2, "a day later, with a change, the second backup is written");
+    assert!(!source.lock().unwrap().backup_health(clock.now()).unwrap().stale);
+    run.stop().await;
+}

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::backup::BackupCmd;
 use crate::documents::{FlagCmd, NoteCmd, PackCmd, TemplateCmd};
+use crate::export::ExportCmd;
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
 use crate::reminders::{NotificationCmd, ReminderFlags};
 use crate::{documents, integration, output, reminders, secret};
@@ -124,6 +125,9 @@ enum Command {
     /// Encrypted backups: create, verify, restore, list
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Exports that are NOT encrypted: a participant's printable record, CSV, an iCalendar file
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Search participants, check-in notes and documents (every word must occur; "quoted phrases")
     Search {
         text: String,
@@ -362,6 +366,7 @@ pub fn run(cli: Cli) -> Result<()> {
             ctx.json,
             now,
         ),
+        Command::Export(cmd) => crate::export::run(&ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {
                 text,

@@ -7,6 +7,7 @@
 mod args;
 mod backup;
 mod documents;
+mod export;
 mod integration;
 mod output;
 mod reminders;

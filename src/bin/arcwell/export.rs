@@ -1,0 +1,63 @@
+//! The export commands: a participant's printable record, CSV files with their data dictionary,
+//! and an iCalendar file of the check-ins coming up. Each prints the not-encrypted warning.
+
+use std::path::PathBuf;
+
+use arcwell::domain::parse_id;
+use arcwell::export::calendar::CalendarRange;
+use arcwell::export::{Exported, Privacy, WARNING};
+use arcwell::{Practice, Result};
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum ExportCmd {
+    /// A participant's whole record as a printable HTML file (print it, or save it as PDF, from any browser)
+    Record {
+        participant: String,
+        /// The new file to write (it must not exist yet)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// arcs.csv, sessions.csv and checkins.csv with data-dictionary.csv, in a new folder inside DIR
+    Csv {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+        /// Include participant names and free text (locations, reasons, contact summaries)
+        #[arg(long)]
+        names: bool,
+    },
+    /// An iCalendar (.ics) file of the check-ins due from today through --days ahead
+    Calendar {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// Put participant names and the check-ins' prompts in the calendar entries
+        #[arg(long)]
+        names: bool,
+    },
+}
+
+pub fn run(practice: &Practice, cmd: ExportCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+    eprintln!("arcwell: {WARNING}");
+    let (done, what) = match cmd {
+        ExportCmd::Record { participant, out } => {
+            (practice.export_participant_record(parse_id("participant", &participant)?, &out, now)?, None)
+        }
+        ExportCmd::Csv { folder, names } => (practice.export_csv(&folder, Privacy { names }, now)?, Some("rows")),
+        ExportCmd::Calendar { out, days, names } => (
+            practice.export_calendar(&out, CalendarRange { days, privacy: Privacy { names } }, now)?,
+            Some("check-ins"),
+        ),
+    };
+    output::print(json, &done, |d: &Exported| {
+        let mut s: String = d.files.iter().map(|f| format!("wrote {f}\n")).collect();
+        if let Some(what) = what {
+            s.push_str(&format!("{} {what}\n", d.rows));
+        }
+        s
+    })
+}

@@ -1,0 +1,323 @@
+//! CSV exports of arcs, sessions and check-ins, with a data dictionary written from the same
+//! column list as the files, so the two cannot disagree.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Row};
+
+use super::{Exported, Privacy, WARNING, write_new};
+use crate::domain::time::{ZonedTime, from_db};
+use crate::{Error, Practice, Result};
+
+/// One column of an exported file, as the data dictionary describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    /// `id`, `text`, `integer`, `number`, `utc time`, `local time`, `zone`, or `one of: …`.
+    pub kind: &'static str,
+    pub meaning: &'static str,
+    /// Names a person or holds free text that may: written only when names are asked for.
+    pub identifying: bool,
+}
+
+/// One exported file.
+#[derive(Debug)]
+pub struct Table {
+    pub file: &'static str,
+    pub about: &'static str,
+    pub columns: &'static [Column],
+    query: &'static str,
+    row: fn(&Row<'_>) -> rusqlite::Result<Vec<String>>,
+}
+
+const fn col(name: &'static str, kind: &'static str, meaning: &'static str) -> Column {
+    Column { name, kind, meaning, identifying: false }
+}
+
+const fn named(name: &'static str, kind: &'static str, meaning: &'static str) -> Column {
+    Column { name, kind, meaning, identifying: true }
+}
+
+const ID_NOTE: &str = "a random id (UUID) that stays the same in every export";
+const UTC: &str = "utc time";
+const LOCAL: &str = "local time";
+
+pub const ARCS: Table = Table {
+    file: "arcs.csv",
+    about: "One row per arc: a participant's journey from inquiry to completion.",
+    columns: &[
+        col("arc_id", "id", ID_NOTE),
+        col("participant_id", "id", "the participant, the same id in every file and export"),
+        named("participant_name", "text", "the participant's name"),
+        named("intention", "text", "the intention written when the arc was opened"),
+        col(
+            "phase",
+            "one of: inquiry, preparation, administration, integration, completion, withdrawn, referred_out",
+            "the arc's phase at the time of the export",
+        ),
+        col("opened_at", UTC, "when the arc was opened, UTC (RFC 3339)"),
+        col("opened_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM"),
+        col("closed_at", UTC, "when it reached completion or an exit; empty while open"),
+        col("closed_local", LOCAL, "the same in the zone it was entered in"),
+        col("plan", "text", "the follow-up plan it uses (empty: the default plan)"),
+        col("sessions_held", "integer", "sessions completed, of every kind"),
+        col("checkins_completed", "integer", "check-ins completed"),
+        col("checkins_skipped", "integer", "check-ins skipped"),
+        col("checkins_due", "integer", "check-ins still due"),
+    ],
+    query: "SELECT a.id, a.participant_id, p.name, a.intention, a.phase, a.opened_at, a.opened_tz, a.closed_at,
+                   a.closed_tz, pl.name,
+                   (SELECT count(*) FROM session s WHERE s.arc_id = a.id AND s.status = 'completed'),
+                   (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'completed'),
+                   (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'skipped'),
+                   (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'due')
+            FROM arc a JOIN participant p ON p.id = a.participant_id LEFT JOIN plan pl ON pl.id = a.plan_id
+            ORDER BY a.opened_at, a.id",
+    row: |r| {
+        Ok(vec![
+            text(r, 0)?,
+            text(r, 1)?,
+            text(r, 2)?,
+            text(r, 3)?,
+            text(r, 4)?,
+            text(r, 5)?,
+            local(r, 5, 6)?,
+            text(r, 7)?,
+            local(r, 7, 8)?,
+            text(r, 9)?,
+            text(r, 10)?,
+            text(r, 11)?,
+            text(r, 12)?,
+            text(r, 13)?,
+        ])
+    },
+};
+
+pub const SESSIONS: Table = Table {
+    file: "sessions.csv",
+    about: "One row per session: consultations, preparation, administration (dosing) and integration sessions.",
+    columns: &[
+        col("session_id", "id", ID_NOTE),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
+        col("participant_id", "id", "the participant"),
+        named("participant_name", "text", "the participant's name"),
+        col("kind", "one of: consultation, preparation, administration, integration", "what the session was for"),
+        col("status", "one of: scheduled, completed, cancelled, no_show", "what became of it"),
+        col("scheduled_at", UTC, "when it was scheduled for, UTC (RFC 3339)"),
+        col("scheduled_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM"),
+        col("zone", "zone", "that zone: an IANA name such as Europe/Berlin, or a fixed offset"),
+        col("started_at", UTC, "when it actually started (completed sessions)"),
+        col("started_local", LOCAL, "the same, local"),
+        col("ended_at", UTC, "when it actually ended (completed sessions)"),
+        col("ended_local", LOCAL, "the same, local"),
+        col("duration_minutes", "integer", "ended_at minus started_at, in whole minutes"),
+        named("location", "text", "where it was held"),
+        named("status_reason", "text", "why it was cancelled, when it was"),
+    ],
+    query: "SELECT s.id, s.arc_id, a.participant_id, p.name, s.kind, s.status, s.scheduled_at, s.scheduled_tz,
+                   s.started_at, s.started_tz, s.ended_at, s.ended_tz,
+                   CAST(round((julianday(s.ended_at) - julianday(s.started_at)) * 1440) AS INTEGER),
+                   s.location, s.status_reason
+            FROM session s JOIN arc a ON a.id = s.arc_id JOIN participant p ON p.id = a.participant_id
+            ORDER BY s.scheduled_at, s.id",
+    row: |r| {
+        Ok(vec![
+            text(r, 0)?,
+            text(r, 1)?,
+            text(r, 2)?,
+            text(r, 3)?,
+            text(r, 4)?,
+            text(r, 5)?,
+            text(r, 6)?,
+            local(r, 6, 7)?,
+            text(r, 7)?,
+            text(r, 8)?,
+            local(r, 8, 9)?,
+            text(r, 10)?,
+            local(r, 10, 11)?,
+            text(r, 12)?,
+            text(r, 13)?,
+            text(r, 14)?,
+        ])
+    },
+};
+
+pub const CHECKINS: Table = Table {
+    file: "checkins.csv",
+    about: "One row per integration check-in: those queued from a follow-up plan after a dosing session, and those added by hand.",
+    columns: &[
+        col("checkin_id", "id", ID_NOTE),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
+        col("participant_id", "id", "the participant"),
+        named("participant_name", "text", "the participant's name"),
+        col("series", "integer", "1 for the plan queued after the first dosing session, 2 after a new series, …"),
+        col("step", "integer", "its position in the plan; empty for a check-in added by hand"),
+        col("offset", "text", "the plan's offset from the end of the dosing session, e.g. 24 hours, 1 week"),
+        col("purpose", "text", "the purpose written in the plan (or typed for one added by hand)"),
+        col("due_at", UTC, "when it is (or was) due, UTC (RFC 3339)"),
+        col("due_local", LOCAL, "the same in the zone it was scheduled in, YYYY-MM-DDTHH:MM"),
+        col("zone", "zone", "that zone"),
+        col("status", "one of: due, completed, skipped", "where it stands"),
+        col("resolved_at", UTC, "when the contact happened (completed) or when it was skipped"),
+        col("resolved_local", LOCAL, "the same, local"),
+        col("days_after_due", "number", "resolved_at minus due_at in days, one decimal (negative: early)"),
+        named("contact_summary", "text", "the one-line summary of the contact written when it was completed"),
+        named("skip_reason", "text", "why it was skipped"),
+        col("integration_note_id", "id", "the integration note written for it, when completed"),
+    ],
+    query: "SELECT c.id, c.arc_id, a.participant_id, p.name, c.series, c.step, c.offset_amount, c.offset_unit,
+                   c.purpose, c.due_at, c.due_tz, c.status, c.resolved_at,
+                   round(julianday(c.resolved_at) - julianday(c.due_at), 1), n.body, c.skip_reason,
+                   (SELECT d.id FROM document d WHERE d.checkin_id = c.id ORDER BY d.created_at DESC LIMIT 1)
+            FROM checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id
+            LEFT JOIN note n ON n.id = c.note_id
+            ORDER BY c.due_at, c.id",
+    row: |r| {
+        let offset = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
+            (Some(n), Some(unit)) => {
+                let unit = if n == 1 { unit.trim_end_matches('s').to_owned() } else { unit };
+                format!("{n} {unit}")
+            }
+            _ => String::new(),
+        };
+        Ok(vec![
+            text(r, 0)?,
+            text(r, 1)?,
+            text(r, 2)?,
+            text(r, 3)?,
+            text(r, 4)?,
+            text(r, 5)?,
+            offset,
+            text(r, 8)?,
+            text(r, 9)?,
+            local(r, 9, 10)?,
+            text(r, 10)?,
+            text(r, 11)?,
+            text(r, 12)?,
+            local(r, 12, 10)?,
+            text(r, 13)?,
+            text(r, 14)?,
+            text(r, 15)?,
+            text(r, 16)?,
+        ])
+    },
+};
+
+/// Every file a CSV export writes besides the dictionary, in order.
+pub const TABLES: [&Table; 3] = [&ARCS, &SESSIONS, &CHECKINS];
+
+/// The data dictionary's file name.
+pub const DICTIONARY: &str = "data-dictionary.csv";
+
+/// Any column as text: NULL is empty, numbers as SQLite gives them.
+fn text(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(n) => n.to_string(),
+        ValueRef::Real(x) => x.to_string(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        ValueRef::Blob(_) => String::new(),
+    })
+}
+
+/// A stored UTC time shown in its zone (`YYYY-MM-DDTHH:MM`); empty when there is none.
+fn local(r: &Row<'_>, at: usize, zone: usize) -> rusqlite::Result<String> {
+    let (Some(at), Some(zone)) = (r.get::<_, Option<String>>(at)?, r.get::<_, Option<String>>(zone)?) else {
+        return Ok(String::new());
+    };
+    let utc = from_db(&at)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at.len(), rusqlite::types::Type::Text, Box::new(e)))?;
+    Ok(ZonedTime::new(utc, &zone).local)
+}
+
+/// A table's rows as they are written: identifying columns only when names are asked for.
+fn rows(conn: &Connection, table: &Table, privacy: Privacy) -> Result<Vec<Vec<String>>> {
+    let keep: Vec<bool> = table.columns.iter().map(|c| privacy.names || !c.identifying).collect();
+    let mut stmt = conn.prepare(table.query)?;
+    let all = stmt.query_map([], table.row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    all.into_iter()
+        .map(|row| {
+            if row.len() != keep.len() {
+                return Err(Error::invalid(format!(
+                    "{}: {} values for {} columns (a bug in Arcwell; nothing was written)",
+                    table.file,
+                    row.len(),
+                    keep.len()
+                )));
+            }
+            Ok(row.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| v).collect())
+        })
+        .collect()
+}
+
+fn header(table: &Table, privacy: Privacy) -> Vec<&'static str> {
+    table.columns.iter().filter(|c| privacy.names || !c.identifying).map(|c| c.name).collect()
+}
+
+impl Practice {
+    /// Writes `arcs.csv`, `sessions.csv`, `checkins.csv` and `data-dictionary.csv` into a new
+    /// folder `arcwell-csv-<UTC time>` inside `parent`. Without `privacy.names`, no names and no
+    /// free text that may hold them: ids only. Nothing is left behind when a file fails.
+    pub fn export_csv(&self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {
+        let data = self.read(|conn| TABLES.iter().map(|t| rows(conn, t, privacy)).collect::<Result<Vec<_>>>())?;
+        let folder = super::destination(&parent.join(format!("arcwell-csv-{}", now.format("%Y-%m-%dT%H%M%SZ"))))?;
+        std::fs::create_dir(&folder).map_err(|e| {
+            Error::io(format!("cannot create the folder {} (nothing was written)", folder.display()), e)
+        })?;
+        let written = write_all(&folder, &data, privacy);
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&folder);
+        }
+        let files = written?;
+        Ok(Exported {
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+            rows: data.iter().map(|d| d.len() as u64).sum(),
+            warning: WARNING.to_owned(),
+        })
+    }
+}
+
+fn write_all(folder: &Path, data: &[Vec<Vec<String>>], privacy: Privacy) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for (table, rows) in TABLES.iter().zip(data) {
+        files.push(write_new(&folder.join(table.file), |w| {
+            let mut out = ::csv::Writer::from_writer(w);
+            out.write_record(header(table, privacy))?;
+            for row in rows {
+                out.write_record(row)?;
+            }
+            out.flush()
+        })?);
+    }
+    files.push(write_new(&folder.join(DICTIONARY), |w| {
+        let mut out = ::csv::Writer::from_writer(w);
+        out.write_record(["file", "column", "type", "identifying", "included", "meaning"])?;
+        for table in TABLES {
+            out.write_record([table.file, "", "", "", "", table.about])?;
+            for c in table.columns {
+                let included = privacy.names || !c.identifying;
+                out.write_record([
+                    table.file,
+                    c.name,
+                    c.kind,
+                    if c.identifying { "yes" } else { "no" },
+                    if included { "yes" } else { "no (export with names to include it)" },
+                    c.meaning,
+                ])?;
+            }
+        }
+        out.write_record([
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Times ending in _at are UTC (RFC 3339); _local is the wall-clock time in the zone the time was entered in. \
+             Empty cells are values that do not exist (a session not yet held has no end).",
+        ])?;
+        out.flush()
+    })?);
+    Ok(files)
+}

@@ -1,0 +1,263 @@
+//! Exports against a real practice: CSV files read back and checked against their data dictionary
+//! and the practice's own counts; the iCalendar file read back by an independent parser; the
+//! printable record with every kind of content, escaped; and nothing named unless asked for.
+
+use std::collections::BTreeMap;
+use std::io::BufReader;
+use std::path::Path;
+
+use arcwell::documents::{DocPhase, SaveDocument};
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::export::calendar::CalendarRange;
+use arcwell::export::{Privacy, WARNING, csv as export_csv};
+use arcwell::integration::checkin::CheckInStatus;
+use arcwell::{ErrorCode, Practice};
+use serde_json::json;
+
+use crate::support::{Fixture, now};
+
+const TRICKY: &str = "Ona \"Sunny\" O'Hara, <script>alert(1)</script>";
+
+fn demo() -> (Fixture, Practice) {
+    let (fx, mut p) = Fixture::new();
+    arcwell::demo::seed(&mut p, now()).unwrap();
+    (fx, p)
+}
+
+fn names(p: &Practice) -> Vec<String> {
+    p.participants().unwrap().into_iter().map(|x| x.name).collect()
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = r.records().map(|x| x.unwrap().iter().map(str::to_owned).collect()).collect();
+    (header, rows)
+}
+
+fn everything_in(dir: &Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        all.push_str(&std::fs::read_to_string(e.path()).unwrap());
+    }
+    all
+}
+
+#[test]
+fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_asked() {
+    let (fx, mut p) = demo();
+    // A name with a comma, quotes and markup must survive CSV quoting intact.
+    p.add_participant(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap();
+    let tricky = p.participants().unwrap().into_iter().find(|x| x.name == TRICKY).unwrap().id;
+    p.open_arc(
+        &OpenArc { participant_id: tricky, intention: Some("Grief,\nand \"home\"".into()), plan_id: None },
+        now(),
+    )
+    .unwrap();
+    let counts = p.content_digest().unwrap();
+    let out = fx.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+
+    let plain = p.export_csv(&out, Privacy::default(), now()).unwrap();
+    assert_eq!(plain.warning, WARNING);
+    assert_eq!(plain.files.len(), 4, "three tables and the dictionary: {:?}", plain.files);
+    let folder = Path::new(&plain.files[0]).parent().unwrap().to_owned();
+    assert!(folder.file_name().unwrap().to_string_lossy().starts_with("arcwell-csv-2026-11-25T"), "{folder:?}");
+
+    let (dict_header, dict) = read_csv(&folder.join(export_csv::DICTIONARY));
+    assert_eq!(dict_header, ["file", "column", "type", "identifying", "included", "meaning"]);
+    for (table, db_table) in export_csv::TABLES.iter().zip(["arc", "session", "checkin"]) {
+        let (header, rows) = read_csv(&folder.join(table.file));
+        let described: Vec<&str> = dict
+            .iter()
+            .filter(|d| d[0] == table.file && !d[1].is_empty() && d[4] == "yes")
+            .map(|d| d[1].as_str())
+            .collect();
+        assert_eq!(header, described, "{}: the header is exactly the dictionary's included columns", table.file);
+        assert!(!header.iter().any(|h| h == "participant_name"), "no names by default");
+        assert_eq!(rows.len() as u64, counts[db_table].0, "{}: one row per {db_table}", table.file);
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+        assert!(rows.len() > 10, "the demo practice has {} {db_table} rows", rows.len());
+    }
+    let text = everything_in(&folder);
+    for name in names(&p) {
+        assert!(!text.contains(&name), "{name} must not appear in an export without names");
+    }
+    assert!(!text.contains("Grief"), "free text stays out without names");
+
+    // Completed check-ins carry when and how late; the totals agree with the practice.
+    let (h, rows) = read_csv(&folder.join("checkins.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let completed = rows.iter().filter(|r| r[col("status")] == "completed").count();
+    let all = p.checkins(&arcwell::integration::checkin::CheckInFilter::default()).unwrap();
+    assert_eq!(completed, all.iter().filter(|c| c.status == CheckInStatus::Completed).count());
+    assert!(
+        rows.iter()
+            .filter(|r| r[col("status")] == "completed")
+            .all(|r| r[col("days_after_due")].parse::<f64>().is_ok())
+    );
+    assert!(rows.iter().any(|r| r[col("offset")] == "1 week"), "offsets read as words");
+
+    let named = p.export_csv(&out, Privacy { names: true }, now() + chrono::Duration::seconds(1)).unwrap();
+    let folder = Path::new(&named.files[0]).parent().unwrap().to_owned();
+    let (h, rows) = read_csv(&folder.join("arcs.csv"));
+    let name_col = h.iter().position(|x| x == "participant_name").unwrap();
+    let intention_col = h.iter().position(|x| x == "intention").unwrap();
+    let row = rows.iter().find(|r| r[name_col] == TRICKY).expect("the tricky name reads back intact");
+    assert_eq!(row[intention_col], "Grief,\nand \"home\"", "newlines and quotes survive");
+
+    let again = p.export_csv(&out, Privacy::default(), now());
+    assert_eq!(again.unwrap_err().code(), ErrorCode::InvalidInput, "an existing export is never overwritten");
+    let missing = p.export_csv(&fx.path().join("no-such-folder"), Privacy::default(), now());
+    assert!(missing.unwrap_err().to_string().contains("does not exist"));
+}
+
+/// The events of an iCalendar text, by UID, read with the `ical` crate: property name → value.
+fn parse_ics(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut parser = ical::IcalParser::new(BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("one calendar").expect("it parses");
+    assert!(parser.next().is_none(), "exactly one calendar");
+    let version = cal.properties.iter().find(|p| p.name == "VERSION").and_then(|p| p.value.clone());
+    assert_eq!(version.as_deref(), Some("2.0"));
+    let prodid = cal.properties.iter().find(|p| p.name == "PRODID").and_then(|p| p.value.clone());
+    assert!(prodid.unwrap_or_default().starts_with("-//Arcwell//"), "Arcwell names itself as the producer");
+    cal.events
+        .into_iter()
+        .map(|e| {
+            let props: BTreeMap<String, String> =
+                e.properties.into_iter().map(|p| (p.name, p.value.unwrap_or_default())).collect();
+            (props["UID"].clone(), props)
+        })
+        .collect()
+}
+
+#[test]
+fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_icalendar() {
+    let (fx, p) = demo();
+    let upcoming = p.upcoming_checkins(90, now()).unwrap();
+    assert!(upcoming.len() > 5, "the demo has check-ins coming up: {}", upcoming.len());
+    assert!(upcoming.iter().all(|c| c.status == CheckInStatus::Due));
+
+    let dest = fx.path().join("checkins.ics");
+    let done = p.export_calendar(&dest, CalendarRange::default(), now()).unwrap();
+    assert_eq!(done.rows, upcoming.len() as u64);
+    let text = std::fs::read_to_string(&dest).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "CRLF line endings");
+    assert!(text.split("\r\n").all(|l| l.len() <= 75), "lines are folded at 75 octets (RFC 5545 3.1)");
+    for name in names(&p) {
+        assert!(!text.contains(&name), "{name} must not be in a calendar exported without names");
+    }
+    let events = parse_ics(&text);
+    assert_eq!(events.len(), upcoming.len(), "one event per check-in, UIDs unique");
+    for c in &upcoming {
+        let e = &events[&format!("{}@arcwell", c.id)];
+        assert_eq!(e["DTSTART"], c.due.utc.format("%Y%m%dT%H%M%SZ").to_string(), "starts at the due time, in UTC");
+        assert_eq!(e["DTSTAMP"], now().format("%Y%m%dT%H%M%SZ").to_string());
+        assert!(e["SUMMARY"].starts_with("Arcwell check-in ("), "{}", e["SUMMARY"]);
+    }
+
+    let named = fx.path().join("named.ics");
+    let range = CalendarRange { days: 7, privacy: Privacy { names: true } };
+    p.export_calendar(&named, range, now()).unwrap();
+    let week = parse_ics(&std::fs::read_to_string(&named).unwrap());
+    let in_week = p.upcoming_checkins(7, now()).unwrap();
+    assert_eq!(week.len(), in_week.len());
+    assert!(week.len() < events.len(), "a shorter range holds fewer check-ins");
+    for c in &in_week {
+        let e = &week[&format!("{}@arcwell", c.id)];
+        assert!(e["SUMMARY"].contains(&c.participant_name), "names when asked: {}", e["SUMMARY"]);
+        assert!(events.contains_key(&format!("{}@arcwell", c.id)), "the same UID in both exports");
+    }
+
+    let zero = p.export_calendar(&fx.path().join("x.ics"), CalendarRange { days: 0, ..Default::default() }, now());
+    assert_eq!(zero.unwrap_err().code(), ErrorCode::InvalidInput);
+    assert!(!fx.path().join("x.ics").exists());
+}
+
+#[test]
+fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
+    let (fx, mut p) = Fixture::new();
+    let pid = p
+        .add_participant(
+            &ParticipantInput {
+                name: TRICKY.into(),
+                pronouns: Some("she/her".into()),
+                notes: Some("Prefers mornings".into()),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap()
+        .id;
+    let arc = p
+        .open_arc(&OpenArc { participant_id: pid, intention: Some("Grief work".into()), plan_id: None }, now())
+        .unwrap()
+        .id;
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
+    let prep = p.templates().unwrap().into_iter().find(|t| t.phase == DocPhase::Preparation && t.shipped).unwrap().id;
+    let answers = json!({
+        "intentions": "Make peace with <my> father's death",
+        "safety_plan": "Sister on call",
+        "transportation_plan": "Partner drives home at 18:00",
+    });
+    let doc = p
+        .add_document(
+            &SaveDocument {
+                arc_id: arc,
+                template_id: prep,
+                answers: answers.as_object().unwrap().clone(),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap()
+        .document
+        .id;
+    p.sign_document(doc, now()).unwrap();
+    let change = json!({ "transportation_plan": "Friend drives home at 19:00" });
+    p.amend_document(doc, change.as_object().unwrap(), "Partner away that day", now()).unwrap();
+    let draft = json!({ "intentions": "Second thoughts, still a draft" });
+    p.add_document(
+        &SaveDocument {
+            arc_id: arc,
+            template_id: prep,
+            answers: draft.as_object().unwrap().clone(),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap();
+
+    let dest = fx.path().join("record.html");
+    let done = p.export_participant_record(pid, &dest, now()).unwrap();
+    assert_eq!(done.files, [dest.display().to_string()]);
+    let html = std::fs::read_to_string(&dest).unwrap();
+    for expected in [
+        "Record of Ona &quot;Sunny&quot; O'Hara, &lt;script&gt;alert(1)&lt;/script&gt;",
+        "Not encrypted.",
+        "she/her",
+        "Prefers mornings",
+        "Grief work",
+        "Make peace with &lt;my&gt; father's death",
+        "Partner drives home at 18:00",
+        "Friend drives home at 19:00",
+        "Partner away that day",
+        "Draft, not signed",
+        "Second thoughts, still a draft",
+        "Transportation plan",
+        "Rowan Hale",
+    ] {
+        assert!(html.contains(expected), "the record shows {expected:?}");
+    }
+    assert!(!html.contains("<script"), "participant text is escaped, never markup");
+    for remote in ["http:", "https:", "src=", "<link", "@import"] {
+        assert!(!html.contains(remote), "the record loads nothing from elsewhere ({remote})");
+    }
+
+    let again = p.export_participant_record(pid, &dest, now());
+    assert!(again.unwrap_err().to_string().contains("already exists"));
+    let unknown = p.export_participant_record(uuid::Uuid::new_v4(), &fx.path().join("nobody.html"), now());
+    assert_eq!(unknown.unwrap_err().code(), ErrorCode::NotFound);
+    assert!(!fx.path().join("nobody.html").exists());
+}
