@@ -351,6 +351,18 @@ impl Practice {
         })
     }
 
+    /// Where a safety backup goes before a restore replaces this practice: the automatic backups'
+    /// folder when one is set and reachable (off this laptop, if it is a USB drive or synced
+    /// folder), else `backups` in the practice's directory. Created when missing; the file is named
+    /// `before-restore-practice-<UTC time>.arcwell-backup`, which rotation never deletes.
+    pub fn safety_backup_path(&self, now: DateTime<Utc>) -> Result<PathBuf> {
+        let chosen = self.read(stored)?.folder.map(PathBuf::from).filter(|f| f.is_dir());
+        let folder = chosen.unwrap_or_else(|| self.dir().join("backups"));
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| Error::io(format!("cannot create the safety backup folder {}", folder.display()), e))?;
+        Ok(folder.join(format!("before-restore-{}", super::file_name(now))))
+    }
+
     /// When the last good backup was, and whether the practice needs one.
     pub fn backup_health(&self, now: DateTime<Utc>) -> Result<BackupHealth> {
         self.read(|conn| health(conn, now))

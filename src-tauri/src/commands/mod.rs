@@ -4,6 +4,7 @@
 pub mod arcs;
 pub mod backups;
 pub mod documents;
+pub mod exports;
 pub mod integration;
 pub mod participants;
 pub mod practice;

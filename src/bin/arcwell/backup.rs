@@ -50,7 +50,7 @@ pub enum BackupCmd {
         /// like the backup being restored (the same passphrase, or the identity's public keys)
         #[arg(long)]
         replace: bool,
-        /// Where the safety backup goes [default: DATA_DIR/backups]
+        /// Where the safety backup goes [default: the automatic backups' folder when set and reachable, else DATA_DIR/backups]
         #[arg(long, value_name = "DIR", requires = "replace")]
         safety_folder: Option<PathBuf>,
         #[command(flatten)]
@@ -243,10 +243,15 @@ pub fn run(
                     (Practice::open_with_passphrase(dir, &pass, keychain)?, Some(pass))
                 }
             };
-            let folder = safety_folder.unwrap_or_else(|| dir.join("backups"));
-            std::fs::create_dir_all(&folder)
-                .map_err(|e| Error::Invalid(format!("cannot create the safety folder {}: {e}", folder.display())))?;
-            let safety = folder.join(format!("before-restore-{}", backup::file_name(now)));
+            let safety = match safety_folder {
+                Some(folder) => {
+                    std::fs::create_dir_all(&folder).map_err(|e| {
+                        Error::Invalid(format!("cannot create the safety folder {}: {e}", folder.display()))
+                    })?;
+                    folder.join(format!("before-restore-{}", backup::file_name(now)))
+                }
+                None => practice.safety_backup_path(now)?,
+            };
             let (m, safety) = practice.restore_replacing(
                 &file,
                 &unlock,

@@ -15,6 +15,7 @@ afterEach(() => {
 const backupOff: AutoBackupSettings = { enabled: false, folder: null, keep: 14, every_hours: 24, has_passphrase: false, recipients: [] };
 const neverBacked = { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false };
 
+const defaults = { warning: 'This export is not encrypted.', folder: '/home/rowan/Documents' };
 const profile = { name: 'Rowan Hale', timezone: 'Europe/Berlin', checkin_time: '10:00', stall_days: 14 };
 
 describe('the Settings screen', () => {
@@ -26,6 +27,7 @@ describe('the Settings screen', () => {
       if (cmd === 'list_plans') return [];
       if (cmd === 'backup_settings') return backupOff;
       if (cmd === 'backup_health') return neverBacked;
+      if (cmd === 'export_defaults') return defaults;
       if (cmd === 'save_profile') return { ...profile, ...(args as { input: object }).input };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -44,6 +46,7 @@ describe('the Settings screen', () => {
       if (cmd === 'list_plans') return [];
       if (cmd === 'backup_settings') return backupOff;
       if (cmd === 'backup_health') return neverBacked;
+      if (cmd === 'export_defaults') return defaults;
       throw { code: 'invalid_input', message: '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Berlin' };
     });
     render(Settings, { props: { openReminders: vi.fn() } });

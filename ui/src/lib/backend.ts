@@ -1,6 +1,13 @@
 // The one module that talks to the Rust shell. Components call these typed functions, never
 // `invoke` directly; every request and response type is generated from Rust (src/bindings).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { BackupProgress } from '../bindings/BackupProgress';
+import type { CalendarRange } from '../bindings/CalendarRange';
+import type { ExportDefaults } from '../bindings/ExportDefaults';
+import type { Exported } from '../bindings/Exported';
+import type { Manifest } from '../bindings/Manifest';
+import type { OpenBackup } from '../bindings/OpenBackup';
+import type { Replaced } from '../bindings/Replaced';
 import type { AddCheckIn } from '../bindings/AddCheckIn';
 import type { AdvanceArc } from '../bindings/AdvanceArc';
 import type { Alert } from '../bindings/Alert';
@@ -75,6 +82,13 @@ export function toBackendError(e: unknown): BackendError {
   return new BackendError('storage', message);
 }
 
+/** A channel the core reports progress on while a long command runs. */
+function channel<T>(onMessage: (m: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = onMessage;
+  return c;
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
@@ -93,6 +107,16 @@ export const backend = {
   saveBackupSettings: (input: AutoBackupInput) => call<AutoBackupSettings>('save_backup_settings', { input }),
   backupNow: () => call<AutoOutcome>('backup_now'),
   backupHealth: () => call<BackupHealth>('backup_health'),
+  verifyBackup: (open: OpenBackup, onProgress: (p: BackupProgress) => void) =>
+    call<Manifest>('verify_backup', { open, progress: channel(onProgress) }),
+  restoreBackup: (open: OpenBackup, recoveryPassphrase: string | null, onProgress: (p: BackupProgress) => void) =>
+    call<Replaced>('restore_backup', { open, recoveryPassphrase, progress: channel(onProgress) }),
+  restoreNewPractice: (open: OpenBackup, passphrase: string, onProgress: (p: BackupProgress) => void) =>
+    call<AppStatus>('restore_new_practice', { open, passphrase, progress: channel(onProgress) }),
+  exportDefaults: () => call<ExportDefaults>('export_defaults'),
+  exportRecord: (participantId: string, path: string) => call<Exported>('export_record', { participantId, path }),
+  exportCsv: (folder: string, names: boolean) => call<Exported>('export_csv', { folder, names }),
+  exportCalendar: (path: string, range: CalendarRange) => call<Exported>('export_calendar', { path, range }),
   practiceStatus: () => call<PracticeStatus>('practice_status'),
   getProfile: () => call<Profile>('get_profile'),
   saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),
