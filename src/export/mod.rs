@@ -15,8 +15,8 @@ use ts_rs::TS;
 use crate::{Error, Result};
 
 /// Shown before an export is written, and printed on the record's first page.
-pub const WARNING: &str = "This export is not encrypted: anyone who can open the file can read \
-what it holds. Keep it on an encrypted drive, hand it over in person or through a secure channel, \
+pub const WARNING: &str = "This file is not encrypted: anyone who can open it can read what it \
+holds. Keep it on an encrypted drive, hand it over in person or through a secure channel, \
 and delete it when it is no longer needed.";
 
 /// What an export wrote.

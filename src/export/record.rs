@@ -282,7 +282,7 @@ fn render(r: &Record) -> String {
             body {
                 h1 { "Record of " (p.name) }
                 p.meta { "Kept by " (r.profile.name) " · printed " (when(&r.now, zone)) " · times in " (zone) }
-                p.warning { strong { "Not encrypted. " } (WARNING) }
+                p.warning { strong { (WARNING) } }
                 h2 { "Details" }
                 @if details.is_empty() { p.none { "No details recorded besides the name." } }
                 dl { @for (k, v) in &details { dt { (k) } dd { (v) } } }

@@ -235,7 +235,7 @@ fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
     let html = std::fs::read_to_string(&dest).unwrap();
     for expected in [
         "Record of Ona &quot;Sunny&quot; O'Hara, &lt;script&gt;alert(1)&lt;/script&gt;",
-        "Not encrypted.",
+        "This file is not encrypted",
         "she/her",
         "Prefers mornings",
         "Grief work",

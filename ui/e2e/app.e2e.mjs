@@ -568,6 +568,100 @@ test('backups: a folder and a backup passphrase saved in Settings, backed up now
   await browser.$('[data-testid="backup-alert"]').waitForDisplayed({ reverse: true, timeout: 5_000, timeoutMsg: 'a fresh backup ends the alert' });
 });
 
+test('restore: the backup made above replaces the practice after a safety backup of it; what was added since is gone', async () => {
+  const usb = join(dataDir, 'usb-drive');
+  const [made] = readdirSync(usb).filter((f) => f.endsWith('.arcwell-backup'));
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('.count').waitForDisplayed();
+  const [, before] = (await browser.$('.count').getText()).match(/of (\d+) participants/);
+  await browser.$('button=Add participant').click();
+  await browser.$('input[name="name"]').setValue('Ottoline Afterwards');
+  await browser.$('button=Save').click();
+  await browser.$('h1*=Ottoline Afterwards').waitForDisplayed({ timeout: 5_000 });
+
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="restore"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  await form.scrollIntoView({ block: 'center' });
+  await form.$('input[placeholder^="/media/usb/arcwell/practice"]').setValue(join(usb, made));
+  await form.$('input[type="password"]').setValue('not the backup passphrase');
+  await form.$('button=Check backup').click();
+  await browser.waitUntil(async () => /passphrase/i.test(await form.$('[role="alert"]').getText().catch(() => '')), { timeout: 30_000, timeoutMsg: 'a wrong backup passphrase is refused' });
+  await form.$('input[type="password"]').setValue('harbour lantern seven gulls');
+  await form.$('button=Check backup').click();
+  const contents = await form.$('[data-testid="backup-contents"]');
+  await contents.waitForDisplayed({ timeout: 30_000 });
+  assert.match(await contents.getText(), new RegExp(`A good backup.* ${before} participants`, 's'), 'what the backup holds, before anything changes');
+  await shoot('restore-check');
+  await contents.$('button=Replace my practice with this backup').scrollIntoView({ block: 'center' });
+  await contents.$('button=Replace my practice with this backup').click();
+  const done = await form.$('[data-testid="restored"]');
+  await done.waitForDisplayed({ timeout: 60_000 });
+  assert.match(await done.getText(), /safety backup .*before-restore-practice-/);
+  const safety = readdirSync(usb).filter((f) => f.startsWith('before-restore-'));
+  assert.equal(safety.length, 1, 'the practice as it was is kept beside the backups');
+  await shoot('restored');
+
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('.count').waitForDisplayed();
+  assert.match(await browser.$('.count').getText(), new RegExp(`${before} of ${before} participants`), 'the practice is as it was backed up');
+  assert.equal(await browser.$('button=Ottoline Afterwards').isExisting(), false, 'added after the backup: gone');
+  await browser.$('nav').$('button=Today').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'Today reads the restored practice');
+});
+
+test('exports: a participant’s printable record, then CSV and a calendar from Settings, each only after the warning is acknowledged', async () => {
+  const out = join(dataDir, 'exports');
+  mkdirSync(out, { recursive: true });
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('input[type="search"]').setValue('Wren');
+  const link = await browser.$('[data-testid="participants-table"] tbody tr button');
+  const name = await link.getText();
+  await link.click();
+  await browser.$(`h1*=${name}`).waitForDisplayed({ timeout: 5_000 });
+  await browser.$('button=Printable record…').click();
+  const rec = await browser.$('[data-testid="record-export"]');
+  await rec.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await rec.getText(), /This file is not encrypted/);
+  const write = await rec.$('button=Write the record');
+  assert.equal(await write.isEnabled(), false, 'nothing is written before the warning is acknowledged');
+  const file = join(out, 'record.html');
+  await rec.$('input[autocomplete="off"]').setValue(file);
+  await rec.$('input[type="checkbox"]').click();
+  await shoot('record-export');
+  await write.click();
+  await browser.$('[data-testid="record-written"]').waitForDisplayed({ timeout: 10_000 });
+  const html = readFileSync(file, 'utf8');
+  assert.ok(html.includes(`Record of ${name}`) && html.includes('This file is not encrypted'), 'the record names its participant and carries the warning');
+  assert.ok(!/<script|https?:/.test(html), 'self-contained: no scripts, nothing remote');
+
+  await browser.$('nav').$('button=Settings').click();
+  const panel = await browser.$('[data-testid="exports"]');
+  await panel.waitForDisplayed({ timeout: 5_000 });
+  const csv = await panel.$('form[aria-label="CSV export"]');
+  await csv.scrollIntoView({ block: 'center' });
+  await csv.$('input[autocomplete="off"]').setValue(out);
+  await csv.$('label*=I understand').click();
+  await csv.$('button=Export CSV').click();
+  await panel.$('[data-testid="export-result"]').waitForDisplayed({ timeout: 10_000 });
+  const [folder] = readdirSync(out).filter((f) => f.startsWith('arcwell-csv-'));
+  assert.deepEqual(readdirSync(join(out, folder)).sort(), ['arcs.csv', 'checkins.csv', 'data-dictionary.csv', 'sessions.csv']);
+  assert.ok(!readFileSync(join(out, folder, 'arcs.csv'), 'utf8').includes(name), 'no names unless asked');
+
+  const cal = await panel.$('form[aria-label="Calendar export"]');
+  await cal.scrollIntoView({ block: 'center' });
+  const ics = join(out, 'checkins.ics');
+  await cal.$('input[autocomplete="off"]').setValue(ics);
+  await cal.$('label*=I understand').click();
+  await cal.$('button=Export calendar').click();
+  await browser.waitUntil(async () => /check-ins\)/.test(await panel.$('[data-testid="export-result"]').getText()), { timeout: 10_000 });
+  const text = readFileSync(ics, 'utf8');
+  assert.ok(text.startsWith('BEGIN:VCALENDAR\r\n') && text.includes('BEGIN:VEVENT'), 'an iCalendar file with entries');
+  assert.ok(!text.includes(name), 'the calendar names no one unless asked');
+  await shoot('exports');
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],
@@ -648,4 +742,17 @@ test('lock: the practice closes and opens again with the recovery passphrase', a
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
   assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'the practice is back as it was');
+});
+
+test('the printable record, as a browser shows it: a page a person can read and print', async () => {
+  const file = join(dataDir, 'exports', 'record.html');
+  const back = await browser.getUrl();
+  try {
+    await browser.url(`file://${file}`);
+    await browser.$('h1*=Record of').waitForDisplayed({ timeout: 5_000 });
+    assert.ok((await browser.$$('h2').length) >= 2, 'details and at least one arc');
+    await shoot('record');
+  } finally {
+    await browser.url(back);
+  }
 });

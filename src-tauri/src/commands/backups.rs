@@ -53,9 +53,8 @@ impl OpenBackup {
         match (self.passphrase.as_deref().filter(|p| !p.is_empty()), self.identity_file.as_deref().map(str::trim)) {
             (Some(p), _) => Ok(Unlock::Passphrase(Passphrase::new(p))),
             (None, Some(path)) if !path.is_empty() => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    arcwell::Error::Invalid(format!("cannot read the identity file {path}: {e}"))
-                })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| arcwell::Error::Invalid(format!("cannot read the identity file {path}: {e}")))?;
                 Unlock::identity_file(&text)
             }
             _ => Err(arcwell::Error::Invalid(
@@ -89,7 +88,11 @@ fn reporter(channel: Channel<BackupProgress>) -> impl FnMut(u64, u64) {
 
 /// Decrypts and checks a backup without restoring anything: what it holds and when it was made.
 #[tauri::command]
-pub async fn verify_backup(app: AppHandle, open: OpenBackup, progress: Channel<BackupProgress>) -> CommandResult<Manifest> {
+pub async fn verify_backup(
+    app: AppHandle,
+    open: OpenBackup,
+    progress: Channel<BackupProgress>,
+) -> CommandResult<Manifest> {
     blocking(app, move |_| backup::verify(Path::new(&open.file), &open.unlock()?, &mut reporter(progress))).await
 }
 
