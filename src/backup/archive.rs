@@ -25,6 +25,7 @@ pub struct Manifest {
     pub format: String,
     pub format_version: u32,
     pub arcwell_version: String,
+    #[ts(type = "number")]
     pub schema_version: i64,
     #[ts(type = "string")]
     pub created_at: DateTime<Utc>,

@@ -4,7 +4,7 @@ import type { ImageInfo } from "./ImageInfo";
 /**
  * What a backup says about itself.
  */
-export type Manifest = { format: string, format_version: number, arcwell_version: string, schema_version: bigint, created_at: string, database: ImageInfo, 
+export type Manifest = { format: string, format_version: number, arcwell_version: string, schema_version: number, created_at: string, database: ImageInfo, 
 /**
  * Rows per table, caches and the search index included.
  */

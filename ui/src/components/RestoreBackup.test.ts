@@ -110,7 +110,7 @@ describe('exports', () => {
     await screen.findByText(/keep it safe/);
     const csv = screen.getByText('Export CSV') as HTMLButtonElement;
     expect(csv.disabled).toBe(true);
-    await fireEvent.click(screen.getAllByLabelText(/I understand these files are not encrypted/)[0]);
+    await fireEvent.click(screen.getByLabelText(/I understand these files are not encrypted/));
     expect(csv.disabled).toBe(false);
     await fireEvent.click(csv);
     await screen.findByTestId('export-result');
