@@ -78,7 +78,7 @@ pub struct BackupProgress {
 fn reporter(channel: Channel<BackupProgress>) -> impl FnMut(u64, u64) {
     let mut last = None;
     move |done, total| {
-        let percent = if total == 0 { 100 } else { done * 100 / total };
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
         if last != Some(percent) {
             last = Some(percent);
             let _closed = channel.send(BackupProgress { done, total });
