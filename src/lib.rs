@@ -13,6 +13,7 @@ pub mod export;
 pub mod integration;
 pub mod key;
 pub mod keychain;
+pub mod measures;
 pub mod reminders;
 pub mod search;
 pub mod store;

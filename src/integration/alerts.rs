@@ -23,6 +23,8 @@ pub enum AlertKind {
     OverdueCheckin,
     Stalled,
     ReadyToComplete,
+    /// A measure's critical item was answered (PHQ-9 item 9 above 0).
+    CriticalAnswer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -40,7 +42,8 @@ const URGENT_AFTER_DAYS: i64 = 7;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Alert {
-    /// Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`, `ready:<arc>`.
+    /// Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`,
+    /// `ready:<arc>`, `critical:<measure response>`.
     pub key: String,
     pub kind: AlertKind,
     pub severity: Severity,
@@ -145,6 +148,56 @@ fn candidates(
     Ok(out)
 }
 
+/// One alert per counted response with a critical answer, whatever the arc's phase.
+fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.arc_id, a.participant_id, p.name, r.measure, r.critical, r.administered_at
+         FROM measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id
+         WHERE r.critical IS NOT NULL AND r.withdrawn_at IS NULL",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (id, arc, participant, name, measure, critical, at) in rows {
+        let name_of = crate::measures::measure(&measure).map(|m| m.name.clone()).unwrap_or(measure);
+        let findings: Vec<crate::measures::scoring::CriticalFinding> = serde_json::from_str(&critical)
+            .map_err(|e| Error::invalid(format!("the critical answers of response {id} do not read: {e}")))?;
+        let reason = findings
+            .iter()
+            .map(|f| {
+                format!("{name_of} item {} — {} — answered {:?}: {}", f.item, f.text.to_lowercase(), f.answer, f.action)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let parse = |s: &str| crate::domain::parse_id("id", s);
+        out.push(Alert {
+            key: format!("critical:{id}"),
+            kind: AlertKind::CriticalAnswer,
+            severity: Severity::Urgent,
+            reason,
+            participant_id: parse(&participant)?,
+            participant_name: name,
+            arc_id: parse(&arc)?,
+            checkin_id: None,
+            since: ZonedTime::new(from_db(&at)?, tz),
+            snoozed_until: None,
+            acknowledged_at: None,
+        });
+    }
+    Ok(out)
+}
+
 /// Fills in what the facilitator did with each alert.
 fn with_state(conn: &Connection, mut alerts: Vec<Alert>, tz: &str) -> Result<Vec<Alert>> {
     let mut stmt = conn.prepare_cached("SELECT acknowledged_at, snoozed_until FROM alert_state WHERE key = ?1")?;
@@ -167,7 +220,9 @@ pub(crate) fn open_alerts(
     profile: &Profile,
     now: DateTime<Utc>,
 ) -> Result<Vec<Alert>> {
-    let all = with_state(conn, candidates(derived, overdue, profile, now)?, &profile.timezone)?;
+    let mut found = candidates(derived, overdue, profile, now)?;
+    found.extend(critical_answers(conn, &profile.timezone)?);
+    let all = with_state(conn, found, &profile.timezone)?;
     Ok(all.into_iter().filter(|a| a.is_open(now)).collect())
 }
 
@@ -179,7 +234,9 @@ fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
     let overdue = overdue_checkins(conn, now, zone, &rows)?;
     let derived: Vec<(&ArcRow, Derived)> =
         rows.iter().filter_map(|r| derive(&r.facts, now, zone, profile.stall_days).map(|d| (r, d))).collect();
-    with_state(conn, candidates(&derived, &overdue, &profile, now)?, &profile.timezone)
+    let mut found = candidates(&derived, &overdue, &profile, now)?;
+    found.extend(critical_answers(conn, &profile.timezone)?);
+    with_state(conn, found, &profile.timezone)
 }
 
 fn require_current(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {

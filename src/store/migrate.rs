@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0005_search.sql"),
     include_str!("../../schema/0006_template_packs.sql"),
     include_str!("../../schema/0007_backups.sql"),
+    include_str!("../../schema/0008_measures.sql"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -9,6 +9,7 @@ mod domain;
 mod export;
 mod integration;
 mod keychain;
+mod measures;
 mod notifications;
 mod reminders;
 mod search;

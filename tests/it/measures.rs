@@ -1,0 +1,171 @@
+//! Outcome measures against a real practice: responses scored and kept, a critical answer raising
+//! an urgent alert at once, withdrawal, trajectories against baseline, and the refusals.
+
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::integration::alerts::{AlertKind, Severity};
+use arcwell::measures::response::{GiveMeasure, Timepoint};
+use arcwell::{ErrorCode, Practice};
+use chrono::Duration;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::support::{Fixture, now};
+
+fn arc(p: &mut Practice) -> Uuid {
+    let pid =
+        p.add_participant(&ParticipantInput { name: "Marisol Quenby".into(), ..Default::default() }, now()).unwrap().id;
+    let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
+    arc
+}
+
+fn answers(values: &[i64]) -> Map<String, Value> {
+    values.iter().enumerate().map(|(i, v)| ((i + 1).to_string(), json!(v))).collect()
+}
+
+fn give(arc: Uuid, measure: &str, timepoint: Timepoint, days_ago: i64, values: &[i64]) -> GiveMeasure {
+    GiveMeasure {
+        arc_id: arc,
+        measure: measure.into(),
+        timepoint,
+        at: Some((now() - Duration::days(days_ago)).to_rfc3339()),
+        checkin_id: None,
+        session_id: None,
+        answers: answers(values),
+    }
+}
+
+#[test]
+fn responses_are_scored_kept_and_read_back_as_trajectories_against_baseline() {
+    let (fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    // PHQ-9 baseline 16 (moderately severe), then 10 at one month, then 4 at three months.
+    let base =
+        p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2, 2, 2, 2, 0]), now()).unwrap();
+    assert_eq!((base.score.total, base.score.band.as_deref()), (Some(16.0), Some("Moderately severe")));
+    p.give_measure(&give(arc, "phq9", Timepoint::FollowUp, 60, &[1, 1, 1, 2, 1, 1, 2, 1, 0]), now()).unwrap();
+    p.give_measure(&give(arc, "phq9", Timepoint::FollowUp, 5, &[1, 0, 1, 1, 0, 0, 1, 0, 0]), now()).unwrap();
+    // WHO-5 from 40 to 56: a meaningful rise.
+    p.give_measure(&give(arc, "who5", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2]), now()).unwrap();
+    p.give_measure(&give(arc, "who5", Timepoint::FollowUp, 5, &[3, 3, 2, 3, 3]), now()).unwrap();
+
+    let t = p.trajectories(arc).unwrap();
+    assert_eq!(t.iter().map(|t| t.measure.as_str()).collect::<Vec<_>>(), ["phq9", "who5"]);
+    let phq = &t[0];
+    assert_eq!(phq.baseline, Some(base.id));
+    let totals: Vec<_> = phq.points.iter().map(|p| p.total).collect();
+    assert_eq!(totals, [Some(16.0), Some(10.0), Some(4.0)], "in time order");
+    let changes: Vec<_> = phq.points.iter().map(|p| p.change).collect();
+    assert_eq!(changes, [Some(0.0), Some(-6.0), Some(-12.0)]);
+    assert_eq!(
+        phq.points.iter().map(|p| p.response).collect::<Vec<_>>(),
+        [false, false, true],
+        "10 is a 37.5 % fall; 4 is 75 %"
+    );
+    assert_eq!(phq.points.iter().map(|p| p.remission).collect::<Vec<_>>(), [false, false, true], "remission below 5");
+    assert_eq!(
+        phq.points.iter().map(|p| p.improved).collect::<Vec<_>>(),
+        [false, true, true],
+        "at least 5 points better"
+    );
+    let who = &t[1];
+    assert_eq!(
+        who.points.iter().map(|p| (p.total, p.improved)).collect::<Vec<_>>(),
+        [(Some(40.0), false), (Some(56.0), true)]
+    );
+
+    // Kept in the encrypted file: a new process reads the same.
+    drop(p);
+    let p = fx.reopen();
+    assert_eq!(p.measure_responses(arc).unwrap().len(), 5);
+    assert!(crate::support::files_containing(fx.path(), "Marisol").is_empty(), "nothing readable on disk");
+}
+
+#[test]
+fn a_critical_answer_raises_an_urgent_alert_at_once_until_acknowledged() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let fine = p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 1, &[1, 1, 1, 1, 1, 1, 1, 1, 0]), now()).unwrap();
+    assert!(fine.score.critical.is_empty());
+    assert!(p.alerts(now(), false).unwrap().iter().all(|a| a.kind != AlertKind::CriticalAnswer));
+
+    let mut only9 = Map::new();
+    only9.insert("9".into(), json!(2));
+    let input = GiveMeasure { answers: only9, at: None, ..give(arc, "phq9", Timepoint::Other, 0, &[]) };
+    let r = p.give_measure(&input, now()).unwrap();
+    assert_eq!(r.score.total, None, "one item answered: no total");
+    let alerts = p.alerts(now(), false).unwrap();
+    let a = alerts.iter().find(|a| a.kind == AlertKind::CriticalAnswer).expect("raised at once");
+    assert_eq!(a.key, format!("critical:{}", r.id));
+    assert_eq!(a.severity, Severity::Urgent);
+    assert_eq!(a.participant_name, "Marisol Quenby");
+    assert!(
+        a.reason.contains("PHQ-9 item 9")
+            && a.reason.contains("More than half the days")
+            && a.reason.contains("safety"),
+        "{}",
+        a.reason
+    );
+    let dash = p.dashboard(now()).unwrap();
+    assert!(dash.alerts.iter().any(|x| x.key == a.key), "Today shows it");
+    assert_eq!(dash.alerts[0].key, a.key, "urgent first");
+
+    p.acknowledge_alert(&a.key, now()).unwrap();
+    assert!(p.alerts(now(), false).unwrap().iter().all(|x| x.key != a.key), "acknowledged: it stays away");
+    // A withdrawn response raises nothing.
+    let again = p.give_measure(&input, now()).unwrap();
+    assert!(p.alerts(now(), false).unwrap().iter().any(|x| x.key == format!("critical:{}", again.id)));
+    let w = p.withdraw_measure_response(again.id, "Entered for the wrong participant", now()).unwrap();
+    assert!(w.withdrawn.is_some());
+    assert!(p.alerts(now(), true).unwrap().iter().all(|x| x.key != format!("critical:{}", again.id)));
+    assert!(p.trajectories(arc).unwrap()[0].points.iter().all(|pt| pt.response_id != again.id));
+    let twice = p.withdraw_measure_response(again.id, "again", now());
+    assert_eq!(twice.unwrap_err().code(), ErrorCode::Conflict);
+}
+
+#[test]
+fn wrong_answers_times_and_arcs_are_refused_and_nothing_is_saved() {
+    let (_fx, mut p) = Fixture::new();
+    let arc = arc(&mut p);
+    let cases = [
+        (
+            "an answer out of range",
+            give(arc, "phq9", Timepoint::Baseline, 1, &[4]),
+            ErrorCode::InvalidInput,
+            "not one of its answers",
+        ),
+        (
+            "an unknown measure",
+            give(arc, "meq30", Timepoint::Baseline, 1, &[1]),
+            ErrorCode::InvalidInput,
+            "not a measure",
+        ),
+        (
+            "nothing answered",
+            give(arc, "gad7", Timepoint::Baseline, 1, &[]),
+            ErrorCode::InvalidInput,
+            "answer at least one",
+        ),
+        ("the future", give(arc, "gad7", Timepoint::Baseline, -2, &[1]), ErrorCode::InvalidInput, "future"),
+        ("an unknown arc", give(Uuid::new_v4(), "gad7", Timepoint::Baseline, 1, &[1]), ErrorCode::NotFound, ""),
+        (
+            "a check-in that is not there",
+            GiveMeasure { checkin_id: Some(Uuid::new_v4()), ..give(arc, "gad7", Timepoint::FollowUp, 1, &[1]) },
+            ErrorCode::NotFound,
+            "check-in",
+        ),
+    ];
+    for (what, input, code, says) in cases {
+        let e = p.give_measure(&input, now()).unwrap_err();
+        assert_eq!(e.code(), code, "{what}: {e}");
+        assert!(e.to_string().contains(says), "{what}: {e}");
+    }
+    let bad_time = GiveMeasure { at: Some("yesterday-ish".into()), ..give(arc, "gad7", Timepoint::Baseline, 1, &[1]) };
+    assert_eq!(p.give_measure(&bad_time, now()).unwrap_err().code(), ErrorCode::InvalidInput);
+    assert!(p.measure_responses(arc).unwrap().is_empty(), "nothing was saved");
+
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Withdrawn, reason: Some("Moved away".into()) }, now()).unwrap();
+    let closed = p.give_measure(&give(arc, "gad7", Timepoint::Other, 0, &[1]), now());
+    assert_eq!(closed.unwrap_err().code(), ErrorCode::Conflict, "a closed arc takes no measures");
+}
