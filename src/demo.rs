@@ -11,6 +11,7 @@ use crate::domain::participant::ParticipantInput;
 use crate::domain::session::{CompleteSession, ScheduleSession, SessionKind};
 use crate::integration::checkin::{CheckInFilter, CompleteCheckIn};
 use crate::integration::milestone::{MilestoneStatus, NewMilestone};
+use crate::measures::response::{GiveMeasure, Timepoint};
 use crate::{Practice, Result};
 
 const FIRST: &[&str] = &[
@@ -207,6 +208,12 @@ fn walk(
     }
     advance(practice, Phase::Preparation, None, start + Duration::days(3))?;
     held(practice, SessionKind::Preparation, start + Duration::days(5), 2)?;
+    // Baseline measures after the first preparation session: depression, anxiety, well-being.
+    let severity = 8 + (i as i64 * 5) % 12; // a PHQ-9 between 8 and 19
+    let baseline = start + Duration::days(6);
+    give(practice, arc, "phq9", Timepoint::Baseline, baseline, None, &spread(severity, 9, 3, 0))?;
+    give(practice, arc, "gad7", Timepoint::Baseline, baseline, None, &spread(severity * 7 / 9, 7, 3, 0))?;
+    give(practice, arc, "who5", Timepoint::Baseline, baseline, None, &spread(12 - severity / 2, 5, 5, 0))?;
     match target {
         Preparation => {
             schedule(practice, SessionKind::Preparation, upcoming)?;
@@ -233,6 +240,11 @@ fn walk(
     }
     // The dosing session: completing it queues the follow-up plan and moves the arc into integration.
     let dosed = held(practice, SessionKind::Administration, start + Duration::days(16), 6)?;
+    if dosed + Duration::days(1) < now {
+        let e = 40 + (i as i64 * 11) % 50;
+        let ebi = [e, e - 10, e - 5, e + 5, e, e - 15].map(|x| x.clamp(0, 100));
+        give(practice, arc, "ebi", Timepoint::AfterAdministration, dosed + Duration::days(1), None, &ebi)?;
+    }
     let (done, milestones) = match target {
         Integration { done, milestones, .. } => (done, milestones),
         _ => (6, HELD),
@@ -274,6 +286,25 @@ fn walk(
                 document_id: None,
             };
             practice.complete_checkin(c.id, &note, contact)?;
+            // At one and three months the measures again: most improve, a few do not.
+            if k >= 4 {
+                let better = if i % 6 == 1 { 1 } else { (k as i64 - 2) * 3 };
+                let now_sev = (severity - better).max(1);
+                let at = Some(c.id);
+                // One participant's 1-month PHQ-9 names thoughts of self-harm: an urgent alert on Today.
+                let item9 = if i == 13 && k == 4 { 1 } else { 0 };
+                give(practice, arc, "phq9", Timepoint::FollowUp, contact, at, &spread(now_sev, 9, 3, item9))?;
+                give(practice, arc, "gad7", Timepoint::FollowUp, contact, at, &spread(now_sev * 7 / 9, 7, 3, 0))?;
+                give(
+                    practice,
+                    arc,
+                    "who5",
+                    Timepoint::FollowUp,
+                    contact,
+                    at,
+                    &spread(12 - now_sev / 2 + better / 2, 5, 5, 0),
+                )?;
+            }
         }
         last = contact;
     }
@@ -281,6 +312,42 @@ fn walk(
         advance(practice, Phase::Completion, None, last + Duration::days(2))?;
     }
     Ok(())
+}
+
+/// `n` item values from 0 to `top` adding up to `total` (first items first), the last one `last`.
+fn spread(total: i64, n: usize, top: i64, last: i64) -> Vec<i64> {
+    let mut left = (total - last).max(0);
+    let mut out: Vec<i64> = (0..n - 1)
+        .map(|_| {
+            let v = left.min(top);
+            left -= v;
+            v
+        })
+        .collect();
+    out.push(last);
+    out
+}
+
+fn give(
+    practice: &mut Practice,
+    arc: uuid::Uuid,
+    measure: &str,
+    timepoint: Timepoint,
+    at: DateTime<Utc>,
+    checkin_id: Option<uuid::Uuid>,
+    values: &[i64],
+) -> Result<()> {
+    let answers = values.iter().enumerate().map(|(k, v)| ((k + 1).to_string(), serde_json::json!(v))).collect();
+    let input = GiveMeasure {
+        arc_id: arc,
+        measure: measure.into(),
+        timepoint,
+        at: Some(at.to_rfc3339()),
+        checkin_id,
+        session_id: None,
+        answers,
+    };
+    practice.give_measure(&input, at).map(|_| ())
 }
 
 /// A brand-new demo practice in `dir`, replacing any earlier demo there, so every demo starts

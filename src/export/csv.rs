@@ -1,4 +1,4 @@
-//! CSV exports of arcs, sessions and check-ins, with a data dictionary written from the same
+//! CSV exports of arcs, sessions, check-ins and outcome scores, with a data dictionary written from the same
 //! column list as the files, so the two cannot disagree.
 
 use std::path::{Path, PathBuf};
@@ -204,8 +204,66 @@ pub const CHECKINS: Table = Table {
     },
 };
 
+pub const SCORES: Table = Table {
+    file: "outcome_scores.csv",
+    about: "One row per administration of an outcome measure (PHQ-9, GAD-7, WHO-5, PCL-5, EBI), scored by Arcwell when it was given.",
+    columns: &[
+        col("response_id", "id", ID_NOTE),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
+        col("participant_id", "id", "the participant"),
+        named("participant_name", "text", "the participant's name"),
+        col("measure", "one of: phq9, gad7, who5, pcl5, ebi", "the instrument"),
+        col("measure_version", "integer", "the version of Arcwell's definition it was scored with"),
+        col("timepoint", "one of: baseline, after_administration, follow_up, other", "when in the arc it was given"),
+        col("administered_at", UTC, "when it was answered, UTC (RFC 3339)"),
+        col("administered_local", LOCAL, "the same in the zone it was entered in"),
+        col("zone", "zone", "that zone"),
+        col(
+            "total",
+            "number",
+            "the total score (WHO-5: 0–100; EBI: the mean rating); empty when too many items were unanswered",
+        ),
+        col("band", "text", "the severity band of the total, by the instrument's published cut-offs"),
+        col("items_answered", "integer", "how many items were answered (a total with some unanswered is prorated)"),
+        col("critical", "one of: yes, no", "whether a critical item was answered (PHQ-9 item 9 above 0)"),
+        col("answers", "text", "every item's answer as JSON: item number → value"),
+        col("checkin_id", "id", "the check-in it was given at, if any (checkins.csv)"),
+        col("withdrawn_at", UTC, "when it was withdrawn as given by mistake; empty while it counts"),
+        named("withdrawn_reason", "text", "why it was withdrawn"),
+    ],
+    query:
+        "SELECT r.id, r.arc_id, a.participant_id, p.name, r.measure, r.measure_version, r.timepoint, r.administered_at,
+                   r.administered_tz, r.total, r.band,
+                   (SELECT count(*) FROM json_each(r.answers)), CASE WHEN r.critical IS NULL THEN 'no' ELSE 'yes' END,
+                   r.answers, r.checkin_id, r.withdrawn_at, r.withdrawn_reason
+            FROM measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id
+            ORDER BY r.administered_at, r.id",
+    row: |r| {
+        Ok(vec![
+            text(r, 0)?,
+            text(r, 1)?,
+            text(r, 2)?,
+            text(r, 3)?,
+            text(r, 4)?,
+            text(r, 5)?,
+            text(r, 6)?,
+            text(r, 7)?,
+            local(r, 7, 8)?,
+            text(r, 8)?,
+            text(r, 9)?,
+            text(r, 10)?,
+            text(r, 11)?,
+            text(r, 12)?,
+            text(r, 13)?,
+            text(r, 14)?,
+            text(r, 15)?,
+            text(r, 16)?,
+        ])
+    },
+};
+
 /// Every file a CSV export writes besides the dictionary, in order.
-pub const TABLES: [&Table; 3] = [&ARCS, &SESSIONS, &CHECKINS];
+pub const TABLES: [&Table; 4] = [&ARCS, &SESSIONS, &CHECKINS, &SCORES];
 
 /// The data dictionary's file name.
 pub const DICTIONARY: &str = "data-dictionary.csv";
@@ -257,7 +315,7 @@ fn header(table: &Table, privacy: Privacy) -> Vec<&'static str> {
 }
 
 impl Practice {
-    /// Writes `arcs.csv`, `sessions.csv`, `checkins.csv` and `data-dictionary.csv` into a new
+    /// Writes `arcs.csv`, `sessions.csv`, `checkins.csv`, `outcome_scores.csv` and `data-dictionary.csv` into a new
     /// folder `arcwell-csv-<UTC time>` inside `parent`. Without `privacy.names`, no names and no
     /// free text that may hold them: ids only. Nothing is left behind when a file fails.
     pub fn export_csv(&self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {

@@ -61,13 +61,13 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
 
     let plain = p.export_csv(&out, Privacy::default(), now()).unwrap();
     assert_eq!(plain.warning, WARNING);
-    assert_eq!(plain.files.len(), 4, "three tables and the dictionary: {:?}", plain.files);
+    assert_eq!(plain.files.len(), 5, "four tables and the dictionary: {:?}", plain.files);
     let folder = Path::new(&plain.files[0]).parent().unwrap().to_owned();
     assert!(folder.file_name().unwrap().to_string_lossy().starts_with("arcwell-csv-2026-11-25T"), "{folder:?}");
 
     let (dict_header, dict) = read_csv(&folder.join(export_csv::DICTIONARY));
     assert_eq!(dict_header, ["file", "column", "type", "identifying", "included", "meaning"]);
-    for (table, db_table) in export_csv::TABLES.iter().zip(["arc", "session", "checkin"]) {
+    for (table, db_table) in export_csv::TABLES.iter().zip(["arc", "session", "checkin", "measure_response"]) {
         let (header, rows) = read_csv(&folder.join(table.file));
         let described: Vec<&str> = dict
             .iter()

@@ -646,7 +646,7 @@ test('exports: a participant’s printable record, then CSV and a calendar from 
   await csv.$('button=Export CSV').click();
   await panel.$('[data-testid="export-result"]').waitForDisplayed({ timeout: 10_000 });
   const [folder] = readdirSync(out).filter((f) => f.startsWith('arcwell-csv-'));
-  assert.deepEqual(readdirSync(join(out, folder)).sort(), ['arcs.csv', 'checkins.csv', 'data-dictionary.csv', 'sessions.csv']);
+  assert.deepEqual(readdirSync(join(out, folder)).sort(), ['arcs.csv', 'checkins.csv', 'data-dictionary.csv', 'outcome_scores.csv', 'sessions.csv']);
   assert.ok(!readFileSync(join(out, folder, 'arcs.csv'), 'utf8').includes(name), 'no names unless asked');
 
   const cal = await panel.$('form[aria-label="Calendar export"]');
