@@ -420,3 +420,68 @@ fn backups_from_the_command_line_create_list_verify_restore_and_replace() {
     let out = arcwell_env(dir.path(), &["backup", "settings", "--every-hours", "1"], &[]);
     assert!(out.status.success());
 }
+
+#[test]
+fn measures_and_exports_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let pid = json(dir.path(), &["participant", "add", "Ione Castellan"])["id"].as_str().unwrap().to_owned();
+    let aid = json(dir.path(), &["arc", "open", &pid])["id"].as_str().unwrap().to_owned();
+    let lib = json(dir.path(), &["measure", "library"]);
+    assert_eq!(lib.as_array().unwrap().len(), 5);
+    let r = json(
+        dir.path(),
+        &[
+            "measure",
+            "give",
+            &aid,
+            "--measure",
+            "PHQ-9",
+            "--timepoint",
+            "baseline",
+            "--answers",
+            "2,2,2,1,1,1,1,0,1",
+            "--at",
+            "2026-11-01T10:00",
+        ],
+    );
+    assert_eq!((r["score"]["total"].as_f64(), r["score"]["band"].as_str()), (Some(11.0), Some("Moderate")));
+    assert_eq!(r["score"]["critical"][0]["item"], "9", "item 9 above 0 is critical");
+    let alerts = json(dir.path(), &["alerts"]);
+    assert!(alerts.as_array().unwrap().iter().any(|a| a["kind"] == "critical_answer"), "an alert at once: {alerts}");
+    json(
+        dir.path(),
+        &["measure", "give", &aid, "--measure", "phq9", "--timepoint", "follow-up", "--answers", "1,1,1,0,0,1,0,0,0"],
+    );
+    let t = json(dir.path(), &["measure", "trajectory", &aid]);
+    let points = t[0]["points"].as_array().unwrap();
+    assert_eq!(points.iter().map(|p| p["change"].as_f64().unwrap()).collect::<Vec<_>>(), [0.0, -7.0]);
+    assert_eq!(points[1]["response"], true, "11 to 4 is a 64 % fall");
+
+    let short = arcwell(
+        dir.path(),
+        &["measure", "give", &aid, "--measure", "gad7", "--timepoint", "other", "--answers", "1,2"],
+    );
+    assert_eq!(short.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("GAD-7 has 7 items"));
+    let rid = r["id"].as_str().unwrap();
+    let w = json(dir.path(), &["measure", "withdraw", rid, "--reason", "Typed into the wrong arc"]);
+    assert!(w["withdrawn"].is_object());
+    assert_eq!(
+        json(dir.path(), &["measure", "list", &aid]).as_array().unwrap().len(),
+        2,
+        "a withdrawn response is kept"
+    );
+
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let rec = arcwell(dir.path(), &["export", "record", &pid, "--out", out.join("r.html").to_str().unwrap()]);
+    assert!(rec.status.success());
+    assert!(String::from_utf8_lossy(&rec.stderr).contains("not encrypted"), "the warning is printed");
+    let csv = json(dir.path(), &["export", "csv", "--folder", out.to_str().unwrap()]);
+    assert_eq!(csv["files"].as_array().unwrap().len(), 5);
+    let ics = json(dir.path(), &["export", "calendar", "--out", out.join("c.ics").to_str().unwrap(), "--days", "30"]);
+    assert_eq!(ics["rows"], 0, "no check-ins queued yet");
+    let again = arcwell(dir.path(), &["export", "record", &pid, "--out", out.join("r.html").to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(3), "an existing file is never overwritten");
+}

@@ -17,6 +17,7 @@ use crate::backup::BackupCmd;
 use crate::documents::{FlagCmd, NoteCmd, PackCmd, TemplateCmd};
 use crate::export::ExportCmd;
 use crate::integration::{AlertCmd, CheckinCmd, MilestoneCmd, PlanCmd};
+use crate::measures::MeasureCmd;
 use crate::reminders::{NotificationCmd, ReminderFlags};
 use crate::{documents, integration, output, reminders, secret};
 
@@ -125,6 +126,9 @@ enum Command {
     /// Encrypted backups: create, verify, restore, list
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Outcome measures: library, show, give, list, withdraw, trajectory
+    #[command(subcommand)]
+    Measure(MeasureCmd),
     /// Exports that are NOT encrypted: a participant's printable record, CSV, an iCalendar file
     #[command(subcommand)]
     Export(ExportCmd),
@@ -366,6 +370,7 @@ pub fn run(cli: Cli) -> Result<()> {
             ctx.json,
             now,
         ),
+        Command::Measure(cmd) => crate::measures::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Export(cmd) => crate::export::run(&ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {

@@ -9,6 +9,7 @@ mod backup;
 mod documents;
 mod export;
 mod integration;
+mod measures;
 mod output;
 mod reminders;
 mod secret;
