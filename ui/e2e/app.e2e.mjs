@@ -662,6 +662,43 @@ test('exports: a participant’s printable record, then CSV and a calendar from 
   await shoot('exports');
 });
 
+test('measures: a critical PHQ-9 answer on Today, an arc’s scores charted against baseline, a GAD-7 given item by item', async () => {
+  await browser.$('nav').$('button=Today').click();
+  const alerts = await browser.$('[data-testid="alerts"]');
+  await alerts.waitForDisplayed({ timeout: 5_000 });
+  let critical;
+  for (const a of await alerts.$$('.alert')) {
+    if (/PHQ-9 item 9/.test(await a.getText())) critical = a;
+  }
+  assert.ok(critical, 'the demo’s critical PHQ-9 answer is an alert on Today');
+  assert.match(await critical.getText(), /ask about safety today/);
+  assert.ok((await critical.getAttribute('class')).includes('urgent'));
+  await critical.$('button.link').click();
+  const panel = await browser.$('[data-testid="measures"]');
+  await panel.waitForDisplayed({ timeout: 5_000 });
+  await panel.scrollIntoView({ block: 'start' });
+  const trajectories = await panel.$$('[data-testid="trajectory"]');
+  assert.ok(trajectories.length >= 3, `PHQ-9, GAD-7, WHO-5 (and EBI) over time: ${trajectories.length}`);
+  if (await panel.$('[data-testid="chart-failed"]').isExisting()) assert.fail(await panel.$('[data-testid="chart-failed"]').getText());
+  await panel.$('canvas').waitForExist({ timeout: 5_000, timeoutMsg: 'charted (uPlot draws on a canvas)' });
+  assert.match(await trajectories[0].getText(), /baseline/);
+  await shoot('measures');
+
+  await panel.$('button=GAD-7').click();
+  const form = await panel.$('[data-testid="measure-form"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  for (let item = 1; item <= 7; item++) {
+    const radio = await form.$(`input[name="item-${item}"][value="1"]`);
+    await radio.scrollIntoView({ block: 'center' });
+    await radio.click();
+  }
+  await form.$('button=Save GAD-7').scrollIntoView({ block: 'center' });
+  await form.$('button=Save GAD-7').click();
+  const saved = await panel.$('[data-testid="measure-saved"]');
+  await saved.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await saved.getText(), /GAD-7 saved: 7 — Mild/);
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],

@@ -6,6 +6,7 @@ pub mod backups;
 pub mod documents;
 pub mod exports;
 pub mod integration;
+pub mod measures;
 pub mod participants;
 pub mod practice;
 pub mod reminders;

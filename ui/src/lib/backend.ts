@@ -6,6 +6,10 @@ import type { CalendarRange } from '../bindings/CalendarRange';
 import type { ExportDefaults } from '../bindings/ExportDefaults';
 import type { Exported } from '../bindings/Exported';
 import type { Manifest } from '../bindings/Manifest';
+import type { ArcMeasures } from '../bindings/ArcMeasures';
+import type { GiveMeasure } from '../bindings/GiveMeasure';
+import type { Measure } from '../bindings/Measure';
+import type { MeasureResponse } from '../bindings/MeasureResponse';
 import type { OpenBackup } from '../bindings/OpenBackup';
 import type { Replaced } from '../bindings/Replaced';
 import type { AddCheckIn } from '../bindings/AddCheckIn';
@@ -113,6 +117,10 @@ export const backend = {
     call<Replaced>('restore_backup', { open, recoveryPassphrase, progress: channel(onProgress) }),
   restoreNewPractice: (open: OpenBackup, passphrase: string, onProgress: (p: BackupProgress) => void) =>
     call<AppStatus>('restore_new_practice', { open, passphrase, progress: channel(onProgress) }),
+  measuresLibrary: () => call<Measure[]>('measures_library'),
+  arcMeasures: (arcId: string) => call<ArcMeasures>('arc_measures', { arcId }),
+  giveMeasure: (input: GiveMeasure) => call<MeasureResponse>('give_measure', { input }),
+  withdrawMeasureResponse: (id: string, reason: string) => call<MeasureResponse>('withdraw_measure_response', { id, reason }),
   exportDefaults: () => call<ExportDefaults>('export_defaults'),
   exportRecord: (participantId: string, path: string) => call<Exported>('export_record', { participantId, path }),
   exportCsv: (folder: string, names: boolean) => call<Exported>('export_csv', { folder, names }),

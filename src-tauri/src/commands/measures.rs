@@ -1,0 +1,47 @@
+//! Outcome measures from the app: the library, giving a measure on an arc, withdrawing a
+//! response, and an arc's responses with their trajectories.
+
+use arcwell::measures::response::{GiveMeasure, MeasureResponse, Trajectory};
+use arcwell::measures::{self, Measure};
+use serde::Serialize;
+use tauri::AppHandle;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{blocking, now};
+use crate::error::CommandResult;
+
+#[tauri::command]
+pub fn measures_library() -> CommandResult<Vec<Measure>> {
+    Ok(measures::library()?.to_vec())
+}
+
+/// An arc's responses (withdrawn ones included) and, from the counted ones, its trajectories.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ArcMeasures {
+    pub responses: Vec<MeasureResponse>,
+    pub trajectories: Vec<Trajectory>,
+}
+
+#[tauri::command]
+pub async fn arc_measures(app: AppHandle, arc_id: Uuid) -> CommandResult<ArcMeasures> {
+    blocking(app, move |s| {
+        s.with(|p| {
+            let responses = p.measure_responses(arc_id)?;
+            let trajectories = arcwell::measures::response::trajectories(&responses)?;
+            Ok(ArcMeasures { responses, trajectories })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn give_measure(app: AppHandle, input: GiveMeasure) -> CommandResult<MeasureResponse> {
+    blocking(app, move |s| s.write(|p| p.give_measure(&input, now()))).await
+}
+
+#[tauri::command]
+pub async fn withdraw_measure_response(app: AppHandle, id: Uuid, reason: String) -> CommandResult<MeasureResponse> {
+    blocking(app, move |s| s.write(|p| p.withdraw_measure_response(id, &reason, now()))).await
+}
