@@ -169,3 +169,73 @@ fn wrong_answers_times_and_arcs_are_refused_and_nothing_is_saved() {
     let closed = p.give_measure(&give(arc, "gad7", Timepoint::Other, 0, &[1]), now());
     assert_eq!(closed.unwrap_err().code(), ErrorCode::Conflict, "a closed arc takes no measures");
 }
+
+/// PHQ-9 answers adding up to `total` (item 9 left at 0).
+fn phq(total: i64) -> Vec<i64> {
+    let mut left = total;
+    let mut v: Vec<i64> = (0..8)
+        .map(|_| {
+            let x = left.min(3);
+            left -= x;
+            x
+        })
+        .collect();
+    v.push(0);
+    v
+}
+
+#[test]
+fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
+    use arcwell::integration::plan::PlanInput;
+    use arcwell::measures::outcomes::OutcomeFilter;
+    let (_fx, mut p) = Fixture::new();
+    let other = p.default_plan().unwrap();
+    let other = p
+        .create_plan(&PlanInput { name: "Somatic integration".into(), steps: other.steps, make_default: false }, now())
+        .unwrap()
+        .id;
+    // (baseline, latest, days ago of the baseline, plan)
+    let cohort: [(i64, Option<i64>, i64, Option<Uuid>); 5] = [
+        (20, Some(8), 100, None),      // −12, a 60 % fall: response, not remission (8), improved
+        (12, Some(5), 50, None),       // −7, 58 %: response, not remission (5 is not below 5), improved
+        (10, Some(12), 50, None),      // +2: nothing
+        (15, None, 50, None),          // baseline only: not in the figures
+        (9, Some(3), 50, Some(other)), // −6, 67 %: response, remission, improved
+    ];
+    for (base, latest, ago, plan) in cohort {
+        let a = arc(&mut p);
+        if let Some(plan) = plan {
+            p.set_arc_plan(a, Some(plan)).unwrap();
+        }
+        p.give_measure(&give(a, "phq9", Timepoint::Baseline, ago, &phq(base)), now()).unwrap();
+        if let Some(l) = latest {
+            // An earlier follow-up that the latest one supersedes.
+            p.give_measure(&give(a, "phq9", Timepoint::FollowUp, ago - 20, &phq(base)), now()).unwrap();
+            p.give_measure(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(l)), now()).unwrap();
+        }
+    }
+    let all = p.outcomes(&OutcomeFilter { measure: "phq9".into(), ..Default::default() }).unwrap();
+    assert_eq!((all.arcs, all.baseline_only), (4, 1));
+    assert_eq!(all.mean_baseline, Some(12.8), "(20 + 12 + 10 + 9) / 4 = 12.75");
+    assert_eq!(all.mean_latest, Some(7.0), "(8 + 5 + 12 + 3) / 4");
+    assert_eq!(all.mean_change, Some(-5.8), "(−12 − 7 + 2 − 6) / 4 = −5.75");
+    assert_eq!(
+        (all.response_rate, all.remission_rate, all.improved_rate, all.worsened_rate),
+        (Some(0.75), Some(0.25), Some(0.75), Some(0.0))
+    );
+
+    let default = p.default_plan().unwrap().id;
+    let standard =
+        p.outcomes(&OutcomeFilter { measure: "phq9".into(), plan_id: Some(default), ..Default::default() }).unwrap();
+    assert_eq!((standard.arcs, standard.response_rate), (3, Some(0.667)), "2 of the 3 arcs on the standard plan");
+    let recent = p
+        .outcomes(&OutcomeFilter {
+            measure: "phq9".into(),
+            from: Some((now() - Duration::days(70)).date_naive()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(recent.arcs, 3, "the baseline given 100 days ago is before the range");
+    let who5 = p.outcomes(&OutcomeFilter { measure: "who5".into(), ..Default::default() }).unwrap();
+    assert_eq!((who5.arcs, who5.mean_change, who5.response_rate), (0, None, None));
+}

@@ -48,6 +48,19 @@ pub enum MeasureCmd {
     },
     /// An arc's scores per measure against its baseline
     Trajectory { arc_id: String },
+    /// Across the practice: mean change from baseline, response, remission and meaningful change
+    Outcomes {
+        #[arg(long)]
+        measure: String,
+        /// Only arcs following this plan
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: Option<String>,
+        /// Baselines given on or after this day
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+    },
 }
 
 /// `"1,2,-,3"` → item 1 = 1, item 2 = 2, item 3 unanswered, item 4 = 3.
@@ -179,6 +192,31 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
         }
         MeasureCmd::Withdraw { id, reason } => {
             output::print(json, &p.withdraw_measure_response(parse_id("response", &id)?, &reason, now)?, response_text)
+        }
+        MeasureCmd::Outcomes { measure, plan, from, to } => {
+            let filter = arcwell::measures::outcomes::OutcomeFilter {
+                measure,
+                plan_id: plan.map(|p| parse_id("plan", &p)).transpose()?,
+                from: from.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
+                to: to.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
+            };
+            output::print(json, &p.outcomes(&filter)?, |o| {
+                let f = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_else(|| "—".into());
+                let pct = |x: Option<f64>| x.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into());
+                format!(
+                    "{}: {} arcs with a baseline and a later score ({} with a baseline only)\n  mean baseline {}  latest {}  change {}\n  response {}  remission {}  meaningfully better {}  worse {}\n",
+                    o.measure_name,
+                    o.arcs,
+                    o.baseline_only,
+                    f(o.mean_baseline),
+                    f(o.mean_latest),
+                    f(o.mean_change),
+                    pct(o.response_rate),
+                    pct(o.remission_rate),
+                    pct(o.improved_rate),
+                    pct(o.worsened_rate)
+                )
+            })
         }
         MeasureCmd::Trajectory { arc_id } => {
             output::print(json, &p.trajectories(parse_id("arc", &arc_id)?)?, trajectory_text)
