@@ -87,7 +87,7 @@ impl Practice {
             if from.is_some_and(|f| b.at.utc < f) || to.is_some_and(|t| b.at.utc >= t) {
                 continue;
             }
-            let Some(last) = t.points.iter().filter(|p| p.at.utc > b.at.utc).next_back() else {
+            let Some(last) = t.points.iter().rfind(|p| p.at.utc > b.at.utc) else {
                 only_base += 1;
                 continue;
             };
