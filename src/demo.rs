@@ -240,11 +240,6 @@ fn walk(
     }
     // The dosing session: completing it queues the follow-up plan and moves the arc into integration.
     let dosed = held(practice, SessionKind::Administration, start + Duration::days(16), 6)?;
-    if dosed + Duration::days(1) < now {
-        let e = 40 + (i as i64 * 11) % 50;
-        let ebi = [e, e - 10, e - 5, e + 5, e, e - 15].map(|x| x.clamp(0, 100));
-        give(practice, arc, "ebi", Timepoint::AfterAdministration, dosed + Duration::days(1), None, &ebi)?;
-    }
     let (done, milestones) = match target {
         Integration { done, milestones, .. } => (done, milestones),
         _ => (6, HELD),
@@ -270,6 +265,13 @@ fn walk(
         }
     }
     let queued = practice.checkins(&CheckInFilter { arc: Some(arc), ..Default::default() })?;
+    // The Emotional Breakthrough Inventory the day after, with the 24-hour check-in that asks for it.
+    if dosed + Duration::days(1) < now {
+        let e = 40 + (i as i64 * 11) % 50;
+        let ebi = [e, e - 10, e - 5, e + 5, e, e - 15].map(|x| x.clamp(0, 100));
+        let day_after = queued.first().map(|c| c.id);
+        give(practice, arc, "ebi", Timepoint::AfterAdministration, dosed + Duration::days(1), day_after, &ebi)?;
+    }
     let mut last = dosed;
     for (k, c) in queued.iter().take(done).enumerate() {
         let contact = c.due.utc + Duration::hours(1 + (i + k) as i64 % 3);

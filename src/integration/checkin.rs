@@ -76,6 +76,8 @@ pub struct CheckIn {
     pub offset: Option<Offset>,
     pub purpose: String,
     pub prompts: Vec<String>,
+    /// Outcome measures to give at this check-in, copied from its plan step.
+    pub measures: Vec<String>,
     pub due: ZonedTime,
     pub status: CheckInStatus,
     /// When the contact happened (completed) or when it was skipped.
@@ -156,7 +158,7 @@ pub struct CheckInFilter {
 
 pub(crate) const COLUMNS: &str =
     "c.id, c.arc_id, a.participant_id, p.name, c.series, c.step, c.offset_amount, c.offset_unit,
-    c.purpose, c.prompts, c.due_at, c.due_tz, c.status, c.resolved_at, c.note_id, c.skip_reason";
+    c.purpose, c.prompts, c.due_at, c.due_tz, c.status, c.resolved_at, c.note_id, c.skip_reason, c.measures";
 pub(crate) const FROM: &str = "checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id";
 
 /// Reads a row of `COLUMNS`. The participant columns may be NULL (the dashboard selects check-ins
@@ -183,6 +185,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
         resolved: resolved.map(|t| ZonedTime::from_db(&t, &due_tz)).transpose()?,
         note_id: note.as_deref().map(id_from_db).transpose()?,
         skip_reason: r.get(15)?,
+        measures: prompts_from_db(&r.get::<_, String>(16)?)?,
     })
 }
 
@@ -229,8 +232,8 @@ fn queue(
     let (zone, time) = (profile.zone()?, profile.checkin_time_of_day()?);
     let mut insert = conn.prepare_cached(
         "INSERT INTO checkin (id, arc_id, series, step, offset_amount, offset_unit, anchor_at, purpose, prompts,
-                              due_at, due_tz, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'due', ?12)",
+                              due_at, due_tz, status, created_at, measures)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'due', ?12, ?13)",
     )?;
     for (i, step) in plan.steps.iter().enumerate() {
         let id = Uuid::new_v4();
@@ -247,7 +250,8 @@ fn queue(
             prompts_to_db(&step.prompts),
             to_db(due),
             profile.timezone,
-            to_db(now)
+            to_db(now),
+            prompts_to_db(&step.measures)
         ])?;
         record(
             conn,
@@ -587,6 +591,7 @@ mod tests {
             resolved: None,
             note_id: None,
             skip_reason: None,
+            measures: vec![],
         };
         let o = draft(&c, "Seren Whitlock", Some("seren@example.org"), "Rowan Hale");
         assert!(o.body.starts_with("Hi Seren,\n\nIt has been about 1 week since our session"), "{}", o.body);

@@ -24,6 +24,9 @@ pub struct PlanStep {
     pub offset: Offset,
     pub purpose: String,
     pub prompts: Vec<String>,
+    /// Outcome measures given at this check-in (`phq9`, `gad7`, `who5`, `pcl5`, `ebi`).
+    #[serde(default)]
+    pub measures: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -33,6 +36,8 @@ pub struct Plan {
     pub id: Uuid,
     pub name: String,
     pub is_default: bool,
+    /// Outcome measures given during preparation, before the dosing session.
+    pub baseline_measures: Vec<String>,
     /// In order of their offsets.
     pub steps: Vec<PlanStep>,
 }
@@ -43,6 +48,8 @@ pub struct Plan {
 pub struct PlanInput {
     pub name: String,
     pub steps: Vec<PlanStep>,
+    #[serde(default)]
+    pub baseline_measures: Vec<String>,
     /// Make this the default plan (the previous default stays as an ordinary plan).
     #[serde(default)]
     pub make_default: bool,
@@ -71,13 +78,22 @@ impl PlanInput {
                     prompts.push(p.to_owned());
                 }
             }
-            steps.push(PlanStep { offset, purpose, prompts });
+            steps.push(PlanStep { offset, purpose, prompts, measures: measure_ids(&step.measures)? });
         }
         // Steps are kept in time order; two offsets of different units are compared by their
         // nominal length (a month as 30 days), which is how a facilitator reads them.
         steps.sort_by_key(|s| nominal_hours(s.offset));
         Ok((name, steps))
     }
+}
+
+/// Measure ids as the library names them, each once, in the library's order; an unknown one refused.
+pub(crate) fn measure_ids(ids: &[String]) -> Result<Vec<String>> {
+    let mut known = Vec::new();
+    for id in ids.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+        known.push(crate::measures::measure(id)?.id.clone());
+    }
+    Ok(crate::measures::library()?.iter().map(|m| m.id.clone()).filter(|id| known.contains(id)).collect())
 }
 
 fn nominal_hours(o: Offset) -> u32 {
@@ -92,24 +108,26 @@ fn nominal_hours(o: Offset) -> u32 {
 }
 
 pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Plan> {
-    let (name, is_default) = conn
-        .query_row("SELECT name, is_default FROM plan WHERE id = ?1", [id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+    let (name, is_default, baseline) = conn
+        .query_row("SELECT name, is_default, baseline_measures FROM plan WHERE id = ?1", [id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, prompts_from_db(&r.get::<_, String>(2)?)?))
         })
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "plan", id: id.to_string() })?;
-    let mut stmt = conn
-        .prepare_cached("SELECT amount, unit, purpose, prompts FROM plan_step WHERE plan_id = ?1 ORDER BY position")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT amount, unit, purpose, prompts, measures FROM plan_step WHERE plan_id = ?1 ORDER BY position",
+    )?;
     let steps = stmt
         .query_map([id.to_string()], |r| {
             Ok(PlanStep {
                 offset: Offset { amount: r.get(0)?, unit: r.get(1)? },
                 purpose: r.get(2)?,
                 prompts: prompts_from_db(&r.get::<_, String>(3)?)?,
+                measures: prompts_from_db(&r.get::<_, String>(4)?)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Plan { id, name, is_default, steps })
+    Ok(Plan { id, name, is_default, baseline_measures: baseline, steps })
 }
 
 pub(crate) fn prompts_from_db(s: &str) -> rusqlite::Result<Vec<String>> {
@@ -143,6 +161,7 @@ pub(crate) fn for_arc(conn: &Connection, arc: Uuid) -> Result<Plan> {
 
 fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, create: bool) -> Result<Plan> {
     let (name, steps) = input.validate()?;
+    let baseline = measure_ids(&input.baseline_measures)?;
     let clash: Option<String> = conn
         .query_row("SELECT id FROM plan WHERE name = ?1 AND id <> ?2", params![name, id.to_string()], |r| r.get(0))
         .optional()?;
@@ -154,13 +173,13 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
     }
     if create {
         conn.execute(
-            "INSERT INTO plan (id, name, is_default, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![id.to_string(), name, input.make_default, to_db(now)],
+            "INSERT INTO plan (id, name, is_default, created_at, updated_at, baseline_measures) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            params![id.to_string(), name, input.make_default, to_db(now), prompts_to_db(&baseline)],
         )?;
     } else {
         let changed = conn.execute(
-            "UPDATE plan SET name = ?2, is_default = is_default OR ?3, updated_at = ?4 WHERE id = ?1",
-            params![id.to_string(), name, input.make_default, to_db(now)],
+            "UPDATE plan SET name = ?2, is_default = is_default OR ?3, updated_at = ?4, baseline_measures = ?5 WHERE id = ?1",
+            params![id.to_string(), name, input.make_default, to_db(now), prompts_to_db(&baseline)],
         )?;
         if changed == 0 {
             return Err(Error::NotFound { what: "plan", id: id.to_string() });
@@ -168,7 +187,7 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
         conn.execute("DELETE FROM plan_step WHERE plan_id = ?1", [id.to_string()])?;
     }
     let mut insert = conn.prepare_cached(
-        "INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (i, step) in steps.iter().enumerate() {
         insert.execute(params![
@@ -177,7 +196,8 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
             step.offset.amount,
             step.offset.unit.as_str(),
             step.purpose,
-            prompts_to_db(&step.prompts)
+            prompts_to_db(&step.prompts),
+            prompts_to_db(&step.measures)
         ])?;
     }
     get(conn, id)

@@ -277,7 +277,11 @@ fn plans_are_edited_and_chosen_per_arc_without_touching_queued_checkins() {
     let mut shorter = default.steps.clone();
     shorter.truncate(3);
     practice
-        .edit_plan(default.id, &PlanInput { name: default.name.clone(), steps: shorter, make_default: false }, now())
+        .edit_plan(
+            default.id,
+            &PlanInput { name: default.name.clone(), steps: shorter, baseline_measures: vec![], make_default: false },
+            now(),
+        )
         .unwrap();
     assert_eq!(due_of(&practice, queued).len(), 6);
 
@@ -285,12 +289,14 @@ fn plans_are_edited_and_chosen_per_arc_without_touching_queued_checkins() {
         offset: Offset { amount: n, unit: OffsetUnit::Days },
         purpose: format!("Day {n}"),
         prompts: vec![],
+        measures: vec![],
     };
     let research = practice
         .create_plan(
             &PlanInput {
                 name: "Research (days 2–43)".into(),
                 steps: vec![d(43), d(2), d(8), d(29), d(15)],
+                baseline_measures: vec![],
                 make_default: false,
             },
             now(),
@@ -301,10 +307,20 @@ fn plans_are_edited_and_chosen_per_arc_without_touching_queued_checkins() {
         [2, 8, 15, 29, 43],
         "steps are kept in time order"
     );
-    let err = practice
-        .create_plan(&PlanInput { name: "Research (days 2–43)".into(), steps: vec![d(1)], make_default: false }, now());
+    let err = practice.create_plan(
+        &PlanInput {
+            name: "Research (days 2–43)".into(),
+            steps: vec![d(1)],
+            baseline_measures: vec![],
+            make_default: false,
+        },
+        now(),
+    );
     assert_eq!(err.unwrap_err().code(), ErrorCode::Conflict, "plan names are unique");
-    let err = practice.create_plan(&PlanInput { name: "Empty".into(), steps: vec![], make_default: false }, now());
+    let err = practice.create_plan(
+        &PlanInput { name: "Empty".into(), steps: vec![], baseline_measures: vec![], make_default: false },
+        now(),
+    );
     assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidInput);
 
     let pid = practice

@@ -191,7 +191,15 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     let (_fx, mut p) = Fixture::new();
     let other = p.default_plan().unwrap();
     let other = p
-        .create_plan(&PlanInput { name: "Somatic integration".into(), steps: other.steps, make_default: false }, now())
+        .create_plan(
+            &PlanInput {
+                name: "Somatic integration".into(),
+                steps: other.steps,
+                baseline_measures: vec![],
+                make_default: false,
+            },
+            now(),
+        )
         .unwrap()
         .id;
     // (baseline, latest, days ago of the baseline, plan)
@@ -238,4 +246,75 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     assert_eq!(recent.arcs, 3, "the baseline given 100 days ago is before the range");
     let who5 = p.outcomes(&OutcomeFilter { measure: "who5".into(), ..Default::default() }).unwrap();
     assert_eq!((who5.arcs, who5.mean_change, who5.response_rate), (0, None, None));
+}
+
+#[test]
+fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_check_ins() {
+    use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+    use arcwell::integration::plan::PlanInput;
+    let (_fx, mut p) = Fixture::new();
+    let standard = p.default_plan().unwrap();
+    assert_eq!(standard.baseline_measures, ["phq9", "gad7", "who5"], "the shipped schedule");
+    let per_step: Vec<(String, Vec<String>)> =
+        standard.steps.iter().map(|s| (s.offset.label(), s.measures.clone())).collect();
+    assert_eq!(per_step[0], ("24 hours".to_owned(), vec!["ebi".to_owned()]));
+    assert!(per_step[1..4].iter().all(|(_, m)| m.is_empty()));
+    assert_eq!(per_step[4].1, ["phq9", "gad7", "who5"], "1 month");
+    assert_eq!(per_step[5].1, ["phq9", "gad7", "who5"], "3 months");
+
+    let arc = arc(&mut p);
+    assert_eq!(p.measures_due(arc).unwrap().baseline, ["phq9", "gad7", "who5"]);
+    p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 3, &phq(14)), now()).unwrap();
+    p.give_measure(&give(arc, "who5", Timepoint::Other, 3, &[2, 2, 2, 2, 2]), now()).unwrap();
+    assert_eq!(p.measures_due(arc).unwrap().baseline, ["gad7", "who5"], "only a baseline response counts as one");
+
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Administration, reason: None }, now()).unwrap();
+    let at = (now() - Duration::days(40)).to_rfc3339();
+    let s = p
+        .schedule_session(&ScheduleSession {
+            arc_id: arc,
+            kind: SessionKind::Administration,
+            at: at.clone(),
+            location: None,
+        })
+        .unwrap();
+    let ended = (now() - Duration::days(40) + Duration::hours(6)).to_rfc3339();
+    p.complete_session(s.id, &CompleteSession { started: at, ended, follow_up: None, document_id: None }, now())
+        .unwrap();
+    // Editing the plan now changes no check-in already queued.
+    let mut steps = standard.steps.clone();
+    steps[0].measures = vec!["pcl5".into()];
+    let input = PlanInput { name: standard.name.clone(), steps, baseline_measures: vec![], make_default: false };
+    p.edit_plan(standard.id, &input, now()).unwrap();
+
+    let due = p.measures_due(arc).unwrap();
+    assert!(due.baseline.is_empty(), "in integration a baseline is no longer asked for");
+    let asked: Vec<Vec<String>> = due.checkins.iter().map(|c| c.measures.clone()).collect();
+    assert_eq!(
+        asked,
+        [
+            vec!["ebi".to_owned()],
+            vec!["phq9".into(), "gad7".into(), "who5".into()],
+            vec!["phq9".into(), "gad7".into(), "who5".into()]
+        ]
+    );
+    let day_after = due.checkins[0].checkin_id;
+    let ebi = GiveMeasure {
+        checkin_id: Some(day_after),
+        ..give(arc, "ebi", Timepoint::AfterAdministration, 39, &[70, 60, 50, 80, 75, 65])
+    };
+    p.give_measure(&ebi, now()).unwrap();
+    let due = p.measures_due(arc).unwrap();
+    assert_eq!(due.checkins.len(), 2, "the EBI given at its check-in is no longer asked for");
+
+    let bad = PlanInput {
+        name: "Typo".into(),
+        steps: standard.steps.clone(),
+        baseline_measures: vec!["phq8".into()],
+        make_default: false,
+    };
+    assert!(
+        p.create_plan(&bad, now()).unwrap_err().to_string().contains("not a measure"),
+        "an unknown measure is refused"
+    );
 }

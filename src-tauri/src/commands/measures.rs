@@ -1,7 +1,7 @@
 //! Outcome measures from the app: the library, giving a measure on an arc, withdrawing a
 //! response, and an arc's responses with their trajectories.
 
-use arcwell::measures::response::{GiveMeasure, MeasureResponse, Trajectory};
+use arcwell::measures::response::{GiveMeasure, MeasureResponse, MeasuresDue, Trajectory};
 use arcwell::measures::{self, Measure};
 use serde::Serialize;
 use tauri::AppHandle;
@@ -22,6 +22,8 @@ pub fn measures_library() -> CommandResult<Vec<Measure>> {
 pub struct ArcMeasures {
     pub responses: Vec<MeasureResponse>,
     pub trajectories: Vec<Trajectory>,
+    /// What the arc's plan still asks for.
+    pub due: MeasuresDue,
 }
 
 #[tauri::command]
@@ -30,7 +32,7 @@ pub async fn arc_measures(app: AppHandle, arc_id: Uuid) -> CommandResult<ArcMeas
         s.with(|p| {
             let responses = p.measure_responses(arc_id)?;
             let trajectories = arcwell::measures::response::trajectories(&responses)?;
-            Ok(ArcMeasures { responses, trajectories })
+            Ok(ArcMeasures { responses, trajectories, due: p.measures_due(arc_id)? })
         })
     })
     .await

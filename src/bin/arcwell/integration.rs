@@ -23,11 +23,14 @@ pub enum PlanCmd {
     List,
     /// Show a plan's steps; without an id, the default plan
     Show { id: Option<String> },
-    /// Create a plan: --step "OFFSET|PURPOSE|PROMPT|PROMPT…", e.g. --step "2d|Early check|How are you sleeping?"
+    /// Create a plan: --step "OFFSET|PURPOSE|PROMPT|PROMPT…[|measures: phq9, gad7]", e.g. --step "2d|Early check|How are you sleeping?"
     Add {
         name: String,
         #[arg(long = "step", value_name = "OFFSET|PURPOSE|PROMPTS…", required = true)]
         steps: Vec<String>,
+        /// Measures given at baseline, during preparation (repeat: --baseline phq9 --baseline gad7)
+        #[arg(long = "baseline", value_name = "MEASURE")]
+        baseline: Vec<String>,
         /// Make it the default plan
         #[arg(long)]
         default: bool,
@@ -39,6 +42,9 @@ pub enum PlanCmd {
         name: Option<String>,
         #[arg(long = "step", value_name = "OFFSET|PURPOSE|PROMPTS…")]
         steps: Vec<String>,
+        /// Replace the baseline measures (repeat; "none" for none)
+        #[arg(long = "baseline", value_name = "MEASURE")]
+        baseline: Vec<String>,
         #[arg(long)]
         default: bool,
     },
@@ -148,7 +154,15 @@ fn parse_step(s: &str) -> Result<PlanStep> {
         .filter(|p| !p.is_empty())
         .ok_or_else(|| Error::Invalid(format!("the step {s:?} has no purpose; write OFFSET|PURPOSE|PROMPT…")))?
         .to_owned();
-    Ok(PlanStep { offset, purpose, prompts: parts.filter(|p| !p.is_empty()).map(str::to_owned).collect() })
+    // A part `measures: phq9, gad7` names the measures given at this check-in; the rest are prompts.
+    let (mut prompts, mut measures) = (Vec::new(), Vec::new());
+    for part in parts.filter(|p| !p.is_empty()) {
+        match part.strip_prefix("measures:") {
+            Some(list) => measures.extend(list.split(',').map(|m| m.trim().to_owned())),
+            None => prompts.push(part.to_owned()),
+        }
+    }
+    Ok(PlanStep { offset, purpose, prompts, measures })
 }
 
 pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
@@ -161,11 +175,12 @@ pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> R
             };
             output::print(json, &plan, plan_text)
         }
-        PlanCmd::Add { name, steps, default } => {
+        PlanCmd::Add { name, steps, baseline, default } => {
             let steps = steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?;
-            output::print(json, &p.create_plan(&PlanInput { name, steps, make_default: default }, now)?, plan_text)
+            let input = PlanInput { name, steps, baseline_measures: baseline, make_default: default };
+            output::print(json, &p.create_plan(&input, now)?, plan_text)
         }
-        PlanCmd::Edit { id, name, steps, default } => {
+        PlanCmd::Edit { id, name, steps, baseline, default } => {
             let id = parse_id("plan", &id)?;
             let old = p.plan(id)?;
             let steps = if steps.is_empty() {
@@ -173,7 +188,12 @@ pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> R
             } else {
                 steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?
             };
-            let input = PlanInput { name: name.unwrap_or(old.name), steps, make_default: default };
+            let baseline_measures = match baseline.as_slice() {
+                [] => old.baseline_measures,
+                [none] if none == "none" => vec![],
+                _ => baseline,
+            };
+            let input = PlanInput { name: name.unwrap_or(old.name), steps, baseline_measures, make_default: default };
             output::print(json, &p.edit_plan(id, &input, now)?, plan_text)
         }
     }
@@ -310,8 +330,14 @@ pub fn dashboard(p: &Practice, json: bool, now: DateTime<Utc>) -> Result<()> {
 
 fn plan_text(p: &Plan) -> String {
     let mut s = format!("{}  {}{}\n", p.id, p.name, if p.is_default { "  (default)" } else { "" });
+    if !p.baseline_measures.is_empty() {
+        let _ = writeln!(s, "  baseline measures: {}", p.baseline_measures.join(", "));
+    }
     for (i, step) in p.steps.iter().enumerate() {
         let _ = writeln!(s, "  {}. {:<10} {}", i + 1, step.offset.label(), step.purpose);
+        if !step.measures.is_empty() {
+            let _ = writeln!(s, "       measures: {}", step.measures.join(", "));
+        }
         for q in &step.prompts {
             let _ = writeln!(s, "       – {q}");
         }

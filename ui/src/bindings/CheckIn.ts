@@ -11,7 +11,11 @@ series: number,
 /**
  * Position in the plan it was queued from; `null` for an ad-hoc check-in.
  */
-step: number | null, offset: Offset | null, purpose: string, prompts: Array<string>, due: ZonedTime, status: CheckInStatus, 
+step: number | null, offset: Offset | null, purpose: string, prompts: Array<string>, 
+/**
+ * Outcome measures to give at this check-in, copied from its plan step.
+ */
+measures: Array<string>, due: ZonedTime, status: CheckInStatus, 
 /**
  * When the contact happened (completed) or when it was skipped.
  */

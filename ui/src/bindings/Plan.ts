@@ -3,6 +3,10 @@ import type { PlanStep } from "./PlanStep";
 
 export type Plan = { id: string, name: string, is_default: boolean, 
 /**
+ * Outcome measures given during preparation, before the dosing session.
+ */
+baseline_measures: Array<string>, 
+/**
  * In order of their offsets.
  */
 steps: Array<PlanStep>, };

@@ -4,7 +4,7 @@ import type { PlanStep } from "./PlanStep";
 /**
  * A plan as the facilitator writes it: the whole new state.
  */
-export type PlanInput = { name: string, steps: Array<PlanStep>, 
+export type PlanInput = { name: string, steps: Array<PlanStep>, baseline_measures: Array<string>, 
 /**
  * Make this the default plan (the previous default stays as an ordinary plan).
  */

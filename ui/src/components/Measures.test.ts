@@ -19,10 +19,34 @@ const phq9 = {
   change: { lower_is_better: true }, loinc: {}, citation: 'Kroenke 2001.', licence: 'Free.',
 } as Measure;
 
-const empty = { responses: [], trajectories: [] };
+const empty = { responses: [], trajectories: [], due: { baseline: [], checkins: [] } };
 const zoned = (local: string) => ({ utc: `${local}:00Z`, zone: 'UTC', local });
 
 describe('the outcome measures panel', () => {
+  it('offers what the plan asks for, linked to its check-in', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'measures_library') return [phq9];
+      if (cmd === 'arc_measures') {
+        return { responses: [], trajectories: [], due: { baseline: [], checkins: [{ checkin_id: 'c5', purpose: 'One month on', due: zoned('2026-12-20T10:00'), completed: false, measures: ['phq9'] }] } };
+      }
+      if (cmd === 'give_measure') return { id: 'r9', measure_name: 'PHQ-9', score: { total: 3, prorated: false, answered: 9, items: 9, band: 'Minimal', note: null, critical: [] } };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(Measures, { props: { arcId: 'a1', phase: 'integration', closed: false } });
+    const due = await screen.findByTestId('measures-due');
+    expect(due.textContent).toContain('One month on');
+    await fireEvent.click(due.querySelector('button')!);
+    const form = await screen.findByTestId('measure-form');
+    expect((screen.getByLabelText('Time point') as HTMLSelectElement).value).toBe('follow_up');
+    for (let item = 1; item <= 9; item++) await fireEvent.change(form.querySelector<HTMLInputElement>(`input[name="item-${item}"][value="0"]`)!);
+    await fireEvent.submit(form);
+    await screen.findByTestId('measure-saved');
+    const [, args] = calls.find(([c]) => c === 'give_measure')!;
+    expect((args as { input: { checkin_id: string } }).input.checkin_id).toBe('c5');
+  });
+
   it('gives a PHQ-9 item by item, sends the answers, and shows a critical answer at once', async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {
@@ -61,6 +85,7 @@ describe('the outcome measures panel', () => {
       if (cmd === 'arc_measures') {
         return {
           responses: [],
+          due: { baseline: ['phq9'], checkins: [] },
           trajectories: [{
             measure: 'phq9', measure_name: 'PHQ-9', min: 0, max: 27, bands: phq9.bands, baseline: 'r1',
             points: [
@@ -79,5 +104,6 @@ describe('the outcome measures panel', () => {
     expect(rows[0]!.textContent).toContain('baseline');
     expect(rows[1]!.textContent).toContain('−12 · response · remission · meaningfully better');
     expect(screen.queryByRole('group', { name: 'Give a measure' })).toBeNull();
+    expect(screen.queryByTestId('measures-due'), 'a closed arc asks for nothing').toBeNull();
   });
 });
