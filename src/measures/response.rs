@@ -107,14 +107,19 @@ fn id_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
         .transpose()
 }
 
+/// A NOT NULL id column.
+fn req_id(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
+    id_col(r, i)?.ok_or(rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Null))
+}
+
 /// A stored row, scored again from its answers with the version it was given with.
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<MeasureResponse>> {
     let tz: String = r.get(8)?;
     let answers: String = r.get(11)?;
     let withdrawn: Option<String> = r.get(12)?;
-    let id = id_col(r, 0)?.unwrap_or_default();
-    let arc_id = id_col(r, 1)?.unwrap_or_default();
-    let participant_id = id_col(r, 2)?.unwrap_or_default();
+    let id = req_id(r, 0)?;
+    let arc_id = req_id(r, 1)?;
+    let participant_id = req_id(r, 2)?;
     let participant_name: String = r.get(3)?;
     let measure_id: String = r.get(4)?;
     let version: u32 = r.get(5)?;
