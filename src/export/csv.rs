@@ -8,9 +8,23 @@ use rusqlite::{Connection, Row};
 
 use super::{Exported, Privacy, WARNING, write_new};
 use crate::domain::time::{ZonedTime, from_db};
+use crate::integration::schedule::{Offset, OffsetUnit};
 use crate::{Error, Practice, Result};
 
-/// One column of an exported file, as the data dictionary describes it.
+/// Where a column's value comes from in its table's query (by position).
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    /// The value as text.
+    T(usize),
+    /// A stored UTC time shown in the zone stored beside it.
+    L(usize, usize),
+    /// A plan offset (amount, unit) as words: `1 week`.
+    O(usize, usize),
+}
+use Cell::{L, O, T};
+
+/// One column of an exported file, as the data dictionary describes it, with where its value comes
+/// from: the file, its header and the dictionary are all written from this one list.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub name: &'static str,
@@ -19,6 +33,7 @@ pub struct Column {
     pub meaning: &'static str,
     /// Names a person or holds free text that may: written only when names are asked for.
     pub identifying: bool,
+    from: Cell,
 }
 
 /// One exported file.
@@ -28,15 +43,14 @@ pub struct Table {
     pub about: &'static str,
     pub columns: &'static [Column],
     query: &'static str,
-    row: fn(&Row<'_>) -> rusqlite::Result<Vec<String>>,
 }
 
-const fn col(name: &'static str, kind: &'static str, meaning: &'static str) -> Column {
-    Column { name, kind, meaning, identifying: false }
+const fn col(name: &'static str, kind: &'static str, meaning: &'static str, from: Cell) -> Column {
+    Column { name, kind, meaning, identifying: false, from }
 }
 
-const fn named(name: &'static str, kind: &'static str, meaning: &'static str) -> Column {
-    Column { name, kind, meaning, identifying: true }
+const fn named(name: &'static str, kind: &'static str, meaning: &'static str, from: Cell) -> Column {
+    Column { name, kind, meaning, identifying: true, from }
 }
 
 const ID_NOTE: &str = "a random id (UUID) that stays the same in every export";
@@ -47,24 +61,25 @@ pub const ARCS: Table = Table {
     file: "arcs.csv",
     about: "One row per arc: a participant's journey from inquiry to completion.",
     columns: &[
-        col("arc_id", "id", ID_NOTE),
-        col("participant_id", "id", "the participant, the same id in every file and export"),
-        named("participant_name", "text", "the participant's name"),
-        named("intention", "text", "the intention written when the arc was opened"),
+        col("arc_id", "id", ID_NOTE, T(0)),
+        col("participant_id", "id", "the participant, the same id in every file and export", T(1)),
+        named("participant_name", "text", "the participant's name", T(2)),
+        named("intention", "text", "the intention written when the arc was opened", T(3)),
         col(
             "phase",
             "one of: inquiry, preparation, administration, integration, completion, withdrawn, referred_out",
             "the arc's phase at the time of the export",
+            T(4),
         ),
-        col("opened_at", UTC, "when the arc was opened, UTC (RFC 3339)"),
-        col("opened_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM"),
-        col("closed_at", UTC, "when it reached completion or an exit; empty while open"),
-        col("closed_local", LOCAL, "the same in the zone it was entered in"),
-        col("plan", "text", "the follow-up plan it uses (empty: the default plan)"),
-        col("sessions_held", "integer", "sessions completed, of every kind"),
-        col("checkins_completed", "integer", "check-ins completed"),
-        col("checkins_skipped", "integer", "check-ins skipped"),
-        col("checkins_due", "integer", "check-ins still due"),
+        col("opened_at", UTC, "when the arc was opened, UTC (RFC 3339)", T(5)),
+        col("opened_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM", L(5, 6)),
+        col("closed_at", UTC, "when it reached completion or an exit; empty while open", T(7)),
+        col("closed_local", LOCAL, "the same in the zone it was entered in", L(7, 8)),
+        col("plan", "text", "the follow-up plan it uses (empty: the default plan)", T(9)),
+        col("sessions_held", "integer", "sessions completed, of every kind", T(10)),
+        col("checkins_completed", "integer", "check-ins completed", T(11)),
+        col("checkins_skipped", "integer", "check-ins skipped", T(12)),
+        col("checkins_due", "integer", "check-ins still due", T(13)),
     ],
     query: "SELECT a.id, a.participant_id, p.name, a.intention, a.phase, a.opened_at, a.opened_tz, a.closed_at,
                    a.closed_tz, pl.name,
@@ -74,46 +89,28 @@ pub const ARCS: Table = Table {
                    (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'due')
             FROM arc a JOIN participant p ON p.id = a.participant_id LEFT JOIN plan pl ON pl.id = a.plan_id
             ORDER BY a.opened_at, a.id",
-    row: |r| {
-        Ok(vec![
-            text(r, 0)?,
-            text(r, 1)?,
-            text(r, 2)?,
-            text(r, 3)?,
-            text(r, 4)?,
-            text(r, 5)?,
-            local(r, 5, 6)?,
-            text(r, 7)?,
-            local(r, 7, 8)?,
-            text(r, 9)?,
-            text(r, 10)?,
-            text(r, 11)?,
-            text(r, 12)?,
-            text(r, 13)?,
-        ])
-    },
 };
 
 pub const SESSIONS: Table = Table {
     file: "sessions.csv",
     about: "One row per session: consultations, preparation, administration (dosing) and integration sessions.",
     columns: &[
-        col("session_id", "id", ID_NOTE),
-        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
-        col("participant_id", "id", "the participant"),
-        named("participant_name", "text", "the participant's name"),
-        col("kind", "one of: consultation, preparation, administration, integration", "what the session was for"),
-        col("status", "one of: scheduled, completed, cancelled, no_show", "what became of it"),
-        col("scheduled_at", UTC, "when it was scheduled for, UTC (RFC 3339)"),
-        col("scheduled_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM"),
-        col("zone", "zone", "that zone: an IANA name such as Europe/Berlin, or a fixed offset"),
-        col("started_at", UTC, "when it actually started (completed sessions)"),
-        col("started_local", LOCAL, "the same, local"),
-        col("ended_at", UTC, "when it actually ended (completed sessions)"),
-        col("ended_local", LOCAL, "the same, local"),
-        col("duration_minutes", "integer", "ended_at minus started_at, in whole minutes"),
-        named("location", "text", "where it was held"),
-        named("status_reason", "text", "why it was cancelled, when it was"),
+        col("session_id", "id", ID_NOTE, T(0)),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)", T(1)),
+        col("participant_id", "id", "the participant", T(2)),
+        named("participant_name", "text", "the participant's name", T(3)),
+        col("kind", "one of: consultation, preparation, administration, integration", "what the session was for", T(4)),
+        col("status", "one of: scheduled, completed, cancelled, no_show", "what became of it", T(5)),
+        col("scheduled_at", UTC, "when it was scheduled for, UTC (RFC 3339)", T(6)),
+        col("scheduled_local", LOCAL, "the same in the zone it was entered in, YYYY-MM-DDTHH:MM", L(6, 7)),
+        col("zone", "zone", "that zone: an IANA name such as Europe/Berlin, or a fixed offset", T(7)),
+        col("started_at", UTC, "when it actually started (completed sessions)", T(8)),
+        col("started_local", LOCAL, "the same, local", L(8, 9)),
+        col("ended_at", UTC, "when it actually ended (completed sessions)", T(10)),
+        col("ended_local", LOCAL, "the same, local", L(10, 11)),
+        col("duration_minutes", "integer", "ended_at minus started_at, in whole minutes", T(12)),
+        named("location", "text", "where it was held", T(13)),
+        named("status_reason", "text", "why it was cancelled, when it was", T(14)),
     ],
     query: "SELECT s.id, s.arc_id, a.participant_id, p.name, s.kind, s.status, s.scheduled_at, s.scheduled_tz,
                    s.started_at, s.started_tz, s.ended_at, s.ended_tz,
@@ -121,50 +118,30 @@ pub const SESSIONS: Table = Table {
                    s.location, s.status_reason
             FROM session s JOIN arc a ON a.id = s.arc_id JOIN participant p ON p.id = a.participant_id
             ORDER BY s.scheduled_at, s.id",
-    row: |r| {
-        Ok(vec![
-            text(r, 0)?,
-            text(r, 1)?,
-            text(r, 2)?,
-            text(r, 3)?,
-            text(r, 4)?,
-            text(r, 5)?,
-            text(r, 6)?,
-            local(r, 6, 7)?,
-            text(r, 7)?,
-            text(r, 8)?,
-            local(r, 8, 9)?,
-            text(r, 10)?,
-            local(r, 10, 11)?,
-            text(r, 12)?,
-            text(r, 13)?,
-            text(r, 14)?,
-        ])
-    },
 };
 
 pub const CHECKINS: Table = Table {
     file: "checkins.csv",
     about: "One row per integration check-in: those queued from a follow-up plan after a dosing session, and those added by hand.",
     columns: &[
-        col("checkin_id", "id", ID_NOTE),
-        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
-        col("participant_id", "id", "the participant"),
-        named("participant_name", "text", "the participant's name"),
-        col("series", "integer", "1 for the plan queued after the first dosing session, 2 after a new series, …"),
-        col("step", "integer", "its position in the plan; empty for a check-in added by hand"),
-        col("offset", "text", "the plan's offset from the end of the dosing session, e.g. 24 hours, 1 week"),
-        col("purpose", "text", "the purpose written in the plan (or typed for one added by hand)"),
-        col("due_at", UTC, "when it is (or was) due, UTC (RFC 3339)"),
-        col("due_local", LOCAL, "the same in the zone it was scheduled in, YYYY-MM-DDTHH:MM"),
-        col("zone", "zone", "that zone"),
-        col("status", "one of: due, completed, skipped", "where it stands"),
-        col("resolved_at", UTC, "when the contact happened (completed) or when it was skipped"),
-        col("resolved_local", LOCAL, "the same, local"),
-        col("days_after_due", "number", "resolved_at minus due_at in days, one decimal (negative: early)"),
-        named("contact_summary", "text", "the one-line summary of the contact written when it was completed"),
-        named("skip_reason", "text", "why it was skipped"),
-        col("integration_note_id", "id", "the integration note written for it, when completed"),
+        col("checkin_id", "id", ID_NOTE, T(0)),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)", T(1)),
+        col("participant_id", "id", "the participant", T(2)),
+        named("participant_name", "text", "the participant's name", T(3)),
+        col("series", "integer", "1 for the plan queued after the first dosing session, 2 after a new series, …", T(4)),
+        col("step", "integer", "its position in the plan; empty for a check-in added by hand", T(5)),
+        col("offset", "text", "the plan's offset from the end of the dosing session, e.g. 24 hours, 1 week", O(6, 7)),
+        col("purpose", "text", "the purpose written in the plan (or typed for one added by hand)", T(8)),
+        col("due_at", UTC, "when it is (or was) due, UTC (RFC 3339)", T(9)),
+        col("due_local", LOCAL, "the same in the zone it was scheduled in, YYYY-MM-DDTHH:MM", L(9, 10)),
+        col("zone", "zone", "that zone", T(10)),
+        col("status", "one of: due, completed, skipped", "where it stands", T(11)),
+        col("resolved_at", UTC, "when the contact happened (completed) or when it was skipped", T(12)),
+        col("resolved_local", LOCAL, "the same, local", L(12, 10)),
+        col("days_after_due", "number", "resolved_at minus due_at in days, one decimal (negative: early)", T(13)),
+        named("contact_summary", "text", "the one-line summary of the contact written when it was completed", T(14)),
+        named("skip_reason", "text", "why it was skipped", T(15)),
+        col("integration_note_id", "id", "the integration note written for it, when completed", T(16)),
     ],
     query: "SELECT c.id, c.arc_id, a.participant_id, p.name, c.series, c.step, c.offset_amount, c.offset_unit,
                    c.purpose, c.due_at, c.due_tz, c.status, c.resolved_at,
@@ -173,63 +150,45 @@ pub const CHECKINS: Table = Table {
             FROM checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id
             LEFT JOIN note n ON n.id = c.note_id
             ORDER BY c.due_at, c.id",
-    row: |r| {
-        let offset = match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
-            (Some(n), Some(unit)) => {
-                let unit = if n == 1 { unit.trim_end_matches('s').to_owned() } else { unit };
-                format!("{n} {unit}")
-            }
-            _ => String::new(),
-        };
-        Ok(vec![
-            text(r, 0)?,
-            text(r, 1)?,
-            text(r, 2)?,
-            text(r, 3)?,
-            text(r, 4)?,
-            text(r, 5)?,
-            offset,
-            text(r, 8)?,
-            text(r, 9)?,
-            local(r, 9, 10)?,
-            text(r, 10)?,
-            text(r, 11)?,
-            text(r, 12)?,
-            local(r, 12, 10)?,
-            text(r, 13)?,
-            text(r, 14)?,
-            text(r, 15)?,
-            text(r, 16)?,
-        ])
-    },
 };
 
 pub const SCORES: Table = Table {
     file: "outcome_scores.csv",
     about: "One row per administration of an outcome measure (PHQ-9, GAD-7, WHO-5, PCL-5, EBI), scored by Arcwell when it was given.",
     columns: &[
-        col("response_id", "id", ID_NOTE),
-        col("arc_id", "id", "the arc it belongs to (arcs.csv)"),
-        col("participant_id", "id", "the participant"),
-        named("participant_name", "text", "the participant's name"),
-        col("measure", "one of: phq9, gad7, who5, pcl5, ebi", "the instrument"),
-        col("measure_version", "integer", "the version of Arcwell's definition it was scored with"),
-        col("timepoint", "one of: baseline, after_administration, follow_up, other", "when in the arc it was given"),
-        col("administered_at", UTC, "when it was answered, UTC (RFC 3339)"),
-        col("administered_local", LOCAL, "the same in the zone it was entered in"),
-        col("zone", "zone", "that zone"),
+        col("response_id", "id", ID_NOTE, T(0)),
+        col("arc_id", "id", "the arc it belongs to (arcs.csv)", T(1)),
+        col("participant_id", "id", "the participant", T(2)),
+        named("participant_name", "text", "the participant's name", T(3)),
+        col("measure", "one of: phq9, gad7, who5, pcl5, ebi", "the instrument", T(4)),
+        col("measure_version", "integer", "the version of Arcwell's definition it was scored with", T(5)),
+        col(
+            "timepoint",
+            "one of: baseline, after_administration, follow_up, other",
+            "when in the arc it was given",
+            T(6),
+        ),
+        col("administered_at", UTC, "when it was answered, UTC (RFC 3339)", T(7)),
+        col("administered_local", LOCAL, "the same in the zone it was entered in", L(7, 8)),
+        col("zone", "zone", "that zone", T(8)),
         col(
             "total",
             "number",
             "the total score (WHO-5: 0–100; EBI: the mean rating); empty when too many items were unanswered",
+            T(9),
         ),
-        col("band", "text", "the severity band of the total, by the instrument's published cut-offs"),
-        col("items_answered", "integer", "how many items were answered (a total with some unanswered is prorated)"),
-        col("critical", "one of: yes, no", "whether a critical item was answered (PHQ-9 item 9 above 0)"),
-        col("answers", "text", "every item's answer as JSON: item number → value"),
-        col("checkin_id", "id", "the check-in it was given at, if any (checkins.csv)"),
-        col("withdrawn_at", UTC, "when it was withdrawn as given by mistake; empty while it counts"),
-        named("withdrawn_reason", "text", "why it was withdrawn"),
+        col("band", "text", "the severity band of the total, by the instrument's published cut-offs", T(10)),
+        col(
+            "items_answered",
+            "integer",
+            "how many items were answered (a total with some unanswered is prorated)",
+            T(11),
+        ),
+        col("critical", "one of: yes, no", "whether a critical item was answered (PHQ-9 item 9 above 0)", T(12)),
+        col("answers", "text", "every item's answer as JSON: item number → value", T(13)),
+        col("checkin_id", "id", "the check-in it was given at, if any (checkins.csv)", T(14)),
+        col("withdrawn_at", UTC, "when it was withdrawn as given by mistake; empty while it counts", T(15)),
+        named("withdrawn_reason", "text", "why it was withdrawn", T(16)),
     ],
     query:
         "SELECT r.id, r.arc_id, a.participant_id, p.name, r.measure, r.measure_version, r.timepoint, r.administered_at,
@@ -238,28 +197,6 @@ pub const SCORES: Table = Table {
                    r.answers, r.checkin_id, r.withdrawn_at, r.withdrawn_reason
             FROM measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id
             ORDER BY r.administered_at, r.id",
-    row: |r| {
-        Ok(vec![
-            text(r, 0)?,
-            text(r, 1)?,
-            text(r, 2)?,
-            text(r, 3)?,
-            text(r, 4)?,
-            text(r, 5)?,
-            text(r, 6)?,
-            text(r, 7)?,
-            local(r, 7, 8)?,
-            text(r, 8)?,
-            text(r, 9)?,
-            text(r, 10)?,
-            text(r, 11)?,
-            text(r, 12)?,
-            text(r, 13)?,
-            text(r, 14)?,
-            text(r, 15)?,
-            text(r, 16)?,
-        ])
-    },
 };
 
 /// Every file a CSV export writes besides the dictionary, in order.
@@ -290,24 +227,26 @@ fn local(r: &Row<'_>, at: usize, zone: usize) -> rusqlite::Result<String> {
     Ok(ZonedTime::new(utc, &zone).local)
 }
 
+/// A plan offset as words, as the app shows it (`1 week`, `24 hours`); empty for an ad-hoc check-in.
+fn offset(r: &Row<'_>, amount: usize, unit: usize) -> rusqlite::Result<String> {
+    let (amount, unit): (Option<u32>, Option<OffsetUnit>) = (r.get(amount)?, r.get(unit)?);
+    Ok(amount.zip(unit).map(|(amount, unit)| Offset { amount, unit }.label()).unwrap_or_default())
+}
+
+fn cell(r: &Row<'_>, from: Cell) -> rusqlite::Result<String> {
+    match from {
+        T(i) => text(r, i),
+        L(at, zone) => local(r, at, zone),
+        O(amount, unit) => offset(r, amount, unit),
+    }
+}
+
 /// A table's rows as they are written: identifying columns only when names are asked for.
 fn rows(conn: &Connection, table: &Table, privacy: Privacy) -> Result<Vec<Vec<String>>> {
-    let keep: Vec<bool> = table.columns.iter().map(|c| privacy.names || !c.identifying).collect();
+    let kept: Vec<Cell> = table.columns.iter().filter(|c| privacy.names || !c.identifying).map(|c| c.from).collect();
     let mut stmt = conn.prepare(table.query)?;
-    let all = stmt.query_map([], table.row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    all.into_iter()
-        .map(|row| {
-            if row.len() != keep.len() {
-                return Err(Error::invalid(format!(
-                    "{}: {} values for {} columns (a bug in Arcwell; nothing was written)",
-                    table.file,
-                    row.len(),
-                    keep.len()
-                )));
-            }
-            Ok(row.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| v).collect())
-        })
-        .collect()
+    let rows = stmt.query_map([], |r| kept.iter().map(|&from| cell(r, from)).collect())?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 fn header(table: &Table, privacy: Privacy) -> Vec<&'static str> {
