@@ -180,15 +180,14 @@ fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let parse = |s: &str| crate::domain::parse_id("id", s);
         out.push(Alert {
             key: format!("critical:{id}"),
             kind: AlertKind::CriticalAnswer,
             severity: Severity::Urgent,
             reason,
-            participant_id: parse(&participant)?,
+            participant_id: crate::domain::id_from_db(&participant)?,
             participant_name: name,
-            arc_id: parse(&arc)?,
+            arc_id: crate::domain::id_from_db(&arc)?,
             checkin_id: None,
             since: ZonedTime::new(from_db(&at)?, tz),
             snoozed_until: None,
@@ -220,10 +219,20 @@ pub(crate) fn open_alerts(
     profile: &Profile,
     now: DateTime<Utc>,
 ) -> Result<Vec<Alert>> {
+    Ok(gathered(conn, derived, overdue, profile, now)?.into_iter().filter(|a| a.is_open(now)).collect())
+}
+
+/// Every current alert — from the arcs' facts and from critical answers — with what was done with it.
+fn gathered(
+    conn: &Connection,
+    derived: &[(&ArcRow, Derived)],
+    overdue: &[CheckIn],
+    profile: &Profile,
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>> {
     let mut found = candidates(derived, overdue, profile, now)?;
     found.extend(critical_answers(conn, &profile.timezone)?);
-    let all = with_state(conn, found, &profile.timezone)?;
-    Ok(all.into_iter().filter(|a| a.is_open(now)).collect())
+    with_state(conn, found, &profile.timezone)
 }
 
 /// Every current alert with its state.
@@ -234,9 +243,7 @@ fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
     let overdue = overdue_checkins(conn, now, zone, &rows)?;
     let derived: Vec<(&ArcRow, Derived)> =
         rows.iter().filter_map(|r| derive(&r.facts, now, zone, profile.stall_days).map(|d| (r, d))).collect();
-    let mut found = candidates(&derived, &overdue, &profile, now)?;
-    found.extend(critical_answers(conn, &profile.timezone)?);
-    with_state(conn, found, &profile.timezone)
+    gathered(conn, &derived, &overdue, &profile, now)
 }
 
 fn require_current(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {

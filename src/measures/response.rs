@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::scoring::{Score, score};
 use super::{Measure, measure};
-use crate::domain::parse_id;
+use crate::domain::id_from_db;
 use crate::domain::time::{ZonedTime, parse_time, to_db};
 use crate::{Error, Practice, Result};
 
@@ -98,18 +98,9 @@ const COLUMNS: &str = "r.id, r.arc_id, a.participant_id, p.name, r.measure, r.me
     r.administered_at, r.administered_tz, r.checkin_id, r.session_id, r.answers, r.withdrawn_at, r.withdrawn_reason";
 const FROM: &str = "measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id";
 
+/// A nullable id column (the check-in or session a response was given at).
 fn id_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
-    r.get::<_, Option<String>>(i)?
-        .map(|s| {
-            parse_id("id", &s)
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-        })
-        .transpose()
-}
-
-/// A NOT NULL id column.
-fn req_id(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
-    id_col(r, i)?.ok_or(rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Null))
+    r.get::<_, Option<String>>(i)?.as_deref().map(id_from_db).transpose()
 }
 
 /// A stored row, scored again from its answers with the version it was given with.
@@ -117,9 +108,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<MeasureResponse>> {
     let tz: String = r.get(8)?;
     let answers: String = r.get(11)?;
     let withdrawn: Option<String> = r.get(12)?;
-    let id = req_id(r, 0)?;
-    let arc_id = req_id(r, 1)?;
-    let participant_id = req_id(r, 2)?;
+    let id = id_from_db(&r.get::<_, String>(0)?)?;
+    let arc_id = id_from_db(&r.get::<_, String>(1)?)?;
+    let participant_id = id_from_db(&r.get::<_, String>(2)?)?;
     let participant_name: String = r.get(3)?;
     let measure_id: String = r.get(4)?;
     let version: u32 = r.get(5)?;
