@@ -144,16 +144,17 @@ fn last_good(conn: &Connection) -> Result<Option<GoodRun>> {
     .transpose()
 }
 
-/// When the last automatic run failed, if the last automatic run did fail.
-fn last_automatic_failure(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
-    conn.query_row("SELECT at, ok FROM backup_run WHERE automatic = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
-    })
-    .optional()?
-    .filter(|(_, ok)| !ok)
-    .map(|(at, _)| from_db(&at))
-    .transpose()
-    .map_err(Into::into)
+/// When the last automatic run failed and why, if the last automatic run did fail.
+fn last_automatic_failure(conn: &Connection) -> Result<Option<(DateTime<Utc>, String)>> {
+    let last: Option<(String, bool, Option<String>)> = conn
+        .query_row("SELECT at, ok, error FROM backup_run WHERE automatic = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match last {
+        Some((at, false, why)) => Ok(Some((from_db(&at)?, why.unwrap_or_default()))),
+        _ => Ok(None),
+    }
 }
 
 impl AutoOutcome {
@@ -276,14 +277,15 @@ impl Practice {
     }
 
     fn folder_backup(&mut self, now: DateTime<Utc>, by_hand: bool) -> Result<AutoOutcome> {
-        let (s, counter, last) = self.read(|conn| Ok((stored(conn)?, changes(conn)?, last_good(conn)?)))?;
+        let (s, counter, last, failed) =
+            self.read(|conn| Ok((stored(conn)?, changes(conn)?, last_good(conn)?, last_automatic_failure(conn)?)))?;
         if by_hand && (s.folder.is_none() || (s.passphrase.is_none() && s.recipients.is_none())) {
             return Err(Error::invalid("choose the backup folder and a backup passphrase (or public keys) first"));
         }
         if !s.enabled && !by_hand {
             return Ok(AutoOutcome::Off);
         }
-        if !by_hand && let Some(failed) = self.read(last_automatic_failure)? {
+        if !by_hand && let Some((failed, _)) = failed {
             let next = failed + Duration::minutes(RETRY_FAILED_AFTER_MINUTES);
             if now < next {
                 return Ok(AutoOutcome::NotDue { next });
@@ -374,15 +376,7 @@ pub(crate) fn health(conn: &Connection, now: DateTime<Utc>) -> Result<BackupHeal
     {
         let s = stored(conn)?;
         let last = last_good(conn)?;
-        let last_auto: Option<(bool, Option<String>)> = conn
-            .query_row("SELECT ok, error FROM backup_run WHERE automatic = 1 ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let last_failure = match last_auto {
-            Some((false, e)) if s.enabled => e,
-            _ => None,
-        };
+        let last_failure = last_automatic_failure(conn)?.filter(|_| s.enabled).map(|(_, why)| why);
         let old = last.as_ref().is_none_or(|(at, _, _)| now - *at > Duration::days(STALE_AFTER_DAYS));
         Ok(BackupHealth {
             last_good: last.as_ref().map(|l| l.0),
