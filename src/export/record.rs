@@ -56,6 +56,14 @@ fn humane(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
+fn event_word(kind: DocEventKind) -> &'static str {
+    match kind {
+        DocEventKind::Signed => "Signed",
+        DocEventKind::Amended => "Amended",
+        DocEventKind::Withdrawn => "Withdrawn",
+    }
+}
+
 /// A time as the facilitator reads it: local, with the zone only when it is not the practice's.
 fn when(t: &ZonedTime, zone: &str) -> String {
     let local = t.local.replace('T', " ");
@@ -148,7 +156,7 @@ fn document(d: &DocumentDetail, zone: &str) -> Markup {
             (answers(&d.template.fields, &doc.answers))
             @for e in d.events.iter().filter(|e| e.kind != DocEventKind::Signed) {
                 div.amend {
-                    strong { (humane(&format!("{:?}", e.kind).to_lowercase())) " " (when(&e.at, zone)) }
+                    strong { (event_word(e.kind)) " " (when(&e.at, zone)) }
                     @if let Some(r) = &e.reason { " — " (r) }
                     @if let Some(changes) = &e.changes { (answers(&d.template.fields, changes)) }
                 }
