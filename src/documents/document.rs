@@ -174,6 +174,24 @@ fn get(conn: &Connection, id: Uuid) -> Result<Document> {
     .ok_or_else(|| Error::NotFound { what: "document", id: id.to_string() })
 }
 
+/// Per arc, the current answers (amendments applied) of its first signed administration record:
+/// what the practice analytics call the arc's substance and dose.
+pub(crate) fn first_administrations(conn: &Connection) -> Result<std::collections::HashMap<Uuid, Map<String, Value>>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
+         WHERE t.phase = 'administration' AND d.state = 'signed' ORDER BY d.arc_id, d.created_at, d.id"
+    ))?;
+    let docs: Vec<Document> = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut out = std::collections::HashMap::new();
+    for doc in docs {
+        if !out.contains_key(&doc.arc_id) {
+            let answers = current(&doc, &events(conn, doc.id, &doc.created.zone)?);
+            out.insert(doc.arc_id, answers);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
     conn.query_row(
         "SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1",
@@ -394,7 +412,64 @@ fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         "INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, ?2, 'signed', ?3)",
         params![id.to_string(), next_seq(tx, id)?, to_db(now)],
     )?;
+    realert(tx, &doc, &t, &doc.answers, now)
+}
+
+/// Keeps a signed document's alerts (`document_alert`) in step with its current answers: raises
+/// those its alert rules call for (keeping when first raised), lowers those no longer called for.
+/// Drafts raise none: a form is finished when it is signed.
+fn realert(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    template: &Template,
+    answers: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let raised = super::template::alerts(&template.fields, answers);
+    let keep: Vec<&str> = raised.iter().map(|(k, ..)| k.as_str()).collect();
+    let held: Vec<String> = tx
+        .prepare("SELECT field FROM document_alert WHERE document_id = ?1")?
+        .query_map([doc.id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for field in held.iter().filter(|f| !keep.contains(&f.as_str())) {
+        tx.execute(
+            "DELETE FROM document_alert WHERE document_id = ?1 AND field = ?2",
+            params![doc.id.to_string(), field],
+        )?;
+    }
+    for (field, reason, detail) in raised {
+        tx.execute(
+            "INSERT INTO document_alert (document_id, arc_id, field, reason, detail, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (document_id, field) DO UPDATE SET reason = excluded.reason, detail = excluded.detail",
+            params![doc.id.to_string(), doc.arc_id.to_string(), field, reason, detail, to_db(now)],
+        )?;
+    }
     Ok(())
+}
+
+/// A re-assessment starts from what it reviews: the arc's intention as the first goal, and each of
+/// its milestones with its status now (the facilitator adds where each stands).
+fn reassessment_start(conn: &Connection, arc: &str) -> Result<Map<String, Value>> {
+    let intention: Option<String> = conn.query_row("SELECT intention FROM arc WHERE id = ?1", [arc], |r| r.get(0))?;
+    let mut stmt = conn.prepare("SELECT title, status FROM milestone WHERE arc_id = ?1 ORDER BY created_at, id")?;
+    let milestones: Vec<Value> = stmt
+        .query_map([arc], |r| {
+            let (title, status): (String, String) = (r.get(0)?, r.get(1)?);
+            let status = match status.as_str() {
+                "in_progress" => "In progress".to_owned(),
+                s => s[..1].to_uppercase() + &s[1..],
+            };
+            Ok(serde_json::json!({ "milestone": title, "status": status }))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut answers = Map::new();
+    if let Some(goal) = intention.filter(|i| !i.trim().is_empty()) {
+        answers.insert("goals".into(), serde_json::json!([{ "goal": goal }]));
+    }
+    if !milestones.is_empty() {
+        answers.insert("milestones".into(), Value::Array(milestones));
+    }
+    Ok(answers)
 }
 
 /// What a document was written for: a check-in (its integration note) or a session (its record).
@@ -465,10 +540,12 @@ impl Practice {
             return self.document(d.id);
         }
         let id = self.write(|tx| {
-            let (arc, status, purpose): (String, String, String) = tx
-                .query_row("SELECT arc_id, status, purpose FROM checkin WHERE id = ?1", [checkin.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
+            let (arc, status, purpose, reassessment): (String, String, String, bool) = tx
+                .query_row(
+                    "SELECT arc_id, status, purpose, reassessment FROM checkin WHERE id = ?1",
+                    [checkin.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
                 .optional()?
                 .ok_or_else(|| Error::NotFound { what: "check-in", id: checkin.to_string() })?;
             if status != "due" {
@@ -476,16 +553,22 @@ impl Practice {
                     "this check-in is {status}; its integration note can no longer be started"
                 )));
             }
+            let (family, title, answers) = if reassessment {
+                ("arcwell.reassessment", format!("Re-assessment: {purpose}"), reassessment_start(tx, &arc)?)
+            } else {
+                ("arcwell.integration", format!("Integration note: {purpose}"), Map::new())
+            };
             let template: String = tx.query_row(
-                "SELECT id FROM template WHERE family = 'arcwell.integration' ORDER BY version DESC LIMIT 1",
-                [],
+                "SELECT id FROM template WHERE family = ?1 ORDER BY version DESC LIMIT 1",
+                [family],
                 |r| r.get(0),
             )?;
             let input = SaveDocument {
                 arc_id: id_from_db(&arc)?,
                 template_id: id_from_db(&template)?,
                 checkin_id: Some(checkin),
-                title: Some(format!("Integration note: {purpose}")),
+                title: Some(title),
+                answers,
                 ..SaveDocument::default()
             };
             insert(tx, &input, now)
@@ -602,7 +685,8 @@ impl Practice {
                 params![id.to_string(), next_seq(tx, id)?, to_db(now), reason, json(&normalised)],
             )?;
             tx.execute("UPDATE document SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_db(now)])?;
-            reflag(tx, &doc, &t, &checked, now)
+            reflag(tx, &doc, &t, &checked, now)?;
+            realert(tx, &doc, &t, &checked, now)
         })?;
         self.document(id)
     }

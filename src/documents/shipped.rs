@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     include_str!("shipped/consent.json"),
     include_str!("shipped/administration.json"),
     include_str!("shipped/integration.json"),
+    include_str!("shipped/reassessment.json"),
 ];
 
 /// Whether a family is Arcwell's own (shipped or in a pack): it takes new versions only from Arcwell.

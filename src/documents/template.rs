@@ -114,6 +114,11 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub flag: Option<FlagRule>,
+    /// An answer that raises an urgent alert once the document is signed (a re-assessment's
+    /// "referral needed"): the same shape as a flag rule; the alert carries the answer's detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub alert: Option<FlagRule>,
 }
 
 /// A template as stored and as exported to a JSON file.
@@ -193,14 +198,17 @@ fn check_fields(fields: &[Field], within: &str) -> Result<()> {
             }
             _ => {}
         }
-        if let Some(rule) = &f.flag {
+        for (what, rule) in [("flags", &f.flag), ("alerts", &f.alert)] {
+            let Some(rule) = rule else { continue };
             let allowed: Vec<&str> = match &f.kind {
                 FieldKind::YesNo { .. } => vec!["yes"],
                 FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
                     options.iter().map(String::as_str).collect()
                 }
                 _ => {
-                    return Err(Error::invalid(format!("field {at:?}: only yes/no and choice fields can raise flags")));
+                    return Err(Error::invalid(format!(
+                        "field {at:?}: only yes/no and choice fields can raise {what}"
+                    )));
                 }
             };
             if rule.on.is_empty()
@@ -208,7 +216,7 @@ fn check_fields(fields: &[Field], within: &str) -> Result<()> {
                 || rule.reason.trim().is_empty()
             {
                 return Err(Error::invalid(format!(
-                    "field {at:?}: a flag needs a reason and answers among {allowed:?}"
+                    "field {at:?}: a rule raising {what} needs a reason and answers among {allowed:?}"
                 )));
             }
         }
@@ -348,9 +356,27 @@ fn check_answer(f: &Field, v: &Value, zone: &str, complete: bool) -> Result<Valu
 
 /// The flags the answers raise: `(field key, reason)`.
 pub(crate) fn flags(fields: &[Field], answers: &Map<String, Value>) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for f in fields {
-        let (Some(rule), Some(v)) = (&f.flag, answers.get(&f.key)) else { continue };
+    raised(fields, answers, |f| f.flag.as_ref()).map(|(f, rule, _)| (f.key.clone(), rule.reason.clone())).collect()
+}
+
+/// The alerts the answers raise: `(field key, reason, the answer's detail)`.
+pub(crate) fn alerts(fields: &[Field], answers: &Map<String, Value>) -> Vec<(String, String, Option<String>)> {
+    raised(fields, answers, |f| f.alert.as_ref())
+        .map(|(f, rule, v)| {
+            let detail = v.get("detail").and_then(Value::as_str).map(str::to_owned);
+            (f.key.clone(), rule.reason.clone(), detail)
+        })
+        .collect()
+}
+
+/// The fields whose `rule` the answers meet, with the rule and the answer.
+fn raised<'a>(
+    fields: &'a [Field],
+    answers: &'a Map<String, Value>,
+    rule: impl Fn(&'a Field) -> Option<&'a FlagRule>,
+) -> impl Iterator<Item = (&'a Field, &'a FlagRule, &'a Value)> {
+    fields.iter().filter_map(move |f| {
+        let (rule, v) = (rule(f)?, answers.get(&f.key)?);
         let hit = match &f.kind {
             FieldKind::YesNo { .. } => {
                 v.get("yes").and_then(Value::as_bool) == Some(true) && rule.on.iter().any(|o| o == "yes")
@@ -361,9 +387,6 @@ pub(crate) fn flags(fields: &[Field], answers: &Map<String, Value>) -> Vec<(Stri
                 .is_some_and(|a| a.iter().any(|s| s.as_str().is_some_and(|s| rule.on.iter().any(|o| o == s)))),
             _ => false,
         };
-        if hit {
-            out.push((f.key.clone(), rule.reason.clone()));
-        }
-    }
-    out
+        hit.then_some((f, rule, v))
+    })
 }

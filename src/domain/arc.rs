@@ -150,6 +150,8 @@ pub struct ArcDetail {
     pub plan_id: Option<Uuid>,
     pub checkins: Vec<CheckIn>,
     pub milestones: Vec<Milestone>,
+    /// The facilitator's approach tags (somatic, IFS, mindfulness, …), for the practice analytics.
+    pub approaches: Vec<String>,
     /// The derived integration status; `null` before integration.
     pub integration: Option<ArcSummary>,
 }
@@ -360,9 +362,32 @@ impl Practice {
                     .transpose()?,
                 checkins: crate::integration::checkin::for_arc(conn, id)?,
                 milestones: crate::integration::milestone::for_arc(conn, id)?,
+                approaches: approaches(conn, id)?,
                 integration,
                 arc,
             })
+        })
+    }
+
+    /// Sets an arc's approach tags (the whole list; closed arcs too: the tags describe the work done).
+    pub fn set_arc_approaches(&mut self, id: Uuid, tags: &[String]) -> Result<Vec<String>> {
+        let tags = participant::normalised_tags(tags)?;
+        self.write(|tx| {
+            get(tx, id)?;
+            tx.execute("DELETE FROM arc_approach WHERE arc_id = ?1", [id.to_string()])?;
+            let mut add = tx.prepare_cached("INSERT INTO arc_approach (arc_id, tag) VALUES (?1, ?2)")?;
+            for t in &tags {
+                add.execute(rusqlite::params![id.to_string(), t])?;
+            }
+            approaches(tx, id)
+        })
+    }
+
+    /// Every approach tag in use, for suggestions.
+    pub fn approach_tags(&self) -> Result<Vec<String>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT DISTINCT tag FROM arc_approach ORDER BY tag")?;
+            Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
         })
     }
 
@@ -373,6 +398,11 @@ impl Practice {
             for_participant(conn, participant)
         })
     }
+}
+
+pub(crate) fn approaches(conn: &Connection, arc: Uuid) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT tag FROM arc_approach WHERE arc_id = ?1 ORDER BY tag")?;
+    Ok(stmt.query_map([arc.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -61,6 +61,25 @@ struct Valid {
     notes: Option<String>,
 }
 
+/// Tags as kept: trimmed, lower-case, each once, sorted; a long one refused (participants' tags and
+/// arcs' approach tags alike).
+pub(crate) fn normalised_tags(list: &[String]) -> Result<Vec<String>> {
+    let mut tags = Vec::new();
+    for tag in list {
+        if let Some(t) = optional_line("a tag", Some(tag))? {
+            let t = t.to_lowercase();
+            if t.chars().count() > MAX_LINE_CHARS / 10 {
+                return Err(Error::invalid(format!("the tag {t:?} is too long; keep tags to a few words")));
+            }
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+    }
+    tags.sort();
+    Ok(tags)
+}
+
 impl ParticipantInput {
     fn validate(&self, today: NaiveDate) -> Result<Valid> {
         let date_of_birth = match optional_line("date of birth", self.date_of_birth.as_deref())? {
@@ -73,19 +92,7 @@ impl ParticipantInput {
                 Some(d)
             }
         };
-        let mut tags = Vec::new();
-        for tag in &self.tags {
-            if let Some(t) = optional_line("a tag", Some(tag))? {
-                let t = t.to_lowercase();
-                if t.chars().count() > MAX_LINE_CHARS / 10 {
-                    return Err(Error::invalid(format!("the tag {t:?} is too long; keep tags to a few words")));
-                }
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
-            }
-        }
-        tags.sort();
+        let tags = normalised_tags(&self.tags)?;
         Ok(Valid {
             name: required_line("a participant's name", &self.name)?,
             pronouns: optional_line("pronouns", self.pronouns.as_deref())?,

@@ -25,6 +25,8 @@ pub enum AlertKind {
     ReadyToComplete,
     /// A measure's critical item was answered (PHQ-9 item 9 above 0).
     CriticalAnswer,
+    /// A signed document's answer calls for action: a re-assessment's "referral needed".
+    DocumentAnswer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -43,7 +45,7 @@ const URGENT_AFTER_DAYS: i64 = 7;
 #[ts(export)]
 pub struct Alert {
     /// Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`,
-    /// `ready:<arc>`, `critical:<measure response>`.
+    /// `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`.
     pub key: String,
     pub kind: AlertKind,
     pub severity: Severity,
@@ -197,6 +199,51 @@ fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
     Ok(out)
 }
 
+/// One alert per answer a signed document raised through its template's alert rule (a
+/// re-assessment's "referral needed"), with the detail written beside the answer.
+fn document_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.document_id, x.field, x.reason, x.detail, x.raised_at, x.arc_id, a.participant_id, p.name, d.title
+         FROM document_alert x JOIN document d ON d.id = x.document_id
+         JOIN arc a ON a.id = x.arc_id JOIN participant p ON p.id = a.participant_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let (document, field): (String, String) = (r.get(0)?, r.get(1)?);
+            let (reason, detail, title): (String, Option<String>, String) = (r.get(2)?, r.get(3)?, r.get(8)?);
+            let reason = match detail {
+                Some(d) => format!("{reason} ({title}): {d}"),
+                None => format!("{reason} ({title}); no reason was written with it"),
+            };
+            Ok((
+                format!("document:{document}:{field}"),
+                reason,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(key, reason, at, arc, participant, name)| {
+            Ok(Alert {
+                key,
+                kind: AlertKind::DocumentAnswer,
+                severity: Severity::Urgent,
+                reason,
+                participant_id: crate::domain::id_from_db(&participant)?,
+                participant_name: name,
+                arc_id: crate::domain::id_from_db(&arc)?,
+                checkin_id: None,
+                since: ZonedTime::new(from_db(&at)?, tz),
+                snoozed_until: None,
+                acknowledged_at: None,
+            })
+        })
+        .collect()
+}
+
 /// Fills in what the facilitator did with each alert.
 fn with_state(conn: &Connection, mut alerts: Vec<Alert>, tz: &str) -> Result<Vec<Alert>> {
     let mut stmt = conn.prepare_cached("SELECT acknowledged_at, snoozed_until FROM alert_state WHERE key = ?1")?;
@@ -222,7 +269,8 @@ pub(crate) fn open_alerts(
     Ok(gathered(conn, derived, overdue, profile, now)?.into_iter().filter(|a| a.is_open(now)).collect())
 }
 
-/// Every current alert — from the arcs' facts and from critical answers — with what was done with it.
+/// Every current alert — from the arcs' facts, critical answers and signed documents' alert answers —
+/// with what was done with it.
 fn gathered(
     conn: &Connection,
     derived: &[(&ArcRow, Derived)],
@@ -232,6 +280,7 @@ fn gathered(
 ) -> Result<Vec<Alert>> {
     let mut found = candidates(derived, overdue, profile, now)?;
     found.extend(critical_answers(conn, &profile.timezone)?);
+    found.extend(document_answers(conn, &profile.timezone)?);
     with_state(conn, found, &profile.timezone)
 }
 

@@ -78,6 +78,8 @@ pub struct CheckIn {
     pub prompts: Vec<String>,
     /// Outcome measures to give at this check-in, copied from its plan step.
     pub measures: Vec<String>,
+    /// A re-assessment point (copied from its plan step): its document is the re-assessment form.
+    pub reassessment: bool,
     pub due: ZonedTime,
     pub status: CheckInStatus,
     /// When the contact happened (completed) or when it was skipped.
@@ -158,7 +160,7 @@ pub struct CheckInFilter {
 
 pub(crate) const COLUMNS: &str =
     "c.id, c.arc_id, a.participant_id, p.name, c.series, c.step, c.offset_amount, c.offset_unit,
-    c.purpose, c.prompts, c.due_at, c.due_tz, c.status, c.resolved_at, c.note_id, c.skip_reason, c.measures";
+    c.purpose, c.prompts, c.due_at, c.due_tz, c.status, c.resolved_at, c.note_id, c.skip_reason, c.measures, c.reassessment";
 pub(crate) const FROM: &str = "checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id";
 
 /// Reads a row of `COLUMNS`. The participant columns may be NULL (the dashboard selects check-ins
@@ -186,6 +188,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
         note_id: note.as_deref().map(id_from_db).transpose()?,
         skip_reason: r.get(15)?,
         measures: prompts_from_db(&r.get::<_, String>(16)?)?,
+        reassessment: r.get(17)?,
     })
 }
 
@@ -232,8 +235,8 @@ fn queue(
     let (zone, time) = (profile.zone()?, profile.checkin_time_of_day()?);
     let mut insert = conn.prepare_cached(
         "INSERT INTO checkin (id, arc_id, series, step, offset_amount, offset_unit, anchor_at, purpose, prompts,
-                              due_at, due_tz, status, created_at, measures)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'due', ?12, ?13)",
+                              due_at, due_tz, status, created_at, measures, reassessment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'due', ?12, ?13, ?14)",
     )?;
     for (i, step) in plan.steps.iter().enumerate() {
         let id = Uuid::new_v4();
@@ -251,7 +254,8 @@ fn queue(
             to_db(due),
             profile.timezone,
             to_db(now),
-            prompts_to_db(&step.measures)
+            prompts_to_db(&step.measures),
+            step.reassessment
         ])?;
         record(
             conn,
@@ -592,6 +596,7 @@ mod tests {
             note_id: None,
             skip_reason: None,
             measures: vec![],
+            reassessment: false,
         };
         let o = draft(&c, "Seren Whitlock", Some("seren@example.org"), "Rowan Hale");
         assert!(o.body.starts_with("Hi Seren,\n\nIt has been about 1 week since our session"), "{}", o.body);

@@ -3,7 +3,9 @@
 
 pub mod alerts;
 pub mod checkin;
+pub mod cohort;
 pub mod dashboard;
+pub mod engagement;
 pub mod milestone;
 pub mod plan;
 pub mod schedule;

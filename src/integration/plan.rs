@@ -27,6 +27,10 @@ pub struct PlanStep {
     /// Outcome measures given at this check-in (`phq9`, `gad7`, `who5`, `pcl5`, `ebi`).
     #[serde(default)]
     pub measures: Vec<String>,
+    /// Whether this check-in is a re-assessment: its document is the re-assessment form (overall
+    /// trajectory, goals revisited, milestones reviewed, referral needed) instead of the integration note.
+    #[serde(default)]
+    pub reassessment: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -78,7 +82,13 @@ impl PlanInput {
                     prompts.push(p.to_owned());
                 }
             }
-            steps.push(PlanStep { offset, purpose, prompts, measures: measure_ids(&step.measures)? });
+            steps.push(PlanStep {
+                offset,
+                purpose,
+                prompts,
+                measures: measure_ids(&step.measures)?,
+                reassessment: step.reassessment,
+            });
         }
         // Steps are kept in time order; two offsets of different units are compared by their
         // nominal length (a month as 30 days), which is how a facilitator reads them.
@@ -115,7 +125,7 @@ pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Plan> {
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "plan", id: id.to_string() })?;
     let mut stmt = conn.prepare_cached(
-        "SELECT amount, unit, purpose, prompts, measures FROM plan_step WHERE plan_id = ?1 ORDER BY position",
+        "SELECT amount, unit, purpose, prompts, measures, reassessment FROM plan_step WHERE plan_id = ?1 ORDER BY position",
     )?;
     let steps = stmt
         .query_map([id.to_string()], |r| {
@@ -124,6 +134,7 @@ pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Plan> {
                 purpose: r.get(2)?,
                 prompts: prompts_from_db(&r.get::<_, String>(3)?)?,
                 measures: prompts_from_db(&r.get::<_, String>(4)?)?,
+                reassessment: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -187,7 +198,7 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
         conn.execute("DELETE FROM plan_step WHERE plan_id = ?1", [id.to_string()])?;
     }
     let mut insert = conn.prepare_cached(
-        "INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO plan_step (plan_id, position, amount, unit, purpose, prompts, measures, reassessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, step) in steps.iter().enumerate() {
         insert.execute(params![
@@ -197,7 +208,8 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
             step.offset.unit.as_str(),
             step.purpose,
             prompts_to_db(&step.prompts),
-            prompts_to_db(&step.measures)
+            prompts_to_db(&step.measures),
+            step.reassessment
         ])?;
     }
     get(conn, id)

@@ -1,35 +1,19 @@
 //! Practice-wide outcomes for one measure: over the arcs with a baseline and a later score, the
 //! mean change, and how many count as a response, a remission or a meaningful improvement by the
-//! instrument's own definitions; filtered by follow-up plan and by when the baseline was given.
+//! instrument's own definitions; over the arcs a cohort filter selects (plan, substance, dose,
+//! approach, when the baseline was given), overall or grouped.
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::measure;
 use super::response::{query, trajectories};
+use super::{Measure, measure};
+use crate::integration::cohort::{self, CohortFilter, GroupBy};
 use crate::integration::status::end_of_day;
 use crate::{Practice, Result};
-
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
-pub struct OutcomeFilter {
-    /// `phq9`, `gad7`, `who5`, `pcl5`, `ebi`.
-    pub measure: String,
-    /// Only arcs following this plan (their own choice, or the default when they chose none).
-    #[serde(default)]
-    #[ts(optional, type = "string")]
-    pub plan_id: Option<Uuid>,
-    /// Baselines given on or after this day (the facilitator's zone).
-    #[serde(default)]
-    #[ts(optional, type = "string")]
-    pub from: Option<NaiveDate>,
-    /// … and on or before this day.
-    #[serde(default)]
-    #[ts(optional, type = "string")]
-    pub to: Option<NaiveDate>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -60,60 +44,135 @@ fn rate(hits: usize, n: usize, defined: bool) -> Option<f64> {
     (defined && n > 0).then(|| (hits as f64 / n as f64 * 1000.0).round() / 1000.0)
 }
 
+/// One arc's part in the figures: its baseline and latest scores and what the latest counts as.
+#[derive(Debug, Clone, Copy)]
+struct ArcOutcome {
+    baseline: f64,
+    latest: f64,
+    response: bool,
+    remission: bool,
+    improved: bool,
+    worsened: bool,
+}
+
+/// What each arc contributes: `Some` with a baseline and a later score, `None` with a baseline only.
+type PerArc = BTreeMap<Uuid, Option<ArcOutcome>>;
+
+/// The outcomes of `measure` in one group of arcs.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct OutcomeGroup {
+    /// The substance, dose band, plan or approach tag ("not recorded" for arcs without it).
+    pub label: String,
+    pub outcomes: Outcomes,
+}
+
+fn summarise<'a>(m: &Measure, arcs: impl Iterator<Item = &'a Option<ArcOutcome>>) -> Outcomes {
+    let (mut base, mut latest, mut change) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut resp, mut remit, mut better, mut worse, mut only_base) = (0, 0, 0, 0, 0);
+    for a in arcs {
+        let Some(a) = a else {
+            only_base += 1;
+            continue;
+        };
+        base.push(a.baseline);
+        latest.push(a.latest);
+        change.push(a.latest - a.baseline);
+        resp += usize::from(a.response);
+        remit += usize::from(a.remission);
+        better += usize::from(a.improved);
+        worse += usize::from(a.worsened);
+    }
+    let n = base.len();
+    let c = &m.change;
+    Outcomes {
+        measure: m.id.clone(),
+        measure_name: m.name.clone(),
+        arcs: n as u32,
+        baseline_only: only_base,
+        mean_baseline: mean(&base),
+        mean_latest: mean(&latest),
+        mean_change: mean(&change),
+        response_rate: rate(resp, n, c.response_fall_percent.is_some()),
+        remission_rate: rate(remit, n, c.remission_below.is_some()),
+        improved_rate: rate(better, n, c.meaningful_points.is_some()),
+        worsened_rate: rate(worse, n, c.meaningful_points.is_some()),
+    }
+}
+
 impl Practice {
-    pub fn outcomes(&self, filter: &OutcomeFilter) -> Result<Outcomes> {
-        let m = measure(&filter.measure)?;
+    /// The outcomes of one measure over the arcs `filter` selects; its date range applies to the
+    /// day the baseline was given.
+    pub fn outcomes(&self, measure_id: &str, filter: &CohortFilter) -> Result<Outcomes> {
+        let m = measure(measure_id)?;
+        let (per_arc, _) = self.per_arc(m, filter)?;
+        Ok(summarise(m, per_arc.values()))
+    }
+
+    /// The same figures per group: by substance, dose band, plan or approach tag, largest group first.
+    pub fn outcome_groups(&self, measure_id: &str, filter: &CohortFilter, by: GroupBy) -> Result<Vec<OutcomeGroup>> {
+        let m = measure(measure_id)?;
+        let (per_arc, traits) = self.per_arc(m, filter)?;
+        let mut groups: BTreeMap<String, Vec<&Option<ArcOutcome>>> = BTreeMap::new();
+        for (arc, outcome) in &per_arc {
+            for label in traits[arc].groups(by) {
+                groups.entry(label).or_default().push(outcome);
+            }
+        }
+        let mut out: Vec<OutcomeGroup> = groups
+            .into_iter()
+            .map(|(label, arcs)| OutcomeGroup { label, outcomes: summarise(m, arcs.into_iter()) })
+            .collect();
+        if by == GroupBy::Dose {
+            let rank = |l: &str| cohort::DOSE_BANDS.iter().position(|b| *b == l).unwrap_or(cohort::DOSE_BANDS.len());
+            out.sort_by_key(|g| rank(&g.label));
+        } else {
+            out.sort_by(|a, b| {
+                (b.outcomes.arcs, b.outcomes.baseline_only).cmp(&(a.outcomes.arcs, a.outcomes.baseline_only))
+            });
+        }
+        Ok(out)
+    }
+
+    fn per_arc(
+        &self,
+        m: &Measure,
+        filter: &CohortFilter,
+    ) -> Result<(PerArc, BTreeMap<Uuid, crate::integration::cohort::ArcTraits>)> {
         let zone = self.profile()?.zone()?;
-        let responses = self.read(|conn| {
-            let default_plan = crate::integration::plan::default_id(conn)?;
-            let plan_ok = "(?2 IS NULL OR coalesce(a.plan_id, ?3) = ?2)";
-            query(
-                conn,
-                &format!("r.measure = ?1 AND r.withdrawn_at IS NULL AND {plan_ok}"),
-                rusqlite::params![m.id, filter.plan_id.map(|p| p.to_string()), default_plan.to_string()],
-            )
+        let (arcs, responses) = self.read(|conn| {
+            let arcs = cohort::arcs(conn, filter)?;
+            let responses = query(conn, "r.measure = ?1 AND r.withdrawn_at IS NULL", rusqlite::params![m.id])?;
+            Ok((arcs, responses))
         })?;
         let (from, to) =
             (filter.from.map(|d| end_of_day(d - chrono::Days::new(1), zone)), filter.to.map(|d| end_of_day(d, zone)));
-        let mut by_arc: std::collections::BTreeMap<Uuid, Vec<_>> = Default::default();
-        for r in responses {
+        let mut by_arc: BTreeMap<Uuid, Vec<_>> = Default::default();
+        for r in responses.into_iter().filter(|r| arcs.contains_key(&r.arc_id)) {
             by_arc.entry(r.arc_id).or_default().push(r);
         }
-        let (mut base, mut latest, mut change) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut resp, mut remit, mut better, mut worse, mut only_base) = (0, 0, 0, 0, 0);
-        for rs in by_arc.values() {
+        let mut out = PerArc::new();
+        for (arc, rs) in &by_arc {
             let Some(t) = trajectories(rs)?.into_iter().next() else { continue };
             let Some(b) = t.points.iter().find(|p| Some(p.response_id) == t.baseline) else { continue };
             if from.is_some_and(|f| b.at.utc < f) || to.is_some_and(|t| b.at.utc >= t) {
                 continue;
             }
             let Some(last) = t.points.iter().rfind(|p| p.at.utc > b.at.utc) else {
-                only_base += 1;
+                out.insert(*arc, None);
                 continue;
             };
-            let (Some(bt), Some(lt)) = (b.total, last.total) else { continue };
-            base.push(bt);
-            latest.push(lt);
-            change.push(lt - bt);
-            resp += usize::from(last.response);
-            remit += usize::from(last.remission);
-            better += usize::from(last.improved);
-            worse += usize::from(last.worsened);
+            let (Some(baseline), Some(latest)) = (b.total, last.total) else { continue };
+            let outcome = ArcOutcome {
+                baseline,
+                latest,
+                response: last.response,
+                remission: last.remission,
+                improved: last.improved,
+                worsened: last.worsened,
+            };
+            out.insert(*arc, Some(outcome));
         }
-        let n = base.len();
-        let c = &m.change;
-        Ok(Outcomes {
-            measure: m.id.clone(),
-            measure_name: m.name.clone(),
-            arcs: n as u32,
-            baseline_only: only_base,
-            mean_baseline: mean(&base),
-            mean_latest: mean(&latest),
-            mean_change: mean(&change),
-            response_rate: rate(resp, n, c.response_fall_percent.is_some()),
-            remission_rate: rate(remit, n, c.remission_below.is_some()),
-            improved_rate: rate(better, n, c.meaningful_points.is_some()),
-            worsened_rate: rate(worse, n, c.meaningful_points.is_some()),
-        })
+        Ok((out, arcs))
     }
 }

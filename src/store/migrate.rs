@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0006_template_packs.sql"),
     include_str!("../../schema/0007_backups.sql"),
     include_str!("../../schema/0008_measures.sql"),
+    include_str!("../../schema/0009_reassessment.sql"),
 ];
 
 pub fn latest_version() -> i64 {

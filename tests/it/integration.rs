@@ -290,6 +290,7 @@ fn plans_are_edited_and_chosen_per_arc_without_touching_queued_checkins() {
         purpose: format!("Day {n}"),
         prompts: vec![],
         measures: vec![],
+        reassessment: false,
     };
     let research = practice
         .create_plan(

@@ -11,6 +11,7 @@ mod integration;
 mod keychain;
 mod measures;
 mod notifications;
+mod reassessment;
 mod reminders;
 mod search;
 mod store;

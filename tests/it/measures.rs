@@ -184,10 +184,26 @@ fn phq(total: i64) -> Vec<i64> {
     v
 }
 
+/// Signs an administration record on `arc` saying `mg` of `substance` was given.
+fn dosed(p: &mut Practice, arc: Uuid, substance: &str, mg: f64) {
+    use arcwell::documents::document::SaveDocument;
+    let template = p.templates().unwrap().into_iter().find(|t| t.family == "arcwell.administration").unwrap().id;
+    let at = (now() - Duration::days(101)).to_rfc3339();
+    let answers = json!({ "session_start": at, "doses": [{ "substance": substance, "amount": mg, "at": at }] });
+    let input = SaveDocument {
+        arc_id: arc,
+        template_id: template,
+        answers: answers.as_object().unwrap().clone(),
+        ..SaveDocument::default()
+    };
+    let doc = p.add_document(&input, now()).unwrap();
+    p.sign_document(doc.document.id, now()).unwrap();
+}
+
 #[test]
 fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
+    use arcwell::integration::cohort::{CohortFilter, GroupBy};
     use arcwell::integration::plan::PlanInput;
-    use arcwell::measures::outcomes::OutcomeFilter;
     let (_fx, mut p) = Fixture::new();
     let other = p.default_plan().unwrap();
     let other = p
@@ -202,19 +218,24 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         )
         .unwrap()
         .id;
-    // (baseline, latest, days ago of the baseline, plan)
-    let cohort: [(i64, Option<i64>, i64, Option<Uuid>); 5] = [
-        (20, Some(8), 100, None),      // −12, a 60 % fall: response, not remission (8), improved
-        (12, Some(5), 50, None),       // −7, 58 %: response, not remission (5 is not below 5), improved
-        (10, Some(12), 50, None),      // +2: nothing
-        (15, None, 50, None),          // baseline only: not in the figures
-        (9, Some(3), 50, Some(other)), // −6, 67 %: response, remission, improved
+    // (baseline, latest, days ago of the baseline, plan, dose in mg of psilocybin, approaches)
+    type Row = (i64, Option<i64>, i64, Option<Uuid>, Option<f64>, &'static [&'static str]);
+    let cohort: [Row; 5] = [
+        (20, Some(8), 100, None, Some(25.0), &["ifs"]), // −12, a 60 % fall: response, not remission (8), improved
+        (12, Some(5), 50, None, Some(10.0), &["ifs", "somatic"]), // −7, 58 %: response, not remission (5 is not below 5), improved
+        (10, Some(12), 50, None, Some(24.0), &["somatic"]),       // +2: nothing
+        (15, None, 50, None, None, &[]),                          // baseline only: not in the figures
+        (9, Some(3), 50, Some(other), None, &["Somatic"]),        // −6, 67 %: response, remission, improved
     ];
-    for (base, latest, ago, plan) in cohort {
+    for (base, latest, ago, plan, mg, approaches) in cohort {
         let a = arc(&mut p);
         if let Some(plan) = plan {
             p.set_arc_plan(a, Some(plan)).unwrap();
         }
+        if let Some(mg) = mg {
+            dosed(&mut p, a, "Psilocybin", mg);
+        }
+        p.set_arc_approaches(a, &approaches.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
         p.give_measure(&give(a, "phq9", Timepoint::Baseline, ago, &phq(base)), now()).unwrap();
         if let Some(l) = latest {
             // An earlier follow-up that the latest one supersedes.
@@ -222,7 +243,7 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
             p.give_measure(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(l)), now()).unwrap();
         }
     }
-    let all = p.outcomes(&OutcomeFilter { measure: "phq9".into(), ..Default::default() }).unwrap();
+    let all = p.outcomes("phq9", &CohortFilter::default()).unwrap();
     assert_eq!((all.arcs, all.baseline_only), (4, 1));
     assert_eq!(all.mean_baseline, Some(12.8), "(20 + 12 + 10 + 9) / 4 = 12.75");
     assert_eq!(all.mean_latest, Some(7.0), "(8 + 5 + 12 + 3) / 4");
@@ -233,19 +254,54 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     );
 
     let default = p.default_plan().unwrap().id;
-    let standard =
-        p.outcomes(&OutcomeFilter { measure: "phq9".into(), plan_id: Some(default), ..Default::default() }).unwrap();
+    let standard = p.outcomes("phq9", &CohortFilter { plan_id: Some(default), ..Default::default() }).unwrap();
     assert_eq!((standard.arcs, standard.response_rate), (3, Some(0.667)), "2 of the 3 arcs on the standard plan");
     let recent = p
-        .outcomes(&OutcomeFilter {
-            measure: "phq9".into(),
-            from: Some((now() - Duration::days(70)).date_naive()),
-            ..Default::default()
-        })
+        .outcomes("phq9", &CohortFilter { from: Some((now() - Duration::days(70)).date_naive()), ..Default::default() })
         .unwrap();
     assert_eq!(recent.arcs, 3, "the baseline given 100 days ago is before the range");
-    let who5 = p.outcomes(&OutcomeFilter { measure: "who5".into(), ..Default::default() }).unwrap();
+    let who5 = p.outcomes("who5", &CohortFilter::default()).unwrap();
     assert_eq!((who5.arcs, who5.mean_change, who5.response_rate), (0, None, None));
+
+    // By substance, dose and approach, from the signed administration records and the tags.
+    let psilocybin = p.outcomes("phq9", &CohortFilter { substance: Some("psilocybin".into()), ..Default::default() });
+    assert_eq!(psilocybin.unwrap().mean_change, Some(-5.7), "(−12 − 7 + 2) / 3 = −5.67");
+    let mid = CohortFilter { dose_min_mg: Some(10.0), dose_max_mg: Some(25.0), ..Default::default() };
+    let mid = p.outcomes("phq9", &mid).unwrap();
+    assert_eq!((mid.arcs, mid.mean_change, mid.response_rate), (2, Some(-2.5), Some(0.5)), "10 and 24 mg; 25 is out");
+    let somatic = p.outcomes("phq9", &CohortFilter { approach: Some("somatic".into()), ..Default::default() }).unwrap();
+    assert_eq!((somatic.arcs, somatic.mean_change), (3, Some(-3.7)), "(−7 + 2 − 6) / 3; tags are case-blind");
+
+    let summary = |groups: Vec<arcwell::measures::outcomes::OutcomeGroup>| -> Vec<(String, u32, u32, Option<f64>)> {
+        groups
+            .into_iter()
+            .map(|g| (g.label, g.outcomes.arcs, g.outcomes.baseline_only, g.outcomes.mean_change))
+            .collect()
+    };
+    let by_dose = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Dose).unwrap());
+    assert_eq!(
+        by_dose,
+        [
+            ("10 to under 25 mg".to_owned(), 2, 0, Some(-2.5)),
+            ("25 to 35 mg".to_owned(), 1, 0, Some(-12.0)),
+            ("not recorded".to_owned(), 1, 1, Some(-6.0)),
+        ],
+        "in the tiers' order, arcs without a record last"
+    );
+    let by_approach = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Approach).unwrap());
+    assert_eq!(
+        by_approach,
+        [
+            ("somatic".to_owned(), 3, 0, Some(-3.7)),
+            ("ifs".to_owned(), 2, 0, Some(-9.5)),
+            ("not recorded".to_owned(), 0, 1, None),
+        ],
+        "an arc with two tags counts in both; largest group first"
+    );
+    let by_plan = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap());
+    assert_eq!(by_plan[1], ("Somatic integration".to_owned(), 1, 0, Some(-6.0)));
+    let err = p.outcomes("phq9", &CohortFilter { dose_min_mg: Some(-1.0), ..Default::default() }).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
 
 #[test]

@@ -217,6 +217,8 @@ enum ArcCmd {
     },
     /// Show an arc with its history and sessions
     Show { id: String },
+    /// Set an arc's approach tags (somatic, IFS, mindfulness, …), the whole list; none clears them
+    Approaches { id: String, tags: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -463,6 +465,11 @@ fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
             ctx.print(&practice.arc(arc, now)?, output::arc_detail_text)
         }
         ArcCmd::Show { id } => ctx.print(&practice.arc(parse_id("arc", &id)?, now)?, output::arc_detail_text),
+        ArcCmd::Approaches { id, tags } => {
+            let arc = parse_id("arc", &id)?;
+            practice.set_arc_approaches(arc, &tags)?;
+            ctx.print(&practice.arc(arc, now)?, output::arc_detail_text)
+        }
     }
 }
 

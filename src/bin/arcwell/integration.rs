@@ -23,7 +23,7 @@ pub enum PlanCmd {
     List,
     /// Show a plan's steps; without an id, the default plan
     Show { id: Option<String> },
-    /// Create a plan: --step "OFFSET|PURPOSE|PROMPT|PROMPT…[|measures: phq9, gad7]", e.g. --step "2d|Early check|How are you sleeping?"
+    /// Create a plan: --step "OFFSET|PURPOSE|PROMPT|PROMPT…[|measures: phq9, gad7][|reassessment]", e.g. --step "2d|Early check|How are you sleeping?"
     Add {
         name: String,
         #[arg(long = "step", value_name = "OFFSET|PURPOSE|PROMPTS…", required = true)]
@@ -154,15 +154,17 @@ fn parse_step(s: &str) -> Result<PlanStep> {
         .filter(|p| !p.is_empty())
         .ok_or_else(|| Error::Invalid(format!("the step {s:?} has no purpose; write OFFSET|PURPOSE|PROMPT…")))?
         .to_owned();
-    // A part `measures: phq9, gad7` names the measures given at this check-in; the rest are prompts.
-    let (mut prompts, mut measures) = (Vec::new(), Vec::new());
+    // A part `measures: phq9, gad7` names the measures given at this check-in, a part
+    // `reassessment` makes it a re-assessment point; the rest are prompts.
+    let (mut prompts, mut measures, mut reassessment) = (Vec::new(), Vec::new(), false);
     for part in parts.filter(|p| !p.is_empty()) {
         match part.strip_prefix("measures:") {
             Some(list) => measures.extend(list.split(',').map(|m| m.trim().to_owned())),
+            None if part.eq_ignore_ascii_case("reassessment") => reassessment = true,
             None => prompts.push(part.to_owned()),
         }
     }
-    Ok(PlanStep { offset, purpose, prompts, measures })
+    Ok(PlanStep { offset, purpose, prompts, measures, reassessment })
 }
 
 pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
@@ -337,6 +339,9 @@ fn plan_text(p: &Plan) -> String {
         let _ = writeln!(s, "  {}. {:<10} {}", i + 1, step.offset.label(), step.purpose);
         if !step.measures.is_empty() {
             let _ = writeln!(s, "       measures: {}", step.measures.join(", "));
+        }
+        if step.reassessment {
+            let _ = writeln!(s, "       re-assessment");
         }
         for q in &step.prompts {
             let _ = writeln!(s, "       – {q}");

@@ -1,9 +1,12 @@
 //! The outcome measure commands: the library, giving a measure on an arc, withdrawing a response,
-//! and an arc's trajectories.
+//! an arc's trajectories, and the practice figures (outcomes, overall or grouped; engagement).
 
 use std::fmt::Write;
 
 use arcwell::domain::parse_id;
+use arcwell::integration::cohort::{CohortFilter, GroupBy};
+use arcwell::integration::engagement::Engagement;
+use arcwell::measures::outcomes::Outcomes;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Timepoint, Trajectory};
 use arcwell::measures::{self, Measure};
 use arcwell::{Error, Practice, Result};
@@ -52,15 +55,94 @@ pub enum MeasureCmd {
     Outcomes {
         #[arg(long)]
         measure: String,
-        /// Only arcs following this plan
-        #[arg(long, value_name = "PLAN_ID")]
-        plan: Option<String>,
-        /// Baselines given on or after this day
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        from: Option<String>,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        to: Option<String>,
+        #[command(flatten)]
+        cohort: CohortArgs,
+        /// One line per substance, dose (Oregon's tiers), plan or approach tag
+        #[arg(long, value_parser = ["substance", "dose", "plan", "approach"])]
+        by: Option<String>,
     },
+    /// Check-ins completed (and on their day), how late, and days from dosing to completion
+    Engagement {
+        #[command(flatten)]
+        cohort: CohortArgs,
+    },
+}
+
+/// Which arcs the practice figures count.
+#[derive(clap::Args)]
+pub struct CohortArgs {
+    /// Only arcs following this plan
+    #[arg(long, value_name = "PLAN_ID")]
+    plan: Option<String>,
+    /// From this day: the baseline's (outcomes), the due day (check-ins), the dosing day (completion)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    from: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    to: Option<String>,
+    /// Only arcs whose administration record names this substance
+    #[arg(long)]
+    substance: Option<String>,
+    /// Only arcs whose first administration totalled at least this many mg
+    #[arg(long, value_name = "MG")]
+    dose_min: Option<f64>,
+    /// … and below this many
+    #[arg(long, value_name = "MG")]
+    dose_max: Option<f64>,
+    /// Only arcs tagged with this approach (see `arcwell arc approaches`)
+    #[arg(long)]
+    approach: Option<String>,
+}
+
+impl CohortArgs {
+    fn filter(self) -> Result<CohortFilter> {
+        Ok(CohortFilter {
+            plan_id: self.plan.map(|p| parse_id("plan", &p)).transpose()?,
+            from: self.from.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
+            to: self.to.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
+            substance: self.substance,
+            dose_min_mg: self.dose_min,
+            dose_max_mg: self.dose_max,
+            approach: self.approach,
+        })
+    }
+}
+
+fn outcomes_text(o: &Outcomes) -> String {
+    let f = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_else(|| "—".into());
+    format!(
+        "{} arcs with a baseline and a later score ({} with a baseline only)\n  mean baseline {}  latest {}  change {}\n  response {}  remission {}  meaningfully better {}  worse {}\n",
+        o.arcs,
+        o.baseline_only,
+        f(o.mean_baseline),
+        f(o.mean_latest),
+        f(o.mean_change),
+        percent(o.response_rate),
+        percent(o.remission_rate),
+        percent(o.improved_rate),
+        percent(o.worsened_rate)
+    )
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn engagement_text(e: &Engagement) -> String {
+    let days = |x: Option<f64>| x.map(|v| format!("{v} days")).unwrap_or_else(|| "—".into());
+    format!(
+        "check-ins that could have been done: {}\n  completed {} ({}), on their day {} ({}), skipped {}, overdue {}\n  median contact vs due time: {}\narcs dosed: {}, completed: {}; median from dosing to completion: {}\n",
+        e.checkins,
+        e.completed,
+        percent(e.completion_rate),
+        e.completed_on_time,
+        percent(e.on_time_rate),
+        e.skipped,
+        e.overdue,
+        days(e.median_days_from_due),
+        e.arcs_dosed,
+        e.arcs_completed,
+        days(e.median_days_to_completion)
+    )
 }
 
 /// `"1,2,-,3"` → item 1 = 1, item 2 = 2, item 3 unanswered, item 4 = 3.
@@ -193,30 +275,28 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
         MeasureCmd::Withdraw { id, reason } => {
             output::print(json, &p.withdraw_measure_response(parse_id("response", &id)?, &reason, now)?, response_text)
         }
-        MeasureCmd::Outcomes { measure, plan, from, to } => {
-            let filter = arcwell::measures::outcomes::OutcomeFilter {
-                measure,
-                plan_id: plan.map(|p| parse_id("plan", &p)).transpose()?,
-                from: from.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
-                to: to.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
-            };
-            output::print(json, &p.outcomes(&filter)?, |o| {
-                let f = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_else(|| "—".into());
-                let pct = |x: Option<f64>| x.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into());
-                format!(
-                    "{}: {} arcs with a baseline and a later score ({} with a baseline only)\n  mean baseline {}  latest {}  change {}\n  response {}  remission {}  meaningfully better {}  worse {}\n",
-                    o.measure_name,
-                    o.arcs,
-                    o.baseline_only,
-                    f(o.mean_baseline),
-                    f(o.mean_latest),
-                    f(o.mean_change),
-                    pct(o.response_rate),
-                    pct(o.remission_rate),
-                    pct(o.improved_rate),
-                    pct(o.worsened_rate)
-                )
-            })
+        MeasureCmd::Outcomes { measure, cohort, by } => {
+            let filter = cohort.filter()?;
+            let name = arcwell::measures::measure(&measure)?.name.clone();
+            match by {
+                None => {
+                    output::print(json, &p.outcomes(&measure, &filter)?, |o| format!("{name}: {}", outcomes_text(o)))
+                }
+                Some(by) => {
+                    let by: GroupBy =
+                        serde_json::from_value(Value::String(by)).map_err(|e| Error::Invalid(e.to_string()))?;
+                    output::print(json, &p.outcome_groups(&measure, &filter, by)?, |groups| {
+                        let mut s = format!("{name}\n");
+                        for g in groups {
+                            s.push_str(&format!("{}: {}", g.label, outcomes_text(&g.outcomes)));
+                        }
+                        s
+                    })
+                }
+            }
+        }
+        MeasureCmd::Engagement { cohort } => {
+            output::print(json, &p.engagement(&cohort.filter()?, now)?, engagement_text)
         }
         MeasureCmd::Trajectory { arc_id } => {
             output::print(json, &p.trajectories(parse_id("arc", &arc_id)?)?, trajectory_text)

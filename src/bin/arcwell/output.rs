@@ -221,6 +221,9 @@ pub fn arc_detail_text(d: &ArcDetail) -> String {
         s.push_str("  ");
         s.push_str(&session_text(x));
     }
+    if !d.approaches.is_empty() {
+        let _ = writeln!(s, "Approaches: {}", d.approaches.join(", "));
+    }
     if let Some(i) = &d.integration {
         let _ = writeln!(s, "Integration: {}", i.status.as_str().replace('_', " "));
     }

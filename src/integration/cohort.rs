@@ -1,0 +1,257 @@
+//! Which arcs the practice analytics look at, and what each is described by: its plan, what its
+//! first signed administration record says was given (substance, total milligrams), and the
+//! facilitator's approach tags. Outcomes (`measures::outcomes`) and engagement (`engagement`) both
+//! filter and group arcs through here.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::domain::id_from_db;
+use crate::{Error, Result};
+
+/// The arcs to count: every filter given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+#[ts(export)]
+pub struct CohortFilter {
+    /// Only arcs following this plan (their own choice, or the default when they chose none).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub plan_id: Option<Uuid>,
+    /// From this day (the facilitator's zone); what it is compared with depends on the figure:
+    /// the baseline for outcomes, the due day for check-ins, the dosing session for completion.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub from: Option<NaiveDate>,
+    /// … through this day.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub to: Option<NaiveDate>,
+    /// Only arcs whose administration record names this substance (as written, case aside).
+    #[serde(default)]
+    #[ts(optional)]
+    pub substance: Option<String>,
+    /// Only arcs whose first administration totalled at least this many mg …
+    #[serde(default)]
+    #[ts(optional)]
+    pub dose_min_mg: Option<f64>,
+    /// … and below this many.
+    #[serde(default)]
+    #[ts(optional)]
+    pub dose_max_mg: Option<f64>,
+    /// Only arcs tagged with this approach.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approach: Option<String>,
+}
+
+/// What the analytics can group arcs by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum GroupBy {
+    Substance,
+    /// Oregon's psilocybin dose tiers (OAR 333-333-5040): under 5 mg, 5 to under 10, 10 to under
+    /// 25, 25 to 35, over 35.
+    Dose,
+    Plan,
+    /// An arc with several approach tags counts in each of their groups.
+    Approach,
+}
+
+/// What an arc is described by.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ArcTraits {
+    pub plan: String,
+    /// The substances of the first signed administration record, joined with " + " when mixed.
+    pub substance: Option<String>,
+    /// Its doses' total, in mg.
+    pub dose_mg: Option<f64>,
+    pub approaches: Vec<String>,
+}
+
+/// Oregon's dose tiers, the bands the analytics group doses by.
+pub const DOSE_BANDS: [&str; 5] = ["under 5 mg", "5 to under 10 mg", "10 to under 25 mg", "25 to 35 mg", "over 35 mg"];
+
+pub fn dose_band(mg: f64) -> &'static str {
+    match mg {
+        m if m < 5.0 => DOSE_BANDS[0],
+        m if m < 10.0 => DOSE_BANDS[1],
+        m if m < 25.0 => DOSE_BANDS[2],
+        m if m <= 35.0 => DOSE_BANDS[3],
+        _ => DOSE_BANDS[4],
+    }
+}
+
+/// Where an arc without the fact goes when grouping.
+pub const UNRECORDED: &str = "not recorded";
+
+impl ArcTraits {
+    /// The groups this arc counts in.
+    pub fn groups(&self, by: GroupBy) -> Vec<String> {
+        match by {
+            GroupBy::Substance => vec![self.substance.clone().unwrap_or_else(|| UNRECORDED.into())],
+            GroupBy::Dose => vec![self.dose_mg.map_or(UNRECORDED, dose_band).into()],
+            GroupBy::Plan => vec![self.plan.clone()],
+            GroupBy::Approach if self.approaches.is_empty() => vec![UNRECORDED.into()],
+            GroupBy::Approach => self.approaches.clone(),
+        }
+    }
+
+    fn passes(&self, f: &CohortFilter) -> bool {
+        let substance_ok = f.substance.as_deref().is_none_or(|want| {
+            self.substance.as_deref().is_some_and(|s| s.split(" + ").any(|s| s.eq_ignore_ascii_case(want.trim())))
+        });
+        let dose_ok = match (f.dose_min_mg, f.dose_max_mg, self.dose_mg) {
+            (None, None, _) => true,
+            (_, _, None) => false,
+            (min, max, Some(mg)) => min.is_none_or(|m| mg >= m) && max.is_none_or(|m| mg < m),
+        };
+        let approach_ok =
+            f.approach.as_deref().is_none_or(|want| self.approaches.iter().any(|a| a == &want.trim().to_lowercase()));
+        substance_ok && dose_ok && approach_ok
+    }
+}
+
+impl CohortFilter {
+    pub(crate) fn check(&self) -> Result<()> {
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(Error::invalid(format!("the date range ends ({to}) before it starts ({from}); swap them")));
+        }
+        for mg in [self.dose_min_mg, self.dose_max_mg].into_iter().flatten() {
+            if !mg.is_finite() || mg < 0.0 {
+                return Err(Error::invalid(format!("a dose bound must be zero or more milligrams (got {mg})")));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.dose_min_mg, self.dose_max_mg)
+            && min >= max
+        {
+            return Err(Error::invalid(format!("the dose range is empty: at least {min} mg and below {max} mg")));
+        }
+        Ok(())
+    }
+}
+
+/// The arcs passing `filter`'s plan, substance, dose and approach filters, with their traits (the
+/// date range is left to each figure).
+pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<Uuid, ArcTraits>> {
+    filter.check()?;
+    let default_plan = super::plan::default_id(conn)?.to_string();
+    let mut stmt = conn.prepare(
+        "SELECT a.id, coalesce(a.plan_id, ?1), p.name FROM arc a JOIN plan p ON p.id = coalesce(a.plan_id, ?1)",
+    )?;
+    let rows: Vec<(String, String, String)> =
+        stmt.query_map([&default_plan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut stmt = conn.prepare("SELECT arc_id, tag FROM arc_approach ORDER BY arc_id, tag")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (arc, tag) = row?;
+        tags.entry(arc).or_default().push(tag);
+    }
+    let given = crate::documents::document::first_administrations(conn)?;
+    let want_plan = filter.plan_id.map(|p| p.to_string());
+    let mut out = BTreeMap::new();
+    for (arc, plan_id, plan) in rows {
+        if want_plan.as_ref().is_some_and(|p| p != &plan_id) {
+            continue;
+        }
+        let id = id_from_db(&arc)?;
+        let (substance, dose_mg) = given.get(&id).map(doses).unwrap_or_default();
+        let traits = ArcTraits { plan, substance, dose_mg, approaches: tags.remove(&arc).unwrap_or_default() };
+        if traits.passes(filter) {
+            out.insert(id, traits);
+        }
+    }
+    Ok(out)
+}
+
+/// The substances and the total mg an administration record's answers give: its `doses` (or,
+/// in Colorado's record, `products`) entries, each a `substance` and an `amount` in mg.
+fn doses(answers: &serde_json::Map<String, Value>) -> (Option<String>, Option<f64>) {
+    let entries: Vec<&Value> =
+        ["doses", "products"].iter().filter_map(|k| answers.get(*k)?.as_array()).flatten().collect();
+    let mut substances: Vec<&str> = Vec::new();
+    for s in entries.iter().filter_map(|e| e.get("substance")?.as_str()) {
+        if !substances.contains(&s) {
+            substances.push(s);
+        }
+    }
+    let amounts: Vec<f64> = entries.iter().filter_map(|e| e.get("amount")?.as_f64()).collect();
+    let total = (!amounts.is_empty()).then(|| amounts.iter().sum());
+    ((!substances.is_empty()).then(|| substances.join(" + ")), total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dose_bands_follow_oregons_tiers_at_every_boundary() {
+        for (mg, band) in [
+            (0.0, "under 5 mg"),
+            (4.99, "under 5 mg"),
+            (5.0, "5 to under 10 mg"),
+            (9.9, "5 to under 10 mg"),
+            (10.0, "10 to under 25 mg"),
+            (24.9, "10 to under 25 mg"),
+            (25.0, "25 to 35 mg"),
+            (35.0, "25 to 35 mg"),
+            (35.1, "over 35 mg"),
+        ] {
+            assert_eq!(dose_band(mg), band, "{mg} mg");
+        }
+    }
+
+    #[test]
+    fn doses_total_every_entry_and_name_mixed_substances_once() {
+        let answers = serde_json::json!({ "doses": [
+            { "substance": "Psilocybin", "amount": 20.0 },
+            { "substance": "Psilocybin", "amount": 5.0, "booster": { "yes": true } },
+            { "substance": "Other", "amount": 1.5 },
+        ]});
+        assert_eq!(doses(answers.as_object().unwrap()), (Some("Psilocybin + Other".into()), Some(26.5)));
+        let colorado = serde_json::json!({ "products": [{ "substance": "Psilocin", "amount": 12.0 }] });
+        assert_eq!(doses(colorado.as_object().unwrap()), (Some("Psilocin".into()), Some(12.0)));
+        assert_eq!(doses(&serde_json::Map::new()), (None, None));
+    }
+
+    #[test]
+    fn filters_match_substance_dose_range_and_approach() {
+        let t = ArcTraits {
+            plan: "Standard".into(),
+            substance: Some("Psilocybin + Other".into()),
+            dose_mg: Some(25.0),
+            approaches: vec!["ifs".into(), "somatic".into()],
+        };
+        let f = |f: CohortFilter| t.passes(&f);
+        assert!(f(CohortFilter::default()));
+        assert!(f(CohortFilter { substance: Some(" psilocybin ".into()), ..Default::default() }));
+        assert!(!f(CohortFilter { substance: Some("Ketamine".into()), ..Default::default() }));
+        assert!(f(CohortFilter { dose_min_mg: Some(25.0), dose_max_mg: Some(35.0), ..Default::default() }));
+        assert!(!f(CohortFilter { dose_max_mg: Some(25.0), ..Default::default() }), "the upper bound is exclusive");
+        assert!(f(CohortFilter { approach: Some("IFS".into()), ..Default::default() }));
+        assert!(!f(CohortFilter { approach: Some("mindfulness".into()), ..Default::default() }));
+        let unrecorded = ArcTraits { substance: None, dose_mg: None, approaches: vec![], ..t.clone() };
+        assert!(!unrecorded.passes(&CohortFilter { dose_min_mg: Some(0.0), ..Default::default() }));
+        assert_eq!(unrecorded.groups(GroupBy::Dose), vec![UNRECORDED.to_owned()]);
+        assert_eq!(t.groups(GroupBy::Approach), vec!["ifs".to_owned(), "somatic".to_owned()]);
+    }
+
+    #[test]
+    fn a_backwards_or_empty_range_is_refused_with_what_to_do() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let err = CohortFilter { from: d("2026-05-01"), to: d("2026-04-01"), ..Default::default() }.check();
+        assert!(err.unwrap_err().to_string().contains("swap them"));
+        assert!(
+            CohortFilter { dose_min_mg: Some(10.0), dose_max_mg: Some(10.0), ..Default::default() }.check().is_err()
+        );
+        assert!(CohortFilter { dose_min_mg: Some(f64::NAN), ..Default::default() }.check().is_err());
+    }
+}
