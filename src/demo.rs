@@ -58,6 +58,11 @@ const INTENTIONS: &[&str] = &[
     "Learn to rest without guilt",
 ];
 const TAGS: &[&str] = &["retreat-2026", "referral-dr-ivers", "returning", "somatic", "ifs", "mindfulness"];
+/// The approach tags on the demo's arcs (some arcs carry two).
+const APPROACHES: &[&[&str]] =
+    &[&["somatic"], &["ifs"], &["mindfulness"], &["somatic", "ifs"], &["mindfulness", "somatic"]];
+/// Psilocybin doses in mg across Oregon's tiers.
+const DOSES_MG: &[f64] = &[10.0, 15.0, 20.0, 25.0, 25.0, 30.0, 35.0, 40.0, 5.0];
 const PLACES: &[&str] = &["Cedar room", "Garden studio", "Video call", "Riverside retreat, cabin 3"];
 
 /// Where each demo participant's current arc stands. Integration, the heart of the work, has the
@@ -238,8 +243,35 @@ fn walk(
         schedule(practice, SessionKind::Administration, upcoming)?;
         return Ok(());
     }
-    // The dosing session: completing it queues the follow-up plan and moves the arc into integration.
-    let dosed = held(practice, SessionKind::Administration, start + Duration::days(16), 6)?;
+    // The facilitator's approaches for this arc, for the practice analytics.
+    practice.set_arc_approaches(
+        arc,
+        &APPROACHES[i % APPROACHES.len()].iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
+    )?;
+    // The dosing session, held with its signed administration record (the dose varies by arc);
+    // completing it queues the follow-up plan and moves the arc into integration.
+    let dosed = {
+        let at = start + Duration::days(16);
+        let ended = at + Duration::hours(6);
+        let s = schedule(practice, SessionKind::Administration, at)?;
+        let record = practice.session_document(s.id, None, at)?.document.id;
+        let mg = DOSES_MG[i % DOSES_MG.len()];
+        let answers = serde_json::json!({
+            "session_start": at.to_rfc3339(),
+            "session_end": ended.to_rfc3339(),
+            "doses": [{ "substance": "Psilocybin", "amount": mg, "route": "Oral", "at": (at + Duration::minutes(20)).to_rfc3339() }],
+            "interventions": "Music, eyeshades, a hand on the shoulder when asked.",
+        });
+        practice.save_draft(record, answers.as_object().cloned().as_ref().unwrap_or(&Default::default()), at)?;
+        let done = CompleteSession {
+            started: at.to_rfc3339(),
+            ended: ended.to_rfc3339(),
+            follow_up: None,
+            document_id: Some(record),
+        };
+        practice.complete_session(s.id, &done, ended)?;
+        ended
+    };
     let (done, milestones) = match target {
         Integration { done, milestones, .. } => (done, milestones),
         _ => (6, HELD),
@@ -282,10 +314,41 @@ fn walk(
                 contact,
             )?;
         } else {
+            // At the re-assessment points (1 and 3 months) the re-assessment form, signed as the
+            // check-in completes; one participant needs a referral: an urgent alert on Today.
+            let document_id = if c.reassessment {
+                let form = practice.checkin_document(c.id, contact)?;
+                let mut answers = form.current.clone();
+                let referral = i == 16 && k == 4 && matches!(target, Integration { .. });
+                let extra = serde_json::json!({
+                    "trajectory": if i % 6 == 1 { "About the same" } else if k == 4 { "Somewhat better" } else { "Much better" },
+                    "trajectory_notes": NOTES[(k + i) % NOTES.len()],
+                    "measures_reviewed": { "yes": true },
+                    "referral_needed": if referral {
+                        serde_json::json!({ "yes": true, "detail": "Low mood returning in the evenings; to Dr. Ivers for an assessment" })
+                    } else {
+                        serde_json::json!({ "yes": false })
+                    },
+                });
+                answers.extend(extra.as_object().cloned().unwrap_or_default());
+                for (key, sub, value) in
+                    [("goals", "progress", "Progressing"), ("milestones", "note", "Reviewed together")]
+                {
+                    if let Some(list) = answers.get_mut(key).and_then(serde_json::Value::as_array_mut) {
+                        for entry in list {
+                            entry[sub] = value.into();
+                        }
+                    }
+                }
+                practice.save_draft(form.document.id, &answers, contact)?;
+                Some(form.document.id)
+            } else {
+                None
+            };
             let note = CompleteCheckIn {
                 note: NOTES[k % NOTES.len()].into(),
                 contacted_at: Some(contact.to_rfc3339()),
-                document_id: None,
+                document_id,
             };
             practice.complete_checkin(c.id, &note, contact)?;
             // At one and three months the measures again: most improve, a few do not.

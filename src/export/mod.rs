@@ -1,9 +1,10 @@
 //! Exports: the one way participant data leaves the encrypted practice as a readable file, and
 //! only when the facilitator asks — a printable record, CSV files with a data dictionary, and an
-//! iCalendar file of the check-ins coming up.
+//! iCalendar file of the check-ins coming up, and a FHIR R4 Bundle of the outcome measures.
 
 pub mod calendar;
 pub mod csv;
+pub mod fhir;
 pub mod record;
 
 use std::io::{self, Write};

@@ -125,7 +125,7 @@ mod tests {
             conn.query_row("SELECT quiet_start || '-' || quiet_end FROM reminder_settings", [], |r| r.get(0)).unwrap();
         assert_eq!(quiet, "21:00-08:00", "reminder settings start at their defaults");
         let templates: i64 = conn.query_row("SELECT count(*) FROM template", [], |r| r.get(0)).unwrap();
-        assert_eq!(templates, 5, "the shipped templates are installed");
+        assert_eq!(templates, 6, "the shipped templates are installed");
         let found: Vec<String> = conn
             .prepare(
                 "SELECT e.key FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid

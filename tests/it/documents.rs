@@ -48,16 +48,17 @@ fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
 fn every_shipped_template_is_installed_and_round_trips() {
     let (_fx, p) = Fixture::new();
     let shipped = shipped::templates().unwrap();
-    assert_eq!(shipped.len(), 5);
+    assert_eq!(shipped.len(), 6);
     let listed = p.templates().unwrap();
     assert_eq!(
-        listed.iter().map(|t| t.phase).collect::<Vec<_>>(),
+        listed.iter().map(|t| (t.phase, t.family.as_str())).collect::<Vec<_>>(),
         [
-            DocPhase::Preparation,
-            DocPhase::Screening,
-            DocPhase::Consent,
-            DocPhase::Administration,
-            DocPhase::Integration
+            (DocPhase::Preparation, "arcwell.preparation"),
+            (DocPhase::Screening, "arcwell.screening"),
+            (DocPhase::Consent, "arcwell.consent"),
+            (DocPhase::Administration, "arcwell.administration"),
+            (DocPhase::Integration, "arcwell.integration"),
+            (DocPhase::Integration, "arcwell.reassessment"),
         ]
     );
     for t in shipped {

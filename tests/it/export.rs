@@ -261,3 +261,133 @@ fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
     assert_eq!(unknown.unwrap_err().code(), ErrorCode::NotFound);
     assert!(!fx.path().join("nobody.html").exists());
 }
+
+/// HL7's FHIR R4 (4.0.1) JSON schema, kept gzipped in `tests/fixtures` (see its README).
+fn fhir_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-r4.schema.json.gz");
+    let file = std::fs::File::open(&path).unwrap();
+    let schema: serde_json::Value = serde_json::from_reader(flate2::read::GzDecoder::new(file)).unwrap();
+    assert_eq!(schema["id"], "http://hl7.org/fhir/json-schema/4.0", "the R4 schema");
+    jsonschema::draft6::new(&schema).unwrap()
+}
+
+fn schema_errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
+    v.iter_errors(doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+}
+
+#[test]
+fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_asked() {
+    use arcwell::export::fhir::FhirExport;
+    use arcwell::measures::response::{GiveMeasure, Timepoint};
+    let (fx, mut p) = demo();
+    let validator = fhir_validator();
+    // One more participant: a prorated PHQ-9 (one item unanswered), a WHO-5, and a withdrawn GAD-7.
+    let who = p.add_participant(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap().id;
+    let arc = p.open_arc(&OpenArc { participant_id: who, intention: None, plan_id: None }, now()).unwrap().id;
+    p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
+    let give = |measure: &str, answers: serde_json::Value| GiveMeasure {
+        arc_id: arc,
+        measure: measure.into(),
+        timepoint: Timepoint::Baseline,
+        at: None,
+        checkin_id: None,
+        session_id: None,
+        answers: answers.as_object().unwrap().clone(),
+    };
+    let phq = json!({ "1": 2, "2": 2, "3": 1, "4": 2, "5": 1, "6": 1, "7": 2, "8": 1, "9": null });
+    let phq = p.give_measure(&give("phq9", phq), now()).unwrap();
+    assert!(phq.score.prorated);
+    p.give_measure(&give("who5", json!({ "1": 3, "2": 2, "3": 3, "4": 2, "5": 3 })), now()).unwrap();
+    let gad = p.give_measure(&give("gad7", json!({ "1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "6": 1, "7": 1 })), now());
+    p.withdraw_measure_response(gad.unwrap().id, "Given to the wrong arc", now()).unwrap();
+
+    let out = fx.path().join("outcomes.fhir.json");
+    let done = p.export_fhir(&out, FhirExport::default(), now()).unwrap();
+    assert_eq!(done.warning, WARNING);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(schema_errors(&validator, &bundle), Vec::<String>::new(), "valid FHIR R4");
+    assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
+    for name in names(&p) {
+        assert!(!text.contains(&name), "{name} is named without --names");
+    }
+
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let of = |kind: &str| resources.iter().filter(|r| r["resourceType"] == kind).count();
+    let counted: Vec<_> = p
+        .participants()
+        .unwrap()
+        .iter()
+        .flat_map(|x| p.arcs_of(x.id).unwrap())
+        .flat_map(|a| p.measure_responses(a.id).unwrap())
+        .filter(|r| r.withdrawn.is_none())
+        .collect();
+    assert_eq!(done.rows, counted.len() as u64);
+    assert_eq!(
+        of("QuestionnaireResponse"),
+        counted.len(),
+        "one per counted response; the withdrawn GAD-7 is not there"
+    );
+    assert_eq!(of("Observation"), counted.iter().filter(|r| r.score.total.is_some()).count());
+    let with_responses: std::collections::BTreeSet<_> = counted.iter().map(|r| r.participant_id).collect();
+    assert_eq!(of("Patient"), with_responses.len());
+
+    // Every reference resolves inside the bundle.
+    let full_urls: std::collections::BTreeSet<&str> =
+        bundle["entry"].as_array().unwrap().iter().map(|e| e["fullUrl"].as_str().unwrap()).collect();
+    for r in &resources {
+        for key in ["subject"] {
+            if let Some(reference) = r[key]["reference"].as_str() {
+                assert!(full_urls.contains(reference), "{reference} does not resolve");
+            }
+        }
+        for d in r["derivedFrom"].as_array().into_iter().flatten() {
+            assert!(full_urls.contains(d["reference"].as_str().unwrap()));
+        }
+    }
+
+    // The prorated PHQ-9: its QuestionnaireResponse and its LOINC-coded total.
+    let qr = resources.iter().find(|r| r["id"] == phq.id.to_string()).unwrap();
+    assert_eq!(qr["questionnaire"], "urn:arcwell:measure:phq9|1");
+    let items = qr["item"].as_array().unwrap();
+    assert_eq!(items.len(), 9);
+    assert_eq!(items[0]["answer"], json!([{ "valueInteger": 2 }]));
+    assert!(items[8].get("answer").is_none(), "the unanswered item has no answer");
+    let obs = resources.iter().find(|r| r["derivedFrom"][0]["reference"] == format!("urn:uuid:{}", phq.id)).unwrap();
+    assert_eq!(obs["code"]["coding"], json!([{ "system": "http://loinc.org", "code": "44261-6" }]));
+    assert_eq!(obs["valueInteger"], json!(phq.score.total.unwrap() as i64));
+    assert_eq!(obs["interpretation"][0]["text"], json!(phq.score.band));
+    assert!(obs["note"][0]["text"].as_str().unwrap().contains("prorated"), "{}", obs["note"]);
+    let codes: std::collections::BTreeSet<String> =
+        resources.iter().filter_map(|r| r["code"]["coding"][0]["code"].as_str().map(str::to_owned)).collect();
+    assert!(codes.contains("70274-6"), "the demo's GAD-7 totals carry LOINC 70274-6: {codes:?}");
+    assert!(
+        resources.iter().any(|r| r["code"]["text"] == "WHO-5 total score" && r["code"].get("coding").is_none()),
+        "no LOINC code is invented for WHO-5"
+    );
+
+    // With names, and for one participant only.
+    let one = fx.path().join("one.fhir.json");
+    let what = FhirExport { participant_id: Some(who), privacy: Privacy { names: true } };
+    p.export_fhir(&one, what, now()).unwrap();
+    let one: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&one).unwrap()).unwrap();
+    assert_eq!(schema_errors(&validator, &one), Vec::<String>::new());
+    let patients: Vec<_> =
+        one["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Patient").collect();
+    assert_eq!(patients.len(), 1);
+    assert_eq!(patients[0]["resource"]["name"], json!([{ "text": TRICKY }]));
+
+    // The schema does check: a wrong status and a misspelt element are refused.
+    let mut broken = one.clone();
+    broken["entry"][1]["resource"]["status"] = json!("done");
+    assert!(!schema_errors(&validator, &broken).is_empty(), "an invalid status must fail validation");
+    let mut broken = one.clone();
+    broken["entry"][1]["resource"]["authoredOn"] = json!("2026-11-25");
+    assert!(!schema_errors(&validator, &broken).is_empty(), "an unknown element must fail validation");
+    assert_eq!(
+        p.export_fhir(&fx.path().join("one.fhir.json"), FhirExport::default(), now()).unwrap_err().code(),
+        ErrorCode::InvalidInput,
+        "an existing file is never replaced"
+    );
+}

@@ -1,10 +1,12 @@
 //! The export commands: a participant's printable record, CSV files with their data dictionary,
-//! and an iCalendar file of the check-ins coming up. Each prints the not-encrypted warning.
+//! an iCalendar file of the check-ins coming up, and a FHIR R4 Bundle of the outcome measures. Each
+//! prints the not-encrypted warning.
 
 use std::path::PathBuf;
 
 use arcwell::domain::parse_id;
 use arcwell::export::calendar::CalendarRange;
+use arcwell::export::fhir::FhirExport;
 use arcwell::export::{Exported, Privacy, WARNING};
 use arcwell::{Practice, Result};
 use chrono::{DateTime, Utc};
@@ -39,6 +41,18 @@ pub enum ExportCmd {
         #[arg(long)]
         names: bool,
     },
+    /// A FHIR R4 Bundle (JSON) of the outcome measures: QuestionnaireResponses and LOINC-coded
+    /// Observations of the totals
+    Fhir {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only this participant's responses
+        #[arg(long, value_name = "PARTICIPANT_ID")]
+        participant: Option<String>,
+        /// Put participant names in the Patient resources
+        #[arg(long)]
+        names: bool,
+    },
 }
 
 pub fn run(practice: &Practice, cmd: ExportCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
@@ -52,6 +66,13 @@ pub fn run(practice: &Practice, cmd: ExportCmd, json: bool, now: DateTime<Utc>) 
             practice.export_calendar(&out, CalendarRange { days, privacy: Privacy { names } }, now)?,
             Some("check-ins"),
         ),
+        ExportCmd::Fhir { out, participant, names } => {
+            let what = FhirExport {
+                participant_id: participant.map(|p| parse_id("participant", &p)).transpose()?,
+                privacy: Privacy { names },
+            };
+            (practice.export_fhir(&out, what, now)?, Some("measure responses"))
+        }
     };
     output::print(json, &done, |d: &Exported| {
         let mut s: String = d.files.iter().map(|f| format!("wrote {f}\n")).collect();

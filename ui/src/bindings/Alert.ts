@@ -6,6 +6,6 @@ import type { ZonedTime } from "./ZonedTime";
 export type Alert = { 
 /**
  * Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`,
- * `ready:<arc>`, `critical:<measure response>`.
+ * `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`.
  */
 key: string, kind: AlertKind, severity: Severity, reason: string, participant_id: string, participant_name: string, arc_id: string, checkin_id: string | null, since: ZonedTime, snoozed_until: ZonedTime | null, acknowledged_at: ZonedTime | null, };

@@ -19,6 +19,10 @@ plan_name: string,
  */
 plan_id: string | null, checkins: Array<CheckIn>, milestones: Array<Milestone>, 
 /**
+ * The facilitator's approach tags (somatic, IFS, mindfulness, …), for the practice analytics.
+ */
+approaches: Array<string>, 
+/**
  * The derived integration status; `null` before integration.
  */
 integration: ArcSummary | null, };

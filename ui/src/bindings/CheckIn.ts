@@ -15,7 +15,11 @@ step: number | null, offset: Offset | null, purpose: string, prompts: Array<stri
 /**
  * Outcome measures to give at this check-in, copied from its plan step.
  */
-measures: Array<string>, due: ZonedTime, status: CheckInStatus, 
+measures: Array<string>, 
+/**
+ * A re-assessment point (copied from its plan step): its document is the re-assessment form.
+ */
+reassessment: boolean, due: ZonedTime, status: CheckInStatus, 
 /**
  * When the contact happened (completed) or when it was skipped.
  */

@@ -2,8 +2,8 @@
 
 export type Engagement = { 
 /**
- * Check-ins in the range whose due day has ended, or that were resolved earlier: the ones
- * that could have been done.
+ * Check-ins in the range that were completed, or whose due day has ended: the ones that
+ * could have been done (a check-in skipped before its day — an arc closed early — is not).
  */
 checkins: number, completed: number, 
 /**

@@ -5,4 +5,9 @@ export type PlanStep = { offset: Offset, purpose: string, prompts: Array<string>
 /**
  * Outcome measures given at this check-in (`phq9`, `gad7`, `who5`, `pcl5`, `ebi`).
  */
-measures: Array<string>, };
+measures: Array<string>, 
+/**
+ * Whether this check-in is a re-assessment: its document is the re-assessment form (overall
+ * trajectory, goals revisited, milestones reviewed, referral needed) instead of the integration note.
+ */
+reassessment: boolean, };
