@@ -184,9 +184,8 @@ pub(crate) fn first_administrations(conn: &Connection) -> Result<std::collection
     let docs: Vec<Document> = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     let mut out = std::collections::HashMap::new();
     for doc in docs {
-        if !out.contains_key(&doc.arc_id) {
-            let answers = current(&doc, &events(conn, doc.id, &doc.created.zone)?);
-            out.insert(doc.arc_id, answers);
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(doc.arc_id) {
+            slot.insert(current(&doc, &events(conn, doc.id, &doc.created.zone)?));
         }
     }
     Ok(out)

@@ -699,6 +699,73 @@ test('measures: a critical PHQ-9 answer on Today, an arc’s scores charted agai
   assert.match(await saved.getText(), /GAD-7 saved: 7 — Mild/);
 });
 
+test('re-assessment: the demo’s referral is urgent on Today; a 1-month check-in opens the re-assessment form, and signing a referral raises an alert', async () => {
+  await browser.$('nav').$('button=Today').click();
+  const alerts = await browser.$('[data-testid="alerts"]');
+  await alerts.waitForDisplayed({ timeout: 5_000 });
+  const referrals = async () => {
+    const found = [];
+    for (const a of await alerts.$$('.alert')) if (/Referral needed/.test(await a.getText())) found.push(a);
+    return found;
+  };
+  const before = await referrals();
+  assert.equal(before.length, 1, 'the demo’s one referral');
+  assert.ok((await before[0].getAttribute('class')).includes('urgent'));
+  assert.match(await before[0].getText(), /to Dr\. Ivers for an assessment/);
+
+  let item;
+  for (const c of await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')) {
+    if (await c.$('[data-testid="reassessment-badge"]').isExisting()) {
+      item = c;
+      break;
+    }
+  }
+  assert.ok(item, 'an overdue 1-month check-in is marked as a re-assessment');
+  await item.$('button=Complete').click();
+  const form = await item.$('[data-testid="document"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await form.getText(), /Re-assessment/);
+  assert.ok((await form.$$('[data-field="milestones"] .entry')).length >= 1, 'the arc’s milestones are there to review');
+  await item.$('input[placeholder^="e.g. Phone call"]').setValue('Video call, 40 minutes: re-assessment');
+  await form.$('[data-field="trajectory"] select').selectByVisibleText('Somewhat worse');
+  for (const goal of await form.$$('[data-field="goals"] [data-field="progress"] select')) await goal.selectByVisibleText('Not yet');
+  const yes = await form.$('[data-field="referral_needed"] input[type="radio"]');
+  await yes.scrollIntoView({ block: 'center' });
+  await yes.click();
+  await form.$('input[aria-label="Referral needed: Reason, and to whom"]').setValue('Panic at night since week 3; to the GP today');
+  await shoot('reassessment');
+  await item.$('button=Sign re-assessment and complete').click();
+  await browser.waitUntil(async () => (await referrals()).length === 2, {
+    timeout: 5_000,
+    timeoutMsg: 'the signed referral is an alert on Today',
+  });
+  const texts = await Promise.all((await referrals()).map((a) => a.getText()));
+  assert.ok(texts.some((t) => /Panic at night since week 3; to the GP today/.test(t)), texts.join('\n'));
+});
+
+test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, with check-in completion', async () => {
+  await browser.$('nav').$('button=Outcomes').click();
+  const overall = await browser.$('[data-testid="outcomes-overall"]');
+  await overall.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await overall.getText(), /PHQ-9: \d+ arcs/);
+  const page = await browser.$('[data-testid="practice-outcomes"]');
+  if (await page.$('[data-testid="chart-failed"]').isExisting()) assert.fail(await page.$('[data-testid="chart-failed"]').getText());
+  await page.$('canvas').waitForExist({ timeout: 5_000, timeoutMsg: 'the groups are charted (uPlot draws on a canvas)' });
+  assert.match(await browser.$('[data-testid="completion-rate"]').getText(), /^\d+ %$/);
+  await shoot('outcomes');
+
+  await browser.$('[data-testid="outcome-by"]').selectByVisibleText('Dose (Oregon tiers)');
+  await browser.waitUntil(async () => /25 to 35 mg/.test(await browser.$('[data-testid="outcome-groups"]').getText()), {
+    timeout: 5_000,
+    timeoutMsg: 'grouped by the doses in the administration records',
+  });
+  // Each arc is in exactly one dose group: the groups add up to the whole.
+  const n = Number((await overall.getText()).match(/PHQ-9: (\d+) arcs/)[1]);
+  let sum = 0;
+  for (const row of await browser.$$('[data-testid="outcome-groups"] tbody tr')) sum += Number(await row.$('td:nth-child(2)').getText());
+  assert.equal(sum, n);
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],

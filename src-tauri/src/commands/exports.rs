@@ -1,9 +1,11 @@
-//! Exports from the app: a participant's printable record, CSV files, a calendar file. Each is
+//! Exports from the app: a participant's printable record, CSV files, a calendar file, a FHIR R4
+//! Bundle of the outcome measures. Each is
 //! written only to the path the facilitator typed, after the screen has shown the warning.
 
 use std::path::{Path, PathBuf};
 
 use arcwell::export::calendar::CalendarRange;
+use arcwell::export::fhir::FhirExport;
 use arcwell::export::{Exported, Privacy, WARNING};
 use serde::Serialize;
 use tauri::AppHandle;
@@ -42,4 +44,9 @@ pub async fn export_csv(app: AppHandle, folder: String, names: bool) -> CommandR
 #[tauri::command]
 pub async fn export_calendar(app: AppHandle, path: String, range: CalendarRange) -> CommandResult<Exported> {
     blocking(app, move |s| s.with(|p| p.export_calendar(Path::new(&path), range, now()))).await
+}
+
+#[tauri::command]
+pub async fn export_fhir(app: AppHandle, path: String, what: FhirExport) -> CommandResult<Exported> {
+    blocking(app, move |s| s.with(|p| p.export_fhir(Path::new(&path), what, now()))).await
 }

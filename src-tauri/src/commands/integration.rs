@@ -48,6 +48,16 @@ pub async fn set_arc_plan(app: AppHandle, arc_id: String, plan_id: Option<String
     .await
 }
 
+/// Sets an arc's approach tags (the whole list); returns them as kept (trimmed, lower-case, sorted).
+#[tauri::command]
+pub async fn set_arc_approaches(app: AppHandle, arc_id: String, tags: Vec<String>) -> CommandResult<Vec<String>> {
+    blocking(app, move |s| {
+        let arc = parse_id("arc", &arc_id)?;
+        s.write(|p| p.set_arc_approaches(arc, &tags))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDetail> {
     blocking(app, move |s| {

@@ -1,6 +1,9 @@
 //! Outcome measures from the app: the library, giving a measure on an arc, withdrawing a
-//! response, and an arc's responses with their trajectories.
+//! response, an arc's responses with their trajectories, and the practice-wide figures.
 
+use arcwell::integration::cohort::{CohortFilter, GroupBy};
+use arcwell::integration::engagement::Engagement;
+use arcwell::measures::outcomes::{OutcomeGroup, Outcomes};
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, MeasuresDue, Trajectory};
 use arcwell::measures::{self, Measure};
 use serde::Serialize;
@@ -46,4 +49,35 @@ pub async fn give_measure(app: AppHandle, input: GiveMeasure) -> CommandResult<M
 #[tauri::command]
 pub async fn withdraw_measure_response(app: AppHandle, id: Uuid, reason: String) -> CommandResult<MeasureResponse> {
     blocking(app, move |s| s.write(|p| p.withdraw_measure_response(id, &reason, now()))).await
+}
+
+/// The practice screen's figures for one measure over the arcs the filter selects: overall, per
+/// group, and how the check-ins went; with the approach tags in use, to offer as filters.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct PracticeOutcomes {
+    pub overall: Outcomes,
+    pub groups: Vec<OutcomeGroup>,
+    pub engagement: Engagement,
+    pub approaches: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn practice_outcomes(
+    app: AppHandle,
+    measure: String,
+    filter: CohortFilter,
+    by: GroupBy,
+) -> CommandResult<PracticeOutcomes> {
+    blocking(app, move |s| {
+        s.with(|p| {
+            Ok(PracticeOutcomes {
+                overall: p.outcomes(&measure, &filter)?,
+                groups: p.outcome_groups(&measure, &filter, by)?,
+                engagement: p.engagement(&filter, now())?,
+                approaches: p.approach_tags()?,
+            })
+        })
+    })
+    .await
 }

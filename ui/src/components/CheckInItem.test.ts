@@ -18,7 +18,7 @@ const checkin: CheckIn = {
   step: 1,
   offset: { amount: 24, unit: 'hours' },
   purpose: 'Immediate processing, safety and sleep',
-  prompts: ['How did you sleep last night?'], measures: [],
+  prompts: ['How did you sleep last night?'], measures: [], reassessment: false,
   due: { utc: '2026-11-25T14:00:00Z', zone: 'Europe/Berlin', local: '2026-11-25T15:00' },
   status: 'due',
   resolved: null,

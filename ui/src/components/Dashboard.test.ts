@@ -19,7 +19,7 @@ const checkin = (id: string, name: string, local: string): CheckIn => ({
   step: 1,
   offset: { amount: 24, unit: 'hours' },
   purpose: 'Immediate processing, safety and sleep',
-  prompts: [], measures: [],
+  prompts: [], measures: [], reassessment: false,
   due: { utc: '2026-11-25T14:00:00Z', zone: 'Europe/Berlin', local },
   status: 'due',
   resolved: null,

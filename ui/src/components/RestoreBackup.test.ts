@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import RestoreBackup from './RestoreBackup.svelte';
 import Exports from './Exports.svelte';
@@ -104,6 +104,7 @@ describe('exports', () => {
       if (cmd === 'export_defaults') return { warning: 'This export is not encrypted: keep it safe.', folder: '/home/rowan/Documents' };
       if (cmd === 'export_csv') return { files: ['/a/arcs.csv', '/a/sessions.csv', '/a/checkins.csv', '/a/data-dictionary.csv'], rows: 393, warning: '' };
       if (cmd === 'export_calendar') return { files: ['/home/rowan/Documents/c.ics'], rows: 58, warning: '' };
+      if (cmd === 'export_fhir') return { files: ['/home/rowan/Documents/o.fhir.json'], rows: 131, warning: '' };
       throw new Error(`unexpected ${cmd}`);
     });
     render(Exports);
@@ -118,11 +119,23 @@ describe('exports', () => {
     expect(csv.disabled, "the acknowledgement is asked again for the next export").toBe(true);
 
     const ics = screen.getByText('Export calendar') as HTMLButtonElement;
-    expect((screen.getByLabelText(/^File/) as HTMLInputElement).value).toMatch(/^\/home\/rowan\/Documents\/arcwell-checkins-\d{4}-\d{2}-\d{2}\.ics$/);
-    await fireEvent.click(screen.getByLabelText(/I understand this file is not encrypted/));
+    const calendar = within(screen.getByRole('form', { name: 'Calendar export' }));
+    expect((calendar.getByLabelText(/^File/) as HTMLInputElement).value).toMatch(/^\/home\/rowan\/Documents\/arcwell-checkins-\d{4}-\d{2}-\d{2}\.ics$/);
+    await fireEvent.click(calendar.getByLabelText(/I understand this file is not encrypted/));
     await fireEvent.click(ics);
     await vi.waitFor(() => expect(screen.getByTestId('export-result').textContent).toContain('58 check-ins'));
     const [, args] = calls.find(([c]) => c === 'export_calendar')!;
     expect((args as { range: unknown }).range).toEqual({ days: 90, privacy: { names: false } });
+
+    const fhir = within(screen.getByRole('form', { name: 'FHIR export' }));
+    const button = fhir.getByText('Export FHIR') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await fireEvent.click(fhir.getByLabelText(/Put participant names/));
+    await fireEvent.click(fhir.getByLabelText(/I understand this file is not encrypted/));
+    await fireEvent.click(button);
+    await vi.waitFor(() => expect(screen.getByTestId('export-result').textContent).toContain('131 measure responses'));
+    const [, fhirArgs] = calls.find(([c]) => c === 'export_fhir')!;
+    expect(fhirArgs).toMatchObject({ what: { privacy: { names: true } } });
+    expect((fhirArgs as { path: string }).path).toMatch(/^\/home\/rowan\/Documents\/arcwell-outcomes-\d{4}-\d{2}-\d{2}\.fhir\.json$/);
   });
 });

@@ -61,8 +61,8 @@ describe('the Settings screen', () => {
 const standard: Plan = {
   id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: ['phq9', 'gad7'],
   steps: [
-    { offset: { amount: 24, unit: 'hours' }, purpose: 'First check-in', prompts: ['How did you sleep?'], measures: ['ebi'] },
-    { offset: { amount: 1, unit: 'weeks' }, purpose: 'One week', prompts: [], measures: ['phq9'] },
+    { offset: { amount: 24, unit: 'hours' }, purpose: 'First check-in', prompts: ['How did you sleep?'], measures: ['ebi'], reassessment: false },
+    { offset: { amount: 1, unit: 'weeks' }, purpose: 'One week', prompts: [], measures: ['phq9'], reassessment: true },
   ],
 };
 
@@ -84,6 +84,7 @@ describe('the follow-up plans in Settings', () => {
     await fireEvent.input(screen.getByLabelText('Step 3 purpose'), { target: { value: 'Six months on' } });
     await fireEvent.input(screen.getByLabelText('Step 3 prompts'), { target: { value: 'What has lasted?\n\n  What faded? ' } });
     await fireEvent.input(screen.getByLabelText('Step 3 measures'), { target: { value: 'phq9,  who5' } });
+    await fireEvent.click(screen.getByLabelText('Step 3 is a re-assessment'));
     await fireEvent.click(screen.getByRole('button', { name: 'Remove step 1' }));
     await fireEvent.submit(screen.getByRole('form', { name: 'Edit plan' }));
     // The message stays once the list has been read again and the saved plan reopened.
@@ -95,8 +96,8 @@ describe('the follow-up plans in Settings', () => {
       input: {
         name: 'Standard integration', make_default: false, baseline_measures: ['phq9', 'gad7'],
         steps: [
-          { offset: { amount: 10, unit: 'days' }, purpose: 'One week', prompts: [], measures: ['phq9'] },
-          { offset: { amount: 6, unit: 'months' }, purpose: 'Six months on', prompts: ['What has lasted?', 'What faded?'], measures: ['phq9', 'who5'] },
+          { offset: { amount: 10, unit: 'days' }, purpose: 'One week', prompts: [], measures: ['phq9'], reassessment: true },
+          { offset: { amount: 6, unit: 'months' }, purpose: 'Six months on', prompts: ['What has lasted?', 'What faded?'], measures: ['phq9', 'who5'], reassessment: true },
         ],
       },
     }]);

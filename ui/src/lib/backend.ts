@@ -10,6 +10,10 @@ import type { ArcMeasures } from '../bindings/ArcMeasures';
 import type { GiveMeasure } from '../bindings/GiveMeasure';
 import type { Measure } from '../bindings/Measure';
 import type { MeasureResponse } from '../bindings/MeasureResponse';
+import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
+import type { CohortFilter } from '../bindings/CohortFilter';
+import type { GroupBy } from '../bindings/GroupBy';
+import type { FhirExport } from '../bindings/FhirExport';
 import type { OpenBackup } from '../bindings/OpenBackup';
 import type { Replaced } from '../bindings/Replaced';
 import type { AddCheckIn } from '../bindings/AddCheckIn';
@@ -121,10 +125,14 @@ export const backend = {
   arcMeasures: (arcId: string) => call<ArcMeasures>('arc_measures', { arcId }),
   giveMeasure: (input: GiveMeasure) => call<MeasureResponse>('give_measure', { input }),
   withdrawMeasureResponse: (id: string, reason: string) => call<MeasureResponse>('withdraw_measure_response', { id, reason }),
+  practiceOutcomes: (measure: string, filter: CohortFilter, by: GroupBy) =>
+    call<PracticeOutcomes>('practice_outcomes', { measure, filter, by }),
+  setArcApproaches: (arcId: string, tags: string[]) => call<string[]>('set_arc_approaches', { arcId, tags }),
   exportDefaults: () => call<ExportDefaults>('export_defaults'),
   exportRecord: (participantId: string, path: string) => call<Exported>('export_record', { participantId, path }),
   exportCsv: (folder: string, names: boolean) => call<Exported>('export_csv', { folder, names }),
   exportCalendar: (path: string, range: CalendarRange) => call<Exported>('export_calendar', { path, range }),
+  exportFhir: (path: string, what: FhirExport) => call<Exported>('export_fhir', { path, what }),
   practiceStatus: () => call<PracticeStatus>('practice_status'),
   getProfile: () => call<Profile>('get_profile'),
   saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPath, percent, recordPath, slug } from './exports';
+import { calendarPath, fhirPath, percent, recordPath, slug } from './exports';
 
 describe('export file names', () => {
   it('makes a safe file name of any participant name', () => {
@@ -12,6 +12,7 @@ describe('export file names', () => {
     const day = new Date(2026, 11, 1, 9, 30);
     expect(recordPath('/home/rowan/Documents', 'Seren Whitlock', day)).toBe('/home/rowan/Documents/record-seren-whitlock-2026-12-01.html');
     expect(calendarPath('/tmp/', day)).toBe('/tmp/arcwell-checkins-2026-12-01.ics');
+    expect(fhirPath('/home/rowan', day)).toBe('/home/rowan/arcwell-outcomes-2026-12-01.fhir.json');
   });
   it('counts progress in whole percent, never past 100', () => {
     expect(percent(0, 0)).toBe(0);

@@ -21,6 +21,11 @@ export function calendarPath(folder: string, today: Date): string {
   return joinPath(folder, `arcwell-checkins-${isoDay(today)}.ics`);
 }
 
+/** `folder/arcwell-outcomes-2026-12-01.fhir.json`. */
+export function fhirPath(folder: string, today: Date): string {
+  return joinPath(folder, `arcwell-outcomes-${isoDay(today)}.fhir.json`);
+}
+
 export function joinPath(folder: string, file: string): string {
   return folder.endsWith('/') ? folder + file : `${folder}/${file}`;
 }

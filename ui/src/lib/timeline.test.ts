@@ -6,7 +6,7 @@ import type { CheckIn } from '../bindings/CheckIn';
 const z = (utc: string) => ({ utc, zone: 'UTC', local: utc.slice(0, 16) });
 const checkin = (id: string, due: string, status: CheckIn['status'], resolved: string | null = null): CheckIn => ({
   id, arc_id: 'a1', participant_id: 'p1', participant_name: 'Ilse Varga', series: 1, step: 1, offset: null,
-  purpose: `step ${id}`, prompts: [], measures: [], due: z(due), status, resolved: resolved ? z(resolved) : null, note_id: null, skip_reason: null,
+  purpose: `step ${id}`, prompts: [], measures: [], reassessment: false, due: z(due), status, resolved: resolved ? z(resolved) : null, note_id: null, skip_reason: null,
 });
 
 const arc: ArcDetail = {
@@ -27,6 +27,7 @@ const arc: ArcDetail = {
     checkin('c4', '2026-12-15T09:00:00Z', 'due'),
   ],
   milestones: [{ id: 'm1', arc_id: 'a1', title: 'Walk at dawn', category: 'nature', target_date: '2026-12-20', status: 'planned', history: [] }],
+  approaches: [],
   integration: null,
 };
 

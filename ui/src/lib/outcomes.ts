@@ -1,0 +1,60 @@
+// The practice outcomes screen's pure parts: the filter as typed into the one the core takes, how
+// rates and changes read, and the bar chart's data — unit-tested without a canvas.
+import type { CohortFilter } from '../bindings/CohortFilter';
+import type { OutcomeGroup } from '../bindings/OutcomeGroup';
+import { fmt } from './measures';
+
+/** What the filter fields hold as typed (empty strings are "any"). */
+export type FilterForm = {
+  planId: string;
+  from: string;
+  to: string;
+  substance: string;
+  doseMin: string;
+  doseMax: string;
+  approach: string;
+};
+
+export const EMPTY_FILTER: FilterForm = { planId: '', from: '', to: '', substance: '', doseMin: '', doseMax: '', approach: '' };
+
+/** The core's filter: only what was filled in; a dose that is not a number is an error to show. */
+export function toFilter(f: FilterForm): CohortFilter | { error: string } {
+  const out: CohortFilter = {};
+  if (f.planId) out.plan_id = f.planId;
+  if (f.from) out.from = f.from;
+  if (f.to) out.to = f.to;
+  if (f.substance.trim()) out.substance = f.substance.trim();
+  if (f.approach.trim()) out.approach = f.approach.trim();
+  for (const [key, text, name] of [
+    ['dose_min_mg', f.doseMin, 'The lowest dose'],
+    ['dose_max_mg', f.doseMax, 'The highest dose'],
+  ] as const) {
+    if (!text.trim()) continue;
+    const mg = Number(text.trim().replace(',', '.'));
+    if (!Number.isFinite(mg) || mg < 0) return { error: `${name} must be a number of milligrams, 0 or more (got “${text}”).` };
+    out[key] = mg;
+  }
+  return out;
+}
+
+/** "62 %" for 0.62; "—" where the measure defines no such rate or nobody is counted. */
+export function rate(x: number | null): string {
+  return x === null ? '—' : `${Math.round(x * 100)} %`;
+}
+
+/** "−5.8", "+2", "±0"; "—" without a figure. */
+export function change(x: number | null): string {
+  if (x === null) return '—';
+  if (x === 0) return '±0';
+  return x > 0 ? `+${fmt(x)}` : `−${fmt(-x)}`;
+}
+
+export function days(x: number | null): string {
+  return x === null ? '—' : `${fmt(x)} days`;
+}
+
+/** The groups with a figure to draw (a group of baselines only has none), in the table's order. */
+export function chartGroups(groups: OutcomeGroup[]): { labels: string[]; changes: number[] } {
+  const drawn = groups.filter((g) => g.outcomes.mean_change !== null);
+  return { labels: drawn.map((g) => g.label), changes: drawn.map((g) => g.outcomes.mean_change as number) };
+}
