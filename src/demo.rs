@@ -303,6 +303,10 @@ fn walk(
         let ebi = [e, e - 10, e - 5, e + 5, e, e - 15].map(|x| x.clamp(0, 100));
         let day_after = queued.first().map(|c| c.id);
         give(practice, arc, "ebi", Timepoint::AfterAdministration, dosed + Duration::days(1), day_after, &ebi)?;
+        // The MEQ-30 with it: mystical items higher in the stronger sessions.
+        let strong = 2 + (i as i64 % 4);
+        let meq: Vec<i64> = (1..=30).map(|k| (strong + (k + i as i64) % 3 - 1).clamp(0, 5)).collect();
+        give(practice, arc, "meq30", Timepoint::AfterAdministration, dosed + Duration::days(1), day_after, &meq)?;
     }
     let mut last = dosed;
     for (k, c) in queued.iter().take(done).enumerate() {

@@ -160,7 +160,7 @@ pub const SCORES: Table = Table {
         col("arc_id", "id", "the arc it belongs to (arcs.csv)", T(1)),
         col("participant_id", "id", "the participant", T(2)),
         named("participant_name", "text", "the participant's name", T(3)),
-        col("measure", "one of: phq9, gad7, who5, pcl5, ebi", "the instrument", T(4)),
+        col("measure", "one of: phq9, gad7, who5, pcl5, ebi, meq30", "the instrument", T(4)),
         col("measure_version", "integer", "the version of Arcwell's definition it was scored with", T(5)),
         col(
             "timepoint",

@@ -120,6 +120,27 @@ pub struct Change {
     pub meaningful_points: Option<i64>,
 }
 
+/// A subscale (factor): a named subset of the items, scored as their mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct Subscale {
+    pub key: String,
+    pub name: String,
+    pub items: Vec<String>,
+}
+
+/// A finding defined on the subscales: every one at least this share of its maximum (the MEQ-30's
+/// "complete mystical experience": 60 % on all four).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct SubscaleCriterion {
+    #[ts(type = "number")]
+    pub at_least_percent: i64,
+    pub label: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +172,12 @@ pub struct Measure {
     #[ts(optional)]
     pub slider: Option<Slider>,
     pub items: Vec<MeasureItem>,
+    /// Subscales (the MEQ-30's four factors), each the mean of its items; none for most measures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscales: Vec<Subscale>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub subscale_criterion: Option<SubscaleCriterion>,
     pub scoring: Scoring,
     pub missing: MissingRule,
     pub bands: Vec<Band>,
@@ -162,12 +189,13 @@ pub struct Measure {
     pub licence: String,
 }
 
-const SHIPPED: [&str; 5] = [
+const SHIPPED: [&str; 6] = [
     include_str!("library/phq9.json"),
     include_str!("library/gad7.json"),
     include_str!("library/who5.json"),
     include_str!("library/pcl5.json"),
     include_str!("library/ebi.json"),
+    include_str!("library/meq30.json"),
 ];
 
 impl Measure {
@@ -201,6 +229,14 @@ impl Measure {
             if !self.items.iter().any(|i| i.key == c.item) {
                 return bad(format!("critical item {} is not an item", c.item));
             }
+        }
+        for sub in &self.subscales {
+            if sub.items.is_empty() || sub.items.iter().any(|k| self.item(k).is_none()) {
+                return bad(format!("subscale {} must name items of the measure", sub.key));
+            }
+        }
+        if self.subscale_criterion.is_some() && self.subscales.is_empty() {
+            return bad("a subscale criterion needs subscales".into());
         }
         Ok(())
     }
@@ -237,7 +273,7 @@ pub fn library() -> Result<&'static [Measure]> {
         .map_err(|e| Error::invalid(format!("{e} (a bug in this build of Arcwell)")))
 }
 
-/// A shipped measure by id (`phq9`, `gad7`, `who5`, `pcl5`, `ebi`); case and dashes ignored.
+/// A shipped measure by id (`phq9`, `gad7`, `who5`, `pcl5`, `ebi`, `meq30`); case and dashes ignored.
 pub fn measure(id: &str) -> Result<&'static Measure> {
     let wanted = id.trim().to_lowercase().replace('-', "");
     let all = library()?;
@@ -255,13 +291,19 @@ mod tests {
     fn every_shipped_measure_parses_and_passes_its_checks() {
         let all = library().unwrap();
         let ids: Vec<&str> = all.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["phq9", "gad7", "who5", "pcl5", "ebi"]);
+        assert_eq!(ids, ["phq9", "gad7", "who5", "pcl5", "ebi", "meq30"]);
         let items: Vec<usize> = all.iter().map(|m| m.items.len()).collect();
-        assert_eq!(items, [9, 7, 5, 20, 6], "item counts as published");
+        assert_eq!(items, [9, 7, 5, 20, 6, 30], "item counts as published");
+        let meq = measure("meq30").unwrap();
+        let per_subscale: Vec<usize> = meq.subscales.iter().map(|s| s.items.len()).collect();
+        assert_eq!(per_subscale, [15, 6, 6, 3], "mystical, positive mood, transcendence, ineffability");
+        let mut covered: Vec<&str> = meq.subscales.iter().flat_map(|s| s.items.iter().map(String::as_str)).collect();
+        covered.sort_by_key(|k| k.parse::<u32>().unwrap_or(0));
+        assert_eq!(covered, meq.items.iter().map(|i| i.key.as_str()).collect::<Vec<_>>(), "each item in one subscale");
         assert_eq!(measure("PHQ-9").unwrap().loinc.total.as_deref(), Some("44261-6"));
         assert_eq!(measure("gad7").unwrap().loinc.total.as_deref(), Some("70274-6"));
         assert!(all.iter().all(|m| !m.citation.is_empty() && !m.licence.is_empty()));
-        assert!(measure("meq30").unwrap_err().to_string().contains("phq9, gad7"));
+        assert!(measure("ceq").unwrap_err().to_string().contains("phq9, gad7"));
     }
 
     #[test]

@@ -33,6 +33,25 @@ pub struct Score {
     pub critical: Vec<CriticalFinding>,
     /// Why there is no total, or how it was prorated.
     pub note: Option<String>,
+    /// Each subscale's mean (none when one of its items is unanswered), for measures with subscales.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<SubscaleScore>>", optional)]
+    pub subscales: Vec<SubscaleScore>,
+    /// The measure's subscale criterion, when every subscale meets it ("Complete mystical experience").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub criterion: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SubscaleScore {
+    pub key: String,
+    pub name: String,
+    /// The mean of its items, to one decimal.
+    pub mean: Option<f64>,
+    /// That mean as a share of the maximum answer, 0–100, whole.
+    pub percent: Option<f64>,
 }
 
 /// The answers as item key → value; `null` or absent is unanswered.
@@ -65,7 +84,23 @@ pub fn score(m: &Measure, answers: &Map<String, Value>) -> Result<Score> {
     let n = m.items.len() as u32;
     let answered = values.len() as u32;
     let missing = n - answered;
-    let mut out = Score { total: None, prorated: false, answered, items: n, band: None, critical, note: None };
+    let subscales = subscale_scores(m, answers);
+    let criterion = m.subscale_criterion.as_ref().and_then(|c| {
+        let met = !subscales.is_empty()
+            && subscales.iter().all(|s| s.percent.is_some_and(|p| p >= c.at_least_percent as f64));
+        met.then(|| c.label.clone())
+    });
+    let mut out = Score {
+        total: None,
+        prorated: false,
+        answered,
+        items: n,
+        band: None,
+        critical,
+        note: None,
+        subscales,
+        criterion,
+    };
     if answered == 0 || missing > m.missing.max_missing {
         out.note = Some(format!(
             "{} of {n} items answered: no total ({}).",
@@ -95,6 +130,24 @@ pub fn score(m: &Measure, answers: &Map<String, Value>) -> Result<Score> {
     out.band = m.bands.iter().find(|b| (b.min..=b.max).contains(&whole)).map(|b| b.label.clone());
     out.total = Some(total);
     Ok(out)
+}
+
+/// Each subscale's mean over its items (already checked), none with an item unanswered.
+fn subscale_scores(m: &Measure, answers: &Map<String, Value>) -> Vec<SubscaleScore> {
+    let top = m.options.iter().map(|o| o.value).max().or(m.slider.as_ref().map(|s| s.max)).unwrap_or(1).max(1) as f64;
+    m.subscales
+        .iter()
+        .map(|sub| {
+            let values: Option<Vec<f64>> = sub.items.iter().map(|k| answers.get(k).and_then(Value::as_f64)).collect();
+            let mean = values.map(|v| v.iter().sum::<f64>() / v.len() as f64);
+            SubscaleScore {
+                key: sub.key.clone(),
+                name: sub.name.clone(),
+                mean: mean.map(|x| (x * 10.0).round() / 10.0),
+                percent: mean.map(|x| (x / top * 100.0).round()),
+            }
+        })
+        .collect()
 }
 
 fn checked_value(m: &Measure, key: &str, v: &Value) -> Result<i64> {
@@ -250,5 +303,44 @@ mod tests {
         }
         let e = score(measure("ebi").unwrap(), json!({"1": 101}).as_object().unwrap()).unwrap_err().to_string();
         assert!(e.contains("from 0 to 100"), "{e}");
+    }
+
+    #[test]
+    fn meq30_scores_its_four_subscales_and_names_a_complete_mystical_experience() {
+        let meq = measure("MEQ-30").unwrap();
+        let mystical = [4, 5, 6, 9, 14, 15, 16, 18, 20, 21, 23, 24, 25, 26, 28];
+        // Mystical items 4 ("Strong"), every other item 3 ("Moderate").
+        let mut values: Vec<i64> = (1..=30).map(|i| if mystical.contains(&i) { 4 } else { 3 }).collect();
+        let s = score(meq, &all(&values)).unwrap();
+        assert_eq!(s.total, Some(3.5), "(15 × 4 + 15 × 3) / 30");
+        let subs: Vec<(&str, Option<f64>, Option<f64>)> =
+            s.subscales.iter().map(|x| (x.key.as_str(), x.mean, x.percent)).collect();
+        assert_eq!(
+            subs,
+            [
+                ("mystical", Some(4.0), Some(80.0)),
+                ("positive_mood", Some(3.0), Some(60.0)),
+                ("transcendence", Some(3.0), Some(60.0)),
+                ("ineffability", Some(3.0), Some(60.0)),
+            ]
+        );
+        assert_eq!(s.criterion.as_deref(), Some("Complete mystical experience"), "60 % on every subscale");
+
+        // One ineffability item (29) at 2: that subscale falls to 2.7 (53 %), so not complete.
+        values[28] = 2;
+        let s = score(meq, &all(&values)).unwrap();
+        assert_eq!(s.subscales[3].mean, Some(2.7));
+        assert_eq!(s.subscales[3].percent, Some(53.0));
+        assert_eq!(s.criterion, None);
+
+        // An unanswered item: no total (every item is needed), no score for its subscale, no finding.
+        let mut missing: Vec<Option<i64>> = values.iter().copied().map(Some).collect();
+        missing[0] = None;
+        let s = score(meq, &answers(&missing)).unwrap();
+        assert_eq!(s.total, None);
+        assert_eq!(s.subscales[2].mean, None, "item 1 is transcendence");
+        assert_eq!(s.subscales[0].mean, Some(4.0));
+        assert_eq!(s.criterion, None);
+        assert!(score(meq, &all(&[6; 30])).is_err(), "answers run 0 to 5");
     }
 }

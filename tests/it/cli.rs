@@ -428,7 +428,7 @@ fn measures_and_exports_from_the_command_line() {
     let pid = json(dir.path(), &["participant", "add", "Ione Castellan"])["id"].as_str().unwrap().to_owned();
     let aid = json(dir.path(), &["arc", "open", &pid])["id"].as_str().unwrap().to_owned();
     let lib = json(dir.path(), &["measure", "library"]);
-    assert_eq!(lib.as_array().unwrap().len(), 5);
+    assert_eq!(lib.as_array().unwrap().len(), 6);
     let r = json(
         dir.path(),
         &[
@@ -484,4 +484,24 @@ fn measures_and_exports_from_the_command_line() {
     assert_eq!(ics["rows"], 0, "no check-ins queued yet");
     let again = arcwell(dir.path(), &["export", "record", &pid, "--out", out.join("r.html").to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(3), "an existing file is never overwritten");
+    let fhir = json(dir.path(), &["export", "fhir", "--out", out.join("o.fhir.json").to_str().unwrap()]);
+    assert_eq!(fhir["rows"], 1, "the withdrawn response is left out");
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("o.fhir.json")).unwrap()).unwrap();
+    assert_eq!(bundle["type"], "collection");
+
+    // Approach tags, and the practice figures by approach.
+    let arc = json(dir.path(), &["arc", "approaches", &aid, "Somatic", "ifs"]);
+    assert_eq!(arc["approaches"], serde_json::json!(["ifs", "somatic"]));
+    let by = json(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--by", "approach"]);
+    let labels: Vec<&str> = by.as_array().unwrap().iter().map(|g| g["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["ifs", "somatic"]);
+    let bad =
+        arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--dose-min", "20", "--dose-max", "10"]);
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the dose range is empty"));
+    let e = json(dir.path(), &["measure", "engagement"]);
+    assert_eq!((e["checkins"].as_u64(), e["completion_rate"].is_null()), (Some(0), true), "nothing queued yet");
+    let text = arcwell(dir.path(), &["measure", "engagement"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("check-ins that could have been done: 0"));
 }

@@ -137,7 +137,7 @@ fn wrong_answers_times_and_arcs_are_refused_and_nothing_is_saved() {
         ),
         (
             "an unknown measure",
-            give(arc, "meq30", Timepoint::Baseline, 1, &[1]),
+            give(arc, "ceq", Timepoint::Baseline, 1, &[1]),
             ErrorCode::InvalidInput,
             "not a measure",
         ),
@@ -313,7 +313,7 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     assert_eq!(standard.baseline_measures, ["phq9", "gad7", "who5"], "the shipped schedule");
     let per_step: Vec<(String, Vec<String>)> =
         standard.steps.iter().map(|s| (s.offset.label(), s.measures.clone())).collect();
-    assert_eq!(per_step[0], ("24 hours".to_owned(), vec!["ebi".to_owned()]));
+    assert_eq!(per_step[0], ("24 hours".to_owned(), vec!["ebi".to_owned(), "meq30".to_owned()]));
     assert!(per_step[1..4].iter().all(|(_, m)| m.is_empty()));
     assert_eq!(per_step[4].1, ["phq9", "gad7", "who5"], "1 month");
     assert_eq!(per_step[5].1, ["phq9", "gad7", "who5"], "3 months");
@@ -349,7 +349,7 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     assert_eq!(
         asked,
         [
-            vec!["ebi".to_owned()],
+            vec!["ebi".to_owned(), "meq30".into()],
             vec!["phq9".into(), "gad7".into(), "who5".into()],
             vec!["phq9".into(), "gad7".into(), "who5".into()]
         ]
@@ -361,7 +361,11 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     };
     p.give_measure(&ebi, now()).unwrap();
     let due = p.measures_due(arc).unwrap();
-    assert_eq!(due.checkins.len(), 2, "the EBI given at its check-in is no longer asked for");
+    assert_eq!(due.checkins[0].measures, ["meq30"], "the EBI given at its check-in is no longer asked for");
+    let meq =
+        GiveMeasure { checkin_id: Some(day_after), ..give(arc, "meq30", Timepoint::AfterAdministration, 39, &[3; 30]) };
+    assert_eq!(p.give_measure(&meq, now()).unwrap().score.total, Some(3.0));
+    assert_eq!(p.measures_due(arc).unwrap().checkins.len(), 2, "nor, once given, the MEQ-30");
 
     let bad = PlanInput {
         name: "Typo".into(),

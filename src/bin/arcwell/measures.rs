@@ -192,6 +192,23 @@ fn response_text(r: &MeasureResponse) -> String {
         let _ = write!(s, "  WITHDRAWN {}: {}", w.local, r.withdrawn_reason.as_deref().unwrap_or(""));
     }
     s.push('\n');
+    if !r.score.subscales.is_empty() {
+        let subs: Vec<String> = r
+            .score
+            .subscales
+            .iter()
+            .map(|x| match (x.mean, x.percent) {
+                (Some(m), Some(p)) => format!("{} {m} ({p} %)", x.name),
+                _ => format!("{} —", x.name),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "    {}{}",
+            subs.join(" · "),
+            r.score.criterion.as_ref().map(|c| format!(" — {c}")).unwrap_or_default()
+        );
+    }
     for c in &r.score.critical {
         let _ = writeln!(s, "    ! item {} answered {:?}: {}", c.item, c.answer, c.action);
     }

@@ -8,6 +8,8 @@ import type { MissingRule } from "./MissingRule";
 import type { ResponseOption } from "./ResponseOption";
 import type { Scoring } from "./Scoring";
 import type { Slider } from "./Slider";
+import type { Subscale } from "./Subscale";
+import type { SubscaleCriterion } from "./SubscaleCriterion";
 
 export type Measure = { id: string, version: number, 
 /**
@@ -17,4 +19,8 @@ name: string, title: string, instructions: string,
 /**
  * The answers every item takes (absent for a slider measure).
  */
-options?: Array<ResponseOption>, slider?: Slider, items: Array<MeasureItem>, scoring: Scoring, missing: MissingRule, bands: Array<Band>, critical: Array<CriticalItem>, change: Change, loinc: Loinc, citation: string, licence: string, };
+options?: Array<ResponseOption>, slider?: Slider, items: Array<MeasureItem>, 
+/**
+ * Subscales (the MEQ-30's four factors), each the mean of its items; none for most measures.
+ */
+subscales?: Array<Subscale>, subscale_criterion?: SubscaleCriterion, scoring: Scoring, missing: MissingRule, bands: Array<Band>, critical: Array<CriticalItem>, change: Change, loinc: Loinc, citation: string, licence: string, };
