@@ -79,6 +79,33 @@ describe('the outcome measures panel', () => {
     expect(args).toEqual({ input: { arc_id: 'a1', measure: 'phq9', timepoint: 'follow_up', answers: { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: null, 8: null, 9: 2 } } });
   });
 
+  it('shows a measure’s subscales and its criterion when saved', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'measures_library') return [phq9];
+      if (cmd === 'arc_measures') return empty;
+      if (cmd === 'give_measure') {
+        return {
+          id: 'r2', measure_name: 'MEQ-30', score: {
+            total: 3.5, prorated: false, answered: 30, items: 30, band: null, note: null, critical: [],
+            subscales: [
+              { key: 'mystical', name: 'Mystical', mean: 4, percent: 80 },
+              { key: 'ineffability', name: 'Ineffability', mean: 3, percent: 60 },
+            ],
+            criterion: 'Complete mystical experience',
+          },
+        };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(Measures, { props: { arcId: 'a1', phase: 'integration', closed: false } });
+    await fireEvent.click(await screen.findByText('PHQ-9'));
+    const form = await screen.findByTestId('measure-form');
+    for (let item = 1; item <= 9; item++) await fireEvent.change(form.querySelector<HTMLInputElement>(`input[name="item-${item}"][value="0"]`)!);
+    await fireEvent.submit(form);
+    const saved = await screen.findByTestId('measure-saved');
+    expect(saved.textContent?.replace(/\s+/g, ' ')).toContain('MEQ-30 saved: 3.5. Mystical 4 (80 %) · Ineffability 3 (60 %) — Complete mystical experience.');
+  });
+
   it('shows each trajectory against its baseline, and offers nothing to give on a closed arc', async () => {
     mockIPC((cmd) => {
       if (cmd === 'measures_library') return [phq9];

@@ -26,6 +26,7 @@ describe('measures on screen', () => {
   it('suggests the time point from the arc', () => {
     expect(suggestedTimepoint('preparation', 'phq9')).toBe('baseline');
     expect(suggestedTimepoint('integration', 'ebi')).toBe('after_administration');
+    expect(suggestedTimepoint('integration', 'meq30')).toBe('after_administration');
     expect(suggestedTimepoint('integration', 'phq9')).toBe('follow_up');
     expect(suggestedTimepoint('administration', 'phq9')).toBe('other');
   });

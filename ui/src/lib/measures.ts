@@ -20,7 +20,7 @@ export function timepointLabel(t: Timepoint): string {
 /** The time point a measure given now most likely is, from the arc's phase and the measure. */
 export function suggestedTimepoint(phase: Phase, measure: string): Timepoint {
   if (phase === 'inquiry' || phase === 'preparation') return 'baseline';
-  if (measure === 'ebi') return 'after_administration';
+  if (measure === 'ebi' || measure === 'meq30') return 'after_administration';
   if (phase === 'integration' || phase === 'completion') return 'follow_up';
   return 'other';
 }
