@@ -448,19 +448,13 @@ fn realert(
 
 /// A re-assessment starts from what it reviews: the arc's intention as the first goal, and each of
 /// its milestones with its status now (the facilitator adds where each stands).
-fn reassessment_start(conn: &Connection, arc: &str) -> Result<Map<String, Value>> {
-    let intention: Option<String> = conn.query_row("SELECT intention FROM arc WHERE id = ?1", [arc], |r| r.get(0))?;
-    let mut stmt = conn.prepare("SELECT title, status FROM milestone WHERE arc_id = ?1 ORDER BY created_at, id")?;
-    let milestones: Vec<Value> = stmt
-        .query_map([arc], |r| {
-            let (title, status): (String, String) = (r.get(0)?, r.get(1)?);
-            let status = match status.as_str() {
-                "in_progress" => "In progress".to_owned(),
-                s => s[..1].to_uppercase() + &s[1..],
-            };
-            Ok(serde_json::json!({ "milestone": title, "status": status }))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+fn reassessment_start(conn: &Connection, arc: Uuid) -> Result<Map<String, Value>> {
+    let intention: Option<String> =
+        conn.query_row("SELECT intention FROM arc WHERE id = ?1", [arc.to_string()], |r| r.get(0))?;
+    let milestones: Vec<Value> = crate::integration::milestone::for_arc(conn, arc)?
+        .iter()
+        .map(|m| serde_json::json!({ "milestone": m.title, "status": m.status.label() }))
+        .collect();
     let mut answers = Map::new();
     if let Some(goal) = intention.filter(|i| !i.trim().is_empty()) {
         answers.insert("goals".into(), serde_json::json!([{ "goal": goal }]));
@@ -552,8 +546,9 @@ impl Practice {
                     "this check-in is {status}; its integration note can no longer be started"
                 )));
             }
+            let arc = id_from_db(&arc)?;
             let (family, title, answers) = if reassessment {
-                ("arcwell.reassessment", format!("Re-assessment: {purpose}"), reassessment_start(tx, &arc)?)
+                ("arcwell.reassessment", format!("Re-assessment: {purpose}"), reassessment_start(tx, arc)?)
             } else {
                 ("arcwell.integration", format!("Integration note: {purpose}"), Map::new())
             };
@@ -563,7 +558,7 @@ impl Practice {
                 |r| r.get(0),
             )?;
             let input = SaveDocument {
-                arc_id: id_from_db(&arc)?,
+                arc_id: arc,
                 template_id: id_from_db(&template)?,
                 checkin_id: Some(checkin),
                 title: Some(title),

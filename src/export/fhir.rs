@@ -75,7 +75,7 @@ fn questionnaire_response(m: &Measure, r: &MeasureResponse) -> Value {
     })
 }
 
-fn observation(m: &Measure, r: &MeasureResponse, total: f64, qr: Uuid) -> (Uuid, Value) {
+fn observation(m: &Measure, r: &MeasureResponse, total: f64) -> (Uuid, Value) {
     let id = Uuid::new_v5(&OBSERVATION_IDS, r.id.as_bytes());
     let mut code = json!({ "text": format!("{} total score", m.name) });
     if let Some(loinc) = &m.loinc.total {
@@ -93,7 +93,7 @@ fn observation(m: &Measure, r: &MeasureResponse, total: f64, qr: Uuid) -> (Uuid,
         "code": code,
         "subject": reference(r.participant_id),
         "effectiveDateTime": time(r.administered.utc),
-        "derivedFrom": [reference(qr)],
+        "derivedFrom": [reference(r.id)],
     });
     if total.fract() == 0.0 && total.abs() < i32::MAX as f64 {
         obs["valueInteger"] = json!(total as i64);
@@ -125,7 +125,7 @@ pub(crate) fn bundle(responses: &[MeasureResponse], privacy: Privacy, now: DateT
         let m = measure(&r.measure)?;
         entries.push(entry(r.id, questionnaire_response(m, r)));
         if let Some(total) = r.score.total {
-            let (id, obs) = observation(m, r, total, r.id);
+            let (id, obs) = observation(m, r, total);
             entries.push(entry(id, obs));
         }
     }

@@ -41,6 +41,17 @@ impl MilestoneStatus {
         }
     }
 
+    /// The status in words, as the re-assessment form offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MilestoneStatus::Planned => "Planned",
+            MilestoneStatus::InProgress => "In progress",
+            MilestoneStatus::Achieved => "Achieved",
+            MilestoneStatus::Maintaining => "Maintaining",
+            MilestoneStatus::Lapsed => "Lapsed",
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Self> {
         let wanted = s.trim().to_lowercase().replace(['-', ' '], "_");
         Self::ALL.into_iter().find(|m| m.as_str() == wanted).ok_or_else(|| {

@@ -183,3 +183,22 @@ fn check_in_completion_and_time_to_completion_match_the_figures_computed_by_hand
         "arc 2's session is before the range; its 1-month check-in is in it"
     );
 }
+
+#[test]
+fn the_reassessment_forms_milestone_statuses_are_the_milestones_own() {
+    use arcwell::documents::template::FieldKind;
+    use arcwell::integration::milestone::MilestoneStatus;
+    let form =
+        arcwell::documents::shipped::templates().unwrap().into_iter().find(|t| t.family == "arcwell.reassessment");
+    let form = form.expect("the re-assessment form is shipped");
+    let FieldKind::Group { fields } = &form.fields.iter().find(|f| f.key == "milestones").unwrap().kind else {
+        panic!("milestones is a group")
+    };
+    let FieldKind::Choice { options } = &fields.iter().find(|f| f.key == "status").unwrap().kind else {
+        panic!("a milestone's status is a choice")
+    };
+    let labels: Vec<&str> = MilestoneStatus::ALL.iter().map(|s| s.label()).collect();
+    assert_eq!(options, &labels, "the form is prefilled with these words");
+    let referral = form.fields.iter().find(|f| f.key == "referral_needed").unwrap();
+    assert!(referral.required && referral.alert.is_some(), "a referral needed raises an alert");
+}

@@ -183,6 +183,10 @@ test('an arc in integration is pictured as a timeline of its sessions, check-ins
   for (const c of checkins) states.push(await c.getAttribute('data-state'));
   assert.ok(states.includes('overdue'), `an overdue check-in is drawn as overdue: ${states}`);
   assert.ok((await timeline.$$('g[data-lane="session"]')).length >= 1, 'the dosing session is drawn');
+  await browser.waitUntil(async () => (await timeline.$$('g[data-lane="measure"]')).length >= 3, {
+    timeout: 5_000,
+    timeoutMsg: 'the baseline PHQ-9, GAD-7 and WHO-5 are drawn on the measures lane',
+  });
   assert.match(await timeline.$('svg').getAttribute('aria-label'), /^Timeline: \d+ sessions/);
   await shoot('arc-timeline');
 });

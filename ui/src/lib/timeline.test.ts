@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTimeline, layoutTimeline, PAD, ticksBetween } from './timeline';
+import type { MeasureResponse } from '../bindings/MeasureResponse';
 import type { ArcDetail } from '../bindings/ArcDetail';
 import type { CheckIn } from '../bindings/CheckIn';
 
@@ -72,7 +73,26 @@ describe('the arc timeline', () => {
 
   it('says what it shows in words', () => {
     expect(describeTimeline(arc, now)).toBe(
-      'Timeline: 1 sessions (1 dosing), check-ins 1 done, 1 overdue, 1 upcoming, 1 skipped; 1 milestones.',
+      'Timeline: 1 sessions (1 dosing), check-ins 1 done, 1 overdue, 1 upcoming, 1 skipped; 0 measures given; 1 milestones.',
     );
+  });
+
+  it('puts each measure given on its own lane, at its time, with its score and a critical one marked', () => {
+    const given = (id: string, utc: string, total: number | null, band: string | null, critical: boolean): MeasureResponse => ({
+      id, arc_id: 'a1', participant_id: 'p1', participant_name: 'Ilse Varga', measure: 'phq9', measure_name: 'PHQ-9',
+      measure_version: 1, timepoint: 'follow_up', administered: z(utc), checkin_id: null, session_id: null, answers: {},
+      score: {
+        total, prorated: false, answered: 9, items: 9, band, note: null,
+        critical: critical ? [{ item: '9', text: 'Thoughts…', value: 1, answer: 'Several days', action: 'ask' }] : [],
+      },
+      withdrawn: null, withdrawn_reason: null,
+    });
+    const measures = [given('r1', '2026-10-20T09:00:00Z', 14, 'Moderate', false), given('r2', '2026-11-10T09:00:00Z', 6, 'Mild', true)];
+    const l = layoutTimeline(arc, now, 1000, measures);
+    const marks = l.marks.filter((m) => m.lane === 'measure');
+    expect(marks.map((m) => [m.id, m.state])).toEqual([['r1', 'scored'], ['r2', 'critical']]);
+    expect(marks[0]!.x).toBeLessThan(marks[1]!.x);
+    expect(marks[0]!.label).toBe('PHQ-9 14 (Moderate), follow-up, 2026-10-20 09:00');
+    expect(describeTimeline(arc, now, measures)).toContain('2 measures given');
   });
 });

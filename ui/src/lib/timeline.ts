@@ -1,15 +1,18 @@
-// The arc as a picture: where its phases, sessions, check-ins and milestones fall in time. A pure
+// The arc as a picture: where its phases, sessions, check-ins, measures and milestones fall in time. A pure
 // layout (instants → x positions in a given width) so that it is tested without a DOM.
 import type { ArcDetail } from '../bindings/ArcDetail';
 import type { Phase } from '../bindings/Phase';
+import type { MeasureResponse } from '../bindings/MeasureResponse';
+import { fmt, timepointLabel } from './measures';
 
-export type Lane = 'session' | 'checkin' | 'milestone';
+export type Lane = 'session' | 'checkin' | 'measure' | 'milestone';
 
 export interface Mark {
   lane: Lane;
   id: string;
   x: number;
-  /** completed | skipped | overdue | due (check-ins); the session's or milestone's status. */
+  /** completed | skipped | overdue | due (check-ins); the session's or milestone's status; for a
+   * measure, `critical` (a critical answer) or `scored`. */
   state: string;
   /** What it is, for its tooltip and the screen reader. */
   label: string;
@@ -74,9 +77,11 @@ export function ticksBetween(start: number, end: number, x: (t: number) => numbe
   return out;
 }
 
-export function layoutTimeline(d: ArcDetail, now: Date, width: number): TimelineLayout {
+/** `measures`: the arc's counted responses (withdrawn ones are left out by the caller). */
+export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures: MeasureResponse[] = []): TimelineLayout {
   const nowMs = now.getTime();
   const times: number[] = [ms(d.arc.opened.utc)];
+  for (const r of measures) times.push(ms(r.administered.utc));
   for (const s of d.sessions) times.push(ms((s.started ?? s.scheduled).utc));
   for (const c of d.checkins) times.push(ms((c.resolved ?? c.due).utc));
   for (const m of d.milestones) if (m.target_date) times.push(dayMs(m.target_date));
@@ -111,6 +116,13 @@ export function layoutTimeline(d: ArcDetail, now: Date, width: number): Timeline
     const at = c.resolved ?? c.due;
     marks.push({ lane: 'checkin', id: c.id, x: x(ms(at.utc)), state, label: `Check-in: ${c.purpose}, ${state}, ${at.local.replace('T', ' ')}` });
   }
+  for (const r of measures) {
+    const score = r.score.total === null ? 'no total' : `${fmt(r.score.total)}${r.score.band ? ` (${r.score.band})` : ''}`;
+    marks.push({
+      lane: 'measure', id: r.id, x: x(ms(r.administered.utc)), state: r.score.critical.length ? 'critical' : 'scored',
+      label: `${r.measure_name} ${score}, ${timepointLabel(r.timepoint).toLowerCase()}, ${r.administered.local.replace('T', ' ')}`,
+    });
+  }
   for (const m of d.milestones) {
     const when = m.target_date ? dayMs(m.target_date) : ms((m.history.at(-1)?.at ?? d.arc.opened).utc);
     marks.push({ lane: 'milestone', id: m.id, x: x(when), state: m.status, label: `Milestone: ${m.title}, ${m.status.replace('_', ' ')}${m.target_date ? `, target ${m.target_date}` : ''}` });
@@ -120,10 +132,11 @@ export function layoutTimeline(d: ArcDetail, now: Date, width: number): Timeline
 }
 
 /** One sentence for the screen reader: what the picture shows. */
-export function describeTimeline(d: ArcDetail, now: Date): string {
+export function describeTimeline(d: ArcDetail, now: Date, measures: MeasureResponse[] = []): string {
   const nowMs = now.getTime();
   const count = (s: string) => d.checkins.filter((c) => checkinState(c.status, ms(c.due.utc), nowMs) === s).length;
   const dosing = d.sessions.filter((s) => s.kind === 'administration' && s.status === 'completed').length;
   return `Timeline: ${d.sessions.length} sessions (${dosing} dosing), check-ins ${count('completed')} done, ` +
-    `${count('overdue')} overdue, ${count('due')} upcoming, ${count('skipped')} skipped; ${d.milestones.length} milestones.`;
+    `${count('overdue')} overdue, ${count('due')} upcoming, ${count('skipped')} skipped; ${measures.length} measures given; ` +
+    `${d.milestones.length} milestones.`;
 }
