@@ -262,7 +262,7 @@ fn walk(
             "doses": [{ "substance": "Psilocybin", "amount": mg, "route": "Oral", "at": (at + Duration::minutes(20)).to_rfc3339() }],
             "interventions": "Music, eyeshades, a hand on the shoulder when asked.",
         });
-        practice.save_draft(record, answers.as_object().cloned().as_ref().unwrap_or(&Default::default()), at)?;
+        practice.save_draft(record, &answers.as_object().cloned().unwrap_or_default(), at)?;
         let done = CompleteSession {
             started: at.to_rfc3339(),
             ended: ended.to_rfc3339(),
