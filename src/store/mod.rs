@@ -250,6 +250,24 @@ impl Practice {
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
+
+    /// What SQLite's `integrity_check` (the b-trees, indexes and constraints) and SQLCipher's
+    /// `cipher_integrity_check` (every page's HMAC) find wrong with the file; empty when it is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut found: Vec<String> = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                found.push(format!("integrity_check: {row}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            found.push(format!("cipher_integrity_check: {}", row?));
+        }
+        Ok(found)
+    }
 }
 
 fn require_db(dir: &Path) -> Result<PathBuf> {

@@ -4,6 +4,7 @@
 
 mod backup;
 mod cli;
+mod crash;
 mod documents;
 mod domain;
 mod export;
