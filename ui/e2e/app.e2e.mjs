@@ -778,6 +778,7 @@ test('accessibility: the main screens have no serious axe-core violations', asyn
     ['Templates', 'h1=Templates'],
     ['Reminders', 'h1=Reminders'],
     ['Settings', 'h1=Settings'],
+    ['Outcomes', '[data-testid="outcomes-overall"]'],
   ];
   const found = {};
   for (const [button, ready] of screens) {
@@ -809,9 +810,10 @@ test('at 1024×700 every main screen fits the window: nothing scrolls sideways',
   const { width, height } = await browser.getWindowSize();
   await browser.setWindowSize(1024, 700);
   try {
-    for (const button of ['Today', 'Participants', 'Search', 'Templates', 'Reminders', 'Settings']) {
+    for (const button of ['Today', 'Participants', 'Outcomes', 'Search', 'Templates', 'Reminders', 'Settings']) {
       await browser.$('nav').$(`button=${button}`).click();
       await browser.$(`h1=${button}`).waitForDisplayed({ timeout: 5_000 });
+      if (button === 'Outcomes') await browser.$('[data-testid="outcomes-overall"]').waitForDisplayed({ timeout: 5_000 });
       const { scroll, client, out } = await widths();
       assert.ok(scroll <= client, `${button}: the page is ${scroll} px wide in a ${client} px window: ${out}`);
       await shoot(`small-${button.toLowerCase()}`);
