@@ -150,28 +150,56 @@ fn candidates(
     Ok(out)
 }
 
+/// Whom and since when an alert about an answer is, as stored: the arc, its participant, the time.
+struct Answered {
+    arc: String,
+    participant: String,
+    name: String,
+    at: String,
+}
+
+impl Answered {
+    /// Reads the four columns from `first` on.
+    fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        Ok(Answered {
+            arc: r.get(first)?,
+            participant: r.get(first + 1)?,
+            name: r.get(first + 2)?,
+            at: r.get(first + 3)?,
+        })
+    }
+
+    fn urgent(self, key: String, kind: AlertKind, reason: String, tz: &str) -> Result<Alert> {
+        Ok(Alert {
+            key,
+            kind,
+            severity: Severity::Urgent,
+            reason,
+            participant_id: crate::domain::id_from_db(&self.participant)?,
+            participant_name: self.name,
+            arc_id: crate::domain::id_from_db(&self.arc)?,
+            checkin_id: None,
+            since: ZonedTime::new(from_db(&self.at)?, tz),
+            snoozed_until: None,
+            acknowledged_at: None,
+        })
+    }
+}
+
 /// One alert per counted response with a critical answer, whatever the arc's phase.
 fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.arc_id, a.participant_id, p.name, r.measure, r.critical, r.administered_at
+        "SELECT r.id, r.measure, r.critical, r.arc_id, a.participant_id, p.name, r.administered_at
          FROM measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id
          WHERE r.critical IS NOT NULL AND r.withdrawn_at IS NULL",
     )?;
     let rows = stmt
         .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, Answered::from_row(r, 3)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
-    for (id, arc, participant, name, measure, critical, at) in rows {
+    for (id, measure, critical, answered) in rows {
         let name_of = crate::measures::measure(&measure).map(|m| m.name.clone()).unwrap_or(measure);
         let findings: Vec<crate::measures::scoring::CriticalFinding> = serde_json::from_str(&critical)
             .map_err(|e| Error::invalid(format!("the critical answers of response {id} do not read: {e}")))?;
@@ -182,19 +210,7 @@ fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        out.push(Alert {
-            key: format!("critical:{id}"),
-            kind: AlertKind::CriticalAnswer,
-            severity: Severity::Urgent,
-            reason,
-            participant_id: crate::domain::id_from_db(&participant)?,
-            participant_name: name,
-            arc_id: crate::domain::id_from_db(&arc)?,
-            checkin_id: None,
-            since: ZonedTime::new(from_db(&at)?, tz),
-            snoozed_until: None,
-            acknowledged_at: None,
-        });
+        out.push(answered.urgent(format!("critical:{id}"), AlertKind::CriticalAnswer, reason, tz)?);
     }
     Ok(out)
 }
@@ -203,44 +219,23 @@ fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
 /// re-assessment's "referral needed"), with the detail written beside the answer.
 fn document_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT x.document_id, x.field, x.reason, x.detail, x.raised_at, x.arc_id, a.participant_id, p.name, d.title
+        "SELECT x.document_id, x.field, x.reason, x.detail, d.title, x.arc_id, a.participant_id, p.name, x.raised_at
          FROM document_alert x JOIN document d ON d.id = x.document_id
          JOIN arc a ON a.id = x.arc_id JOIN participant p ON p.id = a.participant_id",
     )?;
     let rows = stmt
         .query_map([], |r| {
             let (document, field): (String, String) = (r.get(0)?, r.get(1)?);
-            let (reason, detail, title): (String, Option<String>, String) = (r.get(2)?, r.get(3)?, r.get(8)?);
+            let (reason, detail, title): (String, Option<String>, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
             let reason = match detail {
                 Some(d) => format!("{reason} ({title}): {d}"),
                 None => format!("{reason} ({title}); no reason was written with it"),
             };
-            Ok((
-                format!("document:{document}:{field}"),
-                reason,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-            ))
+            Ok((format!("document:{document}:{field}"), reason, Answered::from_row(r, 5)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(key, reason, at, arc, participant, name)| {
-            Ok(Alert {
-                key,
-                kind: AlertKind::DocumentAnswer,
-                severity: Severity::Urgent,
-                reason,
-                participant_id: crate::domain::id_from_db(&participant)?,
-                participant_name: name,
-                arc_id: crate::domain::id_from_db(&arc)?,
-                checkin_id: None,
-                since: ZonedTime::new(from_db(&at)?, tz),
-                snoozed_until: None,
-                acknowledged_at: None,
-            })
-        })
+        .map(|(key, reason, answered)| answered.urgent(key, AlertKind::DocumentAnswer, reason, tz))
         .collect()
 }
 

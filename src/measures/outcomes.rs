@@ -111,6 +111,16 @@ impl Practice {
 
     /// The same figures per group: by substance, dose band, plan or approach tag, largest group first.
     pub fn outcome_groups(&self, measure_id: &str, filter: &CohortFilter, by: GroupBy) -> Result<Vec<OutcomeGroup>> {
+        Ok(self.outcomes_and_groups(measure_id, filter, by)?.1)
+    }
+
+    /// Both at once, from one reading of the cohort (the app's Outcomes screen shows both).
+    pub fn outcomes_and_groups(
+        &self,
+        measure_id: &str,
+        filter: &CohortFilter,
+        by: GroupBy,
+    ) -> Result<(Outcomes, Vec<OutcomeGroup>)> {
         let m = measure(measure_id)?;
         let (per_arc, traits) = self.per_arc(m, filter)?;
         let mut groups: BTreeMap<String, Vec<&Option<ArcOutcome>>> = BTreeMap::new();
@@ -131,14 +141,10 @@ impl Practice {
                 (b.outcomes.arcs, b.outcomes.baseline_only).cmp(&(a.outcomes.arcs, a.outcomes.baseline_only))
             });
         }
-        Ok(out)
+        Ok((summarise(m, per_arc.values()), out))
     }
 
-    fn per_arc(
-        &self,
-        m: &Measure,
-        filter: &CohortFilter,
-    ) -> Result<(PerArc, BTreeMap<Uuid, crate::integration::cohort::ArcTraits>)> {
+    fn per_arc(&self, m: &Measure, filter: &CohortFilter) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
         let zone = self.profile()?.zone()?;
         let (arcs, responses) = self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;

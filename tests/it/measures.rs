@@ -298,6 +298,8 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         ],
         "an arc with two tags counts in both; largest group first"
     );
+    let (overall, _) = p.outcomes_and_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap();
+    assert_eq!(overall, all, "the app's one-reading call gives the same overall figures");
     let by_plan = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap());
     assert_eq!(by_plan[1], ("Somatic integration".to_owned(), 1, 0, Some(-6.0)));
     let err = p.outcomes("phq9", &CohortFilter { dose_min_mg: Some(-1.0), ..Default::default() }).unwrap_err();

@@ -71,9 +71,10 @@ pub async fn practice_outcomes(
 ) -> CommandResult<PracticeOutcomes> {
     blocking(app, move |s| {
         s.with(|p| {
+            let (overall, groups) = p.outcomes_and_groups(&measure, &filter, by)?;
             Ok(PracticeOutcomes {
-                overall: p.outcomes(&measure, &filter)?,
-                groups: p.outcome_groups(&measure, &filter, by)?,
+                overall,
+                groups,
                 engagement: p.engagement(&filter, now())?,
                 approaches: p.approach_tags()?,
             })
