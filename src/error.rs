@@ -89,6 +89,9 @@ pub enum Error {
     DiskFull,
     #[error("database error: {0}")]
     Database(rusqlite::Error),
+    /// A bug in Arcwell caught before it could do harm (nothing was saved).
+    #[error("internal error: {0}; nothing was saved. Please report this")]
+    Internal(&'static str),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -114,7 +117,9 @@ impl Error {
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,
-            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) => ErrorCode::Storage,
+            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) | Error::Internal(_) => {
+                ErrorCode::Storage
+            }
         }
     }
 

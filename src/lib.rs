@@ -4,6 +4,7 @@
 //! the current time as a parameter wherever a rule depends on it.
 #![deny(unsafe_code)]
 
+pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod documents;
@@ -16,6 +17,7 @@ pub mod keychain;
 pub mod measures;
 pub mod reminders;
 pub mod search;
+pub mod security;
 pub mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;

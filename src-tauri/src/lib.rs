@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod lockwatch;
 mod reminders;
 mod state;
 
@@ -36,6 +37,7 @@ pub fn run() {
             let handle = app.handle();
             let tray = reminders::tray(handle);
             reminders::start(handle, tray);
+            lockwatch::start(handle);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -53,6 +55,10 @@ pub fn run() {
             commands::practice::unlock,
             commands::practice::unlock_with_keychain,
             commands::practice::lock_practice,
+            commands::security::audit_entries,
+            commands::security::verify_audit,
+            commands::security::security_settings,
+            commands::security::save_security_settings,
             commands::backups::backup_settings,
             commands::backups::save_backup_settings,
             commands::backups::backup_now,

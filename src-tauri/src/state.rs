@@ -1,9 +1,10 @@
 //! What the app holds between commands: where the practice lives and, once unlocked, the open practice.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use arcwell::audit::LockReason;
 use arcwell::reminders::SchedulerHandle;
 
 use arcwell::{Error, Keychain, Practice};
@@ -73,6 +74,8 @@ pub struct AppState {
     pub keep_in_tray: AtomicBool,
     /// Whether this desktop gave us a tray icon (without one, closing the window quits).
     pub has_tray: AtomicBool,
+    /// Counts unlocks, so a delayed automatic lock can tell it is still the same unlock.
+    unlocks: AtomicU64,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             scheduler: OnceLock::new(),
             keep_in_tray: AtomicBool::new(true),
             has_tray: AtomicBool::new(false),
+            unlocks: AtomicU64::new(0),
         }
     }
 
@@ -124,15 +128,24 @@ impl AppState {
         if let Ok(settings) = practice.reminder_settings() {
             self.keep_in_tray.store(settings.keep_in_tray, Ordering::Relaxed);
         }
-        *self.lock() = Some(practice);
+        {
+            let mut open = self.lock();
+            *open = Some(practice);
+            self.unlocks.fetch_add(1, Ordering::SeqCst);
+        }
         self.data_changed();
         self.status(Stage::Ready, note)
     }
 
-    /// Locks: the practice is dropped, which closes its connection (SQLCipher wipes the key it
-    /// held). The scheduler waits until the next unlock.
-    pub fn close(&self) -> AppStatus {
-        drop(self.lock().take());
+    /// Locks: the lock is recorded in the audit trail and the practice dropped, which closes its
+    /// connection (SQLCipher wipes the key it held). The scheduler waits until the next unlock.
+    pub fn close(&self, reason: LockReason) -> AppStatus {
+        if let Some(practice) = self.lock().take()
+            && let Err(e) = practice.lock(reason)
+        {
+            // Locked all the same; only the record of it is missing. Ids and codes only in logs.
+            eprintln!("arcwell: locked, but the lock was not recorded in the audit trail: {:?}", e.code());
+        }
         self.status(Stage::Locked, None)
     }
 
@@ -163,6 +176,12 @@ impl AppState {
 
     pub fn is_open(&self) -> bool {
         self.lock().is_some()
+    }
+
+    /// Which unlock the open practice is (`None` while locked).
+    pub fn opened(&self) -> Option<u64> {
+        let open = self.lock();
+        open.is_some().then(|| self.unlocks.load(Ordering::SeqCst))
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{BackupInfo, EXTENSION, Recipients};
+use crate::audit::{self, Action, Subject};
 use crate::domain::time::{from_db, to_db};
 use crate::key::Passphrase;
 use crate::{Error, Practice, Result};
@@ -261,6 +262,7 @@ impl Practice {
                    recipients = ?6, updated_at = ?7 WHERE id = 1",
                 params![input.enabled, folder, keep, every, pass, recips, to_db(now)],
             )?;
+            audit::record(tx, Action::Update, &Subject::Settings, Some("automatic backups"))?;
             stored(tx).map(|s| shown(&s))
         })
     }
@@ -324,7 +326,7 @@ impl Practice {
                         "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
                         params![to_db(now), !by_hand, info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
                     )?;
-                    Ok(())
+                    audit::record(tx, Action::Backup, &Subject::Backup, Some(if by_hand { "by hand" } else { "automatic" }))
                 })?;
                 Ok(AutoOutcome::Written { info, removed })
             }
@@ -335,7 +337,7 @@ impl Practice {
                         "INSERT INTO backup_run (at, automatic, ok, changes, error) VALUES (?1, ?2, 0, ?3, ?4)",
                         params![to_db(now), !by_hand, counter, reason],
                     )?;
-                    Ok(())
+                    audit::record(tx, Action::Backup, &Subject::Backup, Some("failed"))
                 })?;
                 Ok(AutoOutcome::Failed { reason })
             }
@@ -349,7 +351,7 @@ impl Practice {
                 "INSERT INTO backup_run (at, automatic, ok, path, bytes, sha256, changes) VALUES (?1, 0, 1, ?2, ?3, ?4, ?5)",
                 params![to_db(now), info.path, info.file_bytes as i64, info.manifest.database.sha256, counter],
             )?;
-            Ok(())
+            audit::record(tx, Action::Backup, &Subject::Backup, Some("by hand"))
         })
     }
 

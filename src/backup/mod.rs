@@ -18,6 +18,7 @@ use uuid::Uuid;
 pub use archive::{ImageInfo, Manifest};
 pub use recipients::{Recipients, Unlock};
 
+use crate::audit::{self, Action, Subject};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
 use crate::store::{self, Practice, connection, migrate};
@@ -186,6 +187,10 @@ impl Practice {
         std::fs::rename(&staging, &db)
             .map_err(|e| Error::io(format!("cannot move the restored practice into {}", db.display()), e))?;
         self.reopen_with(&key)?;
+        let detail = restored_detail(&manifest);
+        self.write_untracked(|tx| audit::record(tx, Action::Restore, &Subject::Practice, Some(&detail)))?;
+        // The restored chain is the backup's: shorter than the anchor of the practice it replaced.
+        self.reset_audit_anchor();
         Ok((manifest, safety_info))
     }
 }
@@ -377,7 +382,13 @@ pub fn restore_into(
     let key = DatabaseKey::generate()?;
     let made = key::write_key_file(&keyfile, &key, passphrase)
         .and_then(|()| write_encrypted(&mut image, &db, &key, manifest.schema_version))
-        .and_then(|()| Practice::open_restored(dir, &key, keychain));
+        .and_then(|()| Practice::open_restored(dir, &key, keychain))
+        .and_then(|mut p| {
+            let detail = restored_detail(&manifest);
+            p.write_untracked(|tx| audit::record(tx, Action::Restore, &Subject::Practice, Some(&detail)))?;
+            p.reset_audit_anchor();
+            Ok(p)
+        });
     match made {
         Ok(p) => Ok((manifest, p)),
         Err(e) => {
@@ -386,6 +397,11 @@ pub fn restore_into(
             Err(e)
         }
     }
+}
+
+/// What the audit trail says of a restore: which backup (by its time), never its path.
+fn restored_detail(manifest: &Manifest) -> String {
+    format!("from the backup made {}", crate::domain::time::to_db(manifest.created_at))
 }
 
 /// Writes the in-memory image as a new SQLCipher file at `path`, encrypted with `key`.

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::oregon;
 use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags};
+use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -392,6 +393,7 @@ fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<Utc>) -> Res
     )?;
     let doc = get(tx, id)?;
     reflag(tx, &doc, &t, &answers, now)?;
+    audit::record(tx, Action::Create, &Subject::Document(id), Some(&format!("{} draft", t.phase.as_str())))?;
     Ok(id)
 }
 
@@ -411,6 +413,7 @@ fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         "INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, ?2, 'signed', ?3)",
         params![id.to_string(), next_seq(tx, id)?, to_db(now)],
     )?;
+    audit::record(tx, Action::Sign, &Subject::Document(id), Some(t.phase.as_str()))?;
     realert(tx, &doc, &t, &doc.answers, now)
 }
 
@@ -632,6 +635,7 @@ impl Practice {
                 "UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id.to_string(), json(&checked), to_db(now)],
             )?;
+            audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
             reflag(tx, &doc, &t, &checked, now)
         })?;
         self.document(id)
@@ -680,6 +684,7 @@ impl Practice {
             )?;
             tx.execute("UPDATE document SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_db(now)])?;
             reflag(tx, &doc, &t, &checked, now)?;
+            audit::record(tx, Action::Amend, &Subject::Document(id), Some(&format!("{} answers", normalised.len())))?;
             realert(tx, &doc, &t, &checked, now)
         })?;
         self.document(id)
@@ -710,7 +715,7 @@ impl Practice {
                 "INSERT INTO document_event (document_id, seq, kind, at, reason) VALUES (?1, ?2, 'withdrawn', ?3, ?4)",
                 params![id.to_string(), next_seq(tx, id)?, to_db(now), reason],
             )?;
-            Ok(())
+            audit::record(tx, Action::Withdraw, &Subject::Document(id), Some("consent"))
         })?;
         self.document(id)
     }
@@ -734,7 +739,9 @@ impl Practice {
                     Error::NotFound { what: "screening flag", id: id.to_string() }
                 });
             }
-            Ok(())
+            let doc: String =
+                tx.query_row("SELECT document_id FROM screening_flag WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+            audit::record(tx, Action::Acknowledge, &Subject::Document(id_from_db(&doc)?), Some("screening flag"))
         })
     }
 

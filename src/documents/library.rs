@@ -10,6 +10,7 @@ use super::document::template;
 use super::packs;
 use super::shipped::arcwell_family;
 use super::template::{DocPhase, Field, Template};
+use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::time::to_db;
 use crate::{Error, Practice, Result};
@@ -160,6 +161,7 @@ impl Practice {
                 "INSERT INTO template (id, family, version, name, phase, description, fields, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![t.id.to_string(), t.family, t.version, t.name, t.phase.as_str(), t.description, fields, to_db(now)],
             )?;
+            audit::record(tx, Action::Create, &Subject::Template(t.id.to_string()), Some(&format!("version {}", t.version)))?;
             Ok(t.id)
         })?;
         self.template(id)
@@ -183,7 +185,7 @@ impl Practice {
                 "UPDATE template SET copied_from = ?2 WHERE id = ?1",
                 params![copy.id.to_string(), id.to_string()],
             )?;
-            Ok(())
+            audit::record(tx, Action::Update, &Subject::Template(copy.id.to_string()), Some("copied"))
         })?;
         Ok(copy)
     }

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::shipped;
 use super::template::Template;
+use crate::audit::{self, Action, Subject};
 use crate::domain::time::{ZonedTime, to_db};
 use crate::{Error, Practice, Result};
 
@@ -129,7 +130,8 @@ impl Practice {
                  WHERE enabled <> excluded.enabled",
                 params![pack.id, enabled, to_db(now)],
             )?;
-            Ok(())
+            let detail = format!("pack {} {}", pack.id, if enabled { "on" } else { "off" });
+            audit::record(tx, Action::Update, &Subject::Settings, Some(&detail))
         })?;
         self.template_packs()?
             .into_iter()

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::session::{self, Session};
 use super::time::{ZonedTime, to_db};
 use super::{id_from_db, optional_text, participant};
+use crate::audit::{self, Action, Subject};
 use crate::integration::checkin::CheckIn;
 use crate::integration::dashboard::ArcSummary;
 use crate::integration::milestone::Milestone;
@@ -335,13 +336,21 @@ impl Practice {
     /// Opens a new arc in inquiry for an existing participant.
     pub fn open_arc(&mut self, input: &OpenArc, now: DateTime<Utc>) -> Result<Arc> {
         let zone = self.profile()?.timezone;
-        self.write(|tx| open(tx, input, now, &zone, Uuid::new_v4()))
+        self.write(|tx| {
+            let arc = open(tx, input, now, &zone, Uuid::new_v4())?;
+            audit::record(tx, Action::Create, &Subject::Arc(arc.id), None)?;
+            Ok(arc)
+        })
     }
 
     /// Moves an arc to another phase, recording the change; see [`transition`] for the rules.
     pub fn advance_arc(&mut self, id: Uuid, change: &AdvanceArc, now: DateTime<Utc>) -> Result<Arc> {
         let zone = self.profile()?.timezone;
-        self.write(|tx| advance(tx, id, change, now, &zone))
+        self.write(|tx| {
+            let arc = advance(tx, id, change, now, &zone)?;
+            audit::record(tx, Action::Update, &Subject::Arc(id), Some(&format!("phase {}", arc.phase.as_str())))?;
+            Ok(arc)
+        })
     }
 
     /// An arc with everything that belongs to it, its integration status taken at `now`.
@@ -379,6 +388,7 @@ impl Practice {
             for t in &tags {
                 add.execute(rusqlite::params![id.to_string(), t])?;
             }
+            audit::record(tx, Action::Update, &Subject::Arc(id), Some("approach tags"))?;
             approaches(tx, id)
         })
     }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::time::{from_db, parse_date, to_db};
 use super::{MAX_LINE_CHARS, id_from_db, optional_line, optional_text, required_line};
+use crate::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -173,7 +174,11 @@ pub(crate) fn insert(conn: &Connection, input: &ParticipantInput, now: DateTime<
 
 impl Practice {
     pub fn add_participant(&mut self, input: &ParticipantInput, now: DateTime<Utc>) -> Result<Participant> {
-        self.write(|tx| insert(tx, input, now, Uuid::new_v4()))
+        self.write(|tx| {
+            let p = insert(tx, input, now, Uuid::new_v4())?;
+            audit::record(tx, Action::Create, &Subject::Participant(p.id), None)?;
+            Ok(p)
+        })
     }
 
     /// Replaces every field with `input`; blank optional fields become absent.
@@ -198,6 +203,7 @@ impl Practice {
                 return Err(Error::NotFound { what: "participant", id: id.to_string() });
             }
             save_tags(tx, id, &v.tags)?;
+            audit::record(tx, Action::Update, &Subject::Participant(id), None)?;
             get(tx, id)
         })
     }

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::time::{parse_time_of_day, parse_zone, to_db};
 use super::{optional_line, required_line};
+use crate::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -99,7 +100,7 @@ impl Practice {
                  WHERE id = 1",
                 params![p.name, p.timezone, p.checkin_time, p.stall_days, to_db(now)],
             )?;
-            Ok(())
+            audit::record(tx, Action::Update, &Subject::Profile, None)
         })?;
         Ok(p)
     }

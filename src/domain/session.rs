@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::time::{ZonedTime, parse_time, to_db};
 use super::{arc, id_from_db, optional_line, optional_text};
+use crate::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -254,21 +255,37 @@ fn close_unheld(conn: &Connection, id: Uuid, status: SessionStatus, reason: Opti
 impl Practice {
     pub fn schedule_session(&mut self, input: &ScheduleSession) -> Result<Session> {
         let zone = self.profile()?.timezone;
-        self.write(|tx| schedule(tx, input, &zone, Uuid::new_v4()))
+        self.write(|tx| {
+            let s = schedule(tx, input, &zone, Uuid::new_v4())?;
+            audit::record(tx, Action::Create, &Subject::Session(s.id), Some(s.kind.as_str()))?;
+            Ok(s)
+        })
     }
 
     /// Records when a scheduled session really started and ended.
     pub fn complete_session(&mut self, id: Uuid, input: &CompleteSession, now: DateTime<Utc>) -> Result<Session> {
         let zone = self.profile()?.timezone;
-        self.write(|tx| complete(tx, id, input, &zone, now))
+        self.write(|tx| {
+            let s = complete(tx, id, input, &zone, now)?;
+            audit::record(tx, Action::Update, &Subject::Session(id), Some("completed"))?;
+            Ok(s)
+        })
     }
 
     pub fn cancel_session(&mut self, id: Uuid, reason: Option<&str>) -> Result<Session> {
-        self.write(|tx| close_unheld(tx, id, SessionStatus::Cancelled, reason))
+        self.write(|tx| {
+            let s = close_unheld(tx, id, SessionStatus::Cancelled, reason)?;
+            audit::record(tx, Action::Update, &Subject::Session(id), Some("cancelled"))?;
+            Ok(s)
+        })
     }
 
     pub fn mark_no_show(&mut self, id: Uuid, reason: Option<&str>) -> Result<Session> {
-        self.write(|tx| close_unheld(tx, id, SessionStatus::NoShow, reason))
+        self.write(|tx| {
+            let s = close_unheld(tx, id, SessionStatus::NoShow, reason)?;
+            audit::record(tx, Action::Update, &Subject::Session(id), Some("no_show"))?;
+            Ok(s)
+        })
     }
 
     pub fn session(&self, id: Uuid) -> Result<Session> {

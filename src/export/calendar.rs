@@ -10,6 +10,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::{Exported, Privacy, WARNING, write_new};
+use crate::audit::{Action, Subject};
 use crate::integration::checkin::{self, CheckIn};
 use crate::integration::status::{end_of_day, local_day};
 use crate::{Error, Practice, Result};
@@ -95,10 +96,11 @@ impl Practice {
     }
 
     /// Writes the upcoming check-ins as an iCalendar file at `dest` (a new file).
-    pub fn export_calendar(&self, dest: &Path, range: CalendarRange, now: DateTime<Utc>) -> Result<Exported> {
+    pub fn export_calendar(&mut self, dest: &Path, range: CalendarRange, now: DateTime<Utc>) -> Result<Exported> {
         let checkins = self.upcoming_checkins(range.days, now)?;
         let text = render(&checkins, range.privacy, now);
         let written = write_new(dest, |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
+        self.record_event(Action::Export, &Subject::Export, Some(range.privacy.audit_detail("calendar")))?;
         Ok(Exported {
             files: vec![written.display().to_string()],
             rows: checkins.len() as u64,

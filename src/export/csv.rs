@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row};
 
 use super::{Exported, Privacy, WARNING, write_new};
+use crate::audit::{Action, Subject};
 use crate::domain::time::{ZonedTime, from_db};
 use crate::integration::schedule::{Offset, OffsetUnit};
 use crate::{Error, Practice, Result};
@@ -257,7 +258,7 @@ impl Practice {
     /// Writes `arcs.csv`, `sessions.csv`, `checkins.csv`, `outcome_scores.csv` and `data-dictionary.csv` into a new
     /// folder `arcwell-csv-<UTC time>` inside `parent`. Without `privacy.names`, no names and no
     /// free text that may hold them: ids only. Nothing is left behind when a file fails.
-    pub fn export_csv(&self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {
+    pub fn export_csv(&mut self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {
         let data = self.read(|conn| TABLES.iter().map(|t| rows(conn, t, privacy)).collect::<Result<Vec<_>>>())?;
         let folder = super::destination(&parent.join(format!("arcwell-csv-{}", now.format("%Y-%m-%dT%H%M%SZ"))))?;
         std::fs::create_dir(&folder).map_err(|e| {
@@ -268,6 +269,7 @@ impl Practice {
             let _ = std::fs::remove_dir_all(&folder);
         }
         let files = written?;
+        self.record_event(Action::Export, &Subject::Export, Some(privacy.audit_detail("csv")))?;
         Ok(Exported {
             files: files.iter().map(|f| f.display().to_string()).collect(),
             rows: data.iter().map(|d| d.len() as u64).sum(),

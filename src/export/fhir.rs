@@ -16,6 +16,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{Exported, Privacy, WARNING, write_new};
+use crate::audit::{Action, Subject};
 use crate::measures::response::{MeasureResponse, query};
 use crate::measures::{Measure, measure};
 use crate::{Practice, Result};
@@ -140,7 +141,7 @@ pub(crate) fn bundle(responses: &[MeasureResponse], privacy: Privacy, now: DateT
 
 impl Practice {
     /// Writes the FHIR R4 Bundle of the outcome measures to `dest` (a new `.json` file).
-    pub fn export_fhir(&self, dest: &Path, what: FhirExport, now: DateTime<Utc>) -> Result<Exported> {
+    pub fn export_fhir(&mut self, dest: &Path, what: FhirExport, now: DateTime<Utc>) -> Result<Exported> {
         let responses = self.read(|conn| match what.participant_id {
             Some(p) => {
                 crate::domain::participant::get(conn, p)?;
@@ -153,6 +154,8 @@ impl Practice {
             serde_json::to_writer_pretty(&mut *w, &doc)?;
             w.write_all(b"\n")
         })?;
+        let subject = what.participant_id.map_or(Subject::Export, Subject::Participant);
+        self.record_event(Action::Export, &subject, Some(what.privacy.audit_detail("fhir")))?;
         Ok(Exported {
             files: vec![written.display().to_string()],
             rows: responses.len() as u64,

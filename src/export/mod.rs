@@ -41,6 +41,21 @@ pub struct Privacy {
     pub names: bool,
 }
 
+impl Privacy {
+    /// What the audit trail says of an export: its kind, and whether names went with it.
+    pub(crate) fn audit_detail(self, kind: &str) -> &'static str {
+        match (kind, self.names) {
+            ("csv", false) => "csv",
+            ("csv", true) => "csv with names",
+            ("calendar", false) => "calendar",
+            ("calendar", true) => "calendar with names",
+            ("fhir", false) => "fhir",
+            ("fhir", true) => "fhir with names",
+            _ => "export",
+        }
+    }
+}
+
 /// A destination the facilitator typed, made absolute, with its folder checked.
 pub(crate) fn destination(dest: &Path) -> Result<PathBuf> {
     let dest = std::path::absolute(dest)

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{Exported, WARNING, write_new};
+use crate::audit::{Action, Subject};
 use crate::documents::document::{DocEventKind, DocState, DocumentDetail};
 use crate::documents::template::{Field, FieldKind};
 use crate::domain::arc::ArcDetail;
@@ -322,9 +323,10 @@ impl Practice {
     }
 
     /// Writes a participant's record to `dest` (a new file), not encrypted: see [`WARNING`].
-    pub fn export_participant_record(&self, participant: Uuid, dest: &Path, now: DateTime<Utc>) -> Result<Exported> {
+    pub fn export_participant_record(&mut self, participant: Uuid, dest: &Path, now: DateTime<Utc>) -> Result<Exported> {
         let text = self.participant_record_html(participant, now)?;
         let written = write_new(dest, |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
+        self.record_event(Action::Export, &Subject::Participant(participant), Some("printable record"))?;
         Ok(Exported { files: vec![written.display().to_string()], rows: 1, warning: WARNING.to_owned() })
     }
 }

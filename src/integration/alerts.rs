@@ -12,6 +12,7 @@ use super::checkin::CheckIn;
 use super::dashboard::{ArcRow, Scope, load, overdue_checkins};
 use super::schedule::at_local;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
+use crate::audit::{self, Action, Subject};
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::{ZonedTime, from_db, to_db};
 use crate::{Error, Practice, Result};
@@ -313,7 +314,7 @@ impl Practice {
                  ON CONFLICT (key) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at",
                 params![key, to_db(now)],
             )?;
-            Ok(())
+            audit::record(tx, Action::Acknowledge, &Subject::Alert(key.to_owned()), None)
         })
     }
 
@@ -331,6 +332,7 @@ impl Practice {
                  ON CONFLICT (key) DO UPDATE SET snoozed_until = excluded.snoozed_until, updated_at = excluded.updated_at",
                 params![key, to_db(wakes), to_db(now)],
             )?;
+            audit::record(tx, Action::Update, &Subject::Alert(key.to_owned()), Some("snoozed"))?;
             Ok(wakes)
         })
     }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::plan::{self, Plan, prompts_from_db, prompts_to_db};
 use super::schedule::{Offset, due_at};
+use crate::audit::{self, Action, Subject};
 use crate::domain::arc::{self, AdvanceArc, Phase};
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::{ZonedTime, from_db, parse_time, to_db};
@@ -446,6 +447,7 @@ impl Practice {
                 params![id.to_string(), to_db(contacted), note.to_string()],
             )?;
             record(tx, id, "completed", now, None, None, None)?;
+            audit::record(tx, Action::Update, &Subject::CheckIn(id), Some("completed"))?;
             get(tx, id)
         })
     }
@@ -461,6 +463,7 @@ impl Practice {
                 params![id.to_string(), to_db(now), reason],
             )?;
             record(tx, id, "skipped", now, None, None, Some(&reason))?;
+            audit::record(tx, Action::Update, &Subject::CheckIn(id), Some("skipped"))?;
             get(tx, id)
         })
     }
@@ -483,6 +486,7 @@ impl Practice {
                 params![id.to_string(), to_db(new.utc), new.zone],
             )?;
             record(tx, id, "rescheduled", now, Some(c.due.utc), Some(new.utc), reason.as_deref())?;
+            audit::record(tx, Action::Update, &Subject::CheckIn(id), Some("rescheduled"))?;
             get(tx, id)
         })
     }
@@ -523,6 +527,7 @@ impl Practice {
                 ],
             )?;
             record(tx, id, "added", now, None, Some(due.utc), None)?;
+            audit::record(tx, Action::Create, &Subject::CheckIn(id), None)?;
             get(tx, id)
         })
     }

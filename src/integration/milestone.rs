@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::audit::{self, Action, Subject};
 use crate::domain::time::{ZonedTime, parse_date, to_db};
 use crate::domain::{MAX_LINE_CHARS, arc, id_from_db, optional_line, optional_text, profile, required_line};
 use crate::{Error, Practice, Result};
@@ -223,6 +224,7 @@ impl Practice {
                 ],
             )?;
             record(tx, id, None, MilestoneStatus::Planned, now, &tz, note.as_deref())?;
+            audit::record(tx, Action::Create, &Subject::Milestone(id), None)?;
             get(tx, id)
         })
     }
@@ -247,6 +249,7 @@ impl Practice {
             let note = optional_text("the note", note)?;
             tx.execute("UPDATE milestone SET status = ?2 WHERE id = ?1", params![id.to_string(), status.as_str()])?;
             record(tx, id, Some(m.status), status, now, &tz, note.as_deref())?;
+            audit::record(tx, Action::Update, &Subject::Milestone(id), Some(&format!("status {}", status.as_str())))?;
             get(tx, id)
         })
     }

@@ -8,6 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::schedule::Offset;
+use crate::audit::{self, Action, Subject};
 use crate::domain::time::to_db;
 use crate::domain::{MAX_LINE_CHARS, id_from_db, required_line};
 use crate::{Error, Practice, Result};
@@ -234,12 +235,20 @@ impl Practice {
     }
 
     pub fn create_plan(&mut self, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
-        self.write(|tx| save(tx, Uuid::new_v4(), input, now, true))
+        self.write(|tx| {
+            let plan = save(tx, Uuid::new_v4(), input, now, true)?;
+            audit::record(tx, Action::Create, &Subject::Plan(plan.id), None)?;
+            Ok(plan)
+        })
     }
 
     /// Replaces a plan's name and steps. Check-ins already queued from it keep their own copy.
     pub fn edit_plan(&mut self, id: Uuid, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
-        self.write(|tx| save(tx, id, input, now, false))
+        self.write(|tx| {
+            let plan = save(tx, id, input, now, false)?;
+            audit::record(tx, Action::Update, &Subject::Plan(id), None)?;
+            Ok(plan)
+        })
     }
 
     /// Chooses the plan an arc follows (`None`: the default).
@@ -255,7 +264,7 @@ impl Practice {
                 "UPDATE arc SET plan_id = ?2 WHERE id = ?1",
                 params![arc.to_string(), plan.map(|p| p.to_string())],
             )?;
-            Ok(())
+            audit::record(tx, Action::Update, &Subject::Arc(arc), Some("follow-up plan"))
         })
     }
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::scoring::{Score, score};
 use super::{Measure, measure};
+use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::time::{ZonedTime, parse_time, to_db};
 use crate::{Error, Practice, Result};
@@ -380,7 +381,7 @@ impl Practice {
                     to_db(now),
                 ],
             )?;
-            Ok(())
+            audit::record(tx, Action::Create, &Subject::MeasureResponse(id), Some(&m.id))
         })?;
         self.measure_response(id)
     }
@@ -411,7 +412,7 @@ impl Practice {
                     Error::NotFound { what: "measure response", id: id.to_string() }
                 });
             }
-            Ok(())
+            audit::record(tx, Action::Withdraw, &Subject::MeasureResponse(id), None)
         })?;
         self.measure_response(id)
     }

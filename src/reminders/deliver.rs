@@ -7,6 +7,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::settings::{self, Quiet};
+use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -225,6 +226,7 @@ fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc
             late.map(Lateness::as_str)
         ])?;
     }
+    audit::record(tx, Action::Create, &Subject::Notification, Some(&format!("{} check-ins", items.len())))?;
     Ok(Delivery { notice: Some(notice), held: 0, next_wake: next })
 }
 
@@ -278,7 +280,7 @@ impl Practice {
                 "UPDATE notification SET os_outcome = ?2 WHERE id = ?1",
                 params![id.to_string(), outcome.as_str()],
             )?;
-            Ok(())
+            audit::record(tx, Action::Update, &Subject::Notification, Some(outcome.as_str()))
         })
     }
 
@@ -351,6 +353,9 @@ impl Practice {
     pub fn mark_notifications_read(&mut self, now: DateTime<Utc>) -> Result<u32> {
         self.write(|tx| {
             let n = tx.execute("UPDATE notification SET read_at = ?1 WHERE read_at IS NULL", [to_db(now)])?;
+            if n > 0 {
+                audit::record(tx, Action::Update, &Subject::Notification, Some(&format!("{n} read")))?;
+            }
             Ok(u32::try_from(n).unwrap_or(u32::MAX))
         })
     }

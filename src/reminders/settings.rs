@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::audit::{self, Action, Subject};
 use crate::domain::time::parse_time_of_day;
 use crate::integration::schedule::at_local;
 use crate::{Error, Practice, Result};
@@ -115,6 +116,7 @@ impl Practice {
                 "UPDATE reminder_settings SET show_names = ?1, keep_in_tray = ?2 WHERE id = 1",
                 params![new.show_names, new.keep_in_tray],
             )?;
+            audit::record(tx, Action::Update, &Subject::Settings, Some("reminders"))?;
             load(tx)
         })
     }

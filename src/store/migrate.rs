@@ -3,6 +3,7 @@
 use rusqlite::Connection;
 use std::path::Path;
 
+use crate::audit::{Action, Subject};
 use crate::{Error, Result};
 
 /// "ARCW": marks a SQLite file as an Arcwell practice.
@@ -19,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0007_backups.sql"),
     include_str!("../../schema/0008_measures.sql"),
     include_str!("../../schema/0009_reassessment.sql"),
+    include_str!("../../schema/0010_audit.sql"),
 ];
 
 pub fn latest_version() -> i64 {
@@ -57,6 +59,9 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result
     // back together with the schema change.
     tx.pragma_update(None, "user_version", latest)?;
     crate::documents::shipped::install(&tx)?;
+    let detail = if version == 0 { format!("schema {latest}") } else { format!("schema {version} to {latest}") };
+    let action = if version == 0 { Action::Create } else { Action::Update };
+    crate::audit::record(&tx, action, &Subject::Practice, Some(&detail))?;
     tx.commit()?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
+use crate::audit::{self, Action, Subject};
 use crate::domain::profile::{self, ProfileInput};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
@@ -88,7 +89,11 @@ impl Practice {
         let created = Self::create_db(&db, &key).and_then(|conn| {
             let mut practice =
                 Practice { conn, dir: dir.to_owned(), key_source: KeySource::Passphrase, keychain_note: None };
-            practice.write(|tx| profile::insert(tx, &profile, now))?;
+            practice.write(|tx| {
+                profile::insert(tx, &profile, now)?;
+                audit::record(tx, Action::Create, &Subject::Profile, None)
+            })?;
+            practice.reset_audit_anchor();
             Ok(practice)
         });
         let mut practice = match created {
@@ -125,7 +130,11 @@ impl Practice {
         match Self::open_with_key(dir, &db, &key, KeySource::Keychain) {
             // A key for a file that was since replaced (a restore, a copy): the passphrase decides.
             Err(Error::NotArcwellDatabase(_)) => Ok(None),
-            other => other.map(Some),
+            Ok(mut practice) => {
+                practice.record_unlock("keychain")?;
+                Ok(Some(practice))
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -133,8 +142,17 @@ impl Practice {
     /// key in the keychain (when there is one) so the next open needs no passphrase.
     pub fn open_with_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
         let db = require_db(dir)?;
-        let key = key::read_key_file(&key_path(dir), passphrase)?;
+        let key = match key::read_key_file(&key_path(dir), passphrase) {
+            Err(Error::WrongPassphrase) => {
+                // The database cannot be written without the key: noted beside it, moved into the
+                // trail at the next unlock.
+                audit::note_failed_unlock(dir, "passphrase", Utc::now());
+                return Err(Error::WrongPassphrase);
+            }
+            other => other?,
+        };
         let mut practice = Self::open_with_key(dir, &db, &key, KeySource::Passphrase)?;
+        practice.record_unlock("passphrase")?;
         practice.keychain_note = keychain.store(&db, &key).err();
         Ok(practice)
     }
@@ -148,6 +166,21 @@ impl Practice {
             Some(pass) => Self::open_with_passphrase(dir, pass, keychain),
             None => Err(Error::PassphraseRequired),
         }
+    }
+
+    /// Points the audit anchor at the newest entry whatever it said before: for a new practice and
+    /// after a restore (which is itself recorded), when the chain rightly starts again.
+    pub(crate) fn reset_audit_anchor(&self) {
+        audit::reset_anchor(&self.conn, &self.dir);
+    }
+
+    /// Records the unlock (after any failed ones noted since the last) in the audit trail.
+    fn record_unlock(&mut self, method: &str) -> Result<()> {
+        let dir = self.dir.clone();
+        if self.write_untracked(|tx| audit::record_unlock(tx, &dir, method))? {
+            audit::clear_failures(&dir);
+        }
+        Ok(())
     }
 
     fn open_with_key(dir: &Path, db: &Path, key: &DatabaseKey, source: KeySource) -> Result<Practice> {
@@ -203,21 +236,37 @@ impl Practice {
     }
 
     /// Runs `f` in one immediate transaction: everything it writes commits together or not at all.
-    /// Every change to the practice goes through here.
+    /// Every change to the practice goes through here, and records what it did in the audit trail
+    /// (`audit::record`): a transaction that changed rows without recording is refused.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        // "Changed since the last backup" counts every write; backup bookkeeping uses `write_untracked`.
-        tx.execute("UPDATE change_counter SET n = n + 1 WHERE id = 1", [])?;
-        tx.commit()?;
-        Ok(out)
+        self.transact(true, f)
     }
 
-    /// A write that is not a change to the practice's content (a backup's own record).
+    /// A write that is not a change to the practice's content (a backup's own record, an unlock):
+    /// audited like every write, but not counted as a change since the last backup.
     pub(crate) fn write_untracked<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.transact(false, f)
+    }
+
+    fn transact<T>(&mut self, tracked: bool, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let head_before = audit::head(&tx)?.map(|(seq, _)| seq);
+        let changes_before = tx.total_changes();
         let out = f(&tx)?;
+        let recorded = audit::head(&tx)?.map(|(seq, _)| seq) != head_before;
+        if !recorded {
+            if tx.total_changes() != changes_before {
+                return Err(Error::Internal("a change was about to be saved without an audit trail entry"));
+            }
+            tx.commit()?;
+            return Ok(out);
+        }
+        if tracked {
+            // "Changed since the last backup" counts every change; backup bookkeeping does not.
+            tx.execute("UPDATE change_counter SET n = n + 1 WHERE id = 1", [])?;
+        }
         tx.commit()?;
+        audit::write_anchor(&self.conn, &self.dir);
         Ok(out)
     }
 

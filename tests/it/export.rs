@@ -134,7 +134,7 @@ fn parse_ics(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
 
 #[test]
 fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_icalendar() {
-    let (fx, p) = demo();
+    let (fx, mut p) = demo();
     let upcoming = p.upcoming_checkins(90, now()).unwrap();
     assert!(upcoming.len() > 5, "the demo has check-ins coming up: {}", upcoming.len());
     assert!(upcoming.iter().all(|c| c.status == CheckInStatus::Due));

@@ -2,6 +2,7 @@
 //! CLI as a separate process, and a real Secret Service on a private D-Bus.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod backup;
 mod cli;
 mod crash;

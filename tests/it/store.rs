@@ -5,7 +5,7 @@ use arcwell::key::Passphrase;
 use arcwell::{Error, ErrorCode, Keychain, Practice};
 use rusqlite::Connection;
 
-use crate::support::{Fixture, PASSPHRASE, assert_unchanged, files_containing, now, profile, snapshot};
+use crate::support::{Fixture, PASSPHRASE, assert_unchanged, files_containing, now, profile, raw_connection, snapshot};
 
 fn add(practice: &mut Practice, name: &str) -> arcwell::domain::participant::Participant {
     let input = ParticipantInput {
@@ -14,18 +14,6 @@ fn add(practice: &mut Practice, name: &str) -> arcwell::domain::participant::Par
         ..Default::default()
     };
     practice.add_participant(&input, now()).unwrap()
-}
-
-/// Opens the database file directly with the key unwrapped from practice.key by the age crate,
-/// as a forensic tool (or a future Arcwell) would.
-fn raw_connection(dir: &std::path::Path) -> Connection {
-    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_owned()));
-    let key = age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap();
-    assert_eq!(key.len(), 32, "the key file holds a raw 256-bit key");
-    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    let conn = Connection::open(dir.join("practice.db")).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
-    conn
 }
 
 #[test]
@@ -71,7 +59,11 @@ fn a_wrong_passphrase_is_refused_and_changes_nothing() {
             .unwrap_err();
     assert_eq!(err.code(), ErrorCode::WrongPassphrase, "{err}");
     assert!(err.to_string().contains("nothing was changed"), "the message reassures: {err}");
-    assert_unchanged(&before, fx.path(), "a failed unlock writes no byte and creates no file");
+    // The one write: a line noting the failed attempt (time and method), for the audit trail.
+    let mut after = snapshot(fx.path());
+    let noted = String::from_utf8(after.remove(arcwell::audit::FAILURES_FILE).expect("the attempt is noted")).unwrap();
+    assert!(noted.ends_with(" passphrase\n") && noted.lines().count() == 1, "{noted:?}");
+    assert_eq!(after, before, "a failed unlock changes no other byte and creates no other file");
 }
 
 #[test]

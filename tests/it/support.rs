@@ -87,3 +87,15 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
         .map(|(name, _)| name)
         .collect()
 }
+
+/// Opens the database file directly with the key unwrapped from practice.key by the age crate,
+/// as a forensic tool (or a future Arcwell) would.
+pub fn raw_connection(dir: &std::path::Path) -> rusqlite::Connection {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_owned()));
+    let key = age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap();
+    assert_eq!(key.len(), 32, "the key file holds a raw 256-bit key");
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(dir.join("practice.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    conn
+}

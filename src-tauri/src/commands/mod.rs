@@ -10,6 +10,7 @@ pub mod measures;
 pub mod participants;
 pub mod practice;
 pub mod reminders;
+pub mod security;
 pub mod sessions;
 
 use arcwell::ErrorCode;

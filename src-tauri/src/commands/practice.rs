@@ -1,5 +1,6 @@
 //! First run, unlocking, and the practice overview.
 
+use arcwell::audit::LockReason;
 use arcwell::domain::profile::{Profile, ProfileInput};
 use arcwell::domain::status::PracticeStatus;
 use arcwell::key::Passphrase;
@@ -79,8 +80,8 @@ pub async fn unlock_with_keychain(app: AppHandle) -> CommandResult<AppStatus> {
 
 /// Locks the practice: it closes, and opens again from the keychain or the recovery passphrase.
 #[tauri::command]
-pub async fn lock_practice(app: AppHandle) -> CommandResult<AppStatus> {
-    blocking(app, |s| Ok(s.close())).await
+pub async fn lock_practice(app: AppHandle, reason: LockReason) -> CommandResult<AppStatus> {
+    blocking(app, move |s| Ok(s.close(reason))).await
 }
 
 #[tauri::command]

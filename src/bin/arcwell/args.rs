@@ -129,6 +129,9 @@ enum Command {
     /// Outcome measures: library, show, give, list, withdraw, trajectory
     #[command(subcommand)]
     Measure(MeasureCmd),
+    /// The audit trail: list what was done, verify that nothing in it was changed
+    #[command(subcommand)]
+    Audit(crate::audit::AuditCmd),
     /// Exports that are NOT encrypted: a participant's printable record, CSV, an iCalendar file
     #[command(subcommand)]
     Export(ExportCmd),
@@ -373,7 +376,8 @@ pub fn run(cli: Cli) -> Result<()> {
             now,
         ),
         Command::Measure(cmd) => crate::measures::run(&mut ctx.open()?, cmd, ctx.json, now),
-        Command::Export(cmd) => crate::export::run(&ctx.open()?, cmd, ctx.json, now),
+        Command::Audit(cmd) => crate::audit::run(&mut ctx.open()?, cmd, ctx.json),
+        Command::Export(cmd) => crate::export::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {
                 text,

@@ -55,7 +55,7 @@ pub enum ExportCmd {
     },
 }
 
-pub fn run(practice: &Practice, cmd: ExportCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
+pub fn run(practice: &mut Practice, cmd: ExportCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
     eprintln!("arcwell: {WARNING}");
     let (done, what) = match cmd {
         ExportCmd::Record { participant, out } => {

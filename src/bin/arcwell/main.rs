@@ -5,6 +5,7 @@
 //! per error kind, listed in README.md.
 
 mod args;
+mod audit;
 mod backup;
 mod documents;
 mod export;

@@ -16,6 +16,7 @@ const backupOff: AutoBackupSettings = { enabled: false, folder: null, keep: 14, 
 const neverBacked = { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false };
 
 const defaults = { warning: 'This export is not encrypted.', folder: '/home/rowan/Documents' };
+const security = { auto_lock_minutes: 10, lock_on_sleep: true, retention_years: 5 };
 const profile = { name: 'Rowan Hale', timezone: 'Europe/Berlin', checkin_time: '10:00', stall_days: 14 };
 
 describe('the Settings screen', () => {
@@ -28,6 +29,8 @@ describe('the Settings screen', () => {
       if (cmd === 'backup_settings') return backupOff;
       if (cmd === 'backup_health') return neverBacked;
       if (cmd === 'export_defaults') return defaults;
+      if (cmd === 'security_settings') return security;
+      if (cmd === 'audit_entries') return [];
       if (cmd === 'save_profile') return { ...profile, ...(args as { input: object }).input };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -47,6 +50,8 @@ describe('the Settings screen', () => {
       if (cmd === 'backup_settings') return backupOff;
       if (cmd === 'backup_health') return neverBacked;
       if (cmd === 'export_defaults') return defaults;
+      if (cmd === 'security_settings') return security;
+      if (cmd === 'audit_entries') return [];
       throw { code: 'invalid_input', message: '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Berlin' };
     });
     render(Settings, { props: { openReminders: vi.fn() } });

@@ -2,6 +2,10 @@
 // `invoke` directly; every request and response type is generated from Rust (src/bindings).
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { BackupProgress } from '../bindings/BackupProgress';
+import type { AuditEntry } from '../bindings/AuditEntry';
+import type { AuditReport } from '../bindings/AuditReport';
+import type { LockReason } from '../bindings/LockReason';
+import type { SecuritySettings } from '../bindings/SecuritySettings';
 import type { CalendarRange } from '../bindings/CalendarRange';
 import type { ExportDefaults } from '../bindings/ExportDefaults';
 import type { Exported } from '../bindings/Exported';
@@ -110,7 +114,12 @@ export const backend = {
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
-  lock: () => call<AppStatus>('lock_practice'),
+  lock: (reason: LockReason) => call<AppStatus>('lock_practice', { reason }),
+  auditEntries: (participantId: string | null, before: number | null, limit: number) =>
+    call<AuditEntry[]>('audit_entries', { participantId, before, limit }),
+  verifyAudit: () => call<AuditReport>('verify_audit'),
+  securitySettings: () => call<SecuritySettings>('security_settings'),
+  saveSecuritySettings: (input: SecuritySettings) => call<SecuritySettings>('save_security_settings', { input }),
   backupSettings: () => call<AutoBackupSettings>('backup_settings'),
   saveBackupSettings: (input: AutoBackupInput) => call<AutoBackupSettings>('save_backup_settings', { input }),
   backupNow: () => call<AutoOutcome>('backup_now'),
@@ -205,3 +214,7 @@ export const backend = {
 /** Events the shell sends: the unread count changed; a notification was clicked (show what is due). */
 export const REMINDERS_CHANGED = 'reminders://changed';
 export const REMINDERS_OPEN = 'reminders://open';
+/** The shell asks the window to lock (payload: the LockReason): the computer sleeps or the screen locked. */
+export const LOCK_REQUESTED = 'practice://lock-requested';
+/** The shell locked by itself (payload: { status, reason }). */
+export const LOCKED = 'practice://locked';

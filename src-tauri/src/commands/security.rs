@@ -1,0 +1,36 @@
+//! The audit trail and the locking settings.
+
+use arcwell::audit::{AuditEntry, AuditQuery, AuditReport};
+use arcwell::security::SecuritySettings;
+use tauri::AppHandle;
+use uuid::Uuid;
+
+use super::blocking;
+use crate::error::CommandResult;
+
+/// The newest audit entries first (one participant's when given), `limit` at most 500.
+#[tauri::command]
+pub async fn audit_entries(
+    app: AppHandle,
+    participant_id: Option<Uuid>,
+    before: Option<i64>,
+    limit: u32,
+) -> CommandResult<Vec<AuditEntry>> {
+    let query = AuditQuery { participant: participant_id, before, limit: limit.clamp(1, 500) };
+    blocking(app, move |s| s.with(|p| p.audit_entries(&query))).await
+}
+
+#[tauri::command]
+pub async fn verify_audit(app: AppHandle) -> CommandResult<AuditReport> {
+    blocking(app, |s| s.with(|p| p.verify_audit())).await
+}
+
+#[tauri::command]
+pub async fn security_settings(app: AppHandle) -> CommandResult<SecuritySettings> {
+    blocking(app, |s| s.with(|p| p.security_settings())).await
+}
+
+#[tauri::command]
+pub async fn save_security_settings(app: AppHandle, input: SecuritySettings) -> CommandResult<SecuritySettings> {
+    blocking(app, move |s| s.write(|p| p.update_security_settings(&input))).await
+}

@@ -1,0 +1,74 @@
+//! Locking and retention settings: when the app locks by itself, and how long records are kept.
+
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Action, Subject};
+use crate::{Error, Practice, Result};
+
+/// The longest idle time the app waits before locking (8 hours).
+pub const MAX_AUTO_LOCK_MINUTES: u32 = 480;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SecuritySettings {
+    /// Lock after this many minutes without input; 0 turns idle locking off. Default 10.
+    pub auto_lock_minutes: u32,
+    /// Lock when the computer sleeps or its screen locks. Default on.
+    pub lock_on_sleep: bool,
+    /// Keep every record at least this many years after its arc closed (Oregon's rule: 5).
+    pub retention_years: u32,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        Self { auto_lock_minutes: 10, lock_on_sleep: true, retention_years: 5 }
+    }
+}
+
+impl SecuritySettings {
+    fn check(&self) -> Result<()> {
+        if self.auto_lock_minutes > MAX_AUTO_LOCK_MINUTES {
+            return Err(Error::invalid(format!(
+                "auto-lock after at most {MAX_AUTO_LOCK_MINUTES} minutes (8 hours); 0 turns it off"
+            )));
+        }
+        if !(1..=100).contains(&self.retention_years) {
+            return Err(Error::invalid("keep records between 1 and 100 years (Oregon requires at least 5)"));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn load(conn: &Connection) -> Result<SecuritySettings> {
+    Ok(conn.query_row(
+        "SELECT auto_lock_minutes, lock_on_sleep, retention_years FROM security_settings WHERE id = 1",
+        [],
+        |r| Ok(SecuritySettings { auto_lock_minutes: r.get(0)?, lock_on_sleep: r.get(1)?, retention_years: r.get(2)? }),
+    )?)
+}
+
+impl Practice {
+    pub fn security_settings(&self) -> Result<SecuritySettings> {
+        self.read(load)
+    }
+
+    pub fn update_security_settings(&mut self, new: &SecuritySettings) -> Result<SecuritySettings> {
+        new.check()?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE security_settings SET auto_lock_minutes = ?1, lock_on_sleep = ?2, retention_years = ?3 WHERE id = 1",
+                params![new.auto_lock_minutes, new.lock_on_sleep, new.retention_years],
+            )?;
+            let detail = format!(
+                "auto-lock {} min, on sleep {}, keep {} years",
+                new.auto_lock_minutes,
+                if new.lock_on_sleep { "on" } else { "off" },
+                new.retention_years
+            );
+            audit::record(tx, Action::Update, &Subject::Settings, Some(&detail))?;
+            load(tx)
+        })
+    }
+}

@@ -1,0 +1,264 @@
+//! The audit trail: what is recorded, that no personal data is, and that verification finds every
+//! edit, deletion and reordering made behind the app's back (with the key, through SQL).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use arcwell::audit::{AuditEntry, AuditQuery, FAILURES_FILE, HEAD_FILE, LockReason};
+use arcwell::backup::{self, Recipients, Unlock};
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::export::Privacy;
+use arcwell::key::Passphrase;
+use arcwell::{Keychain, Practice};
+
+use crate::support::{Fixture, PASSPHRASE, now, raw_connection};
+
+const NAME: &str = "Odalys Thistlewood";
+const NOTE: &str = "Talked about the lighthouse dream again";
+
+/// A short working session: a participant, an arc moved on, an export, a backup, a lock.
+fn session(mut p: Practice) -> uuid::Uuid {
+    let who = p
+        .add_participant(&ParticipantInput { name: NAME.into(), notes: Some(NOTE.into()), ..Default::default() }, now())
+        .unwrap();
+    let arc = p.open_arc(&OpenArc { participant_id: who.id, intention: Some(NOTE.into()), plan_id: None }, now()).unwrap();
+    p.advance_arc(arc.id, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    p.export_csv(out.path(), Privacy { names: true }, now()).unwrap();
+    let to = Recipients::passphrase(Passphrase::new("a backup passphrase of words")).unwrap();
+    p.backup_to(&out.path().join(backup::file_name(now())), &to, now(), &mut |_, _| {}).unwrap();
+    p.lock(LockReason::Idle).unwrap();
+    who.id
+}
+
+fn all(p: &Practice) -> Vec<AuditEntry> {
+    let mut e = p.audit_entries(&AuditQuery { limit: 10_000, ..Default::default() }).unwrap();
+    e.reverse();
+    e
+}
+
+fn summary(entries: &[AuditEntry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| format!("{} {} {}", e.action, e.entity, e.detail.as_deref().unwrap_or("-")))
+        .collect()
+}
+
+#[test]
+fn a_session_of_work_is_recorded_in_order_with_participant_ids_and_no_personal_data() {
+    let (fx, p) = Fixture::new();
+    let who = session(p);
+    let p = fx.reopen();
+    let entries = all(&p);
+    assert_eq!(
+        summary(&entries),
+        [
+            "create practice schema 10",
+            "create profile -",
+            "create participant -",
+            "create arc -",
+            "update arc phase preparation",
+            "export export csv with names",
+            "backup backup by hand",
+            "lock practice idle",
+            "unlock practice passphrase",
+        ]
+    );
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>());
+    for e in &entries[2..5] {
+        assert_eq!(e.participant_id.as_deref(), Some(who.to_string().as_str()), "{e:?}");
+        assert_eq!(e.participant_name.as_deref(), Some(NAME), "the name is looked up for display");
+    }
+    let one = p.audit_entries(&AuditQuery { participant: Some(who), limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(one.len(), 3, "one participant's entries");
+    let report = p.verify_audit().unwrap();
+    assert!(report.is_intact() && report.anchored && report.entries == 9, "{report:?}");
+
+    // Nothing personal in the stored trail: every column of every entry, read with the key.
+    drop(p);
+    let conn = raw_connection(fx.path());
+    let mut stmt = conn
+        .prepare("SELECT coalesce(at,'')||action||entity||coalesce(entity_id,'')||coalesce(participant_id,'')||coalesce(detail,'') FROM audit_entry")
+        .unwrap();
+    let stored: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(stored.len(), 9);
+    for row in &stored {
+        for secret in [NAME, "Thistlewood", "lighthouse", "/tmp"] {
+            assert!(!row.contains(secret), "{secret:?} in the audit trail: {row}");
+        }
+    }
+    // Nor in the files beside the database that are not encrypted.
+    let head = std::fs::read_to_string(fx.path().join(HEAD_FILE)).unwrap();
+    assert!(head.starts_with("arcwell-audit-head v1\n9 "), "{head}");
+}
+
+/// Changes the trail behind the app's back: with the key, through SQL, triggers dropped first.
+fn tamper(dir: &Path, sql: &str) {
+    let conn = raw_connection(dir);
+    conn.execute_batch(
+        "DROP TRIGGER audit_entry_is_append_only_update; DROP TRIGGER audit_entry_is_append_only_delete;",
+    )
+    .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn problems_after(sql: &str) -> Vec<(i64, String)> {
+    let (fx, p) = Fixture::new();
+    session(p);
+    // 9 entries now (the last an unlock); the anchor names entry 9.
+    drop(fx.reopen());
+    tamper(fx.path(), sql);
+    let p = fx.reopen();
+    let report = p.verify_audit().unwrap();
+    assert_eq!(report.is_intact(), report.problems.is_empty());
+    report.problems.into_iter().map(|x| (x.seq, x.what)).collect()
+}
+
+#[test]
+fn an_untouched_trail_verifies_and_every_kind_of_change_is_found_where_it_was_made() {
+    assert_eq!(problems_after("SELECT 1"), [], "no change, no problem");
+
+    let edited = problems_after("UPDATE audit_entry SET detail = 'csv' WHERE seq = 6");
+    assert_eq!(edited.iter().map(|p| p.0).collect::<Vec<_>>(), [6], "{edited:?}");
+    assert!(edited[0].1.contains("does not match its hash"), "{edited:?}");
+
+    let rehashed = problems_after("UPDATE audit_entry SET hash = randomblob(32) WHERE seq = 4");
+    assert_eq!(rehashed.iter().map(|p| p.0).collect::<Vec<_>>(), [4, 5], "the entry and the one chained to it");
+
+    let who = problems_after("UPDATE audit_entry SET participant_id = NULL WHERE seq = 3");
+    assert_eq!(who.iter().map(|p| p.0).collect::<Vec<_>>(), [3]);
+
+    let deleted = problems_after("DELETE FROM audit_entry WHERE seq = 5");
+    assert_eq!(deleted.iter().map(|p| p.0).collect::<Vec<_>>(), [5, 6], "{deleted:?}");
+    assert!(deleted[0].1.contains("entry 5 is missing"), "{deleted:?}");
+
+    let two = problems_after("DELETE FROM audit_entry WHERE seq IN (4, 5)");
+    assert!(two[0].1.contains("entries 4 to 5 are missing"), "{two:?}");
+
+    // Two entries swapped: both sit where they do not belong.
+    let swapped = problems_after(
+        "UPDATE audit_entry SET seq = 100 WHERE seq = 4; UPDATE audit_entry SET seq = 4 WHERE seq = 5;
+         UPDATE audit_entry SET seq = 5 WHERE seq = 100;",
+    );
+    assert_eq!(swapped.iter().map(|p| p.0).collect::<Vec<_>>(), [4, 5, 6], "{swapped:?}");
+}
+
+#[test]
+fn entries_deleted_from_the_end_are_found_by_the_anchor_and_it_is_not_moved_past_them() {
+    let (fx, p) = Fixture::new();
+    session(p);
+    drop(fx.reopen());
+    // Entries 8 and 9 (a lock and an unlock) removed: the chain alone would still verify.
+    tamper(fx.path(), "DELETE FROM audit_entry WHERE seq >= 8");
+    let mut p = fx.reopen();
+    // Reopening appended an unlock as entry 8, and more work follows: the anchor keeps naming 9.
+    p.add_participant(&ParticipantInput { name: "Ines Vantongeren".into(), ..Default::default() }, now()).unwrap();
+    let report = p.verify_audit().unwrap();
+    let seqs: Vec<i64> = report.problems.iter().map(|x| x.seq).collect();
+    assert_eq!(seqs, [9], "{report:?}");
+    assert!(report.problems[0].what.contains("differs from the copy of its hash"), "{report:?}");
+    let head = std::fs::read_to_string(fx.path().join(HEAD_FILE)).unwrap();
+    assert!(head.contains("\n9 "), "the anchor still names the entry that was removed: {head}");
+}
+
+#[test]
+fn the_trail_refuses_updates_and_deletes_while_its_triggers_stand() {
+    let (fx, p) = Fixture::new();
+    drop(p);
+    let conn = raw_connection(fx.path());
+    for sql in ["UPDATE audit_entry SET detail = 'x'", "DELETE FROM audit_entry"] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn failed_unlocks_are_noted_beside_the_practice_and_enter_the_trail_at_the_next_unlock() {
+    let (fx, p) = Fixture::new();
+    drop(p);
+    for _ in 0..2 {
+        let wrong = Practice::open_with_passphrase(fx.path(), &Passphrase::new("lantern meadow copper"), &Keychain::Off);
+        assert!(wrong.is_err());
+    }
+    assert_eq!(std::fs::read_to_string(fx.path().join(FAILURES_FILE)).unwrap().lines().count(), 2);
+    let p = fx.reopen();
+    let entries = all(&p);
+    let tail: Vec<String> = summary(&entries).into_iter().skip(2).collect();
+    assert_eq!(tail.len(), 3, "{tail:?}");
+    assert!(tail[0].starts_with("unlock_failed practice passphrase at 20"), "{tail:?}");
+    assert!(tail[1].starts_with("unlock_failed practice passphrase at 20"), "{tail:?}");
+    assert_eq!(tail[2], "unlock practice passphrase");
+    assert!(!fx.path().join(FAILURES_FILE).exists(), "moved into the trail");
+    assert!(p.verify_audit().unwrap().is_intact());
+    // A note file someone wrote by hand passes only our own codes into the trail.
+    drop(p);
+    std::fs::write(fx.path().join(FAILURES_FILE), "2026-11-25T09:00:00.000Z Odalys\nnot a line\n").unwrap();
+    let p = fx.reopen();
+    let entries = all(&p);
+    let last: Vec<String> = summary(&entries).into_iter().rev().take(2).collect();
+    assert_eq!(last, ["unlock practice passphrase", "unlock_failed practice unknown at 2026-11-25T09:00:00.000Z"]);
+}
+
+#[test]
+fn a_restore_keeps_the_backups_trail_and_records_itself() {
+    let (fx, mut p) = Fixture::new();
+    p.add_participant(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("b.arcwell-backup");
+    let pass = Passphrase::new("a backup passphrase of words");
+    p.backup_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
+    let before_backup: Vec<String> = summary(&all(&p)).into_iter().take(3).collect();
+    for i in 0..5 {
+        p.add_participant(&ParticipantInput { name: format!("Later {i}"), ..Default::default() }, now()).unwrap();
+    }
+    p.restore_replacing(
+        &file,
+        &Unlock::Passphrase(pass),
+        &out.path().join("safety.arcwell-backup"),
+        &Recipients::passphrase(Passphrase::new("another passphrase here")).unwrap(),
+        Some(&Passphrase::new(PASSPHRASE)),
+        &Keychain::Off,
+        now(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let after = summary(&all(&p));
+    assert_eq!(after[..3], before_backup[..], "the backup's own trail comes back");
+    assert!(after.last().unwrap().starts_with("restore practice from the backup made 2026-11-25T09:00:00.000Z"), "{after:?}");
+    let report = p.verify_audit().unwrap();
+    assert!(report.is_intact() && report.anchored, "the anchor follows the restored chain: {report:?}");
+}
+
+#[test]
+fn arcwell_audit_verify_exits_0_when_intact_and_5_with_where_when_not() {
+    let (fx, p) = Fixture::new();
+    session(p);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_arcwell"))
+            .arg("--data-dir")
+            .arg(fx.path())
+            .args(args)
+            .env("ARCWELL_KEYCHAIN", "off")
+            .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("the audit trail is intact: 9 entries"));
+    let listed = String::from_utf8_lossy(&run(&["audit", "list", "--limit", "3"]).stdout).into_owned();
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert!(listed.lines().next().unwrap().contains("unlock practice (passphrase)"), "{listed}");
+
+    tamper(fx.path(), "UPDATE audit_entry SET action = 'update' WHERE seq = 4");
+    let bad = run(&["audit", "verify"]);
+    assert_eq!(bad.status.code(), Some(5));
+    let said = String::from_utf8_lossy(&bad.stdout);
+    assert!(said.contains("NOT intact") && said.contains("at entry 4 ("), "{said}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("failed verification at entry 4"));
+    let json = run(&["--json", "audit", "verify"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["problems"][0]["seq"], 4);
+}

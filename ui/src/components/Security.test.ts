@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import SecuritySettings from './SecuritySettings.svelte';
+import AuditTrail from './AuditTrail.svelte';
+import { SECURITY_CHANGED } from '../lib/autolock';
+import type { AuditEntry } from '../bindings/AuditEntry';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe('locking and retention', () => {
+  it('saves the idle minutes and tells the window, and shows the core’s refusal', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'security_settings') return { auto_lock_minutes: 10, lock_on_sleep: true, retention_years: 5 };
+      if (cmd === 'save_security_settings') {
+        const input = (args as { input: { auto_lock_minutes: number } }).input;
+        if (input.auto_lock_minutes > 480) throw { code: 'invalid_input', message: 'auto-lock after at most 480 minutes (8 hours); 0 turns it off' };
+        return input;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    let told: number | null = null;
+    window.addEventListener(SECURITY_CHANGED, (e) => (told = (e as CustomEvent<number>).detail));
+    render(SecuritySettings);
+    const minutes = await screen.findByTestId('auto-lock-minutes');
+    await fireEvent.input(minutes, { target: { value: '3' } });
+    await fireEvent.submit(screen.getByTestId('security'));
+    await screen.findByText('Saved.');
+    expect(calls.at(-1)).toEqual(['save_security_settings', { input: { auto_lock_minutes: 3, lock_on_sleep: true, retention_years: 5 } }]);
+    expect(told).toBe(3);
+    await fireEvent.input(minutes, { target: { value: '900' } });
+    await fireEvent.submit(screen.getByTestId('security'));
+    expect((await screen.findByRole('alert')).textContent).toContain('at most 480 minutes');
+  });
+});
+
+describe('the audit trail', () => {
+  const entry = (seq: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
+    seq, at: '2026-11-25T09:00:00.000Z', action: 'create', entity: 'participant', entity_id: null,
+    participant_id: 'p1', participant_name: 'Odalys Thistlewood', detail: null, ...over,
+  });
+
+  it('lists entries newest first with who, pages back, and shows where verification failed', async () => {
+    const asked: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'get_profile') return { name: 'Rowan Hale', timezone: 'Europe/Berlin', checkin_time: '10:00', stall_days: 14 };
+      if (cmd === 'audit_entries') {
+        asked.push(args);
+        const before = (args as { before: number | null }).before;
+        return before === null ? Array.from({ length: 50 }, (_, i) => entry(60 - i)) : [entry(10, { action: 'unlock', entity: 'practice', participant_id: null, participant_name: null, detail: 'keychain' })];
+      }
+      if (cmd === 'verify_audit') return { entries: 60, anchored: true, problems: [{ seq: 7, at: '2026-11-25T09:00:00.000Z', what: 'entry 7 does not match its hash' }] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(AuditTrail);
+    expect((await screen.findAllByTestId('audit-entry')).length).toBe(50);
+    expect(screen.getAllByTestId('audit-entry')[0]!.textContent).toContain('Created participant');
+    expect(screen.getAllByTestId('audit-entry')[0]!.textContent).toContain('Odalys Thistlewood');
+    await fireEvent.click(screen.getByText('Older entries'));
+    await screen.findByText('Unlocked (keychain)');
+    expect(asked.at(-1)).toEqual({ participantId: null, before: 11, limit: 50 });
+    await fireEvent.click(screen.getByTestId('verify-audit'));
+    expect((await screen.findByTestId('audit-verdict')).textContent).toContain('the first at entry 7');
+    expect(screen.getByTestId('audit-problems').textContent).toContain('Entry 7 (Wed, 25 Nov 2026, 10:00)');
+  });
+});
