@@ -7,7 +7,7 @@
 //! "The audit trail".
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -162,7 +162,7 @@ impl Subject {
     fn participant(&self, conn: &Connection) -> Result<Option<String>> {
         let (table, id) = match self {
             Subject::Participant(id) => return Ok(Some(id.to_string())),
-            Subject::Arc(id) => return Ok(arc_participant(conn, &id.to_string())?),
+            Subject::Arc(id) => return arc_participant(conn, &id.to_string()),
             Subject::Session(id) => ("session", id),
             Subject::CheckIn(id) => ("checkin", id),
             Subject::Milestone(id) => ("milestone", id),
@@ -252,7 +252,9 @@ impl Fields<'_> {
         h.update(DOMAIN);
         h.update(prev);
         h.update(self.seq.to_be_bytes());
-        for field in [Some(self.at), Some(self.action), Some(self.entity), self.entity_id, self.participant, self.detail] {
+        for field in
+            [Some(self.at), Some(self.action), Some(self.entity), self.entity_id, self.participant, self.detail]
+        {
             match field {
                 // Each field length-prefixed, and an absent one distinct from an empty one.
                 Some(s) => {
@@ -368,7 +370,11 @@ pub(crate) fn verify(conn: &Connection, dir: &Path) -> Result<AuditReport> {
                 ),
             });
         } else if Action::parse(&action).is_none() {
-            problems.push(AuditProblem { seq, at: Some(at.clone()), what: format!("entry {seq} has an unknown action") });
+            problems.push(AuditProblem {
+                seq,
+                at: Some(at.clone()),
+                what: format!("entry {seq} has an unknown action"),
+            });
         }
         if anchor.as_ref().is_some_and(|a| a.seq == seq) {
             hashes_at_anchor = Some(to_hash(&stored));
@@ -480,7 +486,15 @@ pub(crate) fn record_unlock(tx: &Transaction<'_>, dir: &Path, method: &str) -> R
         // Only our own codes pass into the trail: the file is outside the encrypted database.
         let how = if how == "passphrase" { "passphrase" } else { "unknown" };
         let Ok(at) = DateTime::parse_from_rfc3339(at) else { continue };
-        append(tx, Utc::now(), Action::UnlockFailed, "practice", None, None, Some(&format!("{how} at {}", to_db(at.to_utc()))))?;
+        append(
+            tx,
+            Utc::now(),
+            Action::UnlockFailed,
+            "practice",
+            None,
+            None,
+            Some(&format!("{how} at {}", to_db(at.to_utc()))),
+        )?;
     }
     append(tx, Utc::now(), Action::Unlock, "practice", None, None, Some(method))?;
     Ok(!failures.is_empty())
@@ -602,13 +616,37 @@ mod tests {
 
     #[test]
     fn an_absent_field_hashes_differently_from_an_empty_one() {
-        let base = Fields { seq: 1, at: "t", action: "create", entity: "arc", entity_id: None, participant: None, detail: None };
+        let base = Fields {
+            seq: 1,
+            at: "t",
+            action: "create",
+            entity: "arc",
+            entity_id: None,
+            participant: None,
+            detail: None,
+        };
         let empty = Fields { entity_id: Some(""), ..base };
-        let base = Fields { seq: 1, at: "t", action: "create", entity: "arc", entity_id: None, participant: None, detail: None };
+        let base = Fields {
+            seq: 1,
+            at: "t",
+            action: "create",
+            entity: "arc",
+            entity_id: None,
+            participant: None,
+            detail: None,
+        };
         assert_ne!(base.hash(&[0; 32]), empty.hash(&[0; 32]));
         // Moving a byte from one field to the next changes the hash (length prefixes).
         let a = Fields { action: "createa", entity: "rc", ..base };
-        let base = Fields { seq: 1, at: "t", action: "create", entity: "arc", entity_id: None, participant: None, detail: None };
+        let base = Fields {
+            seq: 1,
+            at: "t",
+            action: "create",
+            entity: "arc",
+            entity_id: None,
+            participant: None,
+            detail: None,
+        };
         assert_ne!(a.hash(&[0; 32]), base.hash(&[0; 32]));
         assert_ne!(base.hash(&[0; 32]), base.hash(&[1; 32]), "the previous hash is part of the input");
     }

@@ -323,7 +323,12 @@ impl Practice {
     }
 
     /// Writes a participant's record to `dest` (a new file), not encrypted: see [`WARNING`].
-    pub fn export_participant_record(&mut self, participant: Uuid, dest: &Path, now: DateTime<Utc>) -> Result<Exported> {
+    pub fn export_participant_record(
+        &mut self,
+        participant: Uuid,
+        dest: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<Exported> {
         let text = self.participant_record_html(participant, now)?;
         let written = write_new(dest, |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
         self.record_event(Action::Export, &Subject::Participant(participant), Some("printable record"))?;

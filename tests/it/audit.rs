@@ -22,7 +22,8 @@ fn session(mut p: Practice) -> uuid::Uuid {
     let who = p
         .add_participant(&ParticipantInput { name: NAME.into(), notes: Some(NOTE.into()), ..Default::default() }, now())
         .unwrap();
-    let arc = p.open_arc(&OpenArc { participant_id: who.id, intention: Some(NOTE.into()), plan_id: None }, now()).unwrap();
+    let arc =
+        p.open_arc(&OpenArc { participant_id: who.id, intention: Some(NOTE.into()), plan_id: None }, now()).unwrap();
     p.advance_arc(arc.id, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
     let out = tempfile::tempdir().unwrap();
     p.export_csv(out.path(), Privacy { names: true }, now()).unwrap();
@@ -39,10 +40,7 @@ fn all(p: &Practice) -> Vec<AuditEntry> {
 }
 
 fn summary(entries: &[AuditEntry]) -> Vec<String> {
-    entries
-        .iter()
-        .map(|e| format!("{} {} {}", e.action, e.entity, e.detail.as_deref().unwrap_or("-")))
-        .collect()
+    entries.iter().map(|e| format!("{} {} {}", e.action, e.entity, e.detail.as_deref().unwrap_or("-"))).collect()
 }
 
 #[test]
@@ -178,7 +176,8 @@ fn failed_unlocks_are_noted_beside_the_practice_and_enter_the_trail_at_the_next_
     let (fx, p) = Fixture::new();
     drop(p);
     for _ in 0..2 {
-        let wrong = Practice::open_with_passphrase(fx.path(), &Passphrase::new("lantern meadow copper"), &Keychain::Off);
+        let wrong =
+            Practice::open_with_passphrase(fx.path(), &Passphrase::new("lantern meadow copper"), &Keychain::Off);
         assert!(wrong.is_err());
     }
     assert_eq!(std::fs::read_to_string(fx.path().join(FAILURES_FILE)).unwrap().lines().count(), 2);
@@ -202,7 +201,7 @@ fn failed_unlocks_are_noted_beside_the_practice_and_enter_the_trail_at_the_next_
 
 #[test]
 fn a_restore_keeps_the_backups_trail_and_records_itself() {
-    let (fx, mut p) = Fixture::new();
+    let (_fx, mut p) = Fixture::new();
     p.add_participant(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("b.arcwell-backup");
@@ -225,7 +224,10 @@ fn a_restore_keeps_the_backups_trail_and_records_itself() {
     .unwrap();
     let after = summary(&all(&p));
     assert_eq!(after[..3], before_backup[..], "the backup's own trail comes back");
-    assert!(after.last().unwrap().starts_with("restore practice from the backup made 2026-11-25T09:00:00.000Z"), "{after:?}");
+    assert!(
+        after.last().unwrap().starts_with("restore practice from the backup made 2026-11-25T09:00:00.000Z"),
+        "{after:?}"
+    );
     let report = p.verify_audit().unwrap();
     assert!(report.is_intact() && report.anchored, "the anchor follows the restored chain: {report:?}");
 }

@@ -854,6 +854,61 @@ test('lock: the practice closes and opens again with the recovery passphrase', a
   assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'the practice is back as it was');
 });
 
+test('audit trail: Settings lists the lock, the failed unlock and the unlock, and verifies the chain', async () => {
+  await browser.$('nav').$('button=Settings').click();
+  const audit = await browser.$('[data-testid="audit"]');
+  await audit.waitForDisplayed({ timeout: 10_000 });
+  await audit.scrollIntoView();
+  await browser.waitUntil(async () => (await audit.$$('[data-testid="audit-entry"]').length) >= 3, { timeout: 10_000, timeoutMsg: 'entries listed' });
+  // Newest first: the unlock, the wrong passphrase before it, the lock before that (a reminder
+  // raised meanwhile may sit between them).
+  const rows = await Promise.all((await audit.$$('[data-testid="audit-entry"]')).slice(0, 10).map((r) => r.getText()));
+  const at = (re) => rows.findIndex((r) => re.test(r));
+  const [unlocked, failed, locked] = [at(/Unlocked \(passphrase\)/), at(/Failed unlock \(passphrase at /), at(/Locked \(by hand\)/)];
+  assert.ok(unlocked >= 0 && unlocked < failed && failed < locked, `in order: ${rows.join(' | ')}`);
+  await audit.$('[data-testid="verify-audit"]').click();
+  await audit.$('[data-testid="audit-verdict"]').waitForDisplayed({ timeout: 15_000 });
+  assert.match(await audit.$('[data-testid="audit-verdict"]').getText(), /^Intact: \d+ entries, every hash checks\.$/);
+  await shoot('audit-trail');
+});
+
+test('auto-lock: the screen locking (a real D-Bus signal) locks the practice and the unlock screen says why', async () => {
+  execFileSync('dbus-send', ['--session', '--type=signal', '/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver.ActiveChanged', 'boolean:true']);
+  const unlock = await browser.$('[data-testid="unlock"]');
+  await unlock.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await unlock.$('[data-testid="lock-reason"]').getText(), 'Arcwell locked when the screen was locked.');
+  assert.equal(await browser.$('nav').isExisting(), false, 'nothing of the practice is shown while locked');
+  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await unlock.$('button=Unlock with the passphrase').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
+});
+
+test('auto-lock: after the idle minutes set in Settings without input, the practice locks itself', async () => {
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="security"]');
+  await form.waitForDisplayed({ timeout: 10_000 });
+  await setInput(await form.$('[data-testid="auto-lock-minutes"]'), '1');
+  await form.$('button=Save').click();
+  await form.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
+  const started = Date.now();
+  const unlock = await browser.$('[data-testid="unlock"]');
+  await unlock.waitForDisplayed({ timeout: 90_000 });
+  const waited = (Date.now() - started) / 1000;
+  assert.ok(waited >= 55, `locked only after the minute (${waited} s)`);
+  assert.equal(await unlock.$('[data-testid="lock-reason"]').getText(), 'Arcwell locked itself after 1 minute without input.');
+  await shoot('auto-locked');
+  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await unlock.$('button=Unlock with the passphrase').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
+  // Back to the default, for whatever runs after.
+  await browser.$('nav').$('button=Settings').click();
+  const again = await browser.$('[data-testid="security"]');
+  await again.waitForDisplayed({ timeout: 10_000 });
+  await setInput(await again.$('[data-testid="auto-lock-minutes"]'), '10');
+  await again.$('button=Save').click();
+  await again.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
+});
+
 test('the printable record, as a browser shows it: a page a person can read and print', async () => {
   const file = join(dataDir, 'exports', 'record.html');
   const back = await browser.getUrl();

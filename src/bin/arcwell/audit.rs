@@ -27,8 +27,11 @@ pub enum AuditCmd {
 pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
     match cmd {
         AuditCmd::List { participant, limit, before } => {
-            let query =
-                AuditQuery { participant: participant.map(|p| parse_id("participant", &p)).transpose()?, before, limit };
+            let query = AuditQuery {
+                participant: participant.map(|p| parse_id("participant", &p)).transpose()?,
+                before,
+                limit,
+            };
             let entries = practice.audit_entries(&query)?;
             output::print(json, &entries, |list| list.iter().map(entry_text).collect())
         }
@@ -42,7 +45,12 @@ pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
                 };
                 out.push_str(if r.anchored { "\n" } else { " (no practice.audit-head to check its end against)\n" });
                 for p in &r.problems {
-                    out.push_str(&format!("  at entry {}{}: {}\n", p.seq, p.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default(), p.what));
+                    out.push_str(&format!(
+                        "  at entry {}{}: {}\n",
+                        p.seq,
+                        p.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default(),
+                        p.what
+                    ));
                 }
                 out
             })?;
