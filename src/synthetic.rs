@@ -164,7 +164,12 @@ pub fn create(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<(Practice, C
         stall_days: None,
     };
     let mut practice = Practice::init(dir, &profile, &Passphrase::new(PASSPHRASE), &Keychain::Off, now)?;
-    let counts = practice.write(|tx| fill(tx, spec, now))?;
+    let counts = practice.write(|tx| {
+        let counts = fill(tx, spec, now)?;
+        // One entry for the whole generated practice (a benchmark's, never a facilitator's).
+        crate::audit::record(tx, crate::audit::Action::Create, &crate::audit::Subject::Practice, Some("synthetic"))?;
+        Ok(counts)
+    })?;
     Ok((practice, counts))
 }
 

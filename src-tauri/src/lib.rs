@@ -59,6 +59,8 @@ pub fn run() {
             commands::security::verify_audit,
             commands::security::security_settings,
             commands::security::save_security_settings,
+            commands::security::change_passphrase,
+            commands::security::rotate_key,
             commands::backups::backup_settings,
             commands::backups::save_backup_settings,
             commands::backups::backup_now,

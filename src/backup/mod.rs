@@ -144,8 +144,25 @@ impl Practice {
     /// backup's data is written, encrypted with this practice's key, beside `practice.db`, checked
     /// (and migrated if it is older) and renamed over it. Before that rename the current practice
     /// is untouched. The key comes from the keychain, or the recovery passphrase when given.
+    /// Refused while another Arcwell process has the practice open: it would go on writing to the
+    /// replaced file.
     #[allow(clippy::too_many_arguments)]
     pub fn restore_replacing(
+        &mut self,
+        file: &Path,
+        unlock: &Unlock,
+        safety: &Path,
+        safety_to: &Recipients,
+        passphrase: Option<&Passphrase>,
+        keychain: &Keychain,
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(Manifest, BackupInfo)> {
+        self.exclusively(|p| p.restore_alone(file, unlock, safety, safety_to, passphrase, keychain, now, progress))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn restore_alone(
         &mut self,
         file: &Path,
         unlock: &Unlock,
@@ -424,7 +441,7 @@ fn write_encrypted(image: &mut Connection, path: &Path, key: &DatabaseKey, schem
 
 /// Opens the freshly written file the way the practice will be opened, migrates it if it is from
 /// an older Arcwell, and checks it.
-fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
+pub(crate) fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
     let mut conn = connection::open(path, key, false)?;
     migrate::migrate(&mut conn, path, false)?;
     let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
@@ -435,7 +452,7 @@ fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
 }
 
 /// Removes `db` (with `main`) and its `-wal` and `-shm` files, where they exist.
-fn remove_db_files(db: &Path, main: bool) -> Result<()> {
+pub(crate) fn remove_db_files(db: &Path, main: bool) -> Result<()> {
     for suffix in ["", "-wal", "-shm"].into_iter().filter(|s| main || !s.is_empty()) {
         let p = PathBuf::from(format!("{}{suffix}", db.display()));
         match std::fs::remove_file(&p) {

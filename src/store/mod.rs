@@ -2,6 +2,7 @@
 
 pub(crate) mod connection;
 pub mod migrate;
+pub mod rekey;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -34,6 +35,9 @@ pub struct Practice {
     key_source: KeySource,
     /// Why the key is not in the keychain, when it could not be stored there.
     keychain_note: Option<String>,
+    /// A shared lock on `practice.lock` for as long as the practice is open, so a re-key or a
+    /// restore (which replace the file) can tell that another Arcwell process has it open.
+    open_lock: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for Practice {
@@ -87,8 +91,13 @@ impl Practice {
         let key = DatabaseKey::generate()?;
         key::write_key_file(&keyfile, &key, passphrase)?;
         let created = Self::create_db(&db, &key).and_then(|conn| {
-            let mut practice =
-                Practice { conn, dir: dir.to_owned(), key_source: KeySource::Passphrase, keychain_note: None };
+            let mut practice = Practice {
+                conn,
+                dir: dir.to_owned(),
+                key_source: KeySource::Passphrase,
+                keychain_note: None,
+                open_lock: shared_lock(dir)?,
+            };
             practice.write(|tx| {
                 profile::insert(tx, &profile, now)?;
                 audit::record(tx, Action::Create, &Subject::Profile, None)
@@ -142,7 +151,12 @@ impl Practice {
     /// key in the keychain (when there is one) so the next open needs no passphrase.
     pub fn open_with_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
         let db = require_db(dir)?;
-        let key = match key::read_key_file(&key_path(dir), passphrase) {
+        // A re-key cut off by a crash is finished first (the database may already use the new key).
+        let unwrapped = rekey::finish_interrupted(dir, passphrase).and_then(|finished| match finished {
+            Some(key) => Ok(key),
+            None => key::read_key_file(&key_path(dir), passphrase),
+        });
+        let key = match unwrapped {
             Err(Error::WrongPassphrase) => {
                 // The database cannot be written without the key: noted beside it, moved into the
                 // trail at the next unlock.
@@ -184,9 +198,11 @@ impl Practice {
     }
 
     fn open_with_key(dir: &Path, db: &Path, key: &DatabaseKey, source: KeySource) -> Result<Practice> {
+        // Taken before the file is opened: a re-key or restore in progress elsewhere is waited for.
+        let open_lock = shared_lock(dir)?;
         let mut conn = connection::open(db, key, false)?;
         migrate::migrate(&mut conn, db, false)?;
-        Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None })
+        Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None, open_lock })
     }
 
     /// A plaintext copy of a synthetic practice, for benchmarks (see `synthetic::open_plaintext`).
@@ -194,7 +210,7 @@ impl Practice {
     pub(crate) fn open_plain_copy(path: &Path) -> Result<Practice> {
         let conn = connection::open_plain(path)?;
         let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
-        Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None })
+        Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None, open_lock: None })
     }
 
     /// The connection itself, outside any transaction (ATTACH/DETACH cannot run inside one): backups.
@@ -316,6 +332,64 @@ impl Practice {
             found.push(format!("cipher_integrity_check: {}", row?));
         }
         Ok(found)
+    }
+}
+
+/// The lock file every open practice holds a shared lock on.
+pub const LOCK_FILE: &str = "practice.lock";
+
+/// How long an open waits for a re-key or restore in another process to finish.
+const SHARED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A shared lock on the practice's lock file, waited for while another process holds it
+/// exclusively. `None` where the filesystem has no locks (the files are still encrypted; only the
+/// "another process has it open" check is lost).
+fn shared_lock(dir: &Path) -> Result<Option<std::fs::File>> {
+    let path = dir.join(LOCK_FILE);
+    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
+        Ok(f) => f,
+        Err(e) => return Err(Error::io(format!("cannot open {}", path.display()), e)),
+    };
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock_shared() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < SHARED_LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Conflict(
+                    "another Arcwell process is re-keying or restoring this practice; wait for it to finish, then try again"
+                        .into(),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(_)) => return Ok(None),
+        }
+    }
+}
+
+impl Practice {
+    /// Runs `f` holding the practice's lock file exclusively: no other Arcwell process has the
+    /// practice open meanwhile, and none opens it until `f` returns (a re-key, a restore).
+    pub(crate) fn exclusively<T>(&mut self, f: impl FnOnce(&mut Practice) -> Result<T>) -> Result<T> {
+        let path = self.dir.join(LOCK_FILE);
+        self.open_lock = None;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        let result = match file.try_lock() {
+            Ok(()) | Err(std::fs::TryLockError::Error(_)) => f(self),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Conflict(
+                "another Arcwell process has this practice open (the app, `arcwell watch`, a backup from cron); close it, then try again; nothing was changed"
+                    .into(),
+            )),
+        };
+        drop(file);
+        self.open_lock = shared_lock(&self.dir).ok().flatten();
+        result
     }
 }
 

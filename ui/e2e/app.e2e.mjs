@@ -68,11 +68,38 @@ async function waitForDriver() {
   throw new Error(`tauri-driver did not listen on port ${port} within 10 s`);
 }
 
+// Everything the app and its webview write besides the practice goes under one home of the run's
+// own (XDG data, cache, config, state; TMPDIR), and everything it prints is kept: the last test
+// searches all of it for the participant data typed and seeded. The app runs under strace, which
+// records every connect/sendto/sendmsg of its processes: the last test checks none was to a network.
+const home = mkdtempSync(join(tmpdir(), 'arcwell-e2e-home-'));
+const appEnv = Object.fromEntries(['data', 'cache', 'config', 'state', 'tmp'].map((d) => [d, join(home, d)]));
+for (const d of Object.values(appEnv)) mkdirSync(d, { recursive: true });
+const straceLog = join(home, 'strace.log');
+const wrapper = join(home, 'arcwell-app-traced');
+writeFileSync(wrapper, `#!/bin/sh\nexec strace -f --seccomp-bpf -qq -e trace=connect,sendto,sendmsg -o '${straceLog}' '${app}' "$@"\n`, { mode: 0o755 });
+let printed = '';
+
 before(async () => {
   driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'], {
-    env: { ...process.env, ARCWELL_DATA_DIR: dataDir, ARCWELL_KEYCHAIN: 'off' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      ARCWELL_DATA_DIR: dataDir,
+      ARCWELL_KEYCHAIN: 'off',
+      XDG_DATA_HOME: appEnv.data,
+      XDG_CACHE_HOME: appEnv.cache,
+      XDG_CONFIG_HOME: appEnv.config,
+      XDG_STATE_HOME: appEnv.state,
+      TMPDIR: appEnv.tmp,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  for (const stream of [driver.stdout, driver.stderr]) {
+    stream.on('data', (chunk) => {
+      printed += chunk.toString();
+      process.stderr.write(chunk);
+    });
+  }
   await waitForDriver();
   browser = await remote({
     hostname: '127.0.0.1',
@@ -80,7 +107,7 @@ before(async () => {
     logLevel: 'warn',
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: app, args: ['--demo'] },
+      'tauri:options': { application: wrapper, args: ['--demo'] },
     },
   });
 });
@@ -96,6 +123,7 @@ after(async () => {
     // nothing left: as expected
   }
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
 });
 
 test('the app opens on today\'s dashboard with the demo practice from the encrypted file', async () => {
@@ -920,4 +948,39 @@ test('the printable record, as a browser shows it: a page a person can read and 
   } finally {
     await browser.url(back);
   }
+});
+
+/** Every file under `dir` (but `skip`), with its bytes. */
+function filesUnder(dir, skip = []) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !skip.some((s) => path.startsWith(s))) out.push([path, readFileSync(path)]);
+  }
+  return out;
+}
+
+test('no plaintext and no network: after the whole session nothing typed or seeded is in any file or log, and no connection left the machine', async () => {
+  // Quit the app, so everything it would write is written.
+  await browser.deleteSession();
+  browser = null;
+  await new Promise((r) => setTimeout(r, 1_000));
+  const secrets = ['Tamsin Oakhurst', 'lighthouse keeper in my dreams', 'Slept well; feels tender', 'Sister on call all evening', 'Seren Castellane'];
+  // The exports folder holds what the facilitator exported on purpose (in plaintext, after a warning).
+  const files = [...filesUnder(dataDir, [join(dataDir, 'exports')]), ...filesUnder(home, [straceLog])];
+  assert.ok(files.some(([p]) => p.endsWith('practice.db')), 'the practice itself is among the files searched');
+  assert.ok(files.length >= 5, `the data dir and the webview's own files are searched: ${files.map(([p]) => p).join(', ')}`);
+  const hits = [];
+  for (const secret of secrets) {
+    const forms = [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le')];
+    for (const [path, bytes] of files) if (forms.some((f) => bytes.includes(f))) hits.push(`${secret} in ${path}`);
+    if (printed.includes(secret)) hits.push(`${secret} in what the app printed`);
+  }
+  assert.deepEqual(hits, [], 'participant data in plaintext');
+  // Every socket address the app's processes connected or sent to.
+  const trace = readFileSync(straceLog, 'utf8');
+  const local = trace.split('\n').filter((l) => /sa_family=AF_UNIX/.test(l));
+  const network = trace.split('\n').filter((l) => /sa_family=AF_INET6?\b/.test(l));
+  assert.ok(local.length > 0, 'strace saw the app connect (to D-Bus, the X server): it was watching');
+  assert.deepEqual(network, [], 'network connections attempted');
 });

@@ -1,6 +1,7 @@
 //! The audit trail and the locking settings.
 
 use arcwell::audit::{AuditEntry, AuditQuery, AuditReport};
+use arcwell::key::Passphrase;
 use arcwell::security::SecuritySettings;
 use tauri::AppHandle;
 use uuid::Uuid;
@@ -33,4 +34,20 @@ pub async fn security_settings(app: AppHandle) -> CommandResult<SecuritySettings
 #[tauri::command]
 pub async fn save_security_settings(app: AppHandle, input: SecuritySettings) -> CommandResult<SecuritySettings> {
     blocking(app, move |s| s.write(|p| p.update_security_settings(&input))).await
+}
+
+/// Wraps the database key under a new recovery passphrase (the current one is required).
+#[tauri::command]
+pub async fn change_passphrase(app: AppHandle, current: String, new: String) -> CommandResult<()> {
+    blocking(app, move |s| s.write(|p| p.change_passphrase(&Passphrase::new(current), &Passphrase::new(new)))).await
+}
+
+/// Re-keys the practice under a fresh database key (the recovery passphrase is required).
+#[tauri::command]
+pub async fn rotate_key(app: AppHandle, passphrase: String) -> CommandResult<()> {
+    blocking(app, move |s| {
+        let keychain = s.keychain.clone();
+        s.write(|p| p.rotate_key(&Passphrase::new(passphrase), &keychain))
+    })
+    .await
 }

@@ -129,6 +129,9 @@ enum Command {
     /// Outcome measures: library, show, give, list, withdraw, trajectory
     #[command(subcommand)]
     Measure(MeasureCmd),
+    /// The recovery passphrase and the database key: change the passphrase, rotate the key
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// The audit trail: list what was done, verify that nothing in it was changed
     #[command(subcommand)]
     Audit(crate::audit::AuditCmd),
@@ -152,6 +155,16 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum KeyCmd {
+    /// Change the recovery passphrase (asks for the current one, then the new one twice, or reads
+    /// ARCWELL_PASSPHRASE and ARCWELL_NEW_PASSPHRASE)
+    Passphrase,
+    /// Rotate the database key: the whole practice is written anew under a fresh key (asks for the
+    /// recovery passphrase). Stop `arcwell watch` and the app first
+    Rotate,
 }
 
 #[derive(Args)]
@@ -377,6 +390,21 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
         Command::Measure(cmd) => crate::measures::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Audit(cmd) => crate::audit::run(&mut ctx.open()?, cmd, ctx.json),
+        Command::Key(cmd) => {
+            let mut practice = ctx.open()?;
+            let current = secret::read(ctx.passphrase_stdin, false)?;
+            let done = match cmd {
+                KeyCmd::Passphrase => {
+                    practice.change_passphrase(&current, &secret::read_new()?)?;
+                    "the recovery passphrase is changed; practice.key is wrapped under the new one (keep it where you kept the old)"
+                }
+                KeyCmd::Rotate => {
+                    practice.rotate_key(&current, &ctx.keychain)?;
+                    "the practice is re-keyed: a new database key, the key file and the keychain updated; the recovery passphrase is unchanged"
+                }
+            };
+            ctx.print(&serde_json::json!({ "done": done }), |_| format!("{done}\n"))
+        }
         Command::Export(cmd) => crate::export::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {
             let query = arcwell::search::SearchQuery {

@@ -7,6 +7,26 @@ use arcwell::key::Passphrase;
 use arcwell::{Error, Result};
 
 pub const ENV: &str = "ARCWELL_PASSPHRASE";
+/// The new recovery passphrase for `arcwell key passphrase`.
+pub const NEW_ENV: &str = "ARCWELL_NEW_PASSPHRASE";
+
+/// A new recovery passphrase: `ARCWELL_NEW_PASSPHRASE`, or typed twice at a prompt.
+pub fn read_new() -> Result<Passphrase> {
+    if let Ok(p) = std::env::var(NEW_ENV) {
+        return Ok(Passphrase::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(format!(
+            "give the new recovery passphrase in {NEW_ENV}, or run this in a terminal"
+        )));
+    }
+    let first = prompt("New recovery passphrase: ")?;
+    let again = prompt("Repeat the new recovery passphrase: ")?;
+    if *first != *again {
+        return Err(Error::Invalid("the two passphrases differ; nothing was changed. Try again".into()));
+    }
+    Ok(Passphrase::new(first.as_str()))
+}
 
 pub fn read(from_stdin: bool, confirm: bool) -> Result<Passphrase> {
     if let Ok(p) = std::env::var(ENV) {

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import SecuritySettings from './SecuritySettings.svelte';
 import AuditTrail from './AuditTrail.svelte';
+import KeySettings from './KeySettings.svelte';
 import { SECURITY_CHANGED } from '../lib/autolock';
 import type { AuditEntry } from '../bindings/AuditEntry';
 
@@ -67,5 +68,32 @@ describe('the audit trail', () => {
     await fireEvent.click(screen.getByTestId('verify-audit'));
     expect((await screen.findByTestId('audit-verdict')).textContent).toContain('the first at entry 7');
     expect(screen.getByTestId('audit-problems').textContent).toContain('Entry 7 (Wed, 25 Nov 2026, 10:00)');
+  });
+});
+
+describe('the recovery passphrase and key', () => {
+  it('refuses two different new passphrases before asking the core, then changes it; rotating says the core’s refusal', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'change_passphrase') return null;
+      if (cmd === 'rotate_key') throw { code: 'wrong_passphrase', message: 'that recovery passphrase does not unlock this practice; nothing was changed. Check it and try again' };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(KeySettings);
+    const form = screen.getByTestId('change-passphrase');
+    await fireEvent.input(screen.getByLabelText('Current passphrase'), { target: { value: 'lantern meadow copper thistle' } });
+    await fireEvent.input(screen.getByLabelText(/New passphrase \(8/), { target: { value: 'harbour lantern fennel' } });
+    await fireEvent.input(screen.getByLabelText('New passphrase again'), { target: { value: 'harbour lantern fennle' } });
+    await fireEvent.submit(form);
+    expect((await screen.findByRole('alert')).textContent).toContain('differ');
+    expect(calls).toEqual([]);
+    await fireEvent.input(screen.getByLabelText('New passphrase again'), { target: { value: 'harbour lantern fennel' } });
+    await fireEvent.submit(form);
+    expect((await screen.findByRole('status')).textContent).toContain('Changed.');
+    expect(calls).toEqual([['change_passphrase', { current: 'lantern meadow copper thistle', new: 'harbour lantern fennel' }]]);
+    await fireEvent.input(screen.getByLabelText('Recovery passphrase'), { target: { value: 'wrong words here' } });
+    await fireEvent.submit(screen.getByTestId('rotate-key'));
+    expect((await screen.findByRole('alert')).textContent).toContain('nothing was changed');
   });
 });

@@ -1,0 +1,157 @@
+//! Changing the recovery passphrase and rotating the database key, without losing a record, and
+//! coming back whole from a re-key cut off half way.
+
+use std::process::{Command, Stdio};
+
+use arcwell::domain::participant::ParticipantInput;
+use arcwell::key::Passphrase;
+use arcwell::store::rekey::NEXT_KEY_FILE;
+use arcwell::{ErrorCode, Keychain, Practice};
+
+use crate::support::{Fixture, PASSPHRASE, now, raw_connection};
+
+const NEW: &str = "harbour lantern fennel quartz";
+
+fn seeded() -> (Fixture, Practice) {
+    let (fx, mut p) = Fixture::new();
+    arcwell::demo::seed(&mut p, now()).unwrap();
+    (fx, p)
+}
+
+/// Every table but the audit trail, which gains the change itself.
+fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
+    let mut d = p.content_digest().unwrap();
+    d.remove("audit_entry");
+    d
+}
+
+fn open(fx: &Fixture, pass: &str) -> arcwell::Result<Practice> {
+    Practice::open_with_passphrase(fx.path(), &Passphrase::new(pass), &Keychain::Off)
+}
+
+fn key_bytes(fx: &Fixture, file: &str, pass: &str) -> Vec<u8> {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(pass.to_owned()));
+    age::decrypt(&identity, &std::fs::read(fx.path().join(file)).unwrap()).unwrap()
+}
+
+fn last_action(p: &Practice) -> String {
+    p.audit_entries(&arcwell::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap()[0].action.clone()
+}
+
+#[test]
+fn the_recovery_passphrase_changes_only_with_the_current_one_and_the_old_one_stops_working() {
+    let (fx, mut p) = seeded();
+    let keyfile = std::fs::read(fx.path().join("practice.key")).unwrap();
+    let wrong = p.change_passphrase(&Passphrase::new("not the passphrase"), &Passphrase::new(NEW)).unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
+    let weak = p.change_passphrase(&Passphrase::new(PASSPHRASE), &Passphrase::new("short")).unwrap_err();
+    assert_eq!(weak.code(), ErrorCode::InvalidInput, "{weak}");
+    assert_eq!(std::fs::read(fx.path().join("practice.key")).unwrap(), keyfile, "refusals change nothing");
+
+    let before = content(&p);
+    p.change_passphrase(&Passphrase::new(PASSPHRASE), &Passphrase::new(NEW)).unwrap();
+    assert_eq!(last_action(&p), "passphrase_change");
+    drop(p);
+    assert_eq!(open(&fx, PASSPHRASE).unwrap_err().code(), ErrorCode::WrongPassphrase, "the old one no longer opens it");
+    let p = open(&fx, NEW).unwrap();
+    assert_eq!(content(&p), before);
+    assert!(!fx.path().join(NEXT_KEY_FILE).exists());
+}
+
+#[test]
+fn rotating_the_key_rewrites_the_practice_under_a_new_key_and_loses_nothing() {
+    let (fx, mut p) = seeded();
+    let before = content(&p);
+    let old_key = key_bytes(&fx, "practice.key", PASSPHRASE);
+    let wrong = p.rotate_key(&Passphrase::new("not the passphrase"), &Keychain::Off).unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
+
+    p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
+    assert_eq!(content(&p), before, "every record, read through the open practice");
+    assert!(p.integrity_problems().unwrap().is_empty());
+    assert_eq!(last_action(&p), "rekey");
+    assert!(p.verify_audit().unwrap().is_intact());
+    // Still usable: a new record saves.
+    p.add_participant(&ParticipantInput { name: "Perpetua Alsop".into(), ..Default::default() }, now()).unwrap();
+    drop(p);
+
+    let new_key = key_bytes(&fx, "practice.key", PASSPHRASE);
+    assert_ne!(new_key, old_key, "a fresh key");
+    // The old key no longer reads the file; the new key file (same passphrase) does.
+    let hex: String = old_key.iter().map(|b| format!("{b:02x}")).collect();
+    let stale = rusqlite::Connection::open(fx.path().join("practice.db")).unwrap();
+    stale.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    assert!(stale.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+    let n: i64 = raw_connection(fx.path()).query_row("SELECT count(*) FROM participant", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, i64::try_from(before["participant"].0).unwrap() + 1);
+    let left: Vec<String> =
+        std::fs::read_dir(fx.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(!left.iter().any(|f| f.contains("rekeying") || f.contains(".next")), "nothing left over: {left:?}");
+}
+
+#[test]
+fn a_rekey_or_restore_is_refused_while_another_arcwell_has_the_practice_open() {
+    let (fx, mut p) = Fixture::new();
+    let other = fx.reopen();
+    let refused = p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Conflict);
+    assert!(refused.to_string().contains("another Arcwell process has this practice open"), "{refused}");
+    drop(other);
+    p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
+    assert_eq!(last_action(&p), "rekey");
+}
+
+#[test]
+fn a_rekey_cut_off_after_the_database_was_replaced_is_finished_at_the_next_unlock() {
+    let (fx, mut p) = seeded();
+    let before = content(&p);
+    let old_keyfile = std::fs::read(fx.path().join("practice.key")).unwrap();
+    p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
+    drop(p);
+    // The state a crash between the two renames leaves: the database under the new key, the old
+    // key file in place, the new one beside it.
+    std::fs::rename(fx.path().join("practice.key"), fx.path().join(NEXT_KEY_FILE)).unwrap();
+    std::fs::write(fx.path().join("practice.key"), &old_keyfile).unwrap();
+    let p = open(&fx, PASSPHRASE).unwrap();
+    assert_eq!(content(&p), before);
+    assert!(!fx.path().join(NEXT_KEY_FILE).exists(), "the rename was finished");
+    drop(p);
+    drop(open(&fx, PASSPHRASE).unwrap());
+
+    // A crash before the database was replaced: a `.next` the database does not need is removed.
+    let other = tempfile::tempdir().unwrap();
+    drop(
+        Practice::init(other.path(), &crate::support::profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now())
+            .unwrap(),
+    );
+    std::fs::copy(other.path().join("practice.key"), fx.path().join(NEXT_KEY_FILE)).unwrap();
+    let p = open(&fx, PASSPHRASE).unwrap();
+    assert_eq!(content(&p), before);
+    assert!(!fx.path().join(NEXT_KEY_FILE).exists());
+}
+
+#[test]
+fn arcwell_key_passphrase_and_rotate_from_the_command_line() {
+    let (fx, p) = Fixture::new();
+    drop(p);
+    let run = |args: &[&str], pass: &str, new: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
+        c.arg("--data-dir").arg(fx.path()).args(args).env("ARCWELL_KEYCHAIN", "off").env("ARCWELL_PASSPHRASE", pass);
+        match new {
+            Some(n) => c.env("ARCWELL_NEW_PASSPHRASE", n),
+            None => c.env_remove("ARCWELL_NEW_PASSPHRASE"),
+        };
+        c.stdin(Stdio::null()).output().unwrap()
+    };
+    let no_new = run(&["key", "passphrase"], PASSPHRASE, None);
+    assert_eq!(no_new.status.code(), Some(3), "{}", String::from_utf8_lossy(&no_new.stderr));
+    assert!(String::from_utf8_lossy(&no_new.stderr).contains("ARCWELL_NEW_PASSPHRASE"));
+    let changed = run(&["key", "passphrase"], PASSPHRASE, Some(NEW));
+    assert!(changed.status.success(), "{}", String::from_utf8_lossy(&changed.stderr));
+    assert_eq!(run(&["status"], PASSPHRASE, None).status.code(), Some(6), "the old passphrase is refused");
+    let rotated = run(&["key", "rotate"], NEW, None);
+    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+    assert!(String::from_utf8_lossy(&rotated.stdout).contains("re-keyed"));
+    let audit = run(&["audit", "verify"], NEW, None);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stdout));
+}
