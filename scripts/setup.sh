@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Arcwell needs on Debian/Ubuntu, idempotently. Sourced by app.sh and test.sh.
 #   setup_system app    — build and run the desktop app
-#   setup_system test   — also the test tools (Xvfb, D-Bus, gnome-keyring, WebKitWebDriver, tauri-driver)
+#   setup_system test   — also the test tools (Xvfb, D-Bus, gnome-keyring, WebKitWebDriver, tauri-driver, cargo-deny, strace)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -96,5 +96,6 @@ setup_system() {
   if [ "${1:-app}" = test ]; then
     command -v cargo-nextest >/dev/null 2>&1 || { say "Installing cargo-nextest"; cargo install cargo-nextest --locked; }
     ensure_cargo_tool tauri-driver 2.1.0
+    ensure_cargo_tool cargo-deny 0.20.2
   fi
 }

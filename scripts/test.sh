@@ -15,6 +15,10 @@ cargo fmt --all --check
 step "UI: type check, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
 
+step "cargo deny: licences, bans (no HTTP client or TLS stack), sources"
+# Advisories are not checked: RustSec's database comes from GitHub, unreachable here (README "Tests").
+cargo deny --locked check licenses bans sources
+
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
