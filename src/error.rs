@@ -60,6 +60,10 @@ pub enum Error {
         "the keychain has no usable key for this practice; give the recovery passphrase (prompt, --passphrase-stdin or ARCWELL_PASSPHRASE)"
     )]
     PassphraseRequired,
+    #[error(
+        "the keychain cannot open this practice: {0}. Give the recovery passphrase (prompt, --passphrase-stdin or ARCWELL_PASSPHRASE)"
+    )]
+    KeychainUnavailable(String),
     #[error("that recovery passphrase does not unlock this practice; nothing was changed. Check it and try again")]
     WrongPassphrase,
     #[error(
@@ -111,7 +115,7 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::NotInitialized(_) => ErrorCode::NotInitialized,
             Error::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
-            Error::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Error::PassphraseRequired | Error::KeychainUnavailable(_) => ErrorCode::PassphraseRequired,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::NotArcwellDatabase(_) => ErrorCode::NotArcwellDatabase,
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,

@@ -42,7 +42,7 @@ impl Keychain {
 
     pub(crate) fn load(&self, db_path: &Path) -> Lookup {
         if *self == Keychain::Off {
-            return Lookup::Unavailable("the keychain is turned off".into());
+            return Lookup::Unavailable(OFF.into());
         }
         match Self::entry(db_path).and_then(|entry| entry.get_secret()) {
             Ok(mut bytes) => match DatabaseKey::from_bytes(&mut bytes) {
@@ -50,16 +50,37 @@ impl Keychain {
                 None => Lookup::Missing,
             },
             Err(keyring::Error::NoEntry) => Lookup::Missing,
-            Err(e) => Lookup::Unavailable(e.to_string()),
+            Err(e) => Lookup::Unavailable(describe(&e)),
         }
     }
 
-    /// Stores the key; returns why not when the keychain cannot take it.
+    /// Stores the key; returns why not when the keychain cannot take it. There is no other place
+    /// it goes: without a keychain the key exists only wrapped under the passphrase.
     pub(crate) fn store(&self, db_path: &Path, key: &DatabaseKey) -> Result<(), String> {
         if *self == Keychain::Off {
-            return Err("the keychain is turned off".into());
+            return Err(OFF.into());
         }
-        Self::entry(db_path).and_then(|entry| entry.set_secret(key.as_bytes())).map_err(|e| e.to_string())
+        Self::entry(db_path).and_then(|entry| entry.set_secret(key.as_bytes())).map_err(|e| describe(&e))
+    }
+}
+
+const OFF: &str = "the keychain is turned off (ARCWELL_KEYCHAIN=off)";
+
+/// What went wrong with the keychain, in words that say what it means for the facilitator.
+fn describe(e: &keyring::Error) -> String {
+    let inner = e.to_string();
+    let lower = inner.to_lowercase();
+    match e {
+        keyring::Error::NoStorageAccess(_) if inner.contains("dismissed") => {
+            "the keychain is locked and its unlock prompt was dismissed or could not be shown".into()
+        }
+        keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_)
+            if lower.contains("org.freedesktop.secrets") || lower.contains("d-bus") || lower.contains("dbus") =>
+        {
+            format!("no keychain service (Secret Service) is running in this desktop session ({inner})")
+        }
+        keyring::Error::NoStorageAccess(_) => format!("the keychain refused access ({inner})"),
+        _ => format!("the keychain failed ({inner})"),
     }
 }
 

@@ -131,17 +131,30 @@ impl Practice {
     /// Opens the practice with the key from the keychain. `Ok(None)` means the keychain cannot
     /// open it (no entry, no keychain, or a key for another file): ask for the passphrase.
     pub fn open_with_keychain(dir: &Path, keychain: &Keychain) -> Result<Option<Practice>> {
+        Ok(Self::open_with_keychain_or_why(dir, keychain)?.ok())
+    }
+
+    /// As `open_with_keychain`, saying why the keychain could not open it (for the passphrase
+    /// prompt): `Err(Error::KeychainUnavailable(why))` inside the `Ok`.
+    pub fn open_with_keychain_or_why(dir: &Path, keychain: &Keychain) -> Result<std::result::Result<Practice, Error>> {
         let db = require_db(dir)?;
         let key = match keychain.load(&db) {
             Lookup::Found(key) => key,
-            Lookup::Missing | Lookup::Unavailable(_) => return Ok(None),
+            Lookup::Missing => {
+                return Ok(Err(Error::KeychainUnavailable(
+                    "the keychain has no key for it (a new computer, a restored practice, or a key removed)".into(),
+                )));
+            }
+            Lookup::Unavailable(why) => return Ok(Err(Error::KeychainUnavailable(why))),
         };
         match Self::open_with_key(dir, &db, &key, KeySource::Keychain) {
             // A key for a file that was since replaced (a restore, a copy): the passphrase decides.
-            Err(Error::NotArcwellDatabase(_)) => Ok(None),
+            Err(Error::NotArcwellDatabase(_)) => Ok(Err(Error::KeychainUnavailable(
+                "the key in the keychain is for another file (the practice was restored or replaced)".into(),
+            ))),
             Ok(mut practice) => {
                 practice.record_unlock("keychain")?;
-                Ok(Some(practice))
+                Ok(Ok(practice))
             }
             Err(e) => Err(e),
         }
@@ -173,12 +186,13 @@ impl Practice {
 
     /// Keychain first, then the passphrase if one is given.
     pub fn open(dir: &Path, passphrase: Option<&Passphrase>, keychain: &Keychain) -> Result<Practice> {
-        if let Some(p) = Self::open_with_keychain(dir, keychain)? {
-            return Ok(p);
-        }
+        let why = match Self::open_with_keychain_or_why(dir, keychain)? {
+            Ok(p) => return Ok(p),
+            Err(why) => why,
+        };
         match passphrase {
             Some(pass) => Self::open_with_passphrase(dir, pass, keychain),
-            None => Err(Error::PassphraseRequired),
+            None => Err(why),
         }
     }
 

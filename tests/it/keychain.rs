@@ -129,3 +129,104 @@ fn without_a_secret_service_the_passphrase_path_works() {
     let status: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["profile"]["timezone"], "Asia/Tokyo");
 }
+
+/// Every file under `dir` holding the raw key, as bytes or as hex.
+fn files_with_key(dir: &Path, key: &[u8]) -> Vec<String> {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    crate::support::snapshot(dir)
+        .into_iter()
+        .filter(|(_, bytes)| {
+            bytes.windows(key.len()).any(|w| w == key) || bytes.windows(hex.len()).any(|w| w == hex.as_bytes())
+        })
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The keychain failure matrix: no Secret Service at all, and a Secret Service whose collection is
+/// locked with an unlock prompt that is dismissed (gnome-keyring's prompter cannot be shown here,
+/// which the Secret Service reports exactly as a facilitator pressing Cancel). Each gives its
+/// reason, the passphrase opens the practice, and the key is never kept anywhere in plaintext.
+#[test]
+fn each_keychain_failure_says_why_offers_the_passphrase_and_never_keeps_the_key_in_plaintext() {
+    // 1. No Secret Service: nothing listens on the session bus address.
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], pass: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
+        c.arg("--data-dir").arg(data.path()).args(args);
+        c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/arcwell-test-bus").env_remove("DISPLAY");
+        c.env_remove("ARCWELL_KEYCHAIN").stdin(std::process::Stdio::null());
+        match pass {
+            Some(p) => c.env("ARCWELL_PASSPHRASE", p),
+            None => c.env_remove("ARCWELL_PASSPHRASE"),
+        };
+        c.output().unwrap()
+    };
+    let init = run(&["--json", "init", "--name", "Rowan Hale", "--timezone", "UTC"], Some(PASSPHRASE));
+    let init: Value = serde_json::from_slice(&init.stdout).unwrap();
+    assert!(
+        init["keychain_note"].as_str().unwrap().starts_with("no keychain service (Secret Service) is running"),
+        "{init}"
+    );
+    let refused = run(&["status"], None);
+    assert_eq!(refused.status.code(), Some(6));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("no keychain service") && said.contains("Give the recovery passphrase"), "{said}");
+    assert!(run(&["status"], Some(PASSPHRASE)).status.success());
+    let key = key_of(data.path());
+    assert_eq!(files_with_key(data.path(), &key), Vec::<String>::new());
+
+    // 2. A locked collection and a dismissed unlock prompt.
+    let home = tempfile::tempdir().unwrap();
+    let practice = home.path().join("practice");
+    // First session: the login keyring is created (with a password) and the key stored in it.
+    sections(&with_secret_service(
+        home.path(),
+        &practice,
+        &format!(
+            r#"ARCWELL_PASSPHRASE='{PASSPHRASE}' "$ARCWELL" --data-dir "$DATA" --json init --name 'Rowan Hale' --timezone UTC >/dev/null"#
+        ),
+    ));
+    // Second session: the daemon starts without the password, so the collection stays locked.
+    let runtime = home.path().join("run");
+    let locked = Command::new("dbus-run-session")
+        .args([
+            "--",
+            "sh",
+            "-c",
+            r#"gnome-keyring-daemon --components=secrets >/dev/null
+"$ARCWELL" --data-dir "$DATA" status </dev/null 2>&1; echo "exit $?"
+echo ---
+ARCWELL_PASSPHRASE="$PASS" "$ARCWELL" --data-dir "$DATA" --json status </dev/null"#,
+        ])
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", home.path().join("share"))
+        .env("ARCWELL", env!("CARGO_BIN_EXE_arcwell"))
+        .env("DATA", &practice)
+        .env("PASS", PASSPHRASE)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("DISPLAY")
+        .env_remove("ARCWELL_KEYCHAIN")
+        .env_remove("ARCWELL_PASSPHRASE")
+        .output()
+        .unwrap();
+    let parts: Vec<String> = String::from_utf8_lossy(&locked.stdout).split("---\n").map(str::to_owned).collect();
+    assert!(parts[0].contains("the keychain is locked and its unlock prompt was dismissed"), "{}", parts[0]);
+    assert!(parts[0].trim_end().ends_with("exit 6"), "{}", parts[0]);
+    let opened: Value = serde_json::from_str(&parts[1]).unwrap();
+    assert_eq!(opened["key_source"], "passphrase", "{opened}");
+    assert_eq!(
+        opened["keychain_note"],
+        "the keychain is locked and its unlock prompt was dismissed or could not be shown"
+    );
+    // The raw key is in no file of the home (keyrings included: gnome-keyring encrypts its file)
+    // or the data directory.
+    let key = key_of(&practice);
+    assert_eq!(files_with_key(home.path(), &key), Vec::<String>::new());
+}
+
+/// The raw key, unwrapped from practice.key by the age crate.
+fn key_of(dir: &Path) -> Vec<u8> {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_owned()));
+    age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap()
+}

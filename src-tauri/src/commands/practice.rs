@@ -63,16 +63,17 @@ pub async fn unlock_with_keychain(app: AppHandle) -> CommandResult<AppStatus> {
         if s.is_open() {
             return Ok(s.status(Stage::Ready, None));
         }
-        match Practice::open_with_keychain(&s.launch.data_dir, &s.keychain)? {
-            Some(practice) => Ok(s.install(practice)),
-            None => Err(arcwell::Error::PassphraseRequired),
+        match Practice::open_with_keychain_or_why(&s.launch.data_dir, &s.keychain)? {
+            Ok(practice) => Ok(s.install(practice)),
+            Err(why) => Err(why),
         }
     })
     .await
     .map_err(|e| match e.code {
+        // The core's words say why; the unlock screen says what to do here.
         ErrorCode::PassphraseRequired => CommandError {
             code: e.code,
-            message: "The keychain on this computer has no key for this practice (or no keychain is running). Enter the recovery passphrase instead.".into(),
+            message: format!("{}. Enter the recovery passphrase instead.", keychain_reason(&e.message)),
         },
         _ => e,
     })
@@ -98,4 +99,11 @@ pub async fn get_profile(app: AppHandle) -> CommandResult<Profile> {
 #[tauri::command]
 pub async fn save_profile(app: AppHandle, input: ProfileInput) -> CommandResult<Profile> {
     blocking(app, move |s| s.write(|p| p.update_profile(&input, now()))).await
+}
+
+/// "The keychain cannot open this practice: <why>" — the core's sentence without its CLI advice.
+fn keychain_reason(message: &str) -> String {
+    let first = message.split(". Give the recovery passphrase").next().unwrap_or(message);
+    let mut chars = first.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -300,10 +300,15 @@ struct Ctx {
 
 impl Ctx {
     fn open(&self) -> Result<Practice> {
-        if let Some(p) = Practice::open_with_keychain(&self.dir, &self.keychain)? {
-            return Ok(p);
-        }
-        let pass = secret::read(self.passphrase_stdin, false)?;
+        let why = match Practice::open_with_keychain_or_why(&self.dir, &self.keychain)? {
+            Ok(p) => return Ok(p),
+            Err(why) => why,
+        };
+        let pass = match secret::read(self.passphrase_stdin, false) {
+            // No passphrase to be had: say why the keychain did not do.
+            Err(arcwell::Error::PassphraseRequired) => return Err(why),
+            other => other?,
+        };
         let practice = Practice::open_with_passphrase(&self.dir, &pass, &self.keychain)?;
         Ok(practice)
     }
