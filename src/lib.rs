@@ -16,6 +16,7 @@ pub mod key;
 pub mod keychain;
 pub mod measures;
 pub mod reminders;
+pub mod retention;
 pub mod search;
 pub mod security;
 pub mod store;

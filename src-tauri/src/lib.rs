@@ -61,6 +61,8 @@ pub fn run() {
             commands::security::save_security_settings,
             commands::security::change_passphrase,
             commands::security::rotate_key,
+            commands::security::past_retention,
+            commands::security::purge_participant,
             commands::backups::backup_settings,
             commands::backups::save_backup_settings,
             commands::backups::backup_now,

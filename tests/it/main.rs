@@ -17,6 +17,7 @@ mod notifications;
 mod reassessment;
 mod rekey;
 mod reminders;
+mod retention;
 mod search;
 mod store;
 mod support;

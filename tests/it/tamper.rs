@@ -90,7 +90,7 @@ fn every_byte_flipped_in_a_backup_file_is_refused() {
     let unlock = Unlock::identity_file(&secret).unwrap();
     backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();
     let pristine = std::fs::read(&file).unwrap();
-    let mut at = Positions(0xbac0_0f_f1e5_u64);
+    let mut at = Positions(0x00ba_c00f_f1e5_u64);
     let mut offsets = vec![0, pristine.len() - 1, pristine.len() / 2];
     offsets.extend((0..runs()).map(|_| at.next(pristine.len())));
     for (i, offset) in offsets.into_iter().enumerate() {

@@ -2,11 +2,12 @@
 
 use arcwell::audit::{AuditEntry, AuditQuery, AuditReport};
 use arcwell::key::Passphrase;
+use arcwell::retention::PastRetention;
 use arcwell::security::SecuritySettings;
 use tauri::AppHandle;
 use uuid::Uuid;
 
-use super::blocking;
+use super::{blocking, now};
 use crate::error::CommandResult;
 
 /// The newest audit entries first (one participant's when given), `limit` at most 500.
@@ -50,4 +51,16 @@ pub async fn rotate_key(app: AppHandle, passphrase: String) -> CommandResult<()>
         s.write(|p| p.rotate_key(&Passphrase::new(passphrase), &keychain))
     })
     .await
+}
+
+/// Participants past their retention period, for review.
+#[tauri::command]
+pub async fn past_retention(app: AppHandle) -> CommandResult<Vec<PastRetention>> {
+    blocking(app, |s| s.with(|p| p.past_retention(now()))).await
+}
+
+/// Purges one participant's record (past retention, exported, confirmed by name).
+#[tauri::command]
+pub async fn purge_participant(app: AppHandle, participant_id: Uuid, confirm_name: String) -> CommandResult<()> {
+    blocking(app, move |s| s.write(|p| p.purge_participant(participant_id, &confirm_name, now()))).await
 }

@@ -132,6 +132,9 @@ enum Command {
     /// The recovery passphrase and the database key: change the passphrase, rotate the key
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Records past their retention period: list them; purge one on request (after `export record`)
+    #[command(subcommand)]
+    Retention(RetentionCmd),
     /// The audit trail: list what was done, verify that nothing in it was changed
     #[command(subcommand)]
     Audit(crate::audit::AuditCmd),
@@ -154,6 +157,19 @@ enum Command {
         to: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCmd {
+    /// Participants whose every arc closed longer ago than the retention period (5 years by default)
+    List,
+    /// Delete a participant's whole record: only past retention, after `arcwell export record`
+    Purge {
+        participant: String,
+        /// The participant's name exactly as recorded, to confirm
+        #[arg(long)]
+        confirm_name: String,
     },
 }
 
@@ -395,6 +411,36 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
         Command::Measure(cmd) => crate::measures::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Audit(cmd) => crate::audit::run(&mut ctx.open()?, cmd, ctx.json),
+        Command::Retention(cmd) => {
+            let mut practice = ctx.open()?;
+            match cmd {
+                RetentionCmd::List => ctx.print(&practice.past_retention(now)?, |list| {
+                    if list.is_empty() {
+                        return "no record is past its retention period\n".to_owned();
+                    }
+                    list.iter()
+                        .map(|r| {
+                            format!(
+                                "{}  {}  last arc closed {}, kept until {}{}\n",
+                                r.participant_id,
+                                r.name,
+                                r.last_closed.format("%Y-%m-%d"),
+                                r.kept_until.format("%Y-%m-%d"),
+                                if r.exported { ", record exported" } else { "" }
+                            )
+                        })
+                        .collect()
+                }),
+                RetentionCmd::Purge { participant, confirm_name } => {
+                    let id = parse_id("participant", &participant)?;
+                    practice.purge_participant(id, &confirm_name, now)?;
+                    let done = format!(
+                        "purged participant {id}: the record is gone from this practice (older backups keep it until rotated away)"
+                    );
+                    ctx.print(&serde_json::json!({ "purged": id }), |_| format!("{done}\n"))
+                }
+            }
+        }
         Command::Key(cmd) => {
             let mut practice = ctx.open()?;
             let current = secret::read(ctx.passphrase_stdin, false)?;

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import SecuritySettings from './SecuritySettings.svelte';
 import AuditTrail from './AuditTrail.svelte';
 import KeySettings from './KeySettings.svelte';
+import Retention from './Retention.svelte';
 import { SECURITY_CHANGED } from '../lib/autolock';
 import type { AuditEntry } from '../bindings/AuditEntry';
 
@@ -95,5 +96,35 @@ describe('the recovery passphrase and key', () => {
     await fireEvent.input(screen.getByLabelText('Recovery passphrase'), { target: { value: 'wrong words here' } });
     await fireEvent.submit(screen.getByTestId('rotate-key'));
     expect((await screen.findByRole('alert')).textContent).toContain('nothing was changed');
+  });
+});
+
+describe('records past retention', () => {
+  it('lists them, offers a purge only once the record is exported, and sends the typed name', async () => {
+    const calls: [string, unknown][] = [];
+    let listed = [
+      { participant_id: 'p1', name: 'Ilse Oyelaran', last_closed: '2020-01-10T10:00:00Z', kept_until: '2025-01-10T10:00:00Z', arcs: 1, exported: true },
+      { participant_id: 'p2', name: 'Corin Vale', last_closed: '2020-03-01T10:00:00Z', kept_until: '2025-03-01T10:00:00Z', arcs: 2, exported: false },
+    ];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'past_retention') return listed;
+      if (cmd === 'purge_participant') {
+        listed = listed.slice(1);
+        return null;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(Retention);
+    const rows = await screen.findAllByTestId('past-retention');
+    expect(rows.length).toBe(2);
+    expect(rows[1]!.textContent).toContain('record not exported yet');
+    expect((rows[1]!.querySelector('button') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(rows[0]!.querySelector('button')!);
+    await fireEvent.input(screen.getByLabelText('Type the name to confirm'), { target: { value: 'Ilse Oyelaran' } });
+    await fireEvent.click(screen.getByText('Purge for good'));
+    expect((await screen.findByRole('status')).textContent).toContain('purged');
+    expect(calls.find(([c]) => c === 'purge_participant')).toEqual(['purge_participant', { participantId: 'p1', confirmName: 'Ilse Oyelaran' }]);
+    await vi.waitFor(() => expect(screen.getAllByTestId('past-retention').length).toBe(1));
   });
 });

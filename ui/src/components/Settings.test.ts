@@ -31,6 +31,7 @@ describe('the Settings screen', () => {
       if (cmd === 'export_defaults') return defaults;
       if (cmd === 'security_settings') return security;
       if (cmd === 'audit_entries') return [];
+      if (cmd === 'past_retention') return [];
       if (cmd === 'save_profile') return { ...profile, ...(args as { input: object }).input };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -52,6 +53,7 @@ describe('the Settings screen', () => {
       if (cmd === 'export_defaults') return defaults;
       if (cmd === 'security_settings') return security;
       if (cmd === 'audit_entries') return [];
+      if (cmd === 'past_retention') return [];
       throw { code: 'invalid_input', message: '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Berlin' };
     });
     render(Settings, { props: { openReminders: vi.fn() } });

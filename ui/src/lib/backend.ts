@@ -6,6 +6,7 @@ import type { AuditEntry } from '../bindings/AuditEntry';
 import type { AuditReport } from '../bindings/AuditReport';
 import type { LockReason } from '../bindings/LockReason';
 import type { SecuritySettings } from '../bindings/SecuritySettings';
+import type { PastRetention } from '../bindings/PastRetention';
 import type { CalendarRange } from '../bindings/CalendarRange';
 import type { ExportDefaults } from '../bindings/ExportDefaults';
 import type { Exported } from '../bindings/Exported';
@@ -122,6 +123,8 @@ export const backend = {
   saveSecuritySettings: (input: SecuritySettings) => call<SecuritySettings>('save_security_settings', { input }),
   changePassphrase: (current: string, next: string) => call<null>('change_passphrase', { current, new: next }),
   rotateKey: (passphrase: string) => call<null>('rotate_key', { passphrase }),
+  pastRetention: () => call<PastRetention[]>('past_retention'),
+  purgeParticipant: (participantId: string, confirmName: string) => call<null>('purge_participant', { participantId, confirmName }),
   backupSettings: () => call<AutoBackupSettings>('backup_settings'),
   saveBackupSettings: (input: AutoBackupInput) => call<AutoBackupSettings>('save_backup_settings', { input }),
   backupNow: () => call<AutoOutcome>('backup_now'),
