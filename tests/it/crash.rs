@@ -1,7 +1,8 @@
 //! Crash torture: a child process saves participants and arcs as fast as it can, printing an
 //! acknowledgement after each save returns; it is killed with SIGKILL at a random moment, again and
 //! again. After every kill the practice opens, every acknowledged save is there, and SQLite's
-//! `integrity_check`, SQLCipher's `cipher_integrity_check` and the kept facts are clean.
+//! `integrity_check`, SQLCipher's `cipher_integrity_check`, the kept facts and the audit trail's
+//! chain are clean.
 //!
 //! `ARCWELL_CRASH_RUNS` sets how many kills (the test command runs 25; the closing notes report
 //! longer runs).
@@ -86,6 +87,10 @@ fn saves_acknowledged_before_a_kill_9_are_all_there_afterwards() {
         }
         assert_eq!(p.integrity_problems().unwrap(), Vec::<String>::new(), "run {run}");
         assert_eq!(p.verify_derived().unwrap(), Vec::<String>::new(), "run {run}: the kept facts");
+        // The audit trail too: its chain whole, and the anchor (written after each commit) never
+        // ahead of it, wherever the kill fell.
+        let audit = p.verify_audit().unwrap();
+        assert!(audit.is_intact(), "run {run}: {audit:?}");
     }
     assert!(people.len() as u64 > runs, "the children saved before being killed ({} saves)", people.len());
     println!("{runs} kills, {} acknowledged participants and {} arcs, all there", people.len(), arcs.len());
