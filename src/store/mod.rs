@@ -213,10 +213,23 @@ impl Practice {
 
     fn open_with_key(dir: &Path, db: &Path, key: &DatabaseKey, source: KeySource) -> Result<Practice> {
         // Taken before the file is opened: a re-key or restore in progress elsewhere is waited for.
+        let had_lock_file = dir.join(LOCK_FILE).exists();
         let open_lock = shared_lock(dir)?;
-        let mut conn = connection::open(db, key, false)?;
-        migrate::migrate(&mut conn, db, false)?;
-        Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None, open_lock })
+        let opened = connection::open(db, key, false).and_then(|mut conn| {
+            migrate::migrate(&mut conn, db, false)?;
+            Ok(conn)
+        });
+        match opened {
+            Ok(conn) => Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None, open_lock }),
+            Err(e) => {
+                // A refused open leaves the directory as it was (a foreign file, a wrong key).
+                drop(open_lock);
+                if !had_lock_file {
+                    let _ = std::fs::remove_file(dir.join(LOCK_FILE));
+                }
+                Err(e)
+            }
+        }
     }
 
     /// A plaintext copy of a synthetic practice, for benchmarks (see `synthetic::open_plaintext`).
@@ -362,6 +375,10 @@ fn shared_lock(dir: &Path) -> Result<Option<std::fs::File>> {
     let path = dir.join(LOCK_FILE);
     let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
         Ok(f) => f,
+        // A practice on a read-only medium opens without the lock (nothing can replace it there).
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+            return Ok(None);
+        }
         Err(e) => return Err(Error::io(format!("cannot open {}", path.display()), e)),
     };
     let started = std::time::Instant::now();

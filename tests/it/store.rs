@@ -99,6 +99,8 @@ fn a_foreign_file_is_never_overwritten_or_recreated() {
         let (fx, practice) = Fixture::new();
         drop(practice);
         std::fs::write(fx.path().join("practice.db"), &bytes).unwrap();
+        // As a directory that never held an Arcwell practice would be: not even the lock file.
+        std::fs::remove_file(fx.path().join(arcwell::store::LOCK_FILE)).unwrap();
         let before = snapshot(fx.path());
         let err = Practice::open_with_passphrase(fx.path(), &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err();
         assert_eq!(err.code(), ErrorCode::NotArcwellDatabase, "{what}: {err}");
