@@ -6,7 +6,7 @@ pub mod auto;
 pub mod recipients;
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -307,6 +307,12 @@ fn open(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<(Manifes
         other => archive::damaged(format!("its encryption header is not readable ({other})")),
     })?;
 
+    read_archive(reader, progress)
+}
+
+/// Reads a backup's plaintext — the tar of its manifest and database image — and checks it: the
+/// members and their order, the manifest, the image's size and checksum, and the image itself.
+fn read_archive<R: Read>(reader: R, progress: Progress<'_>) -> Result<(Manifest, Connection)> {
     let mut tar = tar::Archive::new(reader);
     let (manifest, conn, hashed) = {
         let mut entries = tar.entries().map_err(archive::read_failed)?;
@@ -348,6 +354,14 @@ fn open(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<(Manifes
     }
     check_image(&conn, &manifest)?;
     Ok((manifest, conn))
+}
+
+/// For the fuzzer (`fuzz/`, feature `fuzzing`): reads `plaintext` as a decrypted backup would be
+/// read. Never part of the app.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub fn read_plaintext_for_fuzzing(plaintext: &[u8]) -> Result<Manifest> {
+    read_archive(plaintext, &mut |_, _| {}).map(|(m, _)| m)
 }
 
 /// The image is an Arcwell practice this Arcwell can open, whole, with the rows its manifest lists.

@@ -640,7 +640,10 @@ test('restore: the backup made above replaces the practice after a safety backup
   assert.equal(await browser.$('button=Ottoline Afterwards').isExisting(), false, 'added after the backup: gone');
   await browser.$('nav').$('button=Today').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
-  assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'Today reads the restored practice');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, {
+    timeout: 15_000,
+    timeoutMsg: 'Today reads the restored practice',
+  });
 });
 
 test('exports: a participant’s printable record, then CSV and a calendar from Settings, each only after the warning is acknowledged', async () => {
@@ -879,7 +882,10 @@ test('lock: the practice closes and opens again with the recovery passphrase', a
   await unlock.$('input[type="password"]').setValue('arcwell demo practice');
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
-  assert.ok((await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, 'the practice is back as it was');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, {
+    timeout: 15_000,
+    timeoutMsg: 'the practice is back as it was',
+  });
 });
 
 test('audit trail: Settings lists the lock, the failed unlock and the unlock, and verifies the chain', async () => {
@@ -915,6 +921,10 @@ test('auto-lock: after the idle minutes set in Settings without input, the pract
   await browser.$('nav').$('button=Settings').click();
   const form = await browser.$('[data-testid="security"]');
   await form.waitForDisplayed({ timeout: 10_000 });
+  // The form's fields appear once the settings are read.
+  await form.$('[data-testid="auto-lock-minutes"]').waitForExist({ timeout: 10_000 });
+  await form.scrollIntoView();
+  await shoot('settings-security');
   await setInput(await form.$('[data-testid="auto-lock-minutes"]'), '1');
   await form.$('button=Save').click();
   await form.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
@@ -931,7 +941,7 @@ test('auto-lock: after the idle minutes set in Settings without input, the pract
   // Back to the default, for whatever runs after.
   await browser.$('nav').$('button=Settings').click();
   const again = await browser.$('[data-testid="security"]');
-  await again.waitForDisplayed({ timeout: 10_000 });
+  await again.$('[data-testid="auto-lock-minutes"]').waitForExist({ timeout: 10_000 });
   await setInput(await again.$('[data-testid="auto-lock-minutes"]'), '10');
   await again.$('button=Save').click();
   await again.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
