@@ -436,7 +436,7 @@ fn restored_detail(manifest: &Manifest) -> String {
 }
 
 /// Writes the in-memory image as a new SQLCipher file at `path`, encrypted with `key`.
-fn write_encrypted(image: &mut Connection, path: &Path, key: &DatabaseKey, schema: i64) -> Result<()> {
+pub(crate) fn write_encrypted(image: &mut Connection, path: &Path, key: &DatabaseKey, schema: i64) -> Result<()> {
     let target = path.to_str().ok_or_else(|| Error::invalid(format!("{} is not a usable path", path.display())))?;
     image.execute("ATTACH DATABASE ?1 AS target KEY ?2", rusqlite::params![target, key.hex_literal().as_str()])?;
     let done = (|| -> Result<()> {

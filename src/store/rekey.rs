@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::audit::{self, Action, Subject};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::Keychain;
-use crate::store::{self, KeySource, Practice, connection, migrate};
+use crate::store::{self, KeySource, Practice, connection};
 use crate::{Error, Result};
 
 /// The key file being replaced, until it is renamed into place.
@@ -125,25 +125,12 @@ impl Practice {
 
     /// Writes the whole practice, encrypted with `key`, into a new file at `path`.
     fn export_to(&mut self, path: &Path, key: &DatabaseKey) -> Result<()> {
-        let target = path.to_str().ok_or_else(|| Error::invalid(format!("{} is not a usable path", path.display())))?;
         // The connection was opened without SQLITE_OPEN_CREATE (opening never creates a practice),
         // and ATTACH inherits that: the new file is made empty here first.
         std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
         let conn = self.connection_mut();
-        conn.execute("ATTACH DATABASE ?1 AS staging KEY ?2", rusqlite::params![target, key.hex_literal().as_str()])?;
-        let done = (|| -> Result<()> {
-            conn.query_row("SELECT sqlcipher_export('staging')", [], |_| Ok(()))?;
-            let schema: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
-            conn.execute_batch(&format!(
-                "PRAGMA staging.user_version = {schema}; PRAGMA staging.application_id = {};",
-                migrate::APPLICATION_ID
-            ))?;
-            Ok(())
-        })();
-        let detached = conn.execute("DETACH DATABASE staging", []);
-        done?;
-        detached?;
-        Ok(())
+        let schema: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+        crate::backup::write_encrypted(conn, path, key, schema)
     }
 
     pub(crate) fn set_keychain_note(&mut self, note: Option<String>) {
