@@ -50,6 +50,7 @@ pub fn run() {
             }
         })
         .invoke_handler(tauri::generate_handler![
+            commands::practice::startup_mark,
             commands::practice::app_status,
             commands::practice::setup,
             commands::practice::unlock,

@@ -19,12 +19,16 @@ pub const DEMO_PASSPHRASE: &str = "arcwell demo practice";
 pub struct Launch {
     pub data_dir: PathBuf,
     pub demo: bool,
+    /// `ARCWELL_STARTUP_PROBE=1`: print when the UI's first script ran and the dashboard was first
+    /// painted with data (scripts/measure/startup.sh reads it).
+    pub startup_probe: bool,
 }
 
 impl Launch {
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut demo = std::env::var("ARCWELL_DEMO").is_ok_and(|v| v == "1");
         let mut data_dir = std::env::var_os("ARCWELL_DATA_DIR").map(PathBuf::from);
+        let startup_probe = std::env::var("ARCWELL_STARTUP_PROBE").is_ok_and(|v| v == "1");
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--demo" => demo = true,
@@ -38,8 +42,19 @@ impl Launch {
         };
         // The demo lives beside the real practice and never touches it.
         let data_dir = if demo { data_dir.join("demo") } else { data_dir };
-        Ok(Self { data_dir, demo })
+        Ok(Self { data_dir, demo, startup_probe })
     }
+}
+
+/// A moment of the app's start that the UI reports, for the startup probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum StartupStage {
+    /// The UI's script began to run.
+    Script,
+    /// The dashboard was painted with the practice's data (the frame after it rendered).
+    Dashboard,
 }
 
 /// Where the app stands, for the first screen to choose itself.
@@ -210,7 +225,7 @@ mod tests {
     #[test]
     fn closing_hides_to_the_tray_only_with_a_tray_the_setting_and_an_open_practice() {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(Launch { data_dir: dir.path().into(), demo: false });
+        let state = AppState::new(Launch { data_dir: dir.path().into(), demo: false, startup_probe: false });
         state.has_tray.store(true, Ordering::Relaxed);
         assert!(!state.hides_on_close(), "locked: closing quits");
         state.install(practice(&dir.path().join("on"), true));

@@ -9,8 +9,22 @@ use tauri::AppHandle;
 
 use super::{blocking, now};
 use crate::error::{CommandError, CommandResult};
-use crate::state::{AppStatus, DEMO_PASSPHRASE, Stage};
+use crate::state::{AppState, AppStatus, DEMO_PASSPHRASE, Stage, StartupStage};
 use arcwell::ErrorCode;
+
+/// The UI reports a moment of its start. Printed (as microseconds since the epoch, nothing else)
+/// only when the app runs with `ARCWELL_STARTUP_PROBE=1`; otherwise nothing happens.
+#[tauri::command]
+pub fn startup_mark(state: tauri::State<'_, AppState>, stage: StartupStage) {
+    if state.launch.startup_probe {
+        let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let stage = match stage {
+            StartupStage::Script => "script",
+            StartupStage::Dashboard => "dashboard",
+        };
+        eprintln!("arcwell-app: startup {stage} {}", at.as_micros());
+    }
+}
 
 /// Where the app stands. The first call opens the practice from the keychain when it can (or, in
 /// demo mode, creates a fresh demo practice).

@@ -35,6 +35,7 @@ import type { Outreach } from '../bindings/Outreach';
 import type { Plan } from '../bindings/Plan';
 import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
+import type { StartupStage } from '../bindings/StartupStage';
 import type { AutoBackupInput } from '../bindings/AutoBackupInput';
 import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
 import type { AutoOutcome } from '../bindings/AutoOutcome';
@@ -111,6 +112,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const backend = {
+  startupMark: (stage: StartupStage) => call<null>('startup_mark', { stage }),
   appStatus: () => call<AppStatus>('app_status'),
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Measures the release app as a user feels it, beside an empty Tauri 2 window in the same run:
+#   - cold start: from the instant before exec to the dashboard painted with the data of a synthetic
+#     practice of 10,000 invented participants (opened from a real keychain, as at a normal launch),
+#     and to the UI's first script; the empty window's first script as the baseline
+#   - idle memory: the PSS of each one's whole process tree (the app and its WebKit processes) 15 s
+#     after start
+#   - wake-ups: the voluntary context switches of the app's threads over 60 s with nothing due (a
+#     practice with no check-ins), the scheduler's (tokio) threads apart from the rest
+#   bash scripts/measure/startup.sh [RUNS]      (default 10 launches of each)
+# Needs the test setup (bash scripts/test.sh once, or scripts/setup.sh's test packages).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../setup.sh"
+RUNS="${1:-10}"
+cd "$ROOT"
+say "Building the release app, the CLI, the empty window and the synthetic practice generator"
+(cd ui && npm run --silent build)
+cargo build --release --locked -p arcwell-app -p arcwell --example empty_window --features arcwell/synthetic --example synthetic_practice
+APP="$ROOT/target/release/arcwell-app"
+EMPTY="$ROOT/target/release/examples/empty_window"
+WORK="$(mktemp -d)"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+echo "work dir: $WORK"
+mkdir -p "$WORK/home" "$WORK/runtime" && chmod 700 "$WORK/runtime"
+say "Writing the synthetic practice (10,000 participants)"
+"$ROOT/target/release/examples/synthetic_practice" "$WORK/practice"
+ARCWELL_DATA_DIR="$WORK/empty" ARCWELL_KEYCHAIN=off ARCWELL_PASSPHRASE="measure only" \
+  "$ROOT/target/release/arcwell" init --name "Measure Facilitator" --timezone UTC >/dev/null
+
+cat > "$WORK/inner.sh" <<INNER
+set -euo pipefail
+export HOME="$WORK/home" XDG_RUNTIME_DIR="$WORK/runtime" NO_AT_BRIDGE=1 ARCWELL_STARTUP_PROBE=1
+printf 'measure-only' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# The first unlock with the passphrase puts the key into the keychain; the app then opens from it.
+ARCWELL_DATA_DIR="$WORK/practice" ARCWELL_PASSPHRASE="$(printf '%s' "synthetic practice passphrase")" "$ROOT/target/release/arcwell" status >/dev/null
+ARCWELL_DATA_DIR="$WORK/empty" ARCWELL_PASSPHRASE="measure only" "$ROOT/target/release/arcwell" status >/dev/null
+
+tree_pids() { local p=\$1; echo \$p; for c in \$(ps -o pid= --ppid \$p); do tree_pids \$c; done; }
+pss_kib() { local s=0 v; for p in \$(tree_pids \$1); do v=\$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup 2>/dev/null || echo 0); s=\$((s + \${v:-0})); done; echo \$s; }
+# Waits for "<who>: startup <stage> <epoch µs>" in a log; prints the µs.
+wait_mark() { for _ in \$(seq 1 300); do v=\$(sed -n "s/^.*: startup \$2 \\([0-9]*\\)\$/\\1/p" "\$1" | head -n 1); [ -n "\$v" ] && { echo \$v; return; }; sleep 0.05; done; echo "no '\$2' mark in \$1" >&2; cat "\$1" >&2; return 1; }
+# Launches \$2 (with data dir \$3), records the instant before exec in \$1.t0, its stderr in \$1.log.
+launch() { rm -f "\$1.log"; ( printf '%s' "\${EPOCHREALTIME/./}" > "\$1.t0"; ARCWELL_DATA_DIR="\$3" exec "\$2" 2> "\$1.log" >/dev/null ) & pid=\$!; }
+stop() { kill \$1 2>/dev/null; wait \$1 2>/dev/null || true; sleep 1; }
+
+for i in \$(seq 1 $RUNS); do
+  launch "$WORK/e" "$EMPTY" "$WORK/practice"
+  s=\$(wait_mark "$WORK/e.log" script); t0=\$(cat "$WORK/e.t0")
+  echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; }
+  stop \$pid
+  launch "$WORK/a" "$APP" "$WORK/practice"
+  d=\$(wait_mark "$WORK/a.log" dashboard); s=\$(wait_mark "$WORK/a.log" script); t0=\$(cat "$WORK/a.t0")
+  echo "arcwell-app run \$i: first script \$(( (s - t0) / 1000 )) ms, dashboard painted with data \$(( (d - t0) / 1000 )) ms"
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (d - t0) / 1000000 )); echo "arcwell-app: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; ps -o pid=,rss=,comm= \$(tree_pids \$pid) | sed 's/^/  /'; }
+  stop \$pid
+done
+
+# Wake-ups with nothing due: a practice without check-ins, 15 s to settle, then 60 s counted.
+launch "$WORK/w" "$APP" "$WORK/empty"
+sleep 15
+snap() { for t in /proc/\$pid/task/*; do printf '%s %s\\n' "\$(tr ' ' _ < \$t/comm)" "\$(awk '/^voluntary_ctxt_switches/ {print \$2}' \$t/status)"; done | sort; }
+snap > "$WORK/before"; sleep 60; snap > "$WORK/after"
+stop \$pid
+echo "wake-ups of arcwell-app's threads in 60 s with nothing due (voluntary context switches):"
+join -a1 "$WORK/before" "$WORK/after" 2>/dev/null | awk '{ d = \$3 - \$2; n[\$1] += d; c[\$1]++ } END { for (k in n) printf "  %-24s %3d threads  %5d\\n", k, c[k], n[k] }' | sort
+INNER
+say "Measuring ($RUNS launches of each, then 60 s idle)"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$WORK/inner.sh" | tee "$WORK/result.txt"
+awk '/^empty-window run/ {print $5}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+awk '/^arcwell-app run/ {print $5}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+awk '/^arcwell-app run/ {print $12}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app dashboard:     median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
