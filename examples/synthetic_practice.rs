@@ -10,7 +10,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = args.next().ok_or("usage: synthetic_practice DIR [PARTICIPANTS]")?;
     let participants = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10_000);
     let started = std::time::Instant::now();
-    let (_practice, counts) = synthetic::create(std::path::Path::new(&dir), Spec { participants, seed: 7, extra_notes: 0 }, chrono::Utc::now())?;
+    let (_practice, counts) = synthetic::create(
+        std::path::Path::new(&dir),
+        Spec { participants, seed: 7, extra_notes: 0 },
+        chrono::Utc::now(),
+    )?;
     println!("{} in {:.1} s", serde_json::to_string(&counts)?, started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -79,15 +79,40 @@ pub fn parse_time_of_day(s: &str) -> Result<NaiveTime> {
         .map_err(|_| Error::invalid(format!("{s:?} is not a time of day; use 24-hour HH:MM, e.g. 10:00 or 18:30")))
 }
 
+/// The years a typed date or time may fall in. chrono's `%Y` takes any number of digits and a sign,
+/// so "226-03-14" would be the year 226 and "-52-7-2" a year BC (whose stored form RFC 3339 cannot
+/// read back: found by the `typed_times` fuzz target); a typo in the year is refused instead.
+const TYPED_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+fn check_year(input: &str, year: i32, example: &str) -> Result<()> {
+    if TYPED_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{input:?} falls in the year {year}; write the year with four digits between {} and {}, e.g. {example}",
+            TYPED_YEARS.start(),
+            TYPED_YEARS.end()
+        )))
+    }
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 1984-03-09")))
+    let date = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 1984-03-09")))?;
+    check_year(s, chrono::Datelike::year(&date), "1984-03-09")?;
+    Ok(date)
 }
 
 /// Parses an ISO 8601 time. With an offset (`Z`, `+02:00`) it is exact and keeps that offset as
 /// its zone; without one it is wall-clock time in `zone`.
 pub fn parse_time(input: &str, zone: &str) -> Result<ZonedTime> {
+    let t = parse_any_time(input, zone)?;
+    check_year(input, chrono::Datelike::year(&t.utc), "2026-03-14T10:00")?;
+    Ok(t)
+}
+
+fn parse_any_time(input: &str, zone: &str) -> Result<ZonedTime> {
     let s = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         let offset = if s.ends_with('Z') || s.ends_with('z') { "UTC".to_owned() } else { t.offset().to_string() };
@@ -162,6 +187,25 @@ mod tests {
         assert!(parse_zone("Mars/Olympus").is_err());
         assert!(parse_time_of_day("25:00").is_err());
         assert!(parse_date("1984-02-30").is_err());
+    }
+
+    #[test]
+    fn a_typo_in_the_year_is_refused_not_stored() {
+        // "-52-7-2\t 0:2" is the input the typed_times fuzz target found: chrono read it as a time in
+        // the year 52 BC, whose stored form could not be read back.
+        for bad in ["-52-7-2\t 0:2 ", "226-03-14T10:00", "0026-03-14T10:00+01:00", "1850-01-01T00:00:00Z"] {
+            let err = parse_time(bad, "Europe/Berlin").err().map(|e| e.to_string());
+            assert!(
+                err.as_deref().is_some_and(|m| m.contains("four digits between 1900 and 2199")),
+                "{bad:?}: {err:?}"
+            );
+        }
+        for bad in ["226-03-14", "-1-01-01", "2200-01-01"] {
+            let err = parse_date(bad).err().map(|e| e.to_string());
+            assert!(err.as_deref().is_some_and(|m| m.contains("four digits")), "{bad:?}: {err:?}");
+        }
+        assert!(parse_date("1900-01-01").is_ok() && parse_date("2199-12-31").is_ok());
+        assert!(parse_time("2199-12-31T23:59", "UTC").is_ok() && parse_time("20260-03-14T10:00", "UTC").is_err());
     }
 
     #[test]
