@@ -15,7 +15,11 @@ RUNS="${1:-10}"
 cd "$ROOT"
 say "Building the release app, the CLI, the empty window and the synthetic practice generator"
 (cd ui && npm run --silent build)
-cargo build --release --locked -p arcwell-app -p arcwell --example empty_window --features arcwell/synthetic --example synthetic_practice
+# The app and the CLI exactly as shipped (one invocation, as the test command builds them), the empty
+# window beside them, and the generator on its own (its `synthetic` feature never reaches the app).
+cargo build --release --locked -p arcwell-app -p arcwell
+cargo build --release --locked -p arcwell-app --example empty_window
+cargo build --release --locked -p arcwell --features synthetic --example synthetic_practice
 APP="$ROOT/target/release/arcwell-app"
 EMPTY="$ROOT/target/release/examples/empty_window"
 WORK="$(mktemp -d)"
@@ -59,14 +63,14 @@ done
 # Wake-ups with nothing due: a practice without check-ins, 15 s to settle, then 60 s counted.
 launch "$WORK/w" "$APP" "$WORK/empty"
 sleep 15
-snap() { for t in /proc/\$pid/task/*; do printf '%s %s\\n' "\$(tr ' ' _ < \$t/comm)" "\$(awk '/^voluntary_ctxt_switches/ {print \$2}' \$t/status)"; done | sort; }
+snap() { for t in /proc/\$pid/task/*; do printf '%s %s %s\\n' "\${t##*/}" "\$(tr ' ' _ < \$t/comm)" "\$(awk '/^voluntary_ctxt_switches/ {print \$2}' \$t/status)"; done | sort; }
 snap > "$WORK/before"; sleep 60; snap > "$WORK/after"
 stop \$pid
-echo "wake-ups of arcwell-app's threads in 60 s with nothing due (voluntary context switches):"
-join -a1 "$WORK/before" "$WORK/after" 2>/dev/null | awk '{ d = \$3 - \$2; n[\$1] += d; c[\$1]++ } END { for (k in n) printf "  %-24s %3d threads  %5d\\n", k, c[k], n[k] }' | sort
+echo "wake-ups of arcwell-app's threads in 60 s with nothing due (voluntary context switches; threads alive throughout):"
+join "$WORK/before" "$WORK/after" | awk '{ d = \$5 - \$3; n[\$2] += d; c[\$2]++ } END { for (k in n) printf "  %-24s %3d threads  %5d\\n", k, c[k], n[k] }' | sort
 INNER
 say "Measuring ($RUNS launches of each, then 60 s idle)"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$WORK/inner.sh" | tee "$WORK/result.txt"
-awk '/^empty-window run/ {print $5}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
-awk '/^arcwell-app run/ {print $5}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+awk '/^empty-window run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+awk '/^arcwell-app run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $12}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app dashboard:     median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
