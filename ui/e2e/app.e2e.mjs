@@ -1,4 +1,4 @@
-// End-to-end: the real app (debug build) in the real webview, driven through WebDriver
+// End-to-end: the real app (the release build the test command packages) in the real webview, driven through WebDriver
 // (tauri-driver in front of Debian's WebKitWebDriver). Run by scripts/test.sh under Xvfb and a
 // private D-Bus session: `node --test e2e/`. Needs ARCWELL_APP (absolute path to arcwell-app).
 import { after, before, test } from 'node:test';
