@@ -23,13 +23,27 @@ cd "$ROOT/fuzz"
 export RUSTC_BOOTSTRAP=1
 say "Building the fuzz targets (${build[*]})"
 cargo fuzz build "${build[@]}"
-for target in backup_archive template_file measure_answers typed_times; do
-  say "fuzz $target for ${seconds} s"
-  log="$ROOT/fuzz/target/$target.log"
-  if ! cargo fuzz run "${build[@]}" "$target" -- -max_total_time="$seconds" -timeout=10 > "$log" 2>&1; then
-    tail -n 40 "$log"
-    die "fuzz target $target found an input that fails (above); it is saved under fuzz/artifacts/$target/"
-  fi
-  grep -E '^Done [0-9]+ runs' "$log" || die "fuzz target $target did not run (see $log)"
+# One libFuzzer process per core at a time (each is single-threaded): on two cores the four
+# targets take two rounds of SECONDS, not four.
+run_target() { # target
+  cargo fuzz run "${build[@]}" "$1" -- -max_total_time="$seconds" -timeout=10 > "$ROOT/fuzz/target/$1.log" 2>&1
+}
+targets=(backup_archive template_file measure_answers typed_times)
+jobs=$(nproc)
+failed=()
+for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+  round=("${targets[@]:i:jobs}")
+  say "fuzz ${round[*]} for ${seconds} s"
+  pids=()
+  for target in "${round[@]}"; do run_target "$target" & pids+=($!); done
+  for k in "${!round[@]}"; do wait "${pids[$k]}" || failed+=("${round[$k]}"); done
+done
+for target in "${failed[@]}"; do
+  tail -n 40 "$ROOT/fuzz/target/$target.log"
+  say "fuzz target $target found an input that fails (above); it is saved under fuzz/artifacts/$target/"
+done
+[ ${#failed[@]} -eq 0 ] || die "fuzzing failed: ${failed[*]}"
+for target in "${targets[@]}"; do
+  grep -E '^Done [0-9]+ runs' "$ROOT/fuzz/target/$target.log" | sed "s/^/$target: /" || die "fuzz target $target did not run (see fuzz/target/$target.log)"
 done
 say "fuzzing found nothing in ${seconds} s per target"

@@ -23,10 +23,22 @@ cargo deny --locked check licenses bans sources
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-step "Rust tests (cargo nextest)"
+step "Rust tests of the core (cargo nextest)"
 # The keychain tests start their own D-Bus session and gnome-keyring; nothing here needs a desktop.
-# --all-features: the synthetic practice generator behind the benchmark is tested too.
-cargo nextest run --workspace --all-features --locked --no-fail-fast
+# --all-features: the synthetic practice generator behind the benchmark is tested too. Only the
+# core here: its unoptimised build needs none of the Tauri and WebKit crates. The shell's tests run
+# on the release build below, which compiles those crates anyway.
+cargo nextest run -p arcwell --all-features --locked --no-fail-fast
+
+step "Fuzzing: every cargo-fuzz target for 15 s (a longer run: bash scripts/fuzz.sh 300 --asan)"
+bash scripts/fuzz.sh 15
+
+step "Release build: the app and the CLI, once; the shell's tests on it"
+# One cargo invocation for the app and the CLI, so their shared crates are built with one feature
+# set. The shell's unit tests then add one unit to it (its test harness): the Tauri crates are not
+# compiled a second time unoptimised.
+cargo build --release --locked -p arcwell-app -p arcwell
+cargo nextest run --release --locked -p arcwell-app --lib --no-fail-fast
 
 step "Generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
@@ -34,13 +46,7 @@ if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   die "ui/src/bindings differs from what the Rust types generate: commit the regenerated files"
 fi
 
-step "Fuzzing: every cargo-fuzz target for 15 s (a longer run: bash scripts/fuzz.sh 300 --asan)"
-bash scripts/fuzz.sh 15
-
-step "Release build and the .deb (tauri build), once: what the end-to-end and package tests use"
-# One cargo invocation for the app and the CLI, so their shared crates are built with one feature
-# set; tauri build then finds everything built and only bundles (the CLI goes into the .deb too).
-cargo build --release --locked -p arcwell-app -p arcwell
+step "The .deb (tauri build): it finds the release build done and only bundles"
 (cd src-tauri && "$ROOT/ui/node_modules/.bin/tauri" build --ci --bundles deb -- --locked)
 deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
 

@@ -172,12 +172,15 @@ impl Subject {
             _ => return Ok(None),
         };
         let sql = format!("SELECT a.participant_id FROM {table} x JOIN arc a ON a.id = x.arc_id WHERE x.id = ?1");
-        Ok(conn.query_row(&sql, [id.to_string()], |r| r.get(0)).optional()?)
+        Ok(conn.prepare_cached(&sql)?.query_row([id.to_string()], |r| r.get(0)).optional()?)
     }
 }
 
 fn arc_participant(conn: &Connection, arc: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT participant_id FROM arc WHERE id = ?1", [arc], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT participant_id FROM arc WHERE id = ?1")?
+        .query_row([arc], |r| r.get(0))
+        .optional()?)
 }
 
 /// Alert keys are `<kind>:<id>[:…]`; the id names an arc, a check-in, a document or a response.
@@ -211,18 +214,19 @@ fn append(
     let at = to_db(at);
     let fields = Fields { seq, at: &at, action: action.as_str(), entity, entity_id, participant, detail };
     let hash = fields.hash(&prev);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_entry (seq, at, action, entity, entity_id, participant_id, detail, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, fields.action, entity, entity_id, participant, detail, hash.as_slice()],
-    )?;
+    )?
+    .execute(params![seq, at, fields.action, entity, entity_id, participant, detail, hash.as_slice()])?;
     Ok(())
 }
 
 /// The newest entry's `seq` and hash.
 pub(crate) fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
     let row: Option<(i64, Vec<u8>)> = conn
-        .query_row("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(row.map(|(seq, hash)| (seq, to_hash(&hash))))
 }
@@ -442,8 +446,8 @@ fn read_anchor(dir: &Path) -> Option<Anchor> {
 pub(crate) fn write_anchor(conn: &Connection, dir: &Path) {
     if let Some(anchor) = read_anchor(dir) {
         let stored: Option<Vec<u8>> = conn
-            .query_row("SELECT hash FROM audit_entry WHERE seq = ?1", [anchor.seq], |r| r.get(0))
-            .optional()
+            .prepare_cached("SELECT hash FROM audit_entry WHERE seq = ?1")
+            .and_then(|mut s| s.query_row([anchor.seq], |r| r.get(0)).optional())
             .ok()
             .flatten();
         if stored.map(|h| to_hash(&h)) != Some(anchor.hash) {

@@ -106,6 +106,10 @@ impl Practice {
             return Err(Error::invalid(format!("{p:?} is not a phase; use one of {}", PHASES.join(", "))));
         }
         let limit = q.limit.unwrap_or(50).clamp(1, 500);
+        // Drafts typed since the last search are indexed first. Should that fail (a full disk, a
+        // lock held past the busy timeout), the search still runs on the index as it stands and
+        // the drafts stay marked for the next one.
+        let _ = self.refresh_search_index();
         self.read(|conn| {
             let zone_name = profile::load(conn)?.timezone;
             let zone = crate::domain::time::parse_zone(&zone_name)?;

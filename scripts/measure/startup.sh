@@ -51,12 +51,14 @@ for i in \$(seq 1 $RUNS); do
   launch "$WORK/e" "$EMPTY" "$WORK/practice"
   s=\$(wait_mark "$WORK/e.log" script); t0=\$(cat "$WORK/e.t0")
   echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
-  [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; }
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; for p in \$(tree_pids \$pid); do echo "  \$(cat /proc/\$p/comm): PSS \$(( \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup) / 1024 )) MiB"; done; }
   stop \$pid
   launch "$WORK/a" "$APP" "$WORK/practice"
   d=\$(wait_mark "$WORK/a.log" dashboard); s=\$(wait_mark "$WORK/a.log" script); t0=\$(cat "$WORK/a.t0")
   echo "arcwell-app run \$i: first script \$(( (s - t0) / 1000 )) ms, dashboard painted with data \$(( (d - t0) / 1000 )) ms"
-  [ \$i -eq 1 ] && { sleep \$(( 15 - (d - t0) / 1000000 )); echo "arcwell-app: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; ps -o pid=,rss=,comm= \$(tree_pids \$pid) | sed 's/^/  /'; }
+  # Every mark of the run, in ms from the exec: where the time between script and dashboard goes.
+  sed -n 's/^arcwell-app: startup \([a-z]*\) \([0-9]*\)\$/\1 \2/p' "$WORK/a.log" | while read -r stage at; do echo "arcwell-app stage \$stage \$(( (at - t0) / 1000 ))"; done
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (d - t0) / 1000000 )); echo "arcwell-app: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; for p in \$(tree_pids \$pid); do echo "  \$(cat /proc/\$p/comm): PSS \$(( \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup) / 1024 )) MiB"; done; }
   stop \$pid
 done
 
@@ -74,3 +76,7 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$
 awk '/^empty-window run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $12}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app dashboard:     median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+echo "arcwell-app, each mark's median (ms from exec): script → opening → opened (keychain, SQLCipher, migrations, the unlock's audit entry) → status (in the UI) → data (the dashboard's, in the UI) → dashboard (painted):"
+for stage in script opening opened status data dashboard; do
+  awk -v s="$stage" '$1 == "arcwell-app" && $2 == "stage" && $3 == s {print $4}' "$WORK/result.txt" | sort -n | awk -v s="$stage" '{a[NR]=$1} END {if (NR) printf "  %-10s %5d ms\n", s, a[int((NR+1)/2)]}'
+done

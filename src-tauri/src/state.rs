@@ -53,6 +53,10 @@ impl Launch {
 pub enum StartupStage {
     /// The UI's script began to run.
     Script,
+    /// The UI received where the app stands (the practice opened from the keychain).
+    Status,
+    /// The UI received the dashboard's data.
+    Data,
     /// The dashboard was painted with the practice's data (the frame after it rendered).
     Dashboard,
 }
@@ -91,6 +95,17 @@ pub struct AppState {
     pub has_tray: AtomicBool,
     /// Counts unlocks, so a delayed automatic lock can tell it is still the same unlock.
     unlocks: AtomicU64,
+}
+
+impl Launch {
+    /// Prints `arcwell-app: startup <stage> <µs since the epoch>` when started with
+    /// `ARCWELL_STARTUP_PROBE=1` (scripts/measure/startup.sh); nothing otherwise.
+    pub fn startup_mark(&self, stage: &str) {
+        if self.startup_probe {
+            let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            eprintln!("arcwell-app: startup {stage} {}", at.as_micros());
+        }
+    }
 }
 
 impl AppState {

@@ -166,11 +166,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
 }
 
 fn get(conn: &Connection, id: Uuid) -> Result<Document> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id WHERE d.id = ?1"),
-        [id.to_string()],
-        from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id WHERE d.id = ?1"
+    ))?
+    .query_row([id.to_string()], from_row)
     .optional()?
     .ok_or_else(|| Error::NotFound { what: "document", id: id.to_string() })
 }
@@ -193,10 +192,8 @@ pub(crate) fn first_administrations(conn: &Connection) -> Result<std::collection
 }
 
 pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
-    conn.query_row(
-        "SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1",
-        [id.to_string()],
-        |r| {
+    conn.prepare_cached("SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1")?
+        .query_row([id.to_string()], |r| {
             let fields: String = r.get(6)?;
             Ok(Template {
                 id: id_from_db(&r.get::<_, String>(0)?)?,
@@ -209,10 +206,9 @@ pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
                     rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
                 })?,
             })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound { what: "template", id: id.to_string() })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "template", id: id.to_string() })
 }
 
 fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
@@ -234,7 +230,7 @@ fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
 }
 
 fn flags_of(conn: &Connection, where_: &str, id: Uuid, tz: &str) -> Result<Vec<ScreeningFlag>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, document_id, field, reason, raised_at, acknowledged_at, ack_reason FROM screening_flag WHERE {where_} ORDER BY raised_at, field"
     ))?;
     let rows = stmt.query_map([id.to_string()], |r| {
@@ -631,10 +627,11 @@ impl Practice {
             }
             let t = template(tx, doc.template_id)?;
             let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
-            tx.execute(
-                "UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id.to_string(), json(&checked), to_db(now)],
-            )?;
+            tx.prepare_cached("UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+                id.to_string(),
+                json(&checked),
+                to_db(now)
+            ])?;
             audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
             reflag(tx, &doc, &t, &checked, now)
         })?;

@@ -77,6 +77,9 @@ fn configure(conn: &Connection) -> Result<()> {
         PRAGMA cache_size = -65536;
         ",
     )?;
+    // Room for every statement of the hot paths (a note's autosave alone runs about a dozen);
+    // rusqlite's default of 16 would evict them between calls.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0008_measures.sql"),
     include_str!("../../schema/0009_reassessment.sql"),
     include_str!("../../schema/0010_audit.sql"),
+    include_str!("../../schema/0011_search_drafts.sql"),
 ];
 
 pub fn latest_version() -> i64 {

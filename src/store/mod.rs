@@ -306,11 +306,32 @@ impl Practice {
         }
         if tracked {
             // "Changed since the last backup" counts every change; backup bookkeeping does not.
-            tx.execute("UPDATE change_counter SET n = n + 1 WHERE id = 1", [])?;
+            tx.prepare_cached("UPDATE change_counter SET n = n + 1 WHERE id = 1")?.execute([])?;
         }
         tx.commit()?;
         audit::write_anchor(&self.conn, &self.dir);
         Ok(out)
+    }
+
+    /// Re-indexes for search the drafts whose autosaves marked them stale (`search_stale`, schema
+    /// 0011), in one transaction; nothing when none is. The one write outside `write`: it changes
+    /// only the search index, derived from answers already saved and audited, so it adds no audit
+    /// entry and is not a change since the last backup.
+    pub(crate) fn refresh_search_index(&self) -> Result<()> {
+        let stale: bool =
+            self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM search_stale)")?.query_row([], |r| r.get(0))?;
+        if !stale {
+            return Ok(());
+        }
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "UPDATE search_entry SET (title, body) =
+                 (SELECT title, coalesce(body, '') FROM search_document WHERE document_id = substr(search_entry.key, 10))
+             WHERE key IN (SELECT 'document:' || document_id FROM search_stale);
+             DELETE FROM search_stale;",
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Runs `f` in one read transaction: its queries see one consistent snapshot (a CLI writing

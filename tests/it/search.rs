@@ -142,3 +142,54 @@ fn the_index_follows_edits_drafts_and_amendments() {
     assert_eq!(find(&p, "bicycle").len(), 1, "amended text is searchable");
     assert_eq!(find(&p, "taxi").len(), 1, "and the original stays part of the record");
 }
+
+/// What the index holds for a document, and whether it is marked stale, read from the file itself.
+fn indexed(conn: &rusqlite::Connection, id: Uuid) -> (String, bool) {
+    let body = conn
+        .query_row("SELECT body FROM search_entry WHERE key = 'document:' || ?1", [id.to_string()], |r| r.get(0))
+        .unwrap();
+    let stale = conn
+        .query_row("SELECT count(*) > 0 FROM search_stale WHERE document_id = ?1", [id.to_string()], |r| r.get(0))
+        .unwrap();
+    (body, stale)
+}
+
+#[test]
+fn an_autosave_marks_the_draft_and_the_next_search_or_the_signing_indexes_it() {
+    let (fx, mut p) = Fixture::new();
+    let (_, arc) = person(&mut p, "Marisol Quennell", &[], None);
+    let id = doc(&mut p, arc, json!({ "intentions": "Lanterns on the water" }), "2026-11-01T10:00:00Z");
+    let raw = crate::support::raw_connection(fx.path());
+    assert_eq!(indexed(&raw, id), ("Lanterns on the water".into(), false), "a new document is indexed at once");
+
+    // Autosaves leave the index alone and mark the draft, once however many there are.
+    for word in ["Herons", "Cranes at dusk"] {
+        p.save_draft(id, json!({ "intentions": word }).as_object().unwrap(), now()).unwrap();
+    }
+    assert_eq!(indexed(&raw, id), ("Lanterns on the water".into(), true));
+    let marks: i64 = raw.query_row("SELECT count(*) FROM search_stale", [], |r| r.get(0)).unwrap();
+    assert_eq!(marks, 1);
+
+    // A search first indexes what was typed: the old text is gone, the new found, the mark cleared;
+    // no audit entry and no change since the last backup (the index is derived from saved answers).
+    let counts = |raw: &rusqlite::Connection| -> (i64, i64) {
+        raw.query_row("SELECT (SELECT count(*) FROM audit_entry), (SELECT n FROM change_counter)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    };
+    let before = counts(&raw);
+    assert!(find(&p, "lanterns").is_empty());
+    assert!(find(&p, "herons").is_empty());
+    assert_eq!(find(&p, "cranes").len(), 1);
+    assert_eq!(indexed(&raw, id), ("Cranes at dusk".into(), false));
+    assert_eq!(counts(&raw), before);
+
+    // Signing indexes what is signed, with no search in between.
+    let answers = json!({ "intentions": "Cormorants", "safety_plan": "Sister nearby", "transportation_plan": "Taxi" });
+    p.save_draft(id, answers.as_object().unwrap(), now()).unwrap();
+    assert!(indexed(&raw, id).1);
+    p.sign_document(id, now()).unwrap();
+    let (body, stale) = indexed(&raw, id);
+    assert!(body.contains("Cormorants") && !stale, "signed: {body:?}, stale {stale}");
+}

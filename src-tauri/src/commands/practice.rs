@@ -16,14 +16,12 @@ use arcwell::ErrorCode;
 /// only when the app runs with `ARCWELL_STARTUP_PROBE=1`; otherwise nothing happens.
 #[tauri::command]
 pub fn startup_mark(state: tauri::State<'_, AppState>, stage: StartupStage) {
-    if state.launch.startup_probe {
-        let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        let stage = match stage {
-            StartupStage::Script => "script",
-            StartupStage::Dashboard => "dashboard",
-        };
-        eprintln!("arcwell-app: startup {stage} {}", at.as_micros());
-    }
+    state.launch.startup_mark(match stage {
+        StartupStage::Script => "script",
+        StartupStage::Status => "status",
+        StartupStage::Data => "data",
+        StartupStage::Dashboard => "dashboard",
+    });
 }
 
 /// Where the app stands. The first call opens the practice from the keychain when it can (or, in
@@ -42,7 +40,10 @@ pub async fn app_status(app: AppHandle) -> CommandResult<AppStatus> {
         if !store::exists(dir) {
             return Ok(s.status(Stage::NeedsSetup, None));
         }
-        Ok(match Practice::open_with_keychain(dir, &s.keychain)? {
+        s.launch.startup_mark("opening");
+        let opened = Practice::open_with_keychain(dir, &s.keychain)?;
+        s.launch.startup_mark("opened");
+        Ok(match opened {
             Some(practice) => s.install(practice),
             None => s.status(Stage::Locked, None),
         })

@@ -17,6 +17,16 @@ export function scriptStarted() {
   once('script');
 }
 
+/** The app's status arrived (the practice is open, or the first screen is known). */
+export function statusReceived() {
+  once('status');
+}
+
+/** The dashboard's data arrived, before it is rendered. */
+export function dataReceived() {
+  once('data');
+}
+
 /** After the dashboard's data is in the state: waits for the DOM update, then for the frame that paints it. */
 export async function dashboardShown() {
   if (reported.has('dashboard')) return;
