@@ -248,6 +248,17 @@ fn flags_of(conn: &Connection, where_: &str, id: Uuid, tz: &str) -> Result<Vec<S
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A document with its template, history, current answers, flags and warnings.
+fn detail(conn: &Connection, id: Uuid) -> Result<DocumentDetail> {
+    let document = get(conn, id)?;
+    let template = template(conn, document.template_id)?;
+    let events = events(conn, id, &document.created.zone)?;
+    let current = current(&document, &events);
+    let flags = flags_of(conn, "document_id = ?1", id, &document.created.zone)?;
+    let warnings = warnings(&template, &current);
+    Ok(DocumentDetail { document, template, events, current, flags, warnings })
+}
+
 /// The answers with every amendment applied, in order.
 fn current(doc: &Document, events: &[DocEvent]) -> Map<String, Value> {
     let mut answers = doc.answers.clone();
@@ -633,9 +644,10 @@ impl Practice {
                 to_db(now)
             ])?;
             audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
-            reflag(tx, &doc, &t, &checked, now)
-        })?;
-        self.document(id)
+            reflag(tx, &doc, &t, &checked, now)?;
+            // Read back in the same transaction: the autosave needs no second one.
+            detail(tx, id)
+        })
     }
 
     /// Signs a draft: every required answer must be there; from now on it only takes amendments.
@@ -743,15 +755,7 @@ impl Practice {
     }
 
     pub fn document(&self, id: Uuid) -> Result<DocumentDetail> {
-        self.read(|conn| {
-            let document = get(conn, id)?;
-            let template = template(conn, document.template_id)?;
-            let events = events(conn, id, &document.created.zone)?;
-            let current = current(&document, &events);
-            let flags = flags_of(conn, "document_id = ?1", id, &document.created.zone)?;
-            let warnings = warnings(&template, &current);
-            Ok(DocumentDetail { document, template, events, current, flags, warnings })
-        })
+        self.read(|conn| detail(conn, id))
     }
 
     /// An arc's documents, oldest first.
