@@ -34,7 +34,7 @@ differing=$(cmp -l /usr/bin/arcwell-app "$ROOT/target/release/arcwell-app" | wc 
 grep -qa __TAURI_BUNDLE_TYPE_VAR_DEB /usr/bin/arcwell-app && [ "$differing" -le 3 ] \
   || fail "/usr/bin/arcwell-app differs from target/release/arcwell-app (the binary the tests drove) in $differing bytes"
 /usr/bin/arcwell --version >/dev/null || fail "the installed CLI does not run"
-desktop=$(dpkg -L "$pkg" | grep '^/usr/share/applications/.*\.desktop$' | head -n 1)
+desktop=$(dpkg -L "$pkg" | grep -m 1 '^/usr/share/applications/.*\.desktop$') || true
 [ -n "$desktop" ] || fail "no desktop entry installed"
 desktop-file-validate "$desktop" || fail "$desktop does not validate"
 for px in 16 24 32 48 64 128 256 512; do
@@ -48,10 +48,12 @@ apt-cache depends --recurse --installed --no-recommends --no-suggests --no-confl
   --no-replaces --no-enhances "$pkg" | sed -n 's/^ *\(Pre\)\{0,1\}Depends: <\{0,1\}\([^ >:]*\).*/\2/p; s/^\([^ ]\{1,\}\)$/\1/p' \
   | sort -u > "$closure"
 for bin in /usr/bin/arcwell-app /usr/bin/arcwell; do
-  ! ldd "$bin" | grep -q 'not found' || fail "$bin links a library that is not installed: $(ldd "$bin" | grep 'not found')"
+  # ldd's output read once: a pipe from ldd into an awk that exits early can fail with SIGPIPE.
+  linked=$(ldd "$bin")
+  ! grep -q 'not found' <<< "$linked" || fail "$bin links a library that is not installed: $(grep 'not found' <<< "$linked")"
   for soname in $(objdump -p "$bin" | awk '/NEEDED/ {print $2}'); do
     # "libfoo.so.1 => /path (…)", or for the loader "/lib64/ld-linux-x86-64.so.2 (…)".
-    path=$(ldd "$bin" | awk -v s="$soname" '$1 == s {print $3; exit} $1 ~ "/" s "$" {print $1; exit}')
+    path=$(awk -v s="$soname" '$1 == s {print $3; exit} $1 ~ "/" s "$" {print $1; exit}' <<< "$linked")
     owner=$(dpkg -S "$(realpath "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) || true
     [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -n 1 | cut -d: -f1) || true
     [ -n "$owner" ] || fail "$soname ($path) of $bin belongs to no package"
