@@ -419,6 +419,11 @@ test('the whole arc: a new participant, preparation and screening, a dosing sess
   // Six check-ins on the dashboard, overdue; the arc among the stalled.
   await browser.$('nav').$('button=Today').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
+  // Today shows the first rows of each list; the whole overdue and stalled lists are asked for here.
+  for (const key of ['overdue', 'stalled']) {
+    const all = await browser.$(`[data-testid="show-all-${key}"]`);
+    if (await all.isExisting()) await all.click();
+  }
   const overdueNames = [];
   for (const b of await browser.$$('[data-testid="overdue"] [data-testid="checkin"] button.name')) overdueNames.push(await b.getText());
   assert.equal(overdueNames.filter((n) => n === 'Odile Brackwater').length, 6, `six overdue check-ins for her: ${overdueNames}`);

@@ -121,14 +121,15 @@ describe('the Today dashboard', () => {
     expect(screen.queryByTestId('backup-alert')).toBeNull();
   });
 
-  it('shows the first 25 of a long list, most pressing first, and the rest on request', async () => {
+  it('shows the first 10 of a long list, most pressing first, and the rest on request', async () => {
     const overdue = Array.from({ length: 40 }, (_, i) => checkin(`o${i}`, `Invented Person ${i + 1}`, '2026-11-20T10:00'));
     mockIPC((cmd) => (cmd === 'dashboard' ? { ...data, overdue } : null));
     render(Dashboard, { props: { openArc: vi.fn() } });
     const list = await screen.findByTestId('overdue');
-    expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(25);
+    expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(10);
     expect(within(list).getByText('Invented Person 1')).toBeTruthy();
-    expect(within(list).queryByText('Invented Person 26')).toBeNull();
+    expect(within(list).getByText('Invented Person 10')).toBeTruthy();
+    expect(within(list).queryByText('Invented Person 11')).toBeNull();
     expect(list.querySelector('h2')?.textContent).toContain('40');
     expect(screen.queryByTestId('show-all-due-today')).toBeNull();
     await fireEvent.click(within(list).getByRole('button', { name: 'Show all 40 overdue' }));
