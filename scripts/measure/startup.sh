@@ -41,6 +41,8 @@ ARCWELL_DATA_DIR="$WORK/empty" ARCWELL_PASSPHRASE="measure only" "$ROOT/target/r
 
 tree_pids() { local p=\$1; echo \$p; for c in \$(ps -o pid= --ppid \$p); do tree_pids \$c; done; }
 pss_kib() { local s=0 v; for p in \$(tree_pids \$1); do v=\$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup 2>/dev/null || echo 0); s=\$((s + \${v:-0})); done; echo \$s; }
+# Prints each process of the tree with its PSS.
+pss_each() { for p in \$(tree_pids \$1); do echo "  \$(cat /proc/\$p/comm): PSS \$(( \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup) / 1024 )) MiB"; done; }
 # Waits for "<who>: startup <stage> <epoch µs>" in a log; prints the µs.
 wait_mark() { for _ in \$(seq 1 300); do v=\$(sed -n "s/^.*: startup \$2 \\([0-9]*\\)\$/\\1/p" "\$1" | head -n 1); [ -n "\$v" ] && { echo \$v; return; }; sleep 0.05; done; echo "no '\$2' mark in \$1" >&2; cat "\$1" >&2; return 1; }
 # Launches \$2 (with data dir \$3), records the instant before exec in \$1.t0, its stderr in \$1.log.
@@ -51,14 +53,14 @@ for i in \$(seq 1 $RUNS); do
   launch "$WORK/e" "$EMPTY" "$WORK/practice"
   s=\$(wait_mark "$WORK/e.log" script); t0=\$(cat "$WORK/e.t0")
   echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
-  [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; for p in \$(tree_pids \$pid); do echo "  \$(cat /proc/\$p/comm): PSS \$(( \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup) / 1024 )) MiB"; done; }
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; pss_each \$pid; }
   stop \$pid
   launch "$WORK/a" "$APP" "$WORK/practice"
   d=\$(wait_mark "$WORK/a.log" dashboard); s=\$(wait_mark "$WORK/a.log" script); t0=\$(cat "$WORK/a.t0")
   echo "arcwell-app run \$i: first script \$(( (s - t0) / 1000 )) ms, dashboard painted with data \$(( (d - t0) / 1000 )) ms"
   # Every mark of the run, in ms from the exec: where the time between script and dashboard goes.
   sed -n 's/^arcwell-app: startup \([a-z]*\) \([0-9]*\)\$/\1 \2/p' "$WORK/a.log" | while read -r stage at; do echo "arcwell-app stage \$stage \$(( (at - t0) / 1000 ))"; done
-  [ \$i -eq 1 ] && { sleep \$(( 15 - (d - t0) / 1000000 )); echo "arcwell-app: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; for p in \$(tree_pids \$pid); do echo "  \$(cat /proc/\$p/comm): PSS \$(( \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup) / 1024 )) MiB"; done; }
+  [ \$i -eq 1 ] && { sleep \$(( 15 - (d - t0) / 1000000 )); echo "arcwell-app: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; pss_each \$pid; }
   stop \$pid
 done
 

@@ -25,6 +25,15 @@ pub struct Launch {
 }
 
 impl Launch {
+    /// Prints `arcwell-app: startup <stage> <µs since the epoch>` when started with
+    /// `ARCWELL_STARTUP_PROBE=1` (scripts/measure/startup.sh); nothing otherwise.
+    pub fn startup_mark(&self, stage: &str) {
+        if self.startup_probe {
+            let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            eprintln!("arcwell-app: startup {stage} {}", at.as_micros());
+        }
+    }
+
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut demo = std::env::var("ARCWELL_DEMO").is_ok_and(|v| v == "1");
         let mut data_dir = std::env::var_os("ARCWELL_DATA_DIR").map(PathBuf::from);
@@ -95,17 +104,6 @@ pub struct AppState {
     pub has_tray: AtomicBool,
     /// Counts unlocks, so a delayed automatic lock can tell it is still the same unlock.
     unlocks: AtomicU64,
-}
-
-impl Launch {
-    /// Prints `arcwell-app: startup <stage> <µs since the epoch>` when started with
-    /// `ARCWELL_STARTUP_PROBE=1` (scripts/measure/startup.sh); nothing otherwise.
-    pub fn startup_mark(&self, stage: &str) {
-        if self.startup_probe {
-            let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            eprintln!("arcwell-app: startup {stage} {}", at.as_micros());
-        }
-    }
 }
 
 impl AppState {
