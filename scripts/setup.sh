@@ -85,9 +85,16 @@ ensure_ui_modules() {
 # Build and test tools are built unoptimised (--debug): it halves their install (cargo-deny: 122 s
 # against 277 s here) and they run for seconds (cargo-deny's checks: 6.6 s against 2.4 s). Measured
 # on a fresh machine (2026-12-02): cargo-nextest 338 s, cargo-deny 114 s, cargo-fuzz 41 s, tauri-driver 39 s.
+# A tool already on the machine is kept when it is at least the version named (this kind of machine
+# comes with cargo-nextest 0.9.143 in /usr/local/bin: building it again cost 338 s of every cold CI).
 ensure_cargo_tool() { # name version
-  if ! command -v "$1" >/dev/null 2>&1 || ! cargo install --list | grep -q "^$1 v$2:"; then
-    say "Installing $1 $2"
+  local have=""
+  if command -v "$1" >/dev/null 2>&1; then
+    have=$(cargo install --list | sed -n "s/^$1 v\([0-9.]*\):.*/\1/p")
+    [ -n "$have" ] || have=$("$1" --version 2>/dev/null | awk 'NR == 1 { print $2 }')
+  fi
+  if [ -z "$have" ] || [ "$(printf '%s\n%s\n' "$2" "$have" | sort -V | head -n 1)" != "$2" ]; then
+    say "Installing $1 $2${have:+ (found $have)}"
     cargo install "$1" --locked --debug --version "$2"
   fi
 }
@@ -99,7 +106,7 @@ setup_system() {
   ensure_node
   ensure_ui_modules
   if [ "${1:-app}" = test ]; then
-    ensure_cargo_tool cargo-nextest 0.9.151
+    ensure_cargo_tool cargo-nextest 0.9.143
     ensure_cargo_tool tauri-driver 2.1.0
     ensure_cargo_tool cargo-deny 0.20.2
     ensure_cargo_tool cargo-fuzz 0.13.2
