@@ -573,6 +573,7 @@ impl Practice {
 
     /// Recomputes the whole chain and checks it against the anchor beside the database.
     pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.sync_anchor();
         let dir = self.dir().to_owned();
         self.read(|conn| verify(conn, &dir))
     }

@@ -38,6 +38,25 @@ pub struct Practice {
     /// A shared lock on `practice.lock` for as long as the practice is open, so a re-key or a
     /// restore (which replace the file) can tell that another Arcwell process has it open.
     open_lock: Option<std::fs::File>,
+    /// When the audit anchor was last moved up, and whether entries were committed since.
+    anchor: AnchorState,
+}
+
+/// The audit anchor is rewritten after a commit at most this often; `sync_anchor` brings it up to
+/// date at once (ARCHITECTURE *Audit trail*).
+const ANCHOR_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Default)]
+struct AnchorState {
+    moved: std::cell::Cell<Option<std::time::Instant>>,
+    behind: std::cell::Cell<bool>,
+}
+
+impl Drop for Practice {
+    /// The entries committed since the anchor last moved are anchored before the database closes.
+    fn drop(&mut self) {
+        self.sync_anchor();
+    }
 }
 
 impl std::fmt::Debug for Practice {
@@ -97,6 +116,7 @@ impl Practice {
                 key_source: KeySource::Passphrase,
                 keychain_note: None,
                 open_lock: shared_lock(dir)?,
+                anchor: AnchorState::default(),
             };
             practice.write(|tx| {
                 profile::insert(tx, &profile, now)?;
@@ -200,6 +220,17 @@ impl Practice {
     /// after a restore (which is itself recorded), when the chain rightly starts again.
     pub(crate) fn reset_audit_anchor(&self) {
         audit::reset_anchor(&self.conn, &self.dir);
+        self.anchor.behind.set(false);
+        self.anchor.moved.set(Some(std::time::Instant::now()));
+    }
+
+    /// Moves the audit anchor up to the newest entry now, if entries were committed since it last
+    /// moved: before a verification, before the database file is replaced, when the practice closes.
+    pub(crate) fn sync_anchor(&self) {
+        if self.anchor.behind.replace(false) {
+            audit::write_anchor(&self.conn, &self.dir);
+            self.anchor.moved.set(Some(std::time::Instant::now()));
+        }
     }
 
     /// Records the unlock (after any failed ones noted since the last) in the audit trail.
@@ -220,7 +251,14 @@ impl Practice {
             Ok(conn)
         });
         match opened {
-            Ok(conn) => Ok(Practice { conn, dir: dir.to_owned(), key_source: source, keychain_note: None, open_lock }),
+            Ok(conn) => Ok(Practice {
+                conn,
+                dir: dir.to_owned(),
+                key_source: source,
+                keychain_note: None,
+                open_lock,
+                anchor: AnchorState::default(),
+            }),
             Err(e) => {
                 // A refused open leaves the directory as it was (a foreign file, a wrong key).
                 drop(open_lock);
@@ -237,7 +275,14 @@ impl Practice {
     pub(crate) fn open_plain_copy(path: &Path) -> Result<Practice> {
         let conn = connection::open_plain(path)?;
         let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
-        Ok(Practice { conn, dir, key_source: KeySource::Passphrase, keychain_note: None, open_lock: None })
+        Ok(Practice {
+            conn,
+            dir,
+            key_source: KeySource::Passphrase,
+            keychain_note: None,
+            open_lock: None,
+            anchor: AnchorState::default(),
+        })
     }
 
     /// The connection itself, outside any transaction (ATTACH/DETACH cannot run inside one): backups.
@@ -259,6 +304,7 @@ impl Practice {
     /// Closes the database file (its WAL is checkpointed and removed) so it can be replaced; the
     /// practice holds an empty in-memory database until `reopen_with`.
     pub(crate) fn close_for_replacement(&mut self) -> Result<()> {
+        self.sync_anchor();
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         old.close().map_err(|(_, e)| Error::from(e))
     }
@@ -309,7 +355,12 @@ impl Practice {
             tx.prepare_cached("UPDATE change_counter SET n = n + 1 WHERE id = 1")?.execute([])?;
         }
         tx.commit()?;
-        audit::write_anchor(&self.conn, &self.dir);
+        // The anchor follows at most every ANCHOR_EVERY: rewriting it after each autosave made its
+        // rename part of every save's fsync.
+        self.anchor.behind.set(true);
+        if self.anchor.moved.get().is_none_or(|at| at.elapsed() >= ANCHOR_EVERY) {
+            self.sync_anchor();
+        }
         Ok(out)
     }
 

@@ -265,3 +265,35 @@ fn arcwell_audit_verify_exits_0_when_intact_and_5_with_where_when_not() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["problems"][0]["seq"], 4);
 }
+
+/// The `seq` the anchor file names.
+fn anchored_seq(dir: &Path) -> i64 {
+    let head = std::fs::read_to_string(dir.join(HEAD_FILE)).unwrap();
+    head.lines().nth(1).and_then(|l| l.split_once(' ')).unwrap().0.parse().unwrap()
+}
+
+#[test]
+fn a_burst_of_saves_moves_the_anchor_once_and_verifying_or_closing_brings_it_up_to_date() {
+    let (fx, mut p) = Fixture::new();
+    let first = anchored_seq(fx.path());
+    assert_eq!(first, p.verify_audit().unwrap().entries, "a new practice anchors its newest entry");
+    // Saves in quick succession (an autosave every keystroke pause): committed and in the chain,
+    // but the anchor file is not rewritten after each (it follows at most every 5 s).
+    for name in ["Ines Vantongeren", "Bastiaan Quellhorst", "Marisol Achterberg"] {
+        p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap();
+    }
+    assert_eq!(anchored_seq(fx.path()), first, "the anchor lags the burst");
+    // Verifying anchors everything first, so the report covers the whole chain.
+    let report = p.verify_audit().unwrap();
+    assert!(report.is_intact() && report.anchored && report.entries == first + 3, "{report:?}");
+    assert_eq!(anchored_seq(fx.path()), first + 3);
+    p.add_participant(&ParticipantInput { name: "Oona Verhaegen".into(), ..Default::default() }, now()).unwrap();
+    assert_eq!(anchored_seq(fx.path()), first + 3);
+    // Closing the practice anchors the rest.
+    drop(p);
+    assert_eq!(anchored_seq(fx.path()), first + 4, "dropping the practice moves the anchor to the newest entry");
+    // And the lag never hides a deletion from the end that reaches an anchored entry.
+    tamper(fx.path(), &format!("DELETE FROM audit_entry WHERE seq >= {}", first + 4));
+    let report = fx.reopen().verify_audit().unwrap();
+    assert_eq!(report.problems.iter().map(|x| x.seq).collect::<Vec<_>>(), [first + 4], "{report:?}");
+}
