@@ -8,6 +8,8 @@
 #   - wake-ups: the voluntary context switches of the app's threads over 60 s with nothing due (a
 #     practice with no check-ins), the scheduler's (tokio) threads apart from the rest
 #   bash scripts/measure/startup.sh [RUNS]      (default 10 launches of each)
+#   ARCWELL_MEASURE_APP=/path/to/arcwell-app bash scripts/measure/startup.sh 5   (another build of
+#   the app, e.g. an earlier commit's kept aside for an A/B in one session; it embeds its own UI)
 # Needs the test setup (bash scripts/test.sh once, or scripts/setup.sh's test packages).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../setup.sh"
@@ -20,7 +22,7 @@ say "Building the release app, the CLI, the empty window and the synthetic pract
 cargo build --release --locked -p arcwell-app -p arcwell
 cargo build --release --locked -p arcwell-app --example empty_window
 cargo build --release --locked -p arcwell --features synthetic --example synthetic_practice
-APP="$ROOT/target/release/arcwell-app"
+APP="${ARCWELL_MEASURE_APP:-$ROOT/target/release/arcwell-app}"
 EMPTY="$ROOT/target/release/examples/empty_window"
 WORK="$(mktemp -d)"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
@@ -78,7 +80,7 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$
 awk '/^empty-window run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $12}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app dashboard:     median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
-echo "arcwell-app, each mark's median (ms from exec): script → opening → opened (keychain, SQLCipher, migrations, the unlock's audit entry) → status (in the UI) → data (the dashboard's, in the UI) → dashboard (painted):"
-for stage in script opening opened status data dashboard; do
+echo "arcwell-app, each mark's median (ms from exec). On the opening thread: opening → opened (keychain, SQLCipher, migrations, the unlock's audit entry) → warmed (Today read once). In the UI: script → status → data (the dashboard's) → rendered (in the DOM) → frame (the next frame begins) → dashboard (painted):"
+for stage in opening opened warmed script status data rendered frame dashboard; do
   awk -v s="$stage" '$1 == "arcwell-app" && $2 == "stage" && $3 == s {print $4}' "$WORK/result.txt" | sort -n | awk -v s="$stage" '{a[NR]=$1} END {if (NR) printf "  %-10s %5d ms\n", s, a[int((NR+1)/2)]}'
 done

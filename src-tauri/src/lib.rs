@@ -8,6 +8,7 @@ mod error;
 mod lockwatch;
 mod reminders;
 mod state;
+mod window;
 
 use state::{AppState, Launch};
 use tauri::Manager;
@@ -35,6 +36,9 @@ pub fn run() {
         .manage(AppState::new(launch))
         .setup(|app| {
             let handle = app.handle();
+            // First: the practice opens (and Today's pages are read) while WebKit starts.
+            handle.state::<AppState>().open_in_background();
+            window::paint_without_compositing(handle);
             let tray = reminders::tray(handle);
             reminders::start(handle, tray);
             lockwatch::start(handle);

@@ -3,11 +3,13 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use arcwell::audit::LockReason;
+use arcwell::key::Passphrase;
 use arcwell::reminders::SchedulerHandle;
 
-use arcwell::{Error, Keychain, Practice};
+use arcwell::{Error, Keychain, Practice, store};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -34,6 +36,31 @@ impl Launch {
         }
     }
 
+    /// Opens the practice as the app starts: from the keychain, or a fresh demo practice. Then reads
+    /// Today once, so that SQLite's page cache holds what the dashboard reads and the UI's first
+    /// call finds it there instead of decrypting those pages while the facilitator waits.
+    pub fn open(&self, keychain: &Keychain, now: chrono::DateTime<chrono::Utc>) -> arcwell::Result<Opened> {
+        let dir = &self.data_dir;
+        let practice = if self.demo {
+            arcwell::demo::fresh_practice(dir, &Passphrase::new(DEMO_PASSPHRASE), now)?
+        } else if !store::exists(dir) {
+            return Ok(Opened::NeedsSetup);
+        } else {
+            self.startup_mark("opening");
+            let opened = Practice::open_with_keychain(dir, keychain)?;
+            self.startup_mark("opened");
+            match opened {
+                Some(practice) => practice,
+                None => return Ok(Opened::Locked),
+            }
+        };
+        // Only the cache is wanted here: the UI asks for the dashboard itself, and gets its error
+        // (if there is one) then.
+        let _warm = practice.dashboard(now);
+        self.startup_mark("warmed");
+        Ok(Opened::Practice(practice))
+    }
+
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut demo = std::env::var("ARCWELL_DEMO").is_ok_and(|v| v == "1");
         let mut data_dir = std::env::var_os("ARCWELL_DATA_DIR").map(PathBuf::from);
@@ -55,6 +82,15 @@ impl Launch {
     }
 }
 
+/// What opening the practice at launch found.
+pub enum Opened {
+    Practice(Practice),
+    /// No practice in the data directory yet: first-run setup.
+    NeedsSetup,
+    /// A practice the keychain cannot open: the recovery passphrase is needed.
+    Locked,
+}
+
 /// A moment of the app's start that the UI reports, for the startup probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -66,6 +102,10 @@ pub enum StartupStage {
     Status,
     /// The UI received the dashboard's data.
     Data,
+    /// The dashboard's rows are in the DOM (not yet laid out or painted).
+    Rendered,
+    /// The first animation frame after that began (its layout and paint follow).
+    Frame,
     /// The dashboard was painted with the practice's data (the frame after it rendered).
     Dashboard,
 }
@@ -96,6 +136,10 @@ pub struct AppState {
     pub launch: Launch,
     pub keychain: Keychain,
     practice: Mutex<Option<Practice>>,
+    /// The practice being opened on its own thread since launch, while WebKit starts its processes;
+    /// the UI's first `app_status` takes it (and waits for it, holding this lock, so that two
+    /// calls never open the practice twice).
+    launch_open: Mutex<Option<JoinHandle<arcwell::Result<Opened>>>>,
     /// The reminder scheduler, started when the practice is first unlocked.
     scheduler: OnceLock<SchedulerHandle>,
     /// The facilitator's setting: closing the window hides it to the tray.
@@ -112,6 +156,7 @@ impl AppState {
             launch,
             keychain: Keychain::from_env(),
             practice: Mutex::new(None),
+            launch_open: Mutex::new(None),
             scheduler: OnceLock::new(),
             keep_in_tray: AtomicBool::new(true),
             has_tray: AtomicBool::new(false),
@@ -123,6 +168,39 @@ impl AppState {
         // A panic inside a command poisons the mutex; the practice itself is still consistent
         // (every write is one transaction), so carry on with it.
         self.practice.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts opening the practice on its own thread. Called once, from the app's setup: after the
+    /// single-instance check (a second launch exits before it could touch the practice) and after
+    /// the window began loading. Without a thread, `open_at_start` opens it when asked.
+    pub fn open_in_background(&self) {
+        let launch = self.launch.clone();
+        let keychain = self.keychain.clone();
+        let thread = std::thread::Builder::new()
+            .name("arcwell-open".into())
+            .spawn(move || launch.open(&keychain, chrono::Utc::now()));
+        if let Ok(thread) = thread {
+            *self.launch_open.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(thread);
+        }
+    }
+
+    /// Where the app stands, for the UI's first screen: the practice opened at launch when it was,
+    /// or opened now.
+    pub fn open_at_start(&self) -> arcwell::Result<AppStatus> {
+        let mut launch_open = self.launch_open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if self.is_open() {
+            return Ok(self.status(Stage::Ready, None));
+        }
+        let opened = match launch_open.take().map(JoinHandle::join) {
+            Some(Ok(opened)) => opened,
+            // No thread, or it panicked: open here.
+            Some(Err(_)) | None => self.launch.open(&self.keychain, chrono::Utc::now()),
+        }?;
+        Ok(match opened {
+            Opened::Practice(practice) => self.install(practice),
+            Opened::NeedsSetup => self.status(Stage::NeedsSetup, None),
+            Opened::Locked => self.status(Stage::Locked, None),
+        })
     }
 
     /// Reads from the open practice, or says it is locked.
@@ -248,5 +326,54 @@ mod tests {
         state.has_tray.store(true, Ordering::Relaxed);
         state.install(practice(&dir.path().join("off"), false));
         assert!(!state.hides_on_close(), "the facilitator turned it off");
+    }
+
+    #[test]
+    fn the_practice_opened_at_launch_is_the_one_the_first_screen_gets_and_it_opens_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = std::sync::Arc::new(AppState::new(Launch {
+            data_dir: dir.path().join("demo"),
+            demo: true,
+            startup_probe: false,
+        }));
+        state.open_in_background();
+        // Two first calls at once (a reload racing the first screen): one waits for the other. A
+        // second open would find the practice held by the first and fail.
+        let racing: Vec<_> = (0..2)
+            .map(|_| {
+                let state = std::sync::Arc::clone(&state);
+                std::thread::spawn(move || state.open_at_start())
+            })
+            .collect();
+        for call in racing {
+            let status = call.join().unwrap().unwrap();
+            assert_eq!(status.stage, Stage::Ready, "both calls see the practice the launch opened");
+        }
+        let today = state.with(|p| p.dashboard(chrono::Utc::now())).unwrap();
+        assert!(!today.due_today.is_empty(), "the demo practice is the one installed");
+        assert!(state.launch_open.lock().unwrap().is_none(), "the launch's thread was taken");
+        assert_eq!(state.open_at_start().unwrap().stage, Stage::Ready, "later calls find it open");
+    }
+
+    #[test]
+    fn without_a_practice_the_first_screen_is_setup_and_without_a_key_it_asks_for_the_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let launch = Launch { data_dir: dir.path().into(), demo: false, startup_probe: false };
+        let mut state = AppState::new(launch.clone());
+        state.keychain = Keychain::Off;
+        state.open_in_background();
+        assert_eq!(state.open_at_start().unwrap().stage, Stage::NeedsSetup);
+        drop(practice(dir.path(), true));
+
+        // A practice whose key is in no keychain: the passphrase screen, whether opened at launch or when asked.
+        for at_launch in [true, false] {
+            let mut state = AppState::new(launch.clone());
+            state.keychain = Keychain::Off;
+            if at_launch {
+                state.open_in_background();
+            }
+            assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "opened at launch: {at_launch}");
+            assert!(!state.is_open());
+        }
     }
 }

@@ -1,15 +1,15 @@
 //! First run, unlocking, and the practice overview.
 
+use arcwell::Practice;
 use arcwell::audit::LockReason;
 use arcwell::domain::profile::{Profile, ProfileInput};
 use arcwell::domain::status::PracticeStatus;
 use arcwell::key::Passphrase;
-use arcwell::{Practice, store};
 use tauri::AppHandle;
 
 use super::{blocking, now};
 use crate::error::{CommandError, CommandResult};
-use crate::state::{AppState, AppStatus, DEMO_PASSPHRASE, Stage, StartupStage};
+use crate::state::{AppState, AppStatus, Stage, StartupStage};
 use arcwell::ErrorCode;
 
 /// The UI reports a moment of its start. Printed (as microseconds since the epoch, nothing else)
@@ -20,35 +20,17 @@ pub fn startup_mark(state: tauri::State<'_, AppState>, stage: StartupStage) {
         StartupStage::Script => "script",
         StartupStage::Status => "status",
         StartupStage::Data => "data",
+        StartupStage::Rendered => "rendered",
+        StartupStage::Frame => "frame",
         StartupStage::Dashboard => "dashboard",
     });
 }
 
-/// Where the app stands. The first call opens the practice from the keychain when it can (or, in
-/// demo mode, creates a fresh demo practice).
+/// Where the app stands. The first call takes the practice opened at launch (from the keychain,
+/// or a fresh demo practice), waiting for it if it is still opening.
 #[tauri::command]
 pub async fn app_status(app: AppHandle) -> CommandResult<AppStatus> {
-    blocking(app, |s| {
-        if s.is_open() {
-            return Ok(s.status(Stage::Ready, None));
-        }
-        let dir = &s.launch.data_dir;
-        if s.launch.demo {
-            let practice = arcwell::demo::fresh_practice(dir, &Passphrase::new(DEMO_PASSPHRASE), now())?;
-            return Ok(s.install(practice));
-        }
-        if !store::exists(dir) {
-            return Ok(s.status(Stage::NeedsSetup, None));
-        }
-        s.launch.startup_mark("opening");
-        let opened = Practice::open_with_keychain(dir, &s.keychain)?;
-        s.launch.startup_mark("opened");
-        Ok(match opened {
-            Some(practice) => s.install(practice),
-            None => s.status(Stage::Locked, None),
-        })
-    })
-    .await
+    blocking(app, |s| s.open_at_start()).await
 }
 
 /// First run: creates the practice with the facilitator's profile and recovery passphrase.

@@ -3,4 +3,4 @@
 /**
  * A moment of the app's start that the UI reports, for the startup probe.
  */
-export type StartupStage = "script" | "status" | "data" | "dashboard";
+export type StartupStage = "script" | "status" | "data" | "rendered" | "frame" | "dashboard";

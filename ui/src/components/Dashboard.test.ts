@@ -96,9 +96,12 @@ describe('the Today dashboard', () => {
     await vi.waitFor(() => expect(within(screen.getByTestId('alerts')).getByText('No open alerts.')).toBeTruthy());
     const commands = calls.map(([c]) => c);
     expect(commands.filter((c) => c !== 'startup_mark')).toEqual(['dashboard', 'acknowledge_alert', 'dashboard']);
-    // The startup probe hears of the first data and the first painted dashboard only, not of the reload.
+    // The startup probe hears of the first data, its DOM, its frame and the painted dashboard, in
+    // that order and once each: not of the reload.
     expect(calls.filter(([c]) => c === 'startup_mark')).toEqual([
       ['startup_mark', { stage: 'data' }],
+      ['startup_mark', { stage: 'rendered' }],
+      ['startup_mark', { stage: 'frame' }],
       ['startup_mark', { stage: 'dashboard' }],
     ]);
     expect(calls.find(([c]) => c === 'acknowledge_alert')?.[1]).toEqual({ key: 'stalled:arc-s:2026-10-23T17:00:00.000Z' });

@@ -27,9 +27,16 @@ export function dataReceived() {
   once('data');
 }
 
-/** After the dashboard's data is in the state: waits for the DOM update, then for the frame that paints it. */
+/**
+ * After the dashboard's data is in the state: waits for the DOM update ('rendered'), then for the
+ * frame that lays it out and paints it ('frame' as it begins, 'dashboard' at the next one).
+ */
 export async function dashboardShown() {
   if (reported.has('dashboard')) return;
   await tick();
-  requestAnimationFrame(() => requestAnimationFrame(() => once('dashboard')));
+  once('rendered');
+  requestAnimationFrame(() => {
+    once('frame');
+    requestAnimationFrame(() => once('dashboard'));
+  });
 }
