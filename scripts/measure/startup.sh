@@ -10,6 +10,8 @@
 #   bash scripts/measure/startup.sh [RUNS]      (default 10 launches of each)
 #   ARCWELL_MEASURE_APP=/path/to/arcwell-app bash scripts/measure/startup.sh 5   (another build of
 #   the app, e.g. an earlier commit's kept aside for an A/B in one session; it embeds its own UI)
+#   EMPTY_ENV="WEBKIT_SKIA_ENABLE_CPU_RENDERING=1" bash scripts/measure/startup.sh 5   (the empty
+#   window with that environment: painted the way Arcwell paints, src-tauri/src/rendering.rs)
 # Needs the test setup (bash scripts/test.sh once, or scripts/setup.sh's test packages).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../setup.sh"
@@ -48,11 +50,12 @@ pss_each() { for p in \$(tree_pids \$1); do echo "  \$(cat /proc/\$p/comm): PSS 
 # Waits for "<who>: startup <stage> <epoch µs>" in a log; prints the µs.
 wait_mark() { for _ in \$(seq 1 300); do v=\$(sed -n "s/^.*: startup \$2 \\([0-9]*\\)\$/\\1/p" "\$1" | head -n 1); [ -n "\$v" ] && { echo \$v; return; }; sleep 0.05; done; echo "no '\$2' mark in \$1" >&2; cat "\$1" >&2; return 1; }
 # Launches \$2 (with data dir \$3), records the instant before exec in \$1.t0, its stderr in \$1.log.
-launch() { rm -f "\$1.log"; ( printf '%s' "\${EPOCHREALTIME/./}" > "\$1.t0"; ARCWELL_DATA_DIR="\$3" exec "\$2" 2> "\$1.log" >/dev/null ) & pid=\$!; }
+# \$4: the empty window's extra environment (EMPTY_ENV), if any.
+launch() { rm -f "\$1.log"; ( printf '%s' "\${EPOCHREALTIME/./}" > "\$1.t0"; ARCWELL_DATA_DIR="\$3" exec env \${4:-} "\$2" 2> "\$1.log" >/dev/null ) & pid=\$!; }
 stop() { kill \$1 2>/dev/null; wait \$1 2>/dev/null || true; sleep 1; }
 
 for i in \$(seq 1 $RUNS); do
-  launch "$WORK/e" "$EMPTY" "$WORK/practice"
+  launch "$WORK/e" "$EMPTY" "$WORK/practice" "${EMPTY_ENV:-}"
   s=\$(wait_mark "$WORK/e.log" script); t0=\$(cat "$WORK/e.t0")
   echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
   [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; pss_each \$pid; }

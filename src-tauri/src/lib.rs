@@ -7,8 +7,8 @@ mod commands;
 mod error;
 mod lockwatch;
 mod reminders;
+mod rendering;
 mod state;
-mod window;
 
 use state::{AppState, Launch};
 use tauri::Manager;
@@ -16,6 +16,8 @@ use tauri::Manager;
 /// Builds and runs the app. Flags: `--demo` (or `ARCWELL_DEMO=1`) opens a fresh demo practice of
 /// invented people; `--data-dir DIR` (or `ARCWELL_DATA_DIR`) picks the practice directory.
 pub fn run() {
+    // First, while this is the only thread: WebKit reads it when its web process starts.
+    rendering::prefer_cpu_painting();
     let launch = match Launch::from_env(std::env::args().skip(1)) {
         Ok(l) => l,
         Err(message) => {
@@ -38,7 +40,6 @@ pub fn run() {
             let handle = app.handle();
             // First: the practice opens (and Today's pages are read) while WebKit starts.
             handle.state::<AppState>().open_in_background();
-            window::paint_without_compositing(handle);
             let tray = reminders::tray(handle);
             reminders::start(handle, tray);
             lockwatch::start(handle);
