@@ -62,6 +62,35 @@ pub struct Dashboard {
     pub integration: Vec<StatusCount>,
     /// The last good backup, and whether a backup is needed (Today shows it when stale).
     pub backup: crate::backup::auto::BackupHealth,
+    /// How many rows each list has in all: more than it holds once cut by [`Dashboard::first`].
+    pub totals: ListTotals,
+}
+
+/// The length of each of the dashboard's lists before any was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ListTotals {
+    pub due_today: u32,
+    pub due_this_week: u32,
+    pub overdue: u32,
+    pub stalled: u32,
+    pub ready_to_complete: u32,
+    pub alerts: u32,
+}
+
+impl Dashboard {
+    /// Keeps the first `n` rows of each list — the most pressing, as each list is ordered — for a
+    /// screen that shows no more at first; `totals` still counts every row. Today asks for this
+    /// at start: a practice with hundreds overdue would otherwise send, parse and keep every row.
+    pub fn first(mut self, n: usize) -> Self {
+        self.due_today.truncate(n);
+        self.due_this_week.truncate(n);
+        self.overdue.truncate(n);
+        self.stalled.truncate(n);
+        self.ready_to_complete.truncate(n);
+        self.alerts.truncate(n);
+        self
+    }
 }
 
 /// An arc and the facts its status is derived from.
@@ -230,7 +259,17 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
     let stalled = pick(IntegrationStatus::Stalled);
     let ready_to_complete = pick(IntegrationStatus::ReadyToComplete);
     let alerts = alerts::open_alerts(conn, &derived, &overdue, profile, now)?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let totals = ListTotals {
+        due_today: count(due_today.len()),
+        due_this_week: count(due_this_week.len()),
+        overdue: count(overdue.len()),
+        stalled: count(stalled.len()),
+        ready_to_complete: count(ready_to_complete.len()),
+        alerts: count(alerts.len()),
+    };
     Ok(Dashboard {
+        totals,
         today: today.to_string(),
         zone: profile.timezone.clone(),
         due_today,

@@ -514,3 +514,32 @@ fn a_checkin_completed_from_the_list_opens_its_integration_note_and_signs_it_as_
     assert_eq!(practice.checkin_document(skipped, when).unwrap_err().code(), ErrorCode::Conflict);
     assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "kept facts match");
 }
+
+#[test]
+fn today_at_start_holds_the_first_rows_of_each_list_and_counts_them_all() {
+    let (_fx, mut practice) = Fixture::new();
+    arcwell::demo::seed(&mut practice, now()).unwrap();
+    let whole = practice.dashboard(now()).unwrap();
+    let first = whole.clone().first(2);
+    let lists = |d: &arcwell::integration::dashboard::Dashboard| {
+        [
+            d.due_today.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+            d.due_this_week.iter().map(|c| c.id.to_string()).collect(),
+            d.overdue.iter().map(|c| c.id.to_string()).collect(),
+            d.stalled.iter().map(|a| a.arc_id.to_string()).collect(),
+            d.ready_to_complete.iter().map(|a| a.arc_id.to_string()).collect(),
+            d.alerts.iter().map(|a| a.key.clone()).collect(),
+        ]
+    };
+    let t = whole.totals;
+    let totals = [t.due_today, t.due_this_week, t.overdue, t.stalled, t.ready_to_complete, t.alerts];
+    for ((all, cut), total) in lists(&whole).iter().zip(lists(&first)).zip(totals) {
+        assert_eq!(total as usize, all.len(), "untouched, the totals are the lists' lengths");
+        assert_eq!(cut.as_slice(), &all[..all.len().min(2)], "the first rows, in the list's order");
+    }
+    assert!(
+        lists(&whole).iter().filter(|l| l.len() > 2).count() >= 3,
+        "the demo has lists longer than the cut, so the cut is seen"
+    );
+    assert_eq!(first.totals, whole.totals, "the cut keeps the totals of the whole lists");
+}

@@ -422,7 +422,10 @@ test('the whole arc: a new participant, preparation and screening, a dosing sess
   // Today shows the first rows of each list; the whole overdue and stalled lists are asked for here.
   for (const key of ['overdue', 'stalled']) {
     const all = await browser.$(`[data-testid="show-all-${key}"]`);
-    if (await all.isExisting()) await all.click();
+    if (await all.isExisting()) {
+      await all.click();
+      await all.waitForExist({ reverse: true, timeout: 5_000, timeoutMsg: `the whole ${key} list arrives` });
+    }
   }
   const overdueNames = [];
   for (const b of await browser.$$('[data-testid="overdue"] [data-testid="checkin"] button.name')) overdueNames.push(await b.getText());

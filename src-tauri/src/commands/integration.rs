@@ -14,9 +14,17 @@ use tauri_plugin_opener::OpenerExt;
 use super::{blocking, now};
 use crate::error::{CommandError, CommandResult};
 
+/// Today: each list's first `first` rows with every list's total, or every row without `first`.
 #[tauri::command]
-pub async fn dashboard(app: AppHandle) -> CommandResult<Dashboard> {
-    blocking(app, |s| s.with(|p| p.dashboard(now()))).await
+pub async fn dashboard(app: AppHandle, first: Option<u32>) -> CommandResult<Dashboard> {
+    blocking(app, move |s| {
+        let today = s.with(|p| p.dashboard(now()))?;
+        Ok(match first {
+            Some(n) => today.first(usize::try_from(n).unwrap_or(usize::MAX)),
+            None => today,
+        })
+    })
+    .await
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@ import type { Alert } from "./Alert";
 import type { ArcSummary } from "./ArcSummary";
 import type { BackupHealth } from "./BackupHealth";
 import type { CheckIn } from "./CheckIn";
+import type { ListTotals } from "./ListTotals";
 import type { PhaseCount } from "./PhaseCount";
 import type { StatusCount } from "./StatusCount";
 
@@ -34,4 +35,8 @@ integration: Array<StatusCount>,
 /**
  * The last good backup, and whether a backup is needed (Today shows it when stale).
  */
-backup: BackupHealth, };
+backup: BackupHealth, 
+/**
+ * How many rows each list has in all: more than it holds once cut by [`Dashboard::first`].
+ */
+totals: ListTotals, };

@@ -27,7 +27,30 @@ const checkin = (id: string, name: string, local: string): CheckIn => ({
   skip_reason: null,
 });
 
-const data: Data = {
+/** What the backend answers: each list cut to `first` rows when asked, `totals` counting them all. */
+function answer(whole: Omit<Data, 'totals'>, args: unknown): Data {
+  const first = (args as { first?: number | null } | undefined)?.first ?? null;
+  const cut = <T,>(list: T[]) => (first === null ? list : list.slice(0, first));
+  return {
+    ...whole,
+    due_today: cut(whole.due_today),
+    due_this_week: cut(whole.due_this_week),
+    overdue: cut(whole.overdue),
+    stalled: cut(whole.stalled),
+    ready_to_complete: cut(whole.ready_to_complete),
+    alerts: cut(whole.alerts),
+    totals: {
+      due_today: whole.due_today.length,
+      due_this_week: whole.due_this_week.length,
+      overdue: whole.overdue.length,
+      stalled: whole.stalled.length,
+      ready_to_complete: whole.ready_to_complete.length,
+      alerts: whole.alerts.length,
+    },
+  };
+}
+
+const whole: Omit<Data, 'totals'> = {
   today: '2026-11-25',
   zone: 'Europe/Berlin',
   due_today: [checkin('c1', 'Wren Dunmore', '2026-11-25T15:00')],
@@ -72,6 +95,7 @@ const data: Data = {
   integration: [{ status: 'stalled', arcs: 1 }],
   backup: { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false },
 };
+const data: Data = answer(whole, { first: null });
 
 describe('the Today dashboard', () => {
   it('shows each list from the backend and acknowledges an alert, then reloads', async () => {
@@ -80,7 +104,7 @@ describe('the Today dashboard', () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd === 'acknowledge_alert') acknowledged = true;
-      return cmd === 'dashboard' ? (acknowledged ? { ...data, alerts: [] } : data) : null;
+      return cmd === 'dashboard' ? answer(acknowledged ? { ...whole, alerts: [] } : whole, args) : null;
     });
     const openArc = vi.fn();
     render(Dashboard, { props: { openArc } });
@@ -124,9 +148,14 @@ describe('the Today dashboard', () => {
     expect(screen.queryByTestId('backup-alert')).toBeNull();
   });
 
-  it('shows the first 10 of a long list, most pressing first, and the rest on request', async () => {
+  it('asks for the first 10 of each list, shows them most pressing first, and the rest on request', async () => {
     const overdue = Array.from({ length: 40 }, (_, i) => checkin(`o${i}`, `Invented Person ${i + 1}`, '2026-11-20T10:00'));
-    mockIPC((cmd) => (cmd === 'dashboard' ? { ...data, overdue } : null));
+    const asked: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== 'dashboard') return null;
+      asked.push(args);
+      return answer({ ...whole, overdue }, args);
+    });
     render(Dashboard, { props: { openArc: vi.fn() } });
     const list = await screen.findByTestId('overdue');
     expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(10);
@@ -135,8 +164,10 @@ describe('the Today dashboard', () => {
     expect(within(list).queryByText('Invented Person 11')).toBeNull();
     expect(list.querySelector('h2')?.textContent).toContain('40');
     expect(screen.queryByTestId('show-all-due-today')).toBeNull();
+    expect(asked).toEqual([{ first: 10 }]);
     await fireEvent.click(within(list).getByRole('button', { name: 'Show all 40 overdue' }));
-    expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(40);
+    await vi.waitFor(() => expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(40));
+    expect(asked).toEqual([{ first: 10 }, { first: null }]);
     expect(within(list).queryByRole('button', { name: /Show all/ })).toBeNull();
   });
 });

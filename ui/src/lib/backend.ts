@@ -168,7 +168,8 @@ export const backend = {
   cancelSession: (id: string, reason: string | null) => call<Session>('cancel_session', { id, reason }),
   markNoShow: (id: string, reason: string | null) => call<Session>('mark_no_show', { id, reason }),
 
-  dashboard: () => call<Dashboard>('dashboard'),
+  /** Today; with `first`, each list cut to its first rows (`totals` counts them all). */
+  dashboard: (first: number | null = null) => call<Dashboard>('dashboard', { first }),
   listPlans: () => call<Plan[]>('list_plans'),
   savePlan: (id: string | null, input: PlanInput) => call<Plan>('save_plan', { id, input }),
   setArcPlan: (arcId: string, planId: string | null) => call<null>('set_arc_plan', { arcId, planId }),

@@ -52,8 +52,15 @@ export function wallClock(local: string): string {
   if (!m) return local;
   const [, y, mo, d, h, mi] = m;
   const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  const day = date.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-  return `${day}, ${h}:${mi}`;
+  return `${dayFormat().format(date)}, ${h}:${mi}`;
+}
+
+// One formatter for every date shown: `toLocaleDateString` builds a new one (ICU's patterns and all)
+// on each call, which Today's first rows paid for dozens of times before it could be painted.
+let days: Intl.DateTimeFormat | null = null;
+function dayFormat(): Intl.DateTimeFormat {
+  days ??= new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return days;
 }
 
 /**
