@@ -12,6 +12,8 @@
 #   the app, e.g. an earlier commit's kept aside for an A/B in one session; it embeds its own UI)
 #   EMPTY_ENV="WEBKIT_SKIA_ENABLE_CPU_RENDERING=1" bash scripts/measure/startup.sh 5   (the empty
 #   window with that environment: painted the way Arcwell paints, src-tauri/src/rendering.rs)
+#   APP_ENV="WEBKIT_SKIA_ENABLE_CPU_RENDERING=0" bash scripts/measure/startup.sh 5   (Arcwell with that
+#   environment: here, painted on the GPU as WebKit would choose)
 # Needs the test setup (bash scripts/test.sh once, or scripts/setup.sh's test packages).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../setup.sh"
@@ -50,7 +52,7 @@ pss_each() { for p in \$(tree_pids \$1); do echo "  \$(cat /proc/\$p/comm): PSS 
 # Waits for "<who>: startup <stage> <epoch µs>" in a log; prints the µs.
 wait_mark() { for _ in \$(seq 1 300); do v=\$(sed -n "s/^.*: startup \$2 \\([0-9]*\\)\$/\\1/p" "\$1" | head -n 1); [ -n "\$v" ] && { echo \$v; return; }; sleep 0.05; done; echo "no '\$2' mark in \$1" >&2; cat "\$1" >&2; return 1; }
 # Launches \$2 (with data dir \$3), records the instant before exec in \$1.t0, its stderr in \$1.log.
-# \$4: the empty window's extra environment (EMPTY_ENV), if any.
+# \$4: extra environment for this launch (EMPTY_ENV, APP_ENV), if any.
 launch() { rm -f "\$1.log"; ( printf '%s' "\${EPOCHREALTIME/./}" > "\$1.t0"; ARCWELL_DATA_DIR="\$3" exec env \${4:-} "\$2" 2> "\$1.log" >/dev/null ) & pid=\$!; }
 stop() { kill \$1 2>/dev/null; wait \$1 2>/dev/null || true; sleep 1; }
 
@@ -60,7 +62,7 @@ for i in \$(seq 1 $RUNS); do
   echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
   [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; pss_each \$pid; }
   stop \$pid
-  launch "$WORK/a" "$APP" "$WORK/practice"
+  launch "$WORK/a" "$APP" "$WORK/practice" "${APP_ENV:-}"
   d=\$(wait_mark "$WORK/a.log" dashboard); s=\$(wait_mark "$WORK/a.log" script); t0=\$(cat "$WORK/a.t0")
   echo "arcwell-app run \$i: first script \$(( (s - t0) / 1000 )) ms, dashboard painted with data \$(( (d - t0) / 1000 )) ms"
   # Every mark of the run, in ms from the exec: where the time between script and dashboard goes.
