@@ -35,6 +35,7 @@ import type { Outreach } from '../bindings/Outreach';
 import type { Plan } from '../bindings/Plan';
 import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
+import type { Start } from '../bindings/Start';
 import type { StartupStage } from '../bindings/StartupStage';
 import type { AutoBackupInput } from '../bindings/AutoBackupInput';
 import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
@@ -113,7 +114,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const backend = {
   startupMark: (stage: StartupStage) => call<null>('startup_mark', { stage }),
-  appStatus: () => call<AppStatus>('app_status'),
+  /** Where the app stands; with `todayRows`, an open practice's answer carries Today's first rows. */
+  appStatus: (todayRows: number | null = null) => call<Start>('app_status', { todayRows }),
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
