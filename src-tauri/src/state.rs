@@ -9,7 +9,6 @@ use arcwell::audit::LockReason;
 use arcwell::key::Passphrase;
 use arcwell::reminders::SchedulerHandle;
 
-use arcwell::integration::dashboard::Dashboard;
 use arcwell::{Error, Keychain, Practice, store};
 use serde::Serialize;
 use ts_rs::TS;
@@ -131,17 +130,6 @@ pub struct AppStatus {
     pub data_dir: String,
     /// Why the key is not in the keychain, when it is not.
     pub keychain_note: Option<String>,
-}
-
-/// The first screen's question answered: where the app stands and, when the practice is open,
-/// Today's first rows, so that the first screen is drawn without a second call.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct Start {
-    pub status: AppStatus,
-    /// `None` when the practice is not open, or when Today could not be read here (the dashboard
-    /// then asks itself, and shows why).
-    pub today: Option<Dashboard>,
 }
 
 pub struct AppState {

@@ -9,7 +9,7 @@ use tauri::AppHandle;
 
 use super::{blocking, now};
 use crate::error::{CommandError, CommandResult};
-use crate::state::{AppState, AppStatus, Stage, Start, StartupStage};
+use crate::state::{AppState, AppStatus, Stage, StartupStage};
 use arcwell::ErrorCode;
 
 /// The UI reports a moment of its start. Printed (as microseconds since the epoch, nothing else)
@@ -27,22 +27,10 @@ pub fn startup_mark(state: tauri::State<'_, AppState>, stage: StartupStage) {
 }
 
 /// Where the app stands. The first call takes the practice opened at launch (from the keychain,
-/// or a fresh demo practice), waiting for it if it is still opening. With `today_rows`, an open
-/// practice's answer carries Today with that many rows a list.
+/// or a fresh demo practice), waiting for it if it is still opening.
 #[tauri::command]
-pub async fn app_status(app: AppHandle, today_rows: Option<u32>) -> CommandResult<Start> {
-    blocking(app, move |s| {
-        let status = s.open_at_start()?;
-        let today = match (status.stage, today_rows) {
-            // An error here is the dashboard's to show when it asks itself: the practice is open.
-            (Stage::Ready, Some(n)) => {
-                s.with(|p| p.dashboard(now())).ok().map(|d| d.first(usize::try_from(n).unwrap_or(usize::MAX)))
-            }
-            _ => None,
-        };
-        Ok(Start { status, today })
-    })
-    .await
+pub async fn app_status(app: AppHandle) -> CommandResult<AppStatus> {
+    blocking(app, |s| s.open_at_start()).await
 }
 
 /// First run: creates the practice with the facilitator's profile and recovery passphrase.

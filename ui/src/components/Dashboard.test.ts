@@ -131,20 +131,6 @@ describe('the Today dashboard', () => {
     expect(calls.find(([c]) => c === 'acknowledge_alert')?.[1]).toEqual({ key: 'stalled:arc-s:2026-10-23T17:00:00.000Z' });
   });
 
-  it('draws the rows that came with the app\'s first status without asking again, and asks after a change', async () => {
-    const calls: string[] = [];
-    mockIPC((cmd, args) => {
-      calls.push(cmd);
-      return cmd === 'dashboard' ? answer(whole, args) : null;
-    });
-    render(Dashboard, { props: { openArc: vi.fn(), first: answer(whole, { first: 10 }) } });
-    const today = await screen.findByTestId('due-today');
-    expect(within(today).getByText('Wren Dunmore')).toBeTruthy();
-    expect(calls.filter((c) => c !== 'startup_mark'), 'no second call for the same rows').toEqual([]);
-    await fireEvent.click(within(screen.getByTestId('alerts')).getByRole('button', { name: 'Acknowledge' }));
-    await vi.waitFor(() => expect(calls.filter((c) => c !== 'startup_mark')).toEqual(['acknowledge_alert', 'dashboard']));
-  });
-
   it('says when the practice needs a backup, and why', async () => {
     const failed = { ...data, backup: { last_good: '2026-11-10T09:00:00Z', last_good_path: '/media/usb/a.arcwell-backup', last_failure: 'the backup folder /media/usb is not there (is the drive plugged in?)', stale: true, automatic: true } };
     mockIPC((cmd) => (cmd === 'dashboard' ? failed : null));

@@ -35,7 +35,6 @@ import type { Outreach } from '../bindings/Outreach';
 import type { Plan } from '../bindings/Plan';
 import type { PlanInput } from '../bindings/PlanInput';
 import type { AppStatus } from '../bindings/AppStatus';
-import type { Start } from '../bindings/Start';
 import type { StartupStage } from '../bindings/StartupStage';
 import type { AutoBackupInput } from '../bindings/AutoBackupInput';
 import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
@@ -114,8 +113,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const backend = {
   startupMark: (stage: StartupStage) => call<null>('startup_mark', { stage }),
-  /** Where the app stands; with `todayRows`, an open practice's answer carries Today's first rows. */
-  appStatus: (todayRows: number | null = null) => call<Start>('app_status', { todayRows }),
+  appStatus: () => call<AppStatus>('app_status'),
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
