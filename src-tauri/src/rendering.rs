@@ -1,12 +1,13 @@
 //! How the window paints: WebKit's Skia rasterises the page on the CPU (its worker threads), and
 //! composites the tiles as usual.
 //!
-//! Arcwell's screens are text, forms, lists and two small charts. Rasterised on the GPU, WebKitGTK
-//! first compiles Skia's shaders for them; on a machine whose GL is Mesa's llvmpipe (no GPU: many
-//! laptops' virtual machines, this project's test machines) that is done on the CPU too, and cost
-//! 130 ms of the first paint of Today and ~35 MiB of the web process, measured (BENCHMARKS.md,
-//! "Start"). Turning accelerated compositing off altogether (the hardware-acceleration policy
-//! `Never`) saved more memory but made WebKitWebDriver's screenshots hang: not taken.
+//! Arcwell's screens are text, forms, lists and two small charts. Rasterised on the GPU, on a
+//! machine whose GL is Mesa's llvmpipe (no GPU driver: virtual machines, this project's test
+//! machines) the first paint of Today took 124–165 ms instead of 25–33 ms, and the web process
+//! ~34 MiB more (BENCHMARKS.md, "Start"; why was not profiled — most likely Skia's GL shaders
+//! compiled and run on the CPU). Turning accelerated compositing off altogether (the
+//! hardware-acceleration policy `Never`) saved more memory but made WebKitWebDriver's screenshots
+//! hang: not taken.
 
 /// WebKit's switch: set and not "0", the web process paints with Skia on the CPU.
 const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
