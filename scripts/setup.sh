@@ -20,7 +20,7 @@ as_root() {
 APP_PACKAGES=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev)
 TEST_PACKAGES=(xvfb xauth imagemagick webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core age strace iproute2
-  xdotool desktop-file-utils)
+  xdotool desktop-file-utils python3-xlib)
 
 install_packages() {
   local missing=()

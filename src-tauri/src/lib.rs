@@ -26,7 +26,7 @@ pub fn run() {
         }
     };
     let instance = instance_id(&launch.data_dir);
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         // First, so that a second launch on this practice hands over to the running app and exits.
         .plugin(
             tauri_plugin_single_instance::Builder::new()
@@ -143,11 +143,22 @@ pub fn run() {
             commands::documents::acknowledge_flag,
             commands::documents::search,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("arcwell-app: the window could not start: {e}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("arcwell-app: the window could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        // Quitting (the tray's Quit, or the window closed where there is no tray) ends the process
+        // without dropping what the app manages: close the practice here, which brings its audit
+        // anchor up to the trail's head (it otherwise follows commits at most every few seconds).
+        if let tauri::RunEvent::Exit = event {
+            app.state::<AppState>().release();
+        }
+    });
 }
 
 /// One running app per practice: the demo and a real practice may run side by side, two windows on

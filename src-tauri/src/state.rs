@@ -255,6 +255,12 @@ impl AppState {
         self.status(Stage::Locked, None)
     }
 
+    /// Closes the practice as the app quits: no lock is recorded (quitting is not locking); dropping
+    /// it syncs the audit anchor and closes the connection.
+    pub fn release(&self) {
+        drop(self.lock().take());
+    }
+
     /// Keeps the scheduler's handle (once: the scheduler outlives locking and unlocking).
     pub fn attach_scheduler(&self, handle: SchedulerHandle) {
         let _already = self.scheduler.set(handle);
@@ -375,5 +381,29 @@ mod tests {
             assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "opened at launch: {at_launch}");
             assert!(!state.is_open());
         }
+    }
+
+    #[test]
+    fn quitting_closes_the_practice_with_its_audit_anchor_at_the_trail_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(Launch { data_dir: dir.path().into(), demo: false, startup_probe: false });
+        state.install(practice(dir.path(), true));
+        let profile = ProfileInput { name: "Rowan Hale".into(), timezone: "UTC".into(), ..Default::default() };
+        for _ in 0..2 {
+            state.write(|p| p.update_profile(&profile, chrono::Utc::now())).unwrap();
+        }
+        let newest = || {
+            let query = arcwell::audit::AuditQuery { participant: None, before: None, limit: 1 };
+            state.with(|p| p.audit_entries(&query)).unwrap()[0].seq
+        };
+        let anchored = || -> i64 {
+            let text = std::fs::read_to_string(dir.path().join(arcwell::audit::HEAD_FILE)).unwrap();
+            text.lines().nth(1).and_then(|l| l.split(' ').next()).unwrap().parse().unwrap()
+        };
+        let head = newest();
+        assert!(anchored() < head, "saves in a burst leave the anchor behind until it next moves");
+        state.release();
+        assert!(!state.is_open());
+        assert_eq!(anchored(), head, "closing on quit brings the anchor up to the newest entry");
     }
 }
