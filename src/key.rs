@@ -151,11 +151,19 @@ pub(crate) fn write_key_file(path: &Path, key: &DatabaseKey, passphrase: &Passph
 
 /// Reads and decrypts the key file with the passphrase.
 pub(crate) fn read_key_file(path: &Path, passphrase: &Passphrase) -> Result<DatabaseKey> {
-    let ciphertext =
-        std::fs::read(path).map_err(|e| Error::KeyFile { path: path.to_owned(), reason: e.to_string() })?;
+    decrypt_key_file(path, &read_key_file_bytes(path)?, passphrase)
+}
+
+/// The key file's bytes as they are on disk (ciphertext only).
+pub(crate) fn read_key_file_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::KeyFile { path: path.to_owned(), reason: e.to_string() })
+}
+
+/// Decrypts key file bytes read from `path` with the passphrase.
+pub(crate) fn decrypt_key_file(path: &Path, ciphertext: &[u8], passphrase: &Passphrase) -> Result<DatabaseKey> {
     let mut identity = age::scrypt::Identity::new(passphrase.0.clone());
     identity.set_max_work_factor(KEY_FILE_MAX_WORK_FACTOR);
-    let mut plaintext = age::decrypt(&identity, &ciphertext).map_err(|e| match e {
+    let mut plaintext = age::decrypt(&identity, ciphertext).map_err(|e| match e {
         age::DecryptError::DecryptionFailed
         | age::DecryptError::KeyDecryptionFailed
         | age::DecryptError::NoMatchingKeys => Error::WrongPassphrase,

@@ -182,26 +182,70 @@ impl Practice {
 
     /// Opens the practice by unwrapping the key file with the recovery passphrase, then keeps the
     /// key in the keychain (when there is one) so the next open needs no passphrase.
+    ///
+    /// Lock order (ARCHITECTURE *Opening a practice*): a re-key cut off by a crash is finished only
+    /// while this process holds `practice.lock` exclusively — never while a rotation runs or another
+    /// process has the practice open, when `practice.key.next` is left alone — and the key file is
+    /// read only under the shared lock, so a rotation cannot swap it between the read and the open.
     pub fn open_with_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
         let db = require_db(dir)?;
-        // A re-key cut off by a crash is finished first (the database may already use the new key).
-        let unwrapped = rekey::finish_interrupted(dir, passphrase).and_then(|finished| match finished {
-            Some(key) => Ok(key),
-            None => key::read_key_file(&key_path(dir), passphrase),
-        });
-        let key = match unwrapped {
-            Err(Error::WrongPassphrase) => {
-                // The database cannot be written without the key: noted beside it, moved into the
-                // trail at the next unlock.
-                audit::note_failed_unlock(dir, "passphrase", Utc::now());
-                return Err(Error::WrongPassphrase);
+        let had_lock_file = dir.join(LOCK_FILE).exists();
+        let unlocked = Self::unlock_with_passphrase(dir, &db, passphrase);
+        let (mut practice, key) = match unlocked {
+            Ok(opened) => opened,
+            Err(e) => {
+                if !had_lock_file {
+                    let _ = std::fs::remove_file(dir.join(LOCK_FILE));
+                }
+                if matches!(e, Error::WrongPassphrase) {
+                    // The database cannot be written without the key: noted beside it, moved into
+                    // the trail at the next unlock.
+                    audit::note_failed_unlock(dir, "passphrase", Utc::now());
+                }
+                return Err(e);
             }
-            other => other?,
         };
-        let mut practice = Self::open_with_key(dir, &db, &key, KeySource::Passphrase)?;
         practice.record_unlock("passphrase")?;
         practice.keychain_note = keychain.store(&db, &key).err();
         Ok(practice)
+    }
+
+    fn unlock_with_passphrase(dir: &Path, db: &Path, passphrase: &Passphrase) -> Result<(Practice, DatabaseKey)> {
+        if rekey::pending(dir)
+            && let Some(exclusive) = try_exclusive_lock(dir)?
+        {
+            let finished = rekey::finish_interrupted(dir, passphrase);
+            drop(exclusive);
+            finished?;
+        }
+        // The passphrase is unwrapped (a second of scrypt) without the lock, so unlocks in a loop
+        // cannot starve a rotation; the key file is then read again under the shared lock, and a
+        // file replaced meanwhile (a rotation or passphrase change finished) is unwrapped anew.
+        let keyfile = key_path(dir);
+        let mut attempts = 0;
+        let (key, open_lock) = loop {
+            let bytes = key::read_key_file_bytes(&keyfile)?;
+            let key = key::decrypt_key_file(&keyfile, &bytes, passphrase)?;
+            // Waits while another process re-keys or restores; from here none can start.
+            let open_lock = shared_lock(dir)?;
+            if key::read_key_file_bytes(&keyfile)? == bytes {
+                break (key, open_lock);
+            }
+            attempts += 1;
+            if attempts == 3 {
+                return Err(Error::Conflict(
+                    "the key file kept changing while unlocking (another Arcwell process is re-keying); try again"
+                        .into(),
+                ));
+            }
+        };
+        match Self::open_locked(dir, db, &key, KeySource::Passphrase, open_lock) {
+            Ok(practice) => Ok((practice, key)),
+            Err(Error::NotArcwellDatabase(_)) if rekey::pending(dir) => Err(Error::Conflict(
+                "a key rotation was cut off and can be finished only while no other Arcwell process has this practice open; close the others, then unlock again".into(),
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     /// Keychain first, then the passphrase if one is given.
@@ -246,28 +290,32 @@ impl Practice {
         // Taken before the file is opened: a re-key or restore in progress elsewhere is waited for.
         let had_lock_file = dir.join(LOCK_FILE).exists();
         let open_lock = shared_lock(dir)?;
-        let opened = connection::open(db, key, false).and_then(|mut conn| {
-            migrate::migrate(&mut conn, db, false)?;
-            Ok(conn)
-        });
-        match opened {
-            Ok(conn) => Ok(Practice {
-                conn,
-                dir: dir.to_owned(),
-                key_source: source,
-                keychain_note: None,
-                open_lock,
-                anchor: AnchorState::default(),
-            }),
-            Err(e) => {
-                // A refused open leaves the directory as it was (a foreign file, a wrong key).
-                drop(open_lock);
-                if !had_lock_file {
-                    let _ = std::fs::remove_file(dir.join(LOCK_FILE));
-                }
-                Err(e)
-            }
+        let opened = Self::open_locked(dir, db, key, source, open_lock);
+        if opened.is_err() && !had_lock_file {
+            // A refused open leaves the directory as it was (a foreign file, a wrong key).
+            let _ = std::fs::remove_file(dir.join(LOCK_FILE));
         }
+        opened
+    }
+
+    /// Opens the database holding `open_lock` (dropped on failure).
+    fn open_locked(
+        dir: &Path,
+        db: &Path,
+        key: &DatabaseKey,
+        source: KeySource,
+        open_lock: Option<std::fs::File>,
+    ) -> Result<Practice> {
+        let mut conn = connection::open(db, key, false)?;
+        migrate::migrate(&mut conn, db, false)?;
+        Ok(Practice {
+            conn,
+            dir: dir.to_owned(),
+            key_source: source,
+            keychain_note: None,
+            open_lock,
+            anchor: AnchorState::default(),
+        })
     }
 
     /// A plaintext copy of a synthetic practice, for benchmarks (see `synthetic::open_plaintext`).
@@ -468,6 +516,24 @@ fn shared_lock(dir: &Path) -> Result<Option<std::fs::File>> {
             }
             Err(std::fs::TryLockError::Error(_)) => return Ok(None),
         }
+    }
+}
+
+/// The practice's lock file held exclusively, when no other process holds it (`None` when one
+/// does, or when the practice is on a read-only medium where nothing can be renamed anyway).
+fn try_exclusive_lock(dir: &Path) -> Result<Option<std::fs::File>> {
+    let path = dir.join(LOCK_FILE);
+    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
+        Ok(f) => f,
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::io(format!("cannot open {}", path.display()), e)),
+    };
+    match file.try_lock() {
+        // A filesystem without locks: as `exclusively` does, go ahead (no lock can be seen there).
+        Ok(()) | Err(std::fs::TryLockError::Error(_)) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
     }
 }
 

@@ -53,9 +53,16 @@ fn install_next(dir: &Path, next: &Path) -> Result<()> {
     sync_dir(dir)
 }
 
+/// Whether a `.next` key file is there: a re-key or passphrase change in progress, or one cut off.
+pub(crate) fn pending(dir: &Path) -> bool {
+    next_key_path(dir).exists()
+}
+
 /// After a crash in the middle of a re-key: when the database no longer opens with the key file's
 /// key but does with the `.next` one, the rename that was cut off is done now and that key
-/// returned. A `.next` file that the database does not need is removed.
+/// returned. A `.next` file that the database does not need is removed. The caller must hold
+/// `practice.lock` exclusively: while a rotation runs, its `.next` is the only copy of the key the
+/// new database file is about to be written under.
 pub(crate) fn finish_interrupted(dir: &Path, passphrase: &Passphrase) -> Result<Option<DatabaseKey>> {
     let next = next_key_path(dir);
     if !next.exists() {
