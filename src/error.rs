@@ -72,6 +72,11 @@ pub enum Error {
     )]
     NotArcwellDatabase(PathBuf),
     #[error(
+        "{} is not a practice this Arcwell can open: {why}; nothing was changed. It was altered or not written by Arcwell: restore the practice from a backup",
+        .path.display()
+    )]
+    SchemaMismatch { path: PathBuf, why: String },
+    #[error(
         "this practice was written by a newer version of Arcwell (schema {found}, this build knows up to {supported}); nothing was changed. Update Arcwell to open it"
     )]
     NewerDatabase { found: i64, supported: i64 },
@@ -117,7 +122,7 @@ impl Error {
             Error::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
             Error::PassphraseRequired | Error::KeychainUnavailable(_) => ErrorCode::PassphraseRequired,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
-            Error::NotArcwellDatabase(_) => ErrorCode::NotArcwellDatabase,
+            Error::NotArcwellDatabase(_) | Error::SchemaMismatch { .. } => ErrorCode::NotArcwellDatabase,
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,

@@ -33,6 +33,24 @@ pub struct Manifest {
     /// Rows per table, caches and the search index included.
     #[ts(type = "Record<string, number>")]
     pub tables: BTreeMap<String, u64>,
+    /// The practice's random id (schema 12 on; absent in older backups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub practice_id: Option<String>,
+    /// The audit trail's newest entry when the backup was made, so a copy kept off the laptop
+    /// witnesses the trail (absent in older backups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub audit_head: Option<TrailHead>,
+}
+
+/// An audit trail's newest entry: its number and hash (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TrailHead {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -47,7 +65,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

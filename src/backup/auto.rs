@@ -172,30 +172,51 @@ impl AutoOutcome {
     }
 }
 
-/// Is `name` an automatic backup's file name (`practice-2026-12-01T103000Z.arcwell-backup`)?
-fn is_automatic_name(name: &str) -> bool {
-    name.strip_prefix("practice-")
-        .and_then(|r| r.strip_suffix(&format!(".{EXTENSION}")))
-        .is_some_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H%M%SZ").is_ok())
+/// When an automatic backup's file name says it was made: `practice-<time>` as Arcwell named
+/// them before schema 12, or this practice's `arcwell-auto-<id>-<time>`.
+fn named_time(name: &str) -> Option<chrono::NaiveDateTime> {
+    let stem = name.strip_suffix(&format!(".{EXTENSION}"))?;
+    // The time is the name's last 18 characters: `2026-12-01T103000Z`.
+    let (before, time) = stem.split_at_checked(stem.len().checked_sub(18)?)?;
+    before.ends_with('-').then_some(())?;
+    chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H%M%SZ").ok()
 }
 
-/// Deletes the oldest automatic backups in `folder` beyond `keep`; returns what it deleted.
-fn rotate(folder: &Path, keep: u32) -> Result<Vec<String>> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
+/// Deletes the oldest of this practice's automatic backups in `folder` beyond `keep`; returns what
+/// it deleted. A file is this practice's automatic backup when its name says so
+/// (`arcwell-auto-<this practice's id>-<time>`), or when it has the name automatic backups had
+/// before schema 12 and this practice's own record of its runs lists it (`legacy`): never a backup
+/// made by hand, another practice's, or a file that only looks like one.
+fn rotate(folder: &Path, keep: u32, practice_id: &str, legacy: &[String]) -> Result<Vec<String>> {
+    let mut found: Vec<(chrono::NaiveDateTime, String)> = std::fs::read_dir(folder)
         .map_err(|e| Error::io(format!("cannot read the backup folder {}", folder.display()), e))?
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| is_automatic_name(n))
+        .filter(|n| {
+            super::is_automatic_of(n, practice_id)
+                || (n.starts_with("practice-") && legacy.iter().any(|p| *p == folder.join(n).display().to_string()))
+        })
+        .filter_map(|n| named_time(&n).map(|t| (t, n)))
         .collect();
-    names.sort();
-    let excess = names.len().saturating_sub(keep as usize);
+    found.sort();
+    let excess = found.len().saturating_sub(keep as usize);
     let mut removed = Vec::new();
-    for n in names.into_iter().take(excess) {
+    for (_, n) in found.into_iter().take(excess) {
         let p = folder.join(&n);
         std::fs::remove_file(&p).map_err(|e| Error::io(format!("cannot delete the old backup {}", p.display()), e))?;
         removed.push(p.display().to_string());
     }
     Ok(removed)
+}
+
+/// The paths of the automatic backups this practice wrote under the names used before schema 12.
+fn legacy_automatic(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT path FROM backup_run WHERE automatic = 1 AND ok = 1 AND path IS NOT NULL AND path LIKE '%practice-%'",
+    )?;
+    let paths = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(paths)
 }
 
 impl Practice {
@@ -315,8 +336,11 @@ impl Practice {
                     folder.display()
                 )));
             }
-            let (info, seen) = self.write_backup(&folder.join(super::file_name(now)), &to, now, &mut |_, _| {})?;
-            let removed = rotate(&folder, s.keep)?;
+            let made = if by_hand { super::Made::ByHand } else { super::Made::Automatic };
+            let name = self.backup_file_name(made, now)?;
+            let (info, seen) = self.write_backup(&folder.join(name), &to, now, &mut |_, _| {})?;
+            let (practice_id, legacy) = self.read(|conn| Ok((self.practice_id_in(conn)?, legacy_automatic(conn)?)))?;
+            let removed = rotate(&folder, s.keep, &practice_id, &legacy)?;
             Ok((info, removed, seen))
         })();
         match attempt {
@@ -358,13 +382,13 @@ impl Practice {
     /// Where a safety backup goes before a restore replaces this practice: the automatic backups'
     /// folder when one is set and reachable (off this laptop, if it is a USB drive or synced
     /// folder), else `backups` in the practice's directory. Created when missing; the file is named
-    /// `before-restore-practice-<UTC time>.arcwell-backup`, which rotation never deletes.
+    /// `before-restore-arcwell-<id>-<UTC time>.arcwell-backup`, which rotation never deletes.
     pub fn safety_backup_path(&self, now: DateTime<Utc>) -> Result<PathBuf> {
         let chosen = self.read(stored)?.folder.map(PathBuf::from).filter(|f| f.is_dir());
         let folder = chosen.unwrap_or_else(|| self.dir().join("backups"));
         std::fs::create_dir_all(&folder)
             .map_err(|e| Error::io(format!("cannot create the safety backup folder {}", folder.display()), e))?;
-        Ok(folder.join(format!("before-restore-{}", super::file_name(now))))
+        Ok(folder.join(self.backup_file_name(super::Made::BeforeRestore, now)?))
     }
 
     /// When the last good backup was, and whether the practice needs one.

@@ -10,7 +10,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
@@ -41,9 +41,57 @@ pub struct BackupInfo {
 /// How far a backup, verification or restore has come: bytes of the database image.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
-/// A backup file's name for a moment: `practice-2026-12-01T103000Z.arcwell-backup`.
-pub fn file_name(now: DateTime<Utc>) -> String {
-    format!("practice-{}.{EXTENSION}", now.format("%Y-%m-%dT%H%M%SZ"))
+/// How many hex digits of the practice's id a backup's file name carries (48 bits).
+const NAME_ID_DIGITS: usize = 12;
+
+/// Who made a backup file, as its name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// An automatic run: `arcwell-auto-<id>-<time>`. Only these are ever rotated away.
+    Automatic,
+    /// By hand (*Back up now*, `backup create --folder`): `arcwell-<id>-<time>`.
+    ByHand,
+    /// Before a restore replaced the practice: `before-restore-arcwell-<id>-<time>`.
+    BeforeRestore,
+}
+
+/// A backup file's name: who made it, the first digits of the practice's id (so backups of
+/// several practices can share a folder) and the UTC time, e.g.
+/// `arcwell-auto-3f9c0a1b2c4d-2026-12-01T103000Z.arcwell-backup`.
+pub fn file_name(made: Made, practice_id: &str, now: DateTime<Utc>) -> String {
+    let prefix = match made {
+        Made::Automatic => "arcwell-auto",
+        Made::ByHand => "arcwell",
+        Made::BeforeRestore => "before-restore-arcwell",
+    };
+    let id: String = practice_id.chars().take(NAME_ID_DIGITS).collect();
+    format!("{prefix}-{id}-{}.{EXTENSION}", now.format("%Y-%m-%dT%H%M%SZ"))
+}
+
+/// Whether `name` is an automatic backup of the practice whose id is `practice_id`.
+pub(crate) fn is_automatic_of(name: &str, practice_id: &str) -> bool {
+    let id: String = practice_id.chars().take(NAME_ID_DIGITS).collect();
+    name.strip_prefix("arcwell-auto-")
+        .and_then(|r| r.strip_prefix(id.as_str()))
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.strip_suffix(&format!(".{EXTENSION}")))
+        .is_some_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H%M%SZ").is_ok())
+}
+
+impl Practice {
+    /// The practice's random id (made once, by migration 12; a restore keeps it).
+    pub fn practice_id(&self) -> Result<String> {
+        self.read(|conn| self.practice_id_in(conn))
+    }
+
+    fn practice_id_in(&self, conn: &Connection) -> Result<String> {
+        Ok(conn.query_row("SELECT practice_id FROM practice_identity WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// The file name for a backup of this practice made now.
+    pub fn backup_file_name(&self, made: Made, now: DateTime<Utc>) -> Result<String> {
+        Ok(file_name(made, &self.practice_id()?, now))
+    }
 }
 
 impl Practice {
@@ -118,6 +166,13 @@ impl Practice {
                 migrate::APPLICATION_ID
             ))?;
             let tables = counts(conn, "plain")?;
+            let practice_id: String =
+                conn.query_row("SELECT practice_id FROM plain.practice_identity WHERE id = 1", [], |r| r.get(0))?;
+            let audit_head: Option<(i64, Vec<u8>)> = conn
+                .query_row("SELECT seq, hash FROM plain.audit_entry ORDER BY seq DESC LIMIT 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
             // The snapshot's own change count: what "changed since this backup" compares with.
             let changes: i64 = conn.query_row("SELECT n FROM plain.change_counter WHERE id = 1", [], |r| r.get(0))?;
             let image = conn.serialize("plain")?;
@@ -129,6 +184,8 @@ impl Practice {
                 created_at: now,
                 database: ImageInfo { bytes: image.len() as u64, sha256: archive::sha256_hex(&image) },
                 tables,
+                practice_id: Some(practice_id),
+                audit_head: audit_head.map(|(seq, hash)| archive::TrailHead { seq, hash: archive::hex(&hash) }),
             };
             f(&manifest, &image)?;
             Ok((manifest, changes))
@@ -377,6 +434,11 @@ fn check_image(conn: &Connection, manifest: &Manifest) -> Result<()> {
     if version != manifest.schema_version {
         return Err(archive::damaged("its database's schema version differs from its manifest's"));
     }
+    // Anyone who knows the facilitator's age public key can make a backup: a crafted image must
+    // be refused here, not break the practice it would be restored over.
+    if let Some(why) = migrate::schema_problem(conn, "main", version)? {
+        return Err(archive::damaged(why));
+    }
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if ok != "ok" {
         return Err(archive::damaged(format!("its database fails SQLite's integrity check ({ok})")));
@@ -408,6 +470,7 @@ pub fn restore_into(
         return Err(Error::AlreadyInitialized(dir.to_owned()));
     }
     let (manifest, mut image) = open(file, unlock, progress)?;
+    let dir_was_there = dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     store::restrict_permissions(dir);
     let key = DatabaseKey::generate()?;
@@ -423,8 +486,13 @@ pub fn restore_into(
     match made {
         Ok(p) => Ok((manifest, p)),
         Err(e) => {
+            // Leaves nothing behind: the files it made, and the directory when it made that too.
             let _ = remove_db_files(&db, true);
             let _ = std::fs::remove_file(&keyfile);
+            let _ = std::fs::remove_file(dir.join(store::LOCK_FILE));
+            if !dir_was_there {
+                let _ = std::fs::remove_dir(dir);
+            }
             Err(e)
         }
     }

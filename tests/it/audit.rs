@@ -28,7 +28,13 @@ fn session(mut p: Practice) -> uuid::Uuid {
     let out = tempfile::tempdir().unwrap();
     p.export_csv(out.path(), Privacy { names: true }, now()).unwrap();
     let to = Recipients::passphrase(Passphrase::new("a backup passphrase of words")).unwrap();
-    p.backup_to(&out.path().join(backup::file_name(now())), &to, now(), &mut |_, _| {}).unwrap();
+    p.backup_to(
+        &out.path().join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now())),
+        &to,
+        now(),
+        &mut |_, _| {},
+    )
+    .unwrap();
     p.lock(LockReason::Idle).unwrap();
     who.id
 }

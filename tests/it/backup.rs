@@ -29,7 +29,7 @@ fn to_pass() -> Recipients {
 }
 
 fn make(p: &mut Practice, dir: &Path, to: &Recipients) -> PathBuf {
-    let dest = dir.join(backup::file_name(now()));
+    let dest = dir.join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now()));
     let mut last = (0, 0);
     let info = p.backup_to(&dest, to, now(), &mut |d, t| last = (d, t)).unwrap();
     assert_eq!(last.0, last.1, "progress reaches the total");
@@ -420,7 +420,7 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let automatic: Vec<&String> = names.iter().filter(|n| n.starts_with("practice-")).collect();
+    let automatic: Vec<&String> = names.iter().filter(|n| n.starts_with("arcwell-auto-")).collect();
     assert_eq!(automatic.len(), 3, "the last three are kept: {names:?}");
     assert!(names.contains(&"notes.txt".to_owned()) && names.contains(&"mine.arcwell-backup".to_owned()));
     assert!(written[2..].iter().all(|w| Path::new(w).exists()) && !Path::new(&written[0]).exists());
@@ -474,4 +474,192 @@ fn back_up_now_writes_into_the_chosen_folder_even_when_automatic_backups_are_off
     backup::verify(Path::new(&info.path), &pass(), &mut |_, _| {}).unwrap();
     let health = p.backup_health(now()).unwrap();
     assert!(!health.stale && health.last_good_path.as_deref() == Some(info.path.as_str()));
+}
+
+/// The image and manifest of a crafted backup: a real practice's schema (all migrations) with the
+/// version and extra SQL given, as someone holding the facilitator's age public key could make.
+fn crafted(version: i64, extra: &str, to: &age::x25519::Recipient) -> Vec<u8> {
+    let mut image_conn = rusqlite::Connection::open_in_memory().unwrap();
+    for sql in arcwell::store::migrate::MIGRATION_SQL {
+        image_conn.execute_batch(sql).unwrap();
+    }
+    image_conn.execute_batch(extra).unwrap();
+    image_conn.execute_batch(&format!("PRAGMA application_id = 1095910231; PRAGMA user_version = {version};")).unwrap();
+    let image = image_conn.serialize("main").unwrap().to_vec();
+    let mut tables = serde_json::Map::new();
+    let mut stmt = image_conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'")
+        .unwrap();
+    let names: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect();
+    drop(stmt);
+    for name in names {
+        let n: i64 = image_conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0)).unwrap();
+        tables.insert(name, n.into());
+    }
+    let manifest = serde_json::json!({
+        "format": "arcwell-backup", "format_version": 1, "arcwell_version": "6.6.6", "schema_version": version,
+        "created_at": "2026-12-01T09:30:00Z",
+        "database": { "bytes": image.len(), "sha256": arcwell::backup::archive::sha256_hex(&image) },
+        "tables": tables,
+    });
+    seal(&manifest, &image, to)
+}
+
+/// Issue 23.3: a backup whose image says schema version 0 or below used to pass every check and
+/// make the migration panic at every later open; one whose tables are not its version's would be
+/// migrated as if they were. Each is refused at verify, at a restore into a new practice and at a
+/// restore over this one, saying what is wrong, and leaves nothing behind.
+#[test]
+fn a_crafted_backup_with_a_bad_schema_version_or_foreign_tables_is_refused_everywhere() {
+    let (fx, mut p) = Fixture::new();
+    let out = tempfile::tempdir().unwrap();
+    let id = age::x25519::Identity::generate();
+    let unlock = Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(&id.to_string())).unwrap();
+    let latest = arcwell::store::migrate::latest_version();
+    let cases = [
+        ("version 0", crafted(0, "", &id.to_public()), "schema version 0"),
+        ("version -1", crafted(-1, "", &id.to_public()), "schema version -1"),
+        (
+            "a table no migration makes",
+            crafted(latest, "CREATE TABLE intruder (payload TEXT);", &id.to_public()),
+            "tables, indexes and triggers",
+        ),
+        (
+            "a trigger dropped",
+            crafted(latest, "DROP TRIGGER audit_entry_is_append_only_update;", &id.to_public()),
+            "tables, indexes and triggers",
+        ),
+        ("an older version's number on today's tables", crafted(5, "", &id.to_public()), "schema version 5"),
+    ];
+    drop(p);
+    p = fx.reopen();
+    let before = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    for (what, bytes, says) in cases {
+        let file = out.path().join("crafted.arcwell-backup");
+        std::fs::write(&file, bytes).unwrap();
+        let (c, m) = code(backup::verify(&file, &unlock, &mut |_, _| {}));
+        assert!(c == ErrorCode::InvalidInput && m.contains(says), "{what}: {c:?} {m}");
+        let dir = out.path().join("new");
+        let (_, m) = code(restore_new(&dir, &file, &unlock));
+        assert!(m.contains(says), "{what} (restore): {m}");
+        assert!(!dir.exists(), "{what}: no new practice is left behind");
+        let safety = out.path().join("safety.arcwell-backup");
+        let (_, m) = code(p.restore_replacing(
+            &file,
+            &unlock,
+            &safety,
+            &to_pass(),
+            Some(&Passphrase::new(PASSPHRASE)),
+            &Keychain::Off,
+            now(),
+            &mut |_, _| {},
+        ));
+        assert!(m.contains(says), "{what} (replace): {m}");
+        assert!(!safety.exists(), "{what}: refused before anything was written");
+    }
+    let after = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    assert_eq!(after, before, "after every refused restore: every table, and the set of files");
+}
+
+/// Issue 23.2: automatic backups carry the practice's id in their names, and rotation deletes only
+/// this practice's oldest automatic ones: never a backup made by hand, another practice's
+/// backups in the same folder, or other files, even ones named as Arcwell named backups before.
+#[test]
+fn rotation_deletes_only_this_practices_own_oldest_automatic_backups() {
+    use arcwell::backup::auto::{AutoBackupInput, AutoOutcome};
+    use chrono::Duration;
+    let folder = tempfile::tempdir().unwrap();
+    let f = folder.path().to_str().unwrap().to_owned();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let settings = AutoBackupInput {
+        enabled: true,
+        folder: Some(f.clone()),
+        keep: Some(3),
+        every_hours: Some(1),
+        recipients: vec![key.clone()],
+        ..Default::default()
+    };
+    let (fx, mut p) = Fixture::new();
+    let (_other_fx, mut other) = Fixture::new();
+    p.save_auto_backup_settings(&settings, now()).unwrap();
+    other.save_auto_backup_settings(&AutoBackupInput { keep: Some(10), ..settings.clone() }, now()).unwrap();
+    let (mine, theirs) = (p.practice_id().unwrap(), other.practice_id().unwrap());
+    assert_ne!(mine, theirs, "every practice has its own id");
+    assert!(mine.len() == 32 && mine.chars().all(|c| c.is_ascii_hexdigit()), "{mine}");
+
+    // Another practice's automatic backups, older than all of this one's.
+    let mut t = now();
+    for i in 0..4 {
+        other.add_participant(&ParticipantInput { name: format!("Other {i} Quill"), ..Default::default() }, t).unwrap();
+        t += Duration::hours(2);
+        assert!(matches!(other.run_automatic_backup(t).unwrap(), AutoOutcome::Written { .. }));
+    }
+    // Backups made by hand: the CLI's `backup create --folder` and the app's Back up now.
+    drop(p);
+    let cli = Command::new(env!("CARGO_BIN_EXE_arcwell"))
+        .arg("--data-dir")
+        .arg(fx.path())
+        .args(["backup", "create", "--folder", &f, "--recipient", &key])
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    let mut p = fx.reopen();
+    let by_hand = p.backup_now(t).unwrap();
+    assert!(matches!(by_hand, AutoOutcome::Written { ref removed, .. } if removed.is_empty()));
+    // Foreign files, two of them named as automatic backups were named before (never by this
+    // practice), and a folder named like a backup.
+    let foreign = [
+        "notes.txt",
+        "practice-2020-01-01T000000Z.arcwell-backup",
+        "practice-2021-06-01T120000Z.arcwell-backup",
+        "arcwell-auto-zzzz-2020-01-01T000000Z.arcwell-backup",
+    ];
+    for name in foreign {
+        std::fs::write(folder.path().join(name), "not mine").unwrap();
+    }
+    std::fs::create_dir(folder.path().join(format!("arcwell-auto-{}-2019-01-01T000000Z.arcwell-backup", &mine[..12])))
+        .unwrap();
+    let listing = |dir: &Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+    };
+    let others_before = listing(folder.path());
+
+    let mut written: Vec<String> = Vec::new();
+    for round in 0..20 {
+        p.add_participant(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
+            .unwrap();
+        t += Duration::hours(2);
+        match p.run_automatic_backup(t).unwrap() {
+            AutoOutcome::Written { info, removed } => {
+                let expected: Vec<String> = if round >= 3 { vec![written[round - 3].clone()] } else { vec![] };
+                assert_eq!(removed, expected, "round {round}: only this practice's oldest automatic backup goes");
+                written.push(info.path);
+            }
+            other => panic!("round {round}: {other:?}"),
+        }
+    }
+    let after = listing(folder.path());
+    let kept: std::collections::BTreeSet<String> =
+        written[17..].iter().map(|w| Path::new(w).file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(after, others_before.union(&kept).cloned().collect(), "everything else in the folder is still there");
+    for name in &kept {
+        assert!(name.starts_with(&format!("arcwell-auto-{}-", &mine[..12])), "{name}");
+    }
+    assert_eq!(
+        after.iter().filter(|n| n.starts_with(&format!("arcwell-{}-", &mine[..12]))).count(),
+        2,
+        "both backups made by hand are kept: {after:?}"
+    );
+    assert_eq!(after.iter().filter(|n| n.contains(&theirs[..12])).count(), 4, "the other practice's are all kept");
+    let newest = backup::verify(
+        Path::new(&written[19]),
+        &Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(
+            &age::x25519::Identity::generate().to_string(),
+        ))
+        .unwrap(),
+        &mut |_, _| {},
+    );
+    assert!(newest.is_err(), "encrypted to the key, not to a stranger");
 }

@@ -103,7 +103,7 @@ fn a_full_disk_refuses_saves_and_backups_clearly_keeps_every_acknowledged_save_a
 
     // A backup onto the full disk: refused, and no partial file left.
     let to = Recipients::passphrase(Passphrase::new("a backup passphrase of words")).unwrap();
-    let dest = disk.path.join(backup::file_name(now()));
+    let dest = disk.path.join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now()));
     let err = p.backup_to(&dest, &to, now(), &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("is full"), "{err}");
     let left: Vec<String> = std::fs::read_dir(&disk.path)

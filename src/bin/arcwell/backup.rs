@@ -26,7 +26,7 @@ pub enum BackupCmd {
         /// The backup file to write (must not exist)
         #[arg(long, value_name = "FILE", conflicts_with = "folder")]
         to: Option<PathBuf>,
-        /// Write it into this folder, named by the time: practice-2026-12-01T103000Z.arcwell-backup
+        /// Write it into this folder, named by the practice and the time: arcwell-3f9c0a1b2c4d-2026-12-01T103000Z.arcwell-backup
         #[arg(long, value_name = "DIR")]
         folder: Option<PathBuf>,
         #[command(flatten)]
@@ -209,16 +209,16 @@ pub fn run(
     now: DateTime<Utc>,
 ) -> Result<()> {
     match cmd {
-        BackupCmd::Create { to, folder, keys } => {
-            let dest = match (to, folder) {
+        BackupCmd::Create { to: to_file, folder, keys } => {
+            let to = recipients(&keys)?;
+            let mut practice = open()?;
+            let dest = match (to_file, folder) {
                 (Some(f), _) => f,
-                (None, Some(d)) => d.join(backup::file_name(now)),
+                (None, Some(d)) => d.join(practice.backup_file_name(backup::Made::ByHand, now)?),
                 (None, None) => {
                     return Err(Error::Invalid("say where the backup goes: --to FILE or --folder DIR".into()));
                 }
             };
-            let to = recipients(&keys)?;
-            let mut practice = open()?;
             let info = practice.backup_to(&dest, &to, now, &mut progress(json, "Backing up"))?;
             output::print(json, &info, info_text)
         }
@@ -248,7 +248,7 @@ pub fn run(
                     std::fs::create_dir_all(&folder).map_err(|e| {
                         Error::Invalid(format!("cannot create the safety folder {}: {e}", folder.display()))
                     })?;
-                    folder.join(format!("before-restore-{}", backup::file_name(now)))
+                    folder.join(practice.backup_file_name(backup::Made::BeforeRestore, now)?)
                 }
                 None => practice.safety_backup_path(now)?,
             };
