@@ -118,6 +118,14 @@ fn parse_any_time(input: &str, zone: &str) -> Result<ZonedTime> {
         let offset = if s.ends_with('Z') || s.ends_with('z') { "UTC".to_owned() } else { t.offset().to_string() };
         return Ok(ZonedTime::new(t.with_timezone(&Utc), &offset));
     }
+    // `Z` (UTC) without seconds or with a space, as `+00:00` is accepted: 2026-12-01T12:38Z.
+    if let Some(utc) = s.strip_suffix(['Z', 'z'])
+        && let Some(t) = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            .iter()
+            .find_map(|fmt| NaiveDateTime::parse_from_str(utc, fmt).ok())
+    {
+        return Ok(ZonedTime::new(t.and_utc(), "UTC"));
+    }
     for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%:z"] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
             return Ok(ZonedTime::new(t.with_timezone(&Utc), &t.offset().to_string()));
@@ -158,6 +166,10 @@ mod tests {
             ("2026-07-14T10:00:30", "America/Los_Angeles", "2026-07-14T17:00:30.000Z", "America/Los_Angeles"),
             ("2026-07-14T10:00+05:30", "Europe/Berlin", "2026-07-14T04:30:00.000Z", "+05:30"),
             ("2026-07-14T10:00:00Z", "Europe/Berlin", "2026-07-14T10:00:00.000Z", "UTC"),
+            // ISO 8601 with `Z` and no seconds, like the `+00:00` form (issue 23.10).
+            ("2026-12-01T12:38Z", "Europe/Berlin", "2026-12-01T12:38:00.000Z", "UTC"),
+            ("2026-12-01 12:38z", "America/Los_Angeles", "2026-12-01T12:38:00.000Z", "UTC"),
+            ("2026-12-01T12:38+00:00", "Europe/Berlin", "2026-12-01T12:38:00.000Z", "+00:00"),
             ("2026-11-25T09:15", "Australia/Sydney", "2026-11-24T22:15:00.000Z", "Australia/Sydney"),
         ];
         for (input, zone, utc, recorded) in cases {
@@ -180,9 +192,12 @@ mod tests {
 
     #[test]
     fn malformed_inputs_say_what_to_type() {
-        for bad in ["tomorrow", "2026-13-01T10:00", "2026-02-30T10:00", "10:00", ""] {
+        for bad in ["tomorrow", "2026-13-01T10:00", "2026-02-30T10:00", "10:00", "", "2026-12-01T25:38Z", "12:38Z"] {
             let err = parse_time(bad, "Europe/Berlin").err().map(|e| e.to_string());
-            assert!(err.is_some_and(|m| m.contains("ISO 8601")), "{bad:?} is refused with the format to use");
+            assert!(
+                err.as_deref().is_some_and(|m| m.contains("ISO 8601") && m.contains(&format!("{bad:?}"))),
+                "{bad:?} is refused naming what was typed and the format to use: {err:?}"
+            );
         }
         assert!(parse_zone("Mars/Olympus").is_err());
         assert!(parse_time_of_day("25:00").is_err());

@@ -278,6 +278,17 @@ impl Practice {
     }
 }
 
+/// A cell a spreadsheet would run as a formula (OWASP's CSV injection rule: it starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`, so that it is read as
+/// text; a number such as `-3` or `+1.5` is left as it is. Only text typed into Arcwell (a name,
+/// an intention) can start so.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+        && cell.parse::<f64>().is_ok();
+    if risky && !number { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+}
+
 fn write_all(folder: &Path, data: &[Vec<Vec<String>>], privacy: Privacy) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for (table, rows) in TABLES.iter().zip(data) {
@@ -285,7 +296,7 @@ fn write_all(folder: &Path, data: &[Vec<Vec<String>>], privacy: Privacy) -> Resu
             let mut out = ::csv::Writer::from_writer(w);
             out.write_record(header(table, privacy))?;
             for row in rows {
-                out.write_record(row)?;
+                out.write_record(row.iter().map(|c| defused(c).into_owned()))?;
             }
             out.flush()
         })?);
@@ -314,9 +325,38 @@ fn write_all(folder: &Path, data: &[Vec<Vec<String>>], privacy: Privacy) -> Resu
             "",
             "",
             "Times ending in _at are UTC (RFC 3339); _local is the wall-clock time in the zone the time was entered in. \
-             Empty cells are values that do not exist (a session not yet held has no end).",
+             Empty cells are values that do not exist (a session not yet held has no end). \
+             Text that begins with =, +, -, @, a tab or a carriage return is written after a ' so that \
+             spreadsheets read it as text, not as a formula; remove the ' to get the text as typed.",
         ])?;
         out.flush()
     })?);
     Ok(files)
+}
+
+#[cfg(test)]
+mod defusing {
+    use super::defused;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay_numbers() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("+cmd", "'+cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-inf", "'-inf"),
+            ("-", "'-"),
+            ("-3", "-3"),
+            ("-0.5", "-0.5"),
+            ("+1.5", "+1.5"),
+            ("-1e3", "-1e3"),
+            ("Rowan", "Rowan"),
+            ("", ""),
+        ] {
+            assert_eq!(defused(cell), written, "{cell:?}");
+        }
+    }
 }

@@ -391,3 +391,51 @@ fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_a
         "an existing file is never replaced"
     );
 }
+
+/// Issue 23.9: text a spreadsheet would run as a formula (OWASP: a cell starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) is written after a `'`, read back here with Python's csv
+/// module as a spreadsheet import would; negative numbers stay numbers.
+#[test]
+fn csv_cells_that_would_run_as_formulas_are_written_as_text() {
+    let (fx, mut p) = demo();
+    let risky = [
+        ("=HYPERLINK(\"http://example.invalid\",\"Open\")", "=1+1"),
+        ("+Vale Ashcombe", "+cmd|' /C calc'!A0"),
+        ("-Wren Tallis", "-2+3"),
+        ("@Ivo Sandrell", "@SUM(A1:A9)"),
+        ("Plain Orrin", "\tTabbed intention"),
+        ("Other Quill", "\rCarriage intention"),
+    ];
+    for (name, intention) in risky {
+        let who = p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
+        p.open_arc(&OpenArc { participant_id: who, intention: Some(intention.into()), plan_id: None }, now()).unwrap();
+    }
+    let out = fx.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+    let named = p.export_csv(&out, Privacy { names: true }, now()).unwrap();
+    let script = r#"
+import csv, re, sys
+number = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')
+escaped, bad = [], []
+for path in sys.argv[1:]:
+    with open(path, newline='', encoding='utf-8') as f:
+        for row in csv.reader(f):
+            for cell in row:
+                if cell[:1] in ('=', '+', '-', '@', '\t', '\r') and not number.match(cell):
+                    bad.append(cell)
+                if cell[:1] == "'" and cell[1:2] in ('=', '+', '-', '@', '\t', '\r'):
+                    escaped.append(cell)
+if bad:
+    sys.exit('cells a spreadsheet would run: %r' % bad)
+print('\n'.join(sorted(escaped)))
+"#;
+    let run = std::process::Command::new("python3").arg("-c").arg(script).args(&named.files).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let escaped = String::from_utf8_lossy(&run.stdout);
+    for (name, _) in risky.iter().filter(|(n, _)| !n.starts_with(['P', 'O'])) {
+        assert!(escaped.contains(&format!("'{name}")), "{name:?} is written as text: {escaped}");
+    }
+    for intention in ["'=1+1", "'@SUM(A1:A9)", "'-2+3", "'+cmd|' /C calc'!A0"] {
+        assert!(escaped.contains(intention), "{intention:?} is written as text: {escaped}");
+    }
+}
