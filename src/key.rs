@@ -23,6 +23,9 @@ const KEY_FILE_MAX_WORK_FACTOR: u8 = 20;
 /// The minimum length of a recovery passphrase, in characters.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
+/// The minimum length of a backup passphrase, in characters.
+pub const MIN_BACKUP_PASSPHRASE_CHARS: usize = 12;
+
 /// 256 bits that unlock the practice. Deliberately derives nothing: no `Clone`, no `Serialize`,
 /// a redacted `Debug`, and the bytes are wiped when it is dropped.
 pub struct DatabaseKey(Zeroizing<[u8; KEY_LEN]>);
@@ -98,6 +101,34 @@ impl Passphrase {
             return Err(Error::invalid(format!(
                 "the recovery passphrase needs at least {MIN_PASSPHRASE_CHARS} characters (it has {chars}); a few unrelated words work well"
             )));
+        }
+        Ok(())
+    }
+
+    /// A backup passphrase protects a copy that leaves this computer (a USB drive, a synced
+    /// folder), open to offline guessing: it needs at least `MIN_BACKUP_PASSPHRASE_CHARS`
+    /// characters and a zxcvbn score of 3 ("safely unguessable") or more. The refusal says why.
+    pub fn check_backup_strength(&self) -> Result<()> {
+        let text = self.0.expose_secret();
+        let chars = text.chars().count();
+        if chars < MIN_BACKUP_PASSPHRASE_CHARS {
+            return Err(Error::invalid(format!(
+                "a backup passphrase needs at least {MIN_BACKUP_PASSPHRASE_CHARS} characters (this one has {chars}): the backup may leave this computer, where it can be guessed at without limit; four unrelated words work well"
+            )));
+        }
+        let estimate = zxcvbn::zxcvbn(text, &[]);
+        if estimate.score() < zxcvbn::Score::Three {
+            let mut why = String::from("this backup passphrase is too easy to guess");
+            if let Some(feedback) = estimate.feedback() {
+                if let Some(warning) = feedback.warning() {
+                    why.push_str(&format!(" ({})", warning.to_string().trim_end_matches('.').to_lowercase()));
+                }
+                for s in feedback.suggestions() {
+                    why.push_str(&format!("; {}", s.to_string().trim_end_matches('.').to_lowercase()));
+                }
+            }
+            why.push_str("; four unrelated words work well");
+            return Err(Error::invalid(why));
         }
         Ok(())
     }
@@ -195,6 +226,22 @@ mod tests {
         let key = DatabaseKey::from_bytes(&mut bytes).unwrap_or_else(|| panic!("32 bytes is a key"));
         assert_eq!(bytes, [0u8; KEY_LEN], "the source bytes are wiped");
         assert_eq!(key.pragma().as_str(), format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32)));
+    }
+
+    #[test]
+    fn a_backup_passphrase_must_be_long_and_hard_to_guess_and_the_refusal_says_why() {
+        for (weak, says) in [
+            ("gulls seven", "at least 12 characters (this one has 11)"),
+            ("aaaaaaaaaaaaaaaa", "too easy to guess (repeats like"),
+            ("password12345", "too easy to guess"),
+            ("qwertyuiopasdf", "too easy to guess"),
+        ] {
+            let err = Passphrase::new(weak).check_backup_strength().err().map(|e| e.to_string());
+            assert!(err.as_deref().is_some_and(|m| m.contains(says)), "{weak:?}: {err:?}");
+        }
+        for strong in ["harbour lantern seven gulls", "copper thistle meadow"] {
+            assert!(Passphrase::new(strong).check_backup_strength().is_ok(), "{strong:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Locking and retention settings: when the app locks by itself, and how long records are kept.
+//! Locking and retention settings: when the app locks by itself, and how long records are kept;
+//! and keeping the process that holds the key out of core dumps.
 
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
@@ -6,6 +7,21 @@ use ts_rs::TS;
 
 use crate::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
+
+/// Keeps this process and every process it starts (WebKit's) out of core dumps, which would write
+/// the database key and decrypted pages to disk: the core size limit goes to 0 (inherited across
+/// `exec`), and this process is made non-dumpable (no core, and no `ptrace` attach by other
+/// processes of the same user). Called first thing by the app and the CLI. Says what failed.
+pub fn forbid_core_dumps() -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{Resource, setrlimit};
+        let failed = |what: &str, e: nix::Error| Error::io(what.to_owned(), std::io::Error::from(e));
+        setrlimit(Resource::RLIMIT_CORE, 0, 0).map_err(|e| failed("cannot turn core dumps off", e))?;
+        nix::sys::prctl::set_dumpable(false).map_err(|e| failed("cannot make the process non-dumpable", e))?;
+    }
+    Ok(())
+}
 
 /// The longest idle time the app waits before locking (8 hours).
 pub const MAX_AUTO_LOCK_MINUTES: u32 = 480;
@@ -70,5 +86,22 @@ impl Practice {
             audit::record(tx, Action::Update, &Subject::Settings, Some(&detail))?;
             load(tx)
         })
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod core_dumps {
+    #[test]
+    fn a_process_holding_the_key_dumps_no_core_and_neither_do_its_children() {
+        super::forbid_core_dumps().unwrap();
+        assert!(!nix::sys::prctl::get_dumpable().unwrap(), "this process is not dumpable");
+        let limit = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_CORE).unwrap();
+        assert_eq!(limit, (0, 0), "no core file of any size, and it cannot be raised again");
+        let child = std::process::Command::new("sh").args(["-c", "ulimit -c; ulimit -H -c"]).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&child.stdout),
+            "0\n0\n",
+            "a process it starts (WebKit's) inherits the limit"
+        );
     }
 }

@@ -18,6 +18,11 @@ use tauri::Manager;
 pub fn run() {
     // First, while this is the only thread: WebKit reads it when its web process starts.
     rendering::prefer_cpu_painting();
+    // The app holds the database key and decrypted pages, its web process the screens: no core
+    // file of either (the limit is inherited by the processes WebKit starts).
+    if let Err(e) = arcwell::security::forbid_core_dumps() {
+        eprintln!("arcwell-app: warning: {e}");
+    }
     let launch = match Launch::from_env(std::env::args().skip(1)) {
         Ok(l) => l,
         Err(message) => {

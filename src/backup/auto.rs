@@ -248,7 +248,7 @@ impl Practice {
         }
         let passphrase = match input.passphrase.as_deref() {
             Some(p) => {
-                Passphrase::new(p).check_strength()?;
+                Passphrase::new(p).check_backup_strength()?;
                 Some(p.to_owned())
             }
             None => None,

@@ -52,7 +52,7 @@ impl Recipients {
     }
 
     pub fn passphrase(p: Passphrase) -> Result<Self> {
-        p.check_strength()?;
+        p.check_backup_strength()?;
         Ok(Recipients::Passphrase(p))
     }
 

@@ -24,8 +24,14 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
     // Our own error says what went wrong; SQLCipher's "hmac check failed" on stderr would only
     // alarm a facilitator typing a passphrase.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    // Databases attached later (a re-key's or a restore's new file) get SQLCipher 4's settings too.
+    conn.execute_batch("PRAGMA cipher_default_compatibility = 4;")?;
     // The key comes first: nothing can be read or written before it.
     conn.execute_batch(&key.pragma())?;
+    // Pinned to SQLCipher 4's page size, HMAC and KDF (what every practice so far was written
+    // with): a later SQLCipher with new defaults still opens today's files. Set after the key and
+    // before the first read, as SQLCipher requires.
+    conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
     // Reading the schema decrypts page 1: this is where a wrong key or a foreign file shows.
     if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         return Err(match e.sqlite_error_code() {
@@ -86,4 +92,30 @@ fn configure(conn: &Connection) -> Result<()> {
 /// The SQLCipher version linked into this build.
 pub(crate) fn cipher_version(conn: &Connection) -> Result<String> {
     Ok(conn.query_row("PRAGMA cipher_version", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cipher_settings_are_sqlcipher_4s_whatever_the_librarys_defaults() {
+        // A SQLCipher whose defaults changed, as a later release's might (process-wide settings).
+        Connection::open_in_memory()
+            .unwrap()
+            .execute_batch(
+                "PRAGMA cipher_default_page_size = 8192; PRAGMA cipher_default_hmac_algorithm = HMAC_SHA256;
+                 PRAGMA cipher_default_kdf_iter = 1000;",
+            )
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let key = DatabaseKey::generate().unwrap();
+        let conn = open(&dir.path().join("p.db"), &key, true).unwrap();
+        let get = |pragma: &str| conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get::<_, String>(0)).unwrap();
+        assert_eq!(get("cipher_page_size"), "4096");
+        assert_eq!(get("cipher_hmac_algorithm"), "HMAC_SHA512");
+        assert_eq!(get("cipher_kdf_algorithm"), "PBKDF2_HMAC_SHA512");
+        assert_eq!(get("kdf_iter"), "256000");
+        assert_eq!(get("cipher_plaintext_header_size"), "0");
+    }
 }

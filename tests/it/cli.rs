@@ -505,3 +505,60 @@ fn measures_and_exports_from_the_command_line() {
     let text = arcwell(dir.path(), &["measure", "engagement"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("check-ins that could have been done: 0"));
 }
+
+/// Issue 23.8: `--passphrase-file` (only when its owner alone may read it) and `--passphrase-stdin`
+/// win over `ARCWELL_PASSPHRASE`, which is for throwaway scripts.
+#[test]
+fn a_passphrase_file_or_stdin_wins_over_the_environment_and_a_readable_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let secrets = tempfile::tempdir().unwrap();
+    let file = secrets.path().join("passphrase");
+    std::fs::write(&file, format!("{PASSPHRASE}\nsecond line ignored\n")).unwrap();
+    let with_file = |env_pass: &str| {
+        Command::new(env!("CARGO_BIN_EXE_arcwell"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--passphrase-file")
+            .arg(&file)
+            .arg("status")
+            .env("ARCWELL_KEYCHAIN", "off")
+            .env("ARCWELL_PASSPHRASE", env_pass)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for mode in [0o644, 0o640, 0o604, 0o660] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let refused = with_file(PASSPHRASE);
+        assert_eq!(refused.status.code(), Some(3), "mode {mode:o}");
+        let says = String::from_utf8_lossy(&refused.stderr);
+        assert!(says.contains("may be read by others") && says.contains("chmod 600"), "mode {mode:o}: {says}");
+    }
+    for mode in [0o600, 0o400] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let opened = with_file("the wrong passphrase in the environment");
+        assert!(opened.status.success(), "mode {mode:o}: {}", String::from_utf8_lossy(&opened.stderr));
+        assert!(String::from_utf8_lossy(&opened.stdout).contains("Rowan Hale"));
+    }
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arcwell"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--passphrase-stdin", "status"])
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env("ARCWELL_PASSPHRASE", "the wrong passphrase in the environment")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(format!("{PASSPHRASE}\n").as_bytes()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert!(from_stdin.status.success(), "stdin wins: {}", String::from_utf8_lossy(&from_stdin.stderr));
+
+    let both = arcwell(dir.path(), &["--passphrase-stdin", "--passphrase-file", "x", "status"]);
+    assert_eq!(both.status.code(), Some(2), "one source at a time");
+}

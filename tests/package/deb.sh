@@ -34,6 +34,13 @@ differing=$(cmp -l /usr/bin/arcwell-app "$ROOT/target/release/arcwell-app" | wc 
 grep -qa __TAURI_BUNDLE_TYPE_VAR_DEB /usr/bin/arcwell-app && [ "$differing" -le 3 ] \
   || fail "/usr/bin/arcwell-app differs from target/release/arcwell-app (the binary the tests drove) in $differing bytes"
 /usr/bin/arcwell --version >/dev/null || fail "the installed CLI does not run"
+# The documented unattended path: `arcwell watch` as a systemd user service in the desktop session.
+unit=/usr/lib/systemd/user/arcwell-watch.service
+[ -f "$unit" ] || fail "the systemd user unit $unit is not installed"
+if command -v systemd-analyze >/dev/null; then
+  verified=$(XDG_RUNTIME_DIR="$(mktemp -d)" systemd-analyze --user verify "$unit" 2>&1) \
+    && [ -z "$verified" ] || fail "systemd-analyze finds fault with $unit: $verified"
+fi
 desktop=$(dpkg -L "$pkg" | grep -m 1 '^/usr/share/applications/.*\.desktop$') || true
 [ -n "$desktop" ] || fail "no desktop entry installed"
 desktop-file-validate "$desktop" || fail "$desktop does not validate"

@@ -34,9 +34,13 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
-    /// Read the recovery passphrase from the first line of stdin (else ARCWELL_PASSPHRASE, else a prompt)
+    /// Read the recovery passphrase from the first line of stdin (wins over ARCWELL_PASSPHRASE)
     #[arg(long, global = true)]
     passphrase_stdin: bool,
+    /// Read the recovery passphrase from the first line of FILE, which only you may read (mode
+    /// 0600 or 0400; wins over ARCWELL_PASSPHRASE)
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "passphrase_stdin")]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -310,7 +314,7 @@ enum SessionCmd {
 struct Ctx {
     dir: PathBuf,
     json: bool,
-    passphrase_stdin: bool,
+    passphrase: secret::Source,
     keychain: Keychain,
 }
 
@@ -320,7 +324,7 @@ impl Ctx {
             Ok(p) => return Ok(p),
             Err(why) => why,
         };
-        let pass = match secret::read(self.passphrase_stdin, false) {
+        let pass = match secret::read(&self.passphrase, false) {
             // No passphrase to be had: say why the keychain did not do.
             Err(arcwell::Error::PassphraseRequired) => return Err(why),
             other => other?,
@@ -341,7 +345,11 @@ pub fn run(cli: Cli) -> Result<()> {
             None => arcwell::store::default_dir()?,
         },
         json: cli.json,
-        passphrase_stdin: cli.passphrase_stdin,
+        passphrase: match (cli.passphrase_file, cli.passphrase_stdin) {
+            (Some(file), _) => secret::Source::File(file),
+            (None, true) => secret::Source::Stdin,
+            (None, false) => secret::Source::EnvOrPrompt,
+        },
         keychain: Keychain::from_env(),
     };
     let now = Utc::now();
@@ -351,7 +359,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if arcwell::store::exists(&ctx.dir) {
                 return Err(Error::AlreadyInitialized(ctx.dir.clone()));
             }
-            let pass = secret::read(ctx.passphrase_stdin, true)?;
+            let pass = secret::read(&ctx.passphrase, true)?;
             let mut practice = Practice::init(&ctx.dir, &profile, &pass, &ctx.keychain, now)?;
             if demo {
                 arcwell::demo::seed(&mut practice, now)?;
@@ -405,7 +413,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &ctx.dir,
             &ctx.keychain,
             || ctx.open(),
-            || secret::read(ctx.passphrase_stdin, false),
+            || secret::read(&ctx.passphrase, false),
             ctx.json,
             now,
         ),
@@ -443,7 +451,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Key(cmd) => {
             let mut practice = ctx.open()?;
-            let current = secret::read(ctx.passphrase_stdin, false)?;
+            let current = secret::read(&ctx.passphrase, false)?;
             let done = match cmd {
                 KeyCmd::Passphrase => {
                     practice.change_passphrase(&current, &secret::read_new()?)?;

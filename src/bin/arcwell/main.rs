@@ -21,6 +21,10 @@ use arcwell::{Error, ErrorCode};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // The CLI holds the database key and decrypted pages: never in a core file.
+    if let Err(e) = arcwell::security::forbid_core_dumps() {
+        eprintln!("arcwell: warning: {e}");
+    }
     let cli = args::Cli::parse();
     let json = cli.json;
     match args::run(cli) {
