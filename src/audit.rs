@@ -411,6 +411,16 @@ pub(crate) fn verify(conn: &Connection, dir: &Path) -> Result<AuditReport> {
             Some(_) => {}
         }
     }
+    if anchor.is_none() && entries > 1 {
+        let why = if head_path(dir).exists() { "cannot be read" } else { "is missing" };
+        problems.push(AuditProblem {
+            seq: expected_seq - 1,
+            at: None,
+            what: format!(
+                "{HEAD_FILE} {why} while the trail has {entries} entries: it was deleted or replaced, so entries deleted from the end would not show; acknowledge it to anchor the trail at its head again"
+            ),
+        });
+    }
     problems.sort_by_key(|p| p.seq);
     Ok(AuditReport { entries, problems, anchored: anchor.is_some() })
 }
@@ -443,18 +453,34 @@ fn read_anchor(dir: &Path) -> Option<Anchor> {
 /// anchor the chain agrees with: an anchor naming an entry that is gone or different is evidence,
 /// and stays until verification has shown it (a restore resets it with `reset_anchor`). Best
 /// effort: the entry is already committed, and an anchor that lags is allowed.
+///
+/// A missing or unreadable anchor is evidence too (deleting it, then entries from the end, would
+/// otherwise leave a valid-looking chain): it is not re-made here but reported by verification,
+/// and re-made only by an explicit, audited acknowledgement (`Practice::reanchor_audit_trail`).
+/// The one exception is a trail that has only just begun (`anchor_new_trail`).
 pub(crate) fn write_anchor(conn: &Connection, dir: &Path) {
-    if let Some(anchor) = read_anchor(dir) {
-        let stored: Option<Vec<u8>> = conn
-            .prepare_cached("SELECT hash FROM audit_entry WHERE seq = ?1")
-            .and_then(|mut s| s.query_row([anchor.seq], |r| r.get(0)).optional())
-            .ok()
-            .flatten();
-        if stored.map(|h| to_hash(&h)) != Some(anchor.hash) {
-            return;
-        }
+    let Some(anchor) = read_anchor(dir) else { return };
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT hash FROM audit_entry WHERE seq = ?1")
+        .and_then(|mut s| s.query_row([anchor.seq], |r| r.get(0)).optional())
+        .ok()
+        .flatten();
+    if stored.map(|h| to_hash(&h)) != Some(anchor.hash) {
+        return;
     }
     reset_anchor(conn, dir);
+}
+
+/// At open: a trail of at most one entry (the migration that created it) with no anchor file yet
+/// is anchored now; any other missing anchor is left for verification to report.
+pub(crate) fn anchor_new_trail(conn: &Connection, dir: &Path) {
+    if head_path(dir).exists() {
+        return;
+    }
+    let entries: Option<i64> = conn.query_row("SELECT count(*) FROM audit_entry", [], |r| r.get(0)).ok();
+    if entries.is_some_and(|n| n <= 1) {
+        reset_anchor(conn, dir);
+    }
 }
 
 /// Writes the anchor from the newest entry, whatever the old one said (a new practice, a restore).
@@ -576,6 +602,26 @@ impl Practice {
         self.sync_anchor();
         let dir = self.dir().to_owned();
         self.read(|conn| verify(conn, &dir))
+    }
+
+    /// The facilitator's acknowledgement that the anchor was missing, unreadable or disagreed with
+    /// the trail (what verification reported): recorded in the trail, then the anchor is made
+    /// again at its head. The entry says which it was; from here, deletions from the end show again.
+    pub fn reanchor_audit_trail(&mut self) -> Result<()> {
+        let dir = self.dir().to_owned();
+        let report = self.read(|conn| verify(conn, &dir))?;
+        let detail = if report.anchored {
+            if report.problems.iter().any(|p| p.what.contains(HEAD_FILE)) {
+                "audit anchor disagreed"
+            } else {
+                "audit anchor confirmed"
+            }
+        } else {
+            "audit anchor missing"
+        };
+        self.write_untracked(|tx| record(tx, Action::Acknowledge, &Subject::Practice, Some(detail)))?;
+        self.reset_audit_anchor();
+        Ok(())
     }
 
     /// Records something done with the practice that changes none of its records (an export, a

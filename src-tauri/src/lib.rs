@@ -68,6 +68,7 @@ pub fn run() {
             commands::practice::lock_practice,
             commands::security::audit_entries,
             commands::security::verify_audit,
+            commands::security::reanchor_audit,
             commands::security::security_settings,
             commands::security::save_security_settings,
             commands::security::change_passphrase,

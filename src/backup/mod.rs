@@ -233,6 +233,8 @@ impl Practice {
         let (manifest, mut image) = open(file, unlock, progress)?;
         let dir = self.dir().to_owned();
         let db = store::db_path(&dir);
+        // The trail being replaced: its head goes into the restore's own entry.
+        let replaced_head = self.read(|conn| crate::audit::head(conn))?;
         let key = match keychain.load(&db) {
             Lookup::Found(k) => k,
             Lookup::Missing | Lookup::Unavailable(_) => match passphrase {
@@ -261,7 +263,10 @@ impl Practice {
         std::fs::rename(&staging, &db)
             .map_err(|e| Error::io(format!("cannot move the restored practice into {}", db.display()), e))?;
         self.reopen_with(&key)?;
-        let detail = restored_detail(&manifest);
+        let mut detail = restored_detail(&manifest);
+        if let Some((seq, hash)) = replaced_head {
+            detail.push_str(&format!("; replaced a trail whose head was entry {seq} {}", archive::hex(&hash)));
+        }
         self.write_untracked(|tx| audit::record(tx, Action::Restore, &Subject::Practice, Some(&detail)))?;
         // The restored chain is the backup's: shorter than the anchor of the practice it replaced.
         self.reset_audit_anchor();

@@ -308,6 +308,7 @@ impl Practice {
     ) -> Result<Practice> {
         let mut conn = connection::open(db, key, false)?;
         migrate::migrate(&mut conn, db, false)?;
+        audit::anchor_new_trail(&conn, dir);
         Ok(Practice {
             conn,
             dir: dir.to_owned(),

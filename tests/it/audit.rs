@@ -303,3 +303,88 @@ fn a_burst_of_saves_moves_the_anchor_once_and_verifying_or_closing_brings_it_up_
     let report = fx.reopen().verify_audit().unwrap();
     assert_eq!(report.problems.iter().map(|x| x.seq).collect::<Vec<_>>(), [first + 4], "{report:?}");
 }
+
+/// Issue 23.7: a missing or unreadable `practice.audit-head` on a trail of more than one entry is
+/// evidence (deleting it, then entries from the end, left a valid-looking chain): it is no longer
+/// re-made by the next write, verification reports it (the CLI exits 5), and only an explicit,
+/// audited acknowledgement anchors the trail again.
+#[test]
+fn a_missing_or_unreadable_anchor_is_reported_and_remade_only_when_acknowledged() {
+    let (fx, p) = Fixture::new();
+    session(p);
+    let head = fx.path().join(HEAD_FILE);
+    for (damage, says) in [(None, "is missing"), (Some("arcwell-audit-head v1\nnot a head\n"), "cannot be read")] {
+        match damage {
+            None => std::fs::remove_file(&head).unwrap(),
+            Some(text) => std::fs::write(&head, text).unwrap(),
+        }
+        let mut p = fx.reopen();
+        p.add_participant(&ParticipantInput { name: "After Hale".into(), ..Default::default() }, now()).unwrap();
+        drop(p);
+        let p = fx.reopen();
+        assert_eq!(head.exists(), damage.is_some(), "{says}: the writes and closes since did not re-make it");
+        let report = p.verify_audit().unwrap();
+        assert!(!report.is_intact() && !report.anchored, "{says}: {report:?}");
+        assert!(report.problems.iter().any(|x| x.what.contains(says) && x.what.contains(HEAD_FILE)), "{report:?}");
+        drop(p);
+
+        let cli = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_arcwell"))
+                .arg("--data-dir")
+                .arg(fx.path())
+                .args(args)
+                .env("ARCWELL_KEYCHAIN", "off")
+                .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap()
+        };
+        let verified = cli(&["audit", "verify"]);
+        assert_eq!(verified.status.code(), Some(5), "{says}");
+        assert!(String::from_utf8_lossy(&verified.stdout).contains(says));
+        let reanchored = cli(&["audit", "reanchor"]);
+        assert!(reanchored.status.success(), "{}", String::from_utf8_lossy(&reanchored.stderr));
+        let verified = cli(&["audit", "verify"]);
+        assert!(
+            verified.status.success(),
+            "{says}: intact once acknowledged: {}",
+            String::from_utf8_lossy(&verified.stdout)
+        );
+
+        let p = fx.reopen();
+        let entries = all(&p);
+        let acknowledged =
+            entries.iter().find(|e| e.action == "acknowledge" && e.detail.as_deref() == Some("audit anchor missing"));
+        assert!(acknowledged.is_some(), "{says}: the acknowledgement is in the trail: {:?}", summary(&entries));
+    }
+}
+
+#[test]
+fn a_restore_records_the_head_of_the_trail_it_replaced_and_every_backup_carries_its_own() {
+    let (_fx, mut p) = Fixture::new();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("b.arcwell-backup");
+    let pass = Passphrase::new("a backup passphrase of words");
+    let info = p.backup_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
+    let carried = info.manifest.audit_head.clone().expect("the manifest carries the trail's head");
+    let at_backup = all(&p);
+    // The backup's own entry is written after its snapshot: the head it carries is the one before.
+    assert_eq!(carried.seq, at_backup.last().unwrap().seq - 1, "{carried:?}");
+    p.add_participant(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
+    let replaced = all(&p).last().unwrap().seq;
+    p.restore_replacing(
+        &file,
+        &Unlock::Passphrase(pass),
+        &out.path().join("safety.arcwell-backup"),
+        &Recipients::passphrase(Passphrase::new("another passphrase here")).unwrap(),
+        Some(&Passphrase::new(PASSPHRASE)),
+        &Keychain::Off,
+        now(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let restore = all(&p).into_iter().find(|e| e.action == "restore").unwrap();
+    let detail = restore.detail.unwrap();
+    assert!(detail.contains(&format!("replaced a trail whose head was entry {replaced} ")), "{detail}");
+    assert!(p.verify_audit().unwrap().is_intact());
+}

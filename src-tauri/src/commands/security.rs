@@ -27,6 +27,17 @@ pub async fn verify_audit(app: AppHandle) -> CommandResult<AuditReport> {
     blocking(app, |s| s.with(|p| p.verify_audit())).await
 }
 
+/// The facilitator acknowledges what verification said of the anchor (missing, unreadable or
+/// disagreeing): recorded in the trail, the anchor is made again, and the trail verified anew.
+#[tauri::command]
+pub async fn reanchor_audit(app: AppHandle) -> CommandResult<AuditReport> {
+    blocking(app, |s| {
+        s.write(|p| p.reanchor_audit_trail())?;
+        s.with(|p| p.verify_audit())
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn security_settings(app: AppHandle) -> CommandResult<SecuritySettings> {
     blocking(app, |s| s.with(|p| p.security_settings())).await

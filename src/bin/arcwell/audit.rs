@@ -22,6 +22,9 @@ pub enum AuditCmd {
     },
     /// Recompute every entry's hash and check the anchor: exit 0 when intact, 5 (and where) when not
     Verify,
+    /// Acknowledge what `verify` reported about practice.audit-head (missing, unreadable, or
+    /// disagreeing with the trail): recorded in the trail, then the anchor is made again at its head
+    Reanchor,
 }
 
 pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
@@ -62,6 +65,11 @@ pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
                     report.problems[0].seq
                 )))
             }
+        }
+        AuditCmd::Reanchor => {
+            practice.reanchor_audit_trail()?;
+            let done = "acknowledged in the audit trail; practice.audit-head anchors it at its head again";
+            output::print(json, &serde_json::json!({ "done": done }), |_| format!("{done}\n"))
         }
     }
 }

@@ -121,6 +121,7 @@ export const backend = {
   auditEntries: (participantId: string | null, before: number | null, limit: number) =>
     call<AuditEntry[]>('audit_entries', { participantId, before, limit }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
+  reanchorAudit: () => call<AuditReport>('reanchor_audit'),
   securitySettings: () => call<SecuritySettings>('security_settings'),
   saveSecuritySettings: (input: SecuritySettings) => call<SecuritySettings>('save_security_settings', { input }),
   changePassphrase: (current: string, next: string) => call<null>('change_passphrase', { current, new: next }),
