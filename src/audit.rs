@@ -515,7 +515,11 @@ pub(crate) fn record_unlock(tx: &Transaction<'_>, dir: &Path, method: &str) -> R
     for line in failures.lines() {
         let Some((at, how)) = line.split_once(' ') else { continue };
         // Only our own codes pass into the trail: the file is outside the encrypted database.
-        let how = if how == "passphrase" { "passphrase" } else { "unknown" };
+        let how = match how {
+            "passphrase" => "passphrase",
+            "pin" => "pin",
+            _ => "unknown",
+        };
         let Ok(at) = DateTime::parse_from_rfc3339(at) else { continue };
         append(
             tx,

@@ -66,6 +66,10 @@ pub enum Error {
     KeychainUnavailable(String),
     #[error("that recovery passphrase does not unlock this practice; nothing was changed. Check it and try again")]
     WrongPassphrase,
+    #[error("that PIN does not unlock this practice; {tries_left} more tries, then only the recovery passphrase will")]
+    WrongPin { tries_left: u32 },
+    #[error("too many wrong PINs: only the recovery passphrase unlocks the practice now")]
+    PinTriesUsed,
     #[error(
         "{} is not an Arcwell database, or it does not match its key file; nothing was changed. Check --data-dir, or restore from a backup",
         .0.display()
@@ -121,7 +125,8 @@ impl Error {
             Error::NotInitialized(_) => ErrorCode::NotInitialized,
             Error::AlreadyInitialized(_) => ErrorCode::AlreadyInitialized,
             Error::PassphraseRequired | Error::KeychainUnavailable(_) => ErrorCode::PassphraseRequired,
-            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::WrongPassphrase | Error::WrongPin { .. } => ErrorCode::WrongPassphrase,
+            Error::PinTriesUsed => ErrorCode::PassphraseRequired,
             Error::NotArcwellDatabase(_) | Error::SchemaMismatch { .. } => ErrorCode::NotArcwellDatabase,
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,

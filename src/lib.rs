@@ -15,6 +15,7 @@ pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod measures;
+pub mod pin;
 pub mod reminders;
 pub mod retention;
 pub mod search;

@@ -62,9 +62,11 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::practice::startup_mark,
             commands::practice::app_status,
+            commands::practice::unlock_with_pin,
+            commands::practice::set_unlock_pin,
+            commands::practice::has_unlock_pin,
             commands::practice::setup,
             commands::practice::unlock,
-            commands::practice::unlock_with_keychain,
             commands::practice::lock_practice,
             commands::security::audit_entries,
             commands::security::verify_audit,

@@ -7,6 +7,7 @@ use std::thread::JoinHandle;
 
 use arcwell::audit::LockReason;
 use arcwell::key::Passphrase;
+use arcwell::pin::PinLock;
 use arcwell::reminders::SchedulerHandle;
 
 use arcwell::{Error, Keychain, Practice, store};
@@ -58,7 +59,7 @@ impl Launch {
         // (if there is one) then.
         let _warm = practice.dashboard(now);
         self.startup_mark("warmed");
-        Ok(Opened::Practice(practice))
+        Ok(Opened::Practice(Box::new(practice)))
     }
 
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
@@ -84,7 +85,7 @@ impl Launch {
 
 /// What opening the practice at launch found.
 pub enum Opened {
-    Practice(Practice),
+    Practice(Box<Practice>),
     /// No practice in the data directory yet: first-run setup.
     NeedsSetup,
     /// A practice the keychain cannot open: the recovery passphrase is needed.
@@ -130,6 +131,8 @@ pub struct AppStatus {
     pub data_dir: String,
     /// Why the key is not in the keychain, when it is not.
     pub keychain_note: Option<String>,
+    /// Locked in this session with a PIN that may still open it (tries left).
+    pub pin_unlock: bool,
 }
 
 pub struct AppState {
@@ -148,6 +151,11 @@ pub struct AppState {
     pub has_tray: AtomicBool,
     /// Counts unlocks, so a delayed automatic lock can tell it is still the same unlock.
     unlocks: AtomicU64,
+    /// Set by a lock in this session: from then on the keychain alone opens nothing (the login
+    /// keyring stays open all session); only the PIN or the recovery passphrase does.
+    locked_in_session: AtomicBool,
+    /// What the lock left for the PIN, when the practice has one.
+    relock: Mutex<Option<PinLock>>,
 }
 
 impl AppState {
@@ -161,6 +169,8 @@ impl AppState {
             keep_in_tray: AtomicBool::new(true),
             has_tray: AtomicBool::new(false),
             unlocks: AtomicU64::new(0),
+            locked_in_session: AtomicBool::new(false),
+            relock: Mutex::new(None),
         }
     }
 
@@ -191,13 +201,17 @@ impl AppState {
         if self.is_open() {
             return Ok(self.status(Stage::Ready, None));
         }
+        // After a lock the keychain does not open it again: the PIN or the passphrase does.
+        if self.locked_in_session() {
+            return Ok(self.status(Stage::Locked, None));
+        }
         let opened = match launch_open.take().map(JoinHandle::join) {
             Some(Ok(opened)) => opened,
             // No thread, or it panicked: open here.
             Some(Err(_)) | None => self.launch.open(&self.keychain, chrono::Utc::now()),
         }?;
         Ok(match opened {
-            Opened::Practice(practice) => self.install(practice),
+            Opened::Practice(practice) => self.install(*practice),
             Opened::NeedsSetup => self.status(Stage::NeedsSetup, None),
             Opened::Locked => self.status(Stage::Locked, None),
         })
@@ -239,20 +253,63 @@ impl AppState {
             *open = Some(practice);
             self.unlocks.fetch_add(1, Ordering::SeqCst);
         }
+        self.locked_in_session.store(false, Ordering::SeqCst);
+        *self.relock_slot() = None;
         self.data_changed();
         self.status(Stage::Ready, note)
     }
 
     /// Locks: the lock is recorded in the audit trail and the practice dropped, which closes its
     /// connection (SQLCipher wipes the key it held). The scheduler waits until the next unlock.
+    ///
+    /// From here only the PIN (from what the lock leaves, `PinLock`) or the recovery passphrase
+    /// opens it again in this session, not the keychain.
     pub fn close(&self, reason: LockReason) -> AppStatus {
-        if let Some(practice) = self.lock().take()
-            && let Err(e) = practice.lock(reason)
-        {
-            // Locked all the same; only the record of it is missing. Ids and codes only in logs.
-            eprintln!("arcwell: locked, but the lock was not recorded in the audit trail: {:?}", e.code());
+        if let Some(practice) = self.lock().take() {
+            self.locked_in_session.store(true, Ordering::SeqCst);
+            match practice.pin_lock() {
+                Ok(relock) => *self.relock_slot() = relock,
+                Err(e) => eprintln!("arcwell: locked; the PIN cannot open it this time: {:?}", e.code()),
+            }
+            if let Err(e) = practice.lock(reason) {
+                // Locked all the same; only the record of it is missing. Ids and codes only in logs.
+                eprintln!("arcwell: locked, but the lock was not recorded in the audit trail: {:?}", e.code());
+            }
         }
         self.status(Stage::Locked, None)
+    }
+
+    fn relock_slot(&self) -> std::sync::MutexGuard<'_, Option<PinLock>> {
+        self.relock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether a lock in this session closed the practice (so the keychain alone opens nothing).
+    pub fn locked_in_session(&self) -> bool {
+        self.locked_in_session.load(Ordering::SeqCst)
+    }
+
+    /// Opens the practice with the unlock PIN, after a lock in this session. A wrong PIN costs one
+    /// of the lock's few tries; when they are used, only the recovery passphrase opens it.
+    pub fn unlock_with_pin(&self, pin: &str) -> arcwell::Result<AppStatus> {
+        if self.is_open() {
+            return Ok(self.status(Stage::Ready, None));
+        }
+        let mut slot = self.relock_slot();
+        let Some(relock) = slot.as_mut() else {
+            return Err(Error::PinTriesUsed);
+        };
+        match relock.unlock(pin) {
+            Ok(practice) => {
+                drop(slot);
+                Ok(self.install(practice))
+            }
+            Err(e) => {
+                if relock.tries_left() == 0 {
+                    *slot = None;
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Closes the practice as the app quits: no lock is recorded (quitting is not locking); dropping
@@ -283,7 +340,14 @@ impl AppState {
     }
 
     pub fn status(&self, stage: Stage, keychain_note: Option<String>) -> AppStatus {
-        AppStatus { stage, demo: self.launch.demo, data_dir: self.launch.data_dir.display().to_string(), keychain_note }
+        let pin_unlock = stage == Stage::Locked && self.relock_slot().as_ref().is_some_and(|r| r.tries_left() > 0);
+        AppStatus {
+            stage,
+            demo: self.launch.demo,
+            data_dir: self.launch.data_dir.display().to_string(),
+            keychain_note,
+            pin_unlock,
+        }
     }
 
     pub fn is_open(&self) -> bool {
@@ -317,6 +381,31 @@ mod tests {
         s.keep_in_tray = keep_in_tray;
         p.update_reminder_settings(&s).unwrap();
         p
+    }
+
+    #[test]
+    fn after_a_lock_only_the_pin_or_the_passphrase_opens_the_practice_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(Launch { data_dir: dir.path().join("demo"), demo: true, startup_probe: false });
+        assert_eq!(state.open_at_start().unwrap().stage, Stage::Ready, "at launch it opens by itself");
+        let locked = state.close(LockReason::ByHand);
+        assert_eq!((locked.stage, locked.pin_unlock), (Stage::Locked, false), "no PIN set: the passphrase only");
+        assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "asking again does not open it");
+        assert!(!state.is_open());
+        assert_eq!(state.unlock_with_pin("4821").unwrap_err().code(), arcwell::ErrorCode::PassphraseRequired);
+
+        let practice =
+            Practice::open_with_passphrase(&dir.path().join("demo"), &Passphrase::new(DEMO_PASSPHRASE), &Keychain::Off)
+                .unwrap();
+        state.install(practice);
+        state.write(|p| p.set_unlock_pin(&Passphrase::new(DEMO_PASSPHRASE), Some("4821"))).unwrap();
+        let locked = state.close(LockReason::Idle);
+        assert_eq!((locked.stage, locked.pin_unlock), (Stage::Locked, true));
+        assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "the launch's path does not open it either");
+        assert_eq!(state.unlock_with_pin("0000").unwrap_err().code(), arcwell::ErrorCode::WrongPassphrase);
+        assert!(state.status(Stage::Locked, None).pin_unlock, "tries are left");
+        assert_eq!(state.unlock_with_pin("4821").unwrap().stage, Stage::Ready);
+        assert!(state.is_open() && !state.locked_in_session());
     }
 
     #[test]

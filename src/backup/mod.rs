@@ -234,7 +234,7 @@ impl Practice {
         let dir = self.dir().to_owned();
         let db = store::db_path(&dir);
         // The trail being replaced: its head goes into the restore's own entry.
-        let replaced_head = self.read(|conn| crate::audit::head(conn))?;
+        let replaced_head = self.read(crate::audit::head)?;
         let key = match keychain.load(&db) {
             Lookup::Found(k) => k,
             Lookup::Missing | Lookup::Unavailable(_) => match passphrase {

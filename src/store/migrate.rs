@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0010_audit.sql"),
     include_str!("../../schema/0011_search_drafts.sql"),
     include_str!("../../schema/0012_practice_identity.sql"),
+    include_str!("../../schema/0013_unlock_pin.sql"),
 ];
 
 /// What each schema version's `sqlite_master` holds, as `schema_digest` computes it: entry `v - 1`
@@ -43,6 +44,7 @@ const SCHEMA_DIGESTS: &[&str] = &[
     "4720586a5548f377048564ac8afe244b3b816a11d07d7ac98f767b88ee438767",
     "b687110e2a4d9443cfc1c9190341c97314ce402116849c010573b13d7c4001f0",
     "a596a94299485c1e2ea70812d6c547b01c3a8d940a7e49fc0de5c62ca8ecf103",
+    "58797e971b2ad3b754c180ad561faf1f639cb417d793c13368113862f5dc371e",
 ];
 
 /// The migrations' SQL, for tests that build a practice's image by hand.

@@ -26,6 +26,8 @@ pub const KEY_FILE: &str = "practice.key";
 pub enum KeySource {
     Keychain,
     Passphrase,
+    /// The unlock PIN, after an in-session lock.
+    Pin,
 }
 
 /// An open, unlocked practice. Dropping it closes the database.
@@ -40,6 +42,9 @@ pub struct Practice {
     open_lock: Option<std::fs::File>,
     /// When the audit anchor was last moved up, and whether entries were committed since.
     anchor: AnchorState,
+    /// The database key sealed to the unlock PIN's public key, when the practice has a PIN: what
+    /// a lock leaves for the PIN to open it again (`pin::PinLock`). Never the key itself.
+    pin_seal: Option<crate::pin::SealedKey>,
 }
 
 /// The audit anchor is rewritten after a commit at most this often; `sync_anchor` brings it up to
@@ -117,6 +122,7 @@ impl Practice {
                 keychain_note: None,
                 open_lock: shared_lock(dir)?,
                 anchor: AnchorState::default(),
+                pin_seal: None,
             };
             practice.write(|tx| {
                 profile::insert(tx, &profile, now)?;
@@ -277,6 +283,24 @@ impl Practice {
         }
     }
 
+    /// Opens the practice in `dir` with a key already in hand (the PIN's sealed copy).
+    pub(crate) fn open_with_key_from(dir: &Path, key: &DatabaseKey, source: KeySource) -> Result<Practice> {
+        let db = require_db(dir)?;
+        Self::open_with_key(dir, &db, key, source)
+    }
+
+    pub(crate) fn record_unlock_by(&mut self, method: &str) -> Result<()> {
+        self.record_unlock(method)
+    }
+
+    pub(crate) fn pin_seal(&self) -> Option<&crate::pin::SealedKey> {
+        self.pin_seal.as_ref()
+    }
+
+    pub(crate) fn set_pin_seal(&mut self, sealed: Option<crate::pin::SealedKey>) {
+        self.pin_seal = sealed;
+    }
+
     /// Records the unlock (after any failed ones noted since the last) in the audit trail.
     fn record_unlock(&mut self, method: &str) -> Result<()> {
         let dir = self.dir.clone();
@@ -309,6 +333,7 @@ impl Practice {
         let mut conn = connection::open(db, key, false)?;
         migrate::migrate(&mut conn, db, false)?;
         audit::anchor_new_trail(&conn, dir);
+        let pin_seal = crate::pin::seal(&conn, key)?;
         Ok(Practice {
             conn,
             dir: dir.to_owned(),
@@ -316,6 +341,7 @@ impl Practice {
             keychain_note: None,
             open_lock,
             anchor: AnchorState::default(),
+            pin_seal,
         })
     }
 
@@ -331,6 +357,7 @@ impl Practice {
             keychain_note: None,
             open_lock: None,
             anchor: AnchorState::default(),
+            pin_seal: None,
         })
     }
 
@@ -363,6 +390,7 @@ impl Practice {
         let db = db_path(&self.dir);
         let mut conn = connection::open(&db, key, false)?;
         migrate::migrate(&mut conn, &db, false)?;
+        self.pin_seal = crate::pin::seal(&conn, key)?;
         self.conn = conn;
         Ok(())
     }

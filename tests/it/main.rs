@@ -14,6 +14,7 @@ mod integration;
 mod keychain;
 mod measures;
 mod notifications;
+mod pin;
 mod reassessment;
 mod rekey;
 mod reminders;

@@ -637,7 +637,7 @@ test('restore: the backup made above replaces the practice after a safety backup
   await contents.$('button=Replace my practice with this backup').click();
   const done = await form.$('[data-testid="restored"]');
   await done.waitForDisplayed({ timeout: 60_000 });
-  assert.match(await done.getText(), /safety backup .*before-restore-practice-/);
+  assert.match(await done.getText(), /safety backup .*before-restore-arcwell-[0-9a-f]{12}-/);
   const safety = readdirSync(usb).filter((f) => f.startsWith('before-restore-'));
   assert.equal(safety.length, 1, 'the practice as it was is kept beside the backups');
   await shoot('restored');
@@ -874,20 +874,32 @@ test('at 1024×700 every main screen fits the window: nothing scrolls sideways',
   }
 });
 
-test('lock: the practice closes and opens again with the recovery passphrase', async () => {
+/** The recovery passphrase field of the unlock screen (a PIN field may sit above it). */
+const passphraseField = (unlock) => unlock.$('[data-testid="unlock-passphrase"] input[type="password"]');
+
+test('lock: the practice closes, nothing but the passphrase (or a PIN) opens it, and the passphrase does', async () => {
   await browser.$('[data-testid="lock"]').click();
   const unlock = await browser.$('[data-testid="unlock"]');
   await unlock.$('h1=Arcwell is locked').waitForDisplayed({ timeout: 5_000 });
   assert.equal(await browser.$('nav').isExisting(), false, 'nothing of the practice is shown while locked');
   await shoot('locked');
-  // No keychain in this run: the keychain path says so and what to do.
-  await unlock.$('button=Unlock with the keychain').click();
-  await unlock.$('[role="alert"]').waitForDisplayed({ timeout: 5_000 });
-  assert.match(await unlock.$('[role="alert"]').getText(), /Enter the recovery passphrase instead/);
-  await unlock.$('input[type="password"]').setValue('not the passphrase');
+  // No keychain-only path after a lock: no such button, asking for the app's status (what the
+  // launch does, opening from the keychain) leaves it locked, and the old command is gone.
+  assert.equal(await unlock.$('button*=keychain').isExisting(), false, 'no keychain button');
+  assert.equal(await unlock.$('[data-testid="unlock-pin"]').isExisting(), false, 'no PIN set yet: no PIN field');
+  const probe = await browser.execute(async () => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const status = await invoke('app_status');
+    const keychain = await invoke('unlock_with_keychain').then(() => 'opened', (e) => `refused: ${JSON.stringify(e)}`);
+    return { stage: status.stage, keychain };
+  });
+  assert.equal(probe.stage, 'locked', 'the status call does not open it');
+  assert.match(probe.keychain, /^refused/, `no keychain unlock command: ${probe.keychain}`);
+  assert.equal(await browser.$('nav').isExisting(), false, 'still locked');
+  await passphraseField(unlock).setValue('not the passphrase');
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.waitUntil(async () => /does not unlock/.test(await unlock.$('[role="alert"]').getText()), { timeout: 15_000, timeoutMsg: 'a wrong passphrase is refused' });
-  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await passphraseField(unlock).setValue('arcwell demo practice');
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
   await browser.waitUntil(async () => (await browser.$$('[data-testid="overdue"] [data-testid="checkin"]')).length >= 1, {
@@ -920,7 +932,7 @@ test('auto-lock: the screen locking (a real D-Bus signal) locks the practice and
   await unlock.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await unlock.$('[data-testid="lock-reason"]').getText(), 'Arcwell locked when the screen was locked.');
   assert.equal(await browser.$('nav').isExisting(), false, 'nothing of the practice is shown while locked');
-  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await passphraseField(unlock).setValue('arcwell demo practice');
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
 });
@@ -943,7 +955,7 @@ test('auto-lock: after the idle minutes set in Settings without input, the pract
   assert.ok(waited >= 55, `locked only after the minute (${waited} s)`);
   assert.equal(await unlock.$('[data-testid="lock-reason"]').getText(), 'Arcwell locked itself after 1 minute without input.');
   await shoot('auto-locked');
-  await unlock.$('input[type="password"]').setValue('arcwell demo practice');
+  await passphraseField(unlock).setValue('arcwell demo practice');
   await unlock.$('button=Unlock with the passphrase').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
   // Back to the default, for whatever runs after.
@@ -953,6 +965,31 @@ test('auto-lock: after the idle minutes set in Settings without input, the pract
   await setInput(await again.$('[data-testid="auto-lock-minutes"]'), '10');
   await again.$('button=Save').click();
   await again.$('span=Saved.').waitForDisplayed({ timeout: 5_000 });
+});
+
+test('unlock PIN: set in Settings with the passphrase; after a lock a wrong PIN says the tries left and the right one opens', async () => {
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="unlock-pin-settings"]');
+  await form.waitForDisplayed({ timeout: 10_000 });
+  await form.scrollIntoView({ block: 'center' });
+  await form.$('[data-testid="new-pin"]').setValue('2468');
+  await form.$('[data-testid="repeat-pin"]').setValue('2468');
+  await form.$('[data-testid="pin-passphrase"]').setValue('arcwell demo practice');
+  await form.$('button=Set the PIN').click();
+  await form.$('span=PIN set.').waitForDisplayed({ timeout: 10_000 });
+  await shoot('settings-pin');
+  await browser.$('[data-testid="lock"]').click();
+  const unlock = await browser.$('[data-testid="unlock"]');
+  const pin = await unlock.$('[data-testid="unlock-pin"]');
+  await pin.waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await unlock.$('button*=keychain').isExisting(), false, 'no keychain button');
+  await pin.$('input[type="password"]').setValue('1357');
+  await pin.$('button=Unlock with the PIN').click();
+  await browser.waitUntil(async () => /4 more tries/.test(await pin.$('[role="alert"]').getText().catch(() => '')), { timeout: 10_000, timeoutMsg: 'a wrong PIN is refused with the tries left' });
+  await shoot('locked-pin');
+  await pin.$('input[type="password"]').setValue('2468');
+  await pin.$('button=Unlock with the PIN').click();
+  await browser.$('h1=Today').waitForDisplayed({ timeout: 15_000 });
 });
 
 test('the printable record, as a browser shows it: a page a person can read and print', async () => {

@@ -8,9 +8,8 @@ use arcwell::key::Passphrase;
 use tauri::AppHandle;
 
 use super::{blocking, now};
-use crate::error::{CommandError, CommandResult};
-use crate::state::{AppState, AppStatus, Stage, StartupStage};
-use arcwell::ErrorCode;
+use crate::error::CommandResult;
+use crate::state::{AppState, AppStatus, StartupStage};
 
 /// The UI reports a moment of its start. Printed (as microseconds since the epoch, nothing else)
 /// only when the app runs with `ARCWELL_STARTUP_PROBE=1`; otherwise nothing happens.
@@ -53,30 +52,29 @@ pub async fn unlock(app: AppHandle, passphrase: String) -> CommandResult<AppStat
     .await
 }
 
-/// Opens the practice with the key in the keychain, after a lock.
+/// Opens the practice with the unlock PIN, after a lock in this session (a few tries at most).
 #[tauri::command]
-pub async fn unlock_with_keychain(app: AppHandle) -> CommandResult<AppStatus> {
-    blocking(app, |s| {
-        if s.is_open() {
-            return Ok(s.status(Stage::Ready, None));
-        }
-        match Practice::open_with_keychain_or_why(&s.launch.data_dir, &s.keychain)? {
-            Ok(practice) => Ok(s.install(practice)),
-            Err(why) => Err(why),
-        }
-    })
-    .await
-    .map_err(|e| match e.code {
-        // The core's words say why; the unlock screen says what to do here.
-        ErrorCode::PassphraseRequired => CommandError {
-            code: e.code,
-            message: format!("{}. Enter the recovery passphrase instead.", keychain_reason(&e.message)),
-        },
-        _ => e,
-    })
+pub async fn unlock_with_pin(app: AppHandle, pin: String) -> CommandResult<AppStatus> {
+    blocking(app, move |s| s.unlock_with_pin(&pin)).await
 }
 
-/// Locks the practice: it closes, and opens again from the keychain or the recovery passphrase.
+/// Sets (or, without a PIN, removes) the unlock PIN; needs the recovery passphrase.
+#[tauri::command]
+pub async fn set_unlock_pin(app: AppHandle, passphrase: String, pin: Option<String>) -> CommandResult<bool> {
+    blocking(app, move |s| {
+        s.write(|p| p.set_unlock_pin(&Passphrase::new(passphrase), pin.as_deref()))?;
+        s.with(|p| p.has_unlock_pin())
+    })
+    .await
+}
+
+/// Whether the practice has an unlock PIN.
+#[tauri::command]
+pub async fn has_unlock_pin(app: AppHandle) -> CommandResult<bool> {
+    blocking(app, |s| s.with(|p| p.has_unlock_pin())).await
+}
+
+/// Locks the practice: it closes, and opens again with the unlock PIN or the recovery passphrase.
 #[tauri::command]
 pub async fn lock_practice(app: AppHandle, reason: LockReason) -> CommandResult<AppStatus> {
     blocking(app, move |s| Ok(s.close(reason))).await
@@ -96,11 +94,4 @@ pub async fn get_profile(app: AppHandle) -> CommandResult<Profile> {
 #[tauri::command]
 pub async fn save_profile(app: AppHandle, input: ProfileInput) -> CommandResult<Profile> {
     blocking(app, move |s| s.write(|p| p.update_profile(&input, now()))).await
-}
-
-/// "The keychain cannot open this practice: <why>" — the core's sentence without its CLI advice.
-fn keychain_reason(message: &str) -> String {
-    let first = message.split(". Give the recovery passphrase").next().unwrap_or(message);
-    let mut chars = first.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -115,6 +115,7 @@ pub fn status_text(r: &StatusReport) -> String {
         match r.opened.key_source {
             KeySource::Keychain => "keychain",
             KeySource::Passphrase => "recovery passphrase",
+            KeySource::Pin => "unlock PIN",
         }
     );
     s

@@ -5,4 +5,8 @@ export type AppStatus = { stage: Stage, demo: boolean, data_dir: string,
 /**
  * Why the key is not in the keychain, when it is not.
  */
-keychain_note: string | null, };
+keychain_note: string | null, 
+/**
+ * Locked in this session with a PIN that may still open it (tries left).
+ */
+pin_unlock: boolean, };

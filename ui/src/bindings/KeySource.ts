@@ -3,4 +3,4 @@
 /**
  * How this practice was unlocked.
  */
-export type KeySource = "keychain" | "passphrase";
+export type KeySource = "keychain" | "passphrase" | "pin";

@@ -116,7 +116,9 @@ export const backend = {
   appStatus: () => call<AppStatus>('app_status'),
   setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
-  unlockWithKeychain: () => call<AppStatus>('unlock_with_keychain'),
+  unlockWithPin: (pin: string) => call<AppStatus>('unlock_with_pin', { pin }),
+  setUnlockPin: (passphrase: string, pin: string | null) => call<boolean>('set_unlock_pin', { passphrase, pin }),
+  hasUnlockPin: () => call<boolean>('has_unlock_pin'),
   lock: (reason: LockReason) => call<AppStatus>('lock_practice', { reason }),
   auditEntries: (participantId: string | null, before: number | null, limit: number) =>
     call<AuditEntry[]>('audit_entries', { participantId, before, limit }),

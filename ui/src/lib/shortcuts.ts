@@ -21,7 +21,7 @@ export const SHORTCUTS: { keys: string; action: Action; what: string }[] = [
   { keys: 'p', action: 'participants', what: 'Participants' },
   { keys: 'm', action: 'templates', what: 'Templates' },
   { keys: 'r', action: 'reminders', what: 'Reminders' },
-  { keys: 'Ctrl+L', action: 'lock', what: 'Lock Arcwell (unlock with the keychain or your passphrase)' },
+  { keys: 'Ctrl+L', action: 'lock', what: 'Lock Arcwell (unlock with your PIN or recovery passphrase)' },
   { keys: '?', action: 'help', what: 'This list' },
   { keys: 'Esc', action: 'close', what: 'Close this list' },
 ];
