@@ -106,29 +106,15 @@ impl Passphrase {
     }
 
     /// A backup passphrase protects a copy that leaves this computer (a USB drive, a synced
-    /// folder), open to offline guessing: it needs at least `MIN_BACKUP_PASSPHRASE_CHARS`
-    /// characters and a zxcvbn score of 3 ("safely unguessable") or more. The refusal says why.
+    /// folder), open to guessing without limit: it needs at least `MIN_BACKUP_PASSPHRASE_CHARS`
+    /// characters, and the refusal says why. (A zxcvbn estimate was tried and left: its word
+    /// lists grew the .deb by 2.3 MB, past its 15 MB target.)
     pub fn check_backup_strength(&self) -> Result<()> {
-        let text = self.0.expose_secret();
-        let chars = text.chars().count();
+        let chars = self.0.expose_secret().chars().count();
         if chars < MIN_BACKUP_PASSPHRASE_CHARS {
             return Err(Error::invalid(format!(
                 "a backup passphrase needs at least {MIN_BACKUP_PASSPHRASE_CHARS} characters (this one has {chars}): the backup may leave this computer, where it can be guessed at without limit; four unrelated words work well"
             )));
-        }
-        let estimate = zxcvbn::zxcvbn(text, &[]);
-        if estimate.score() < zxcvbn::Score::Three {
-            let mut why = String::from("this backup passphrase is too easy to guess");
-            if let Some(feedback) = estimate.feedback() {
-                if let Some(warning) = feedback.warning() {
-                    why.push_str(&format!(" ({})", warning.to_string().trim_end_matches('.').to_lowercase()));
-                }
-                for s in feedback.suggestions() {
-                    why.push_str(&format!("; {}", s.to_string().trim_end_matches('.').to_lowercase()));
-                }
-            }
-            why.push_str("; four unrelated words work well");
-            return Err(Error::invalid(why));
         }
         Ok(())
     }
@@ -229,19 +215,11 @@ mod tests {
     }
 
     #[test]
-    fn a_backup_passphrase_must_be_long_and_hard_to_guess_and_the_refusal_says_why() {
-        for (weak, says) in [
-            ("gulls seven", "at least 12 characters (this one has 11)"),
-            ("aaaaaaaaaaaaaaaa", "too easy to guess (repeats like"),
-            ("password12345", "too easy to guess"),
-            ("qwertyuiopasdf", "too easy to guess"),
-        ] {
-            let err = Passphrase::new(weak).check_backup_strength().err().map(|e| e.to_string());
-            assert!(err.as_deref().is_some_and(|m| m.contains(says)), "{weak:?}: {err:?}");
-        }
-        for strong in ["harbour lantern seven gulls", "copper thistle meadow"] {
-            assert!(Passphrase::new(strong).check_backup_strength().is_ok(), "{strong:?}");
-        }
+    fn a_backup_passphrase_needs_twelve_characters_and_the_refusal_says_why() {
+        let err = Passphrase::new("gulls seven").check_backup_strength().err().map(|e| e.to_string());
+        assert!(err.as_deref().is_some_and(|m| m.contains("at least 12 characters (this one has 11)")), "{err:?}");
+        assert!(Passphrase::new("harbour lantern seven gulls").check_backup_strength().is_ok());
+        assert!(Passphrase::new("twelve chars").check_backup_strength().is_ok(), "12 characters are enough");
     }
 
     #[test]
