@@ -428,6 +428,9 @@ pub(crate) fn verify(conn: &Connection, dir: &Path) -> Result<AuditReport> {
 struct Anchor {
     seq: i64,
     hash: [u8; 32],
+    /// Failed unlocks noted in `practice.unlock-failures` since the anchor was last written from
+    /// the trail: the next unlock expects to find at least that many there.
+    pending_failures: usize,
 }
 
 fn head_path(dir: &Path) -> PathBuf {
@@ -446,7 +449,9 @@ fn read_anchor(dir: &Path) -> Option<Anchor> {
         .step_by(2)
         .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
         .collect::<Option<_>>()?;
-    (bytes.len() == 32).then(|| Anchor { seq, hash: to_hash(&bytes) })
+    let pending_failures =
+        lines.next().and_then(|l| l.strip_prefix(PENDING_PREFIX)).and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+    (bytes.len() == 32).then(|| Anchor { seq, hash: to_hash(&bytes), pending_failures })
 }
 
 /// Moves the anchor up to the newest entry (a new file renamed into place), but only from an
@@ -488,30 +493,59 @@ pub(crate) fn reset_anchor(conn: &Connection, dir: &Path) {
     let Ok(Some((seq, hash))) = head(conn) else { return };
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     let text = format!("{HEAD_MAGIC}\n{seq} {hex}\n");
-    let write = || -> std::io::Result<()> {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.persist(head_path(dir)).map_err(|e| e.error)?;
-        Ok(())
-    };
-    let _ = write();
+    let _ = replace_anchor_file(dir, &text);
 }
 
 /// Notes a failed unlock beside the database (time and method only), to be moved into the chain at
 /// the next successful unlock. Best effort: a read-only directory loses the note, not the practice.
+///
+/// The anchor counts it too (`pending-failures N`), so that deleting the notes file shows at the
+/// next unlock; deleting the anchor as well is itself reported by verification.
 pub(crate) fn note_failed_unlock(dir: &Path, method: &str, at: DateTime<Utc>) {
     let line = format!("{} {method}\n", to_db(at));
-    let _ = std::fs::OpenOptions::new()
+    let noted = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(dir.join(FAILURES_FILE))
         .and_then(|mut f| f.write_all(line.as_bytes()).and_then(|()| f.sync_all()));
+    if noted.is_err() {
+        return;
+    }
+    if let Some(anchor) = read_anchor(dir) {
+        let hex: String = anchor.hash.iter().map(|b| format!("{b:02x}")).collect();
+        let text = format!("{HEAD_MAGIC}\n{} {hex}\n{PENDING_PREFIX}{}\n", anchor.seq, anchor.pending_failures + 1);
+        let _ = replace_anchor_file(dir, &text);
+    }
+}
+
+/// The anchor's optional third line: failed unlocks noted since it was last written.
+const PENDING_PREFIX: &str = "pending-failures ";
+
+fn replace_anchor_file(dir: &Path, text: &str) -> std::io::Result<()> {
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(head_path(dir)).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Records an unlock, after the failed ones noted since the last, and removes the note file.
 pub(crate) fn record_unlock(tx: &Transaction<'_>, dir: &Path, method: &str) -> Result<bool> {
     let path = dir.join(FAILURES_FILE);
     let failures = std::fs::read_to_string(&path).unwrap_or_default();
+    // Failed unlocks the anchor counted but the notes file no longer holds: it was deleted or cut.
+    let expected = read_anchor(dir).map_or(0, |a| a.pending_failures);
+    let found = failures.lines().count();
+    if expected > found {
+        append(
+            tx,
+            Utc::now(),
+            Action::UnlockFailed,
+            "practice",
+            None,
+            None,
+            Some(&format!("{} noted but missing from {FAILURES_FILE}", expected - found)),
+        )?;
+    }
     for line in failures.lines() {
         let Some((at, how)) = line.split_once(' ') else { continue };
         // Only our own codes pass into the trail: the file is outside the encrypted database.
@@ -532,7 +566,7 @@ pub(crate) fn record_unlock(tx: &Transaction<'_>, dir: &Path, method: &str) -> R
         )?;
     }
     append(tx, Utc::now(), Action::Unlock, "practice", None, None, Some(method))?;
-    Ok(!failures.is_empty())
+    Ok(!failures.is_empty() || expected > 0)
 }
 
 pub(crate) fn clear_failures(dir: &Path) {

@@ -388,3 +388,37 @@ fn a_restore_records_the_head_of_the_trail_it_replaced_and_every_backup_carries_
     assert!(detail.contains(&format!("replaced a trail whose head was entry {replaced} ")), "{detail}");
     assert!(p.verify_audit().unwrap().is_intact());
 }
+
+/// Issue 23.7: failed unlocks are noted in a file anyone can delete; the anchor counts them too, so
+/// a notes file deleted before the next unlock shows in the trail.
+#[test]
+fn failed_unlocks_whose_notes_file_was_deleted_are_reported_at_the_next_unlock() {
+    let (fx, p) = Fixture::new();
+    drop(p);
+    for _ in 0..2 {
+        let wrong = Practice::open_with_passphrase(fx.path(), &Passphrase::new("not the passphrase"), &Keychain::Off);
+        assert!(wrong.is_err());
+    }
+    let head = std::fs::read_to_string(fx.path().join(HEAD_FILE)).unwrap();
+    assert!(head.ends_with("pending-failures 2\n"), "the anchor counts the failed unlocks: {head}");
+    std::fs::remove_file(fx.path().join(FAILURES_FILE)).unwrap();
+
+    let p = fx.reopen();
+    let trail = summary(&all(&p));
+    let tail: Vec<&String> = trail.iter().rev().take(2).collect();
+    assert_eq!(
+        tail,
+        ["unlock practice passphrase", "unlock_failed practice 2 noted but missing from practice.unlock-failures"],
+        "{trail:?}"
+    );
+    drop(p);
+    let head = std::fs::read_to_string(fx.path().join(HEAD_FILE)).unwrap();
+    assert!(!head.contains("pending-failures"), "consumed by the unlock: {head}");
+    let p = fx.reopen();
+    assert_eq!(
+        summary(&all(&p)).iter().filter(|e| e.contains("missing from")).count(),
+        1,
+        "reported once, not at every unlock"
+    );
+    assert!(p.verify_audit().unwrap().is_intact());
+}
