@@ -8,7 +8,7 @@
 //! (no plaintext copy), so that a lock can leave behind a `PinLock` — the sealed key and the
 //! wrapped identity — from which only the PIN gets the key back, a few tries at most.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use age::secrecy::{ExposeSecret, SecretString};
@@ -112,7 +112,7 @@ impl PinLock {
         );
         let key = DatabaseKey::from_bytes(&mut bytes).ok_or(Error::Internal("the sealed key is not a database key"))?;
         let mut practice = Practice::open_with_key_from(&self.dir, &key, KeySource::Pin)?;
-        practice.record_unlock_by("pin")?;
+        practice.record_unlock("pin")?;
         Ok(practice)
     }
 }
@@ -171,12 +171,5 @@ impl Practice {
             wrapped_identity,
             tries_left: PIN_TRIES,
         }))
-    }
-}
-
-/// For tests of the lock screen: the directory a PIN lock opens.
-impl PinLock {
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }

@@ -289,10 +289,6 @@ impl Practice {
         Self::open_with_key(dir, &db, key, source)
     }
 
-    pub(crate) fn record_unlock_by(&mut self, method: &str) -> Result<()> {
-        self.record_unlock(method)
-    }
-
     pub(crate) fn pin_seal(&self) -> Option<&crate::pin::SealedKey> {
         self.pin_seal.as_ref()
     }
@@ -302,7 +298,7 @@ impl Practice {
     }
 
     /// Records the unlock (after any failed ones noted since the last) in the audit trail.
-    fn record_unlock(&mut self, method: &str) -> Result<()> {
+    pub(crate) fn record_unlock(&mut self, method: &str) -> Result<()> {
         let dir = self.dir.clone();
         if self.write_untracked(|tx| audit::record_unlock(tx, &dir, method))? {
             audit::clear_failures(&dir);
@@ -517,19 +513,24 @@ pub const LOCK_FILE: &str = "practice.lock";
 /// How long an open waits for a re-key or restore in another process to finish.
 const SHARED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The practice's lock file, opened (made when missing) to take a lock on; `None` on a read-only
+/// medium, where the practice opens without one (nothing can replace it there).
+fn open_lock_file(dir: &Path) -> Result<Option<std::fs::File>> {
+    let path = dir.join(LOCK_FILE);
+    match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+            Ok(None)
+        }
+        Err(e) => Err(Error::io(format!("cannot open {}", path.display()), e)),
+    }
+}
+
 /// A shared lock on the practice's lock file, waited for while another process holds it
 /// exclusively. `None` where the filesystem has no locks (the files are still encrypted; only the
 /// "another process has it open" check is lost).
 fn shared_lock(dir: &Path) -> Result<Option<std::fs::File>> {
-    let path = dir.join(LOCK_FILE);
-    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
-        Ok(f) => f,
-        // A practice on a read-only medium opens without the lock (nothing can replace it there).
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
-            return Ok(None);
-        }
-        Err(e) => return Err(Error::io(format!("cannot open {}", path.display()), e)),
-    };
+    let Some(file) = open_lock_file(dir)? else { return Ok(None) };
     let started = std::time::Instant::now();
     loop {
         match file.try_lock_shared() {
@@ -551,14 +552,7 @@ fn shared_lock(dir: &Path) -> Result<Option<std::fs::File>> {
 /// The practice's lock file held exclusively, when no other process holds it (`None` when one
 /// does, or when the practice is on a read-only medium where nothing can be renamed anyway).
 fn try_exclusive_lock(dir: &Path) -> Result<Option<std::fs::File>> {
-    let path = dir.join(LOCK_FILE);
-    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
-        Ok(f) => f,
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
-            return Ok(None);
-        }
-        Err(e) => return Err(Error::io(format!("cannot open {}", path.display()), e)),
-    };
+    let Some(file) = open_lock_file(dir)? else { return Ok(None) };
     match file.try_lock() {
         // A filesystem without locks: as `exclusively` does, go ahead (no lock can be seen there).
         Ok(()) | Err(std::fs::TryLockError::Error(_)) => Ok(Some(file)),
