@@ -13,6 +13,14 @@ step() { say "$* ($(( $(date +%s) - start )) s)"; }
 step "cargo fmt --check"
 cargo fmt --all --check
 
+step "Commit subjects: at most 72 characters (the why and the figures go in the body)"
+# Checked from the commit that set the rule; a clone without it (shallow) checks HEAD alone.
+rule=1d8bbb2
+if git cat-file -e "$rule^{commit}" 2>/dev/null; then range="$rule..HEAD"; else range="-1 HEAD"; fi
+long=$(git log --format='%s' $range | awk 'length > 72')
+[ -z "$long" ] || die "commit subjects over 72 characters (reword them before landing):
+$long"
+
 step "UI: type check, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
 
