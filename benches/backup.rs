@@ -102,7 +102,7 @@ fn main() {
     let restore = median(|| {
         let target = out.path().join(format!("restored-{}", uuid::Uuid::new_v4()));
         let t = Instant::now();
-        let (_, p) = backup::restore_into(
+        let (_, p) = arcwell::practice::restore_into(
             &target,
             &first,
             &unlock,

@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use arcwell::audit::LockReason;
 use arcwell::domain::profile::ProfileInput;
 use arcwell::key::Passphrase;
+use arcwell::store::audit::LockReason;
 use arcwell::{Keychain, Practice};
 use criterion::Criterion;
 

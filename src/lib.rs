@@ -4,7 +4,6 @@
 //! the current time as a parameter wherever a rule depends on it.
 #![deny(unsafe_code)]
 
-pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod documents;
@@ -15,7 +14,7 @@ pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod measures;
-pub mod pin;
+pub mod practice;
 pub mod reminders;
 pub mod retention;
 pub mod search;

@@ -10,8 +10,8 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, Action, Subject};
 use crate::domain::time::from_db;
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// A participant whose record is past its retention period.

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::domain::id_from_db;
 use crate::domain::profile;
+use crate::domain::time::at_local;
 use crate::domain::time::{ZonedTime, parse_date, to_db};
-use crate::integration::schedule::at_local;
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Action, Subject};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// Keeps this process and every process it starts (WebKit's) out of core dumps, which would write

@@ -167,7 +167,12 @@ pub fn create(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<(Practice, C
     let counts = practice.write(|tx| {
         let counts = fill(tx, spec, now)?;
         // One entry for the whole generated practice (a benchmark's, never a facilitator's).
-        crate::audit::record(tx, crate::audit::Action::Create, &crate::audit::Subject::Practice, Some("synthetic"))?;
+        crate::store::audit::record(
+            tx,
+            crate::store::audit::Action::Create,
+            &crate::store::audit::Subject::Practice,
+            Some("synthetic"),
+        )?;
         Ok(counts)
     })?;
     Ok((practice, counts))

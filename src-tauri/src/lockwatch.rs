@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use arcwell::audit::LockReason;
+use arcwell::store::audit::LockReason;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -158,7 +158,7 @@ pub(crate) mod sleep {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use arcwell::audit::LockReason;
+    use arcwell::store::audit::LockReason;
     use futures_util::StreamExt;
     use tauri::AppHandle;
 

@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
 
-use arcwell::audit::LockReason;
 use arcwell::key::Passphrase;
-use arcwell::pin::PinLock;
 use arcwell::reminders::SchedulerHandle;
+use arcwell::store::audit::LockReason;
+use arcwell::store::pin::PinLock;
 
 use arcwell::{Error, Keychain, Practice, store};
 use serde::Serialize;
@@ -482,11 +482,11 @@ mod tests {
             state.write(|p| p.update_profile(&profile, chrono::Utc::now())).unwrap();
         }
         let newest = || {
-            let query = arcwell::audit::AuditQuery { participant: None, before: None, limit: 1 };
+            let query = arcwell::store::audit::AuditQuery { participant: None, before: None, limit: 1 };
             state.with(|p| p.audit_entries(&query)).unwrap()[0].seq
         };
         let anchored = || -> i64 {
-            let text = std::fs::read_to_string(dir.path().join(arcwell::audit::HEAD_FILE)).unwrap();
+            let text = std::fs::read_to_string(dir.path().join(arcwell::store::audit::HEAD_FILE)).unwrap();
             text.lines().nth(1).and_then(|l| l.split(' ').next()).unwrap().parse().unwrap()
         };
         let head = newest();

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{BackupInfo, EXTENSION, Recipients};
-use crate::audit::{self, Action, Subject};
 use crate::domain::time::{from_db, to_db};
 use crate::key::Passphrase;
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// A backup older than this is stale: an alert says so.

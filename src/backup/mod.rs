@@ -18,9 +18,10 @@ use uuid::Uuid;
 pub use archive::{ImageInfo, Manifest};
 pub use recipients::{Recipients, Unlock};
 
-use crate::audit::{self, Action, Subject};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
+use crate::store::audit::{self, Action, Subject};
+use crate::store::files::{check_written, remove_db_files, write_encrypted};
 use crate::store::{self, Practice, connection, migrate};
 use crate::{Error, Result};
 
@@ -204,7 +205,7 @@ impl Practice {
     /// Refused while another Arcwell process has the practice open: it would go on writing to the
     /// replaced file.
     #[allow(clippy::too_many_arguments)]
-    pub fn restore_replacing(
+    pub(crate) fn replace_with_backup(
         &mut self,
         file: &Path,
         unlock: &Unlock,
@@ -234,7 +235,7 @@ impl Practice {
         let dir = self.dir().to_owned();
         let db = store::db_path(&dir);
         // The trail being replaced: its head goes into the restore's own entry.
-        let replaced_head = self.read(crate::audit::head)?;
+        let replaced_head = self.read(crate::store::audit::head)?;
         let key = match keychain.load(&db) {
             Lookup::Found(k) => k,
             Lookup::Missing | Lookup::Unavailable(_) => match passphrase {
@@ -461,7 +462,7 @@ pub fn verify(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<Ma
 
 /// Restores a backup into a new practice in `dir` (which must not hold one): a new key, wrapped
 /// under `passphrase` (the new recovery passphrase), kept in the keychain when there is one.
-pub fn restore_into(
+pub(crate) fn restore_new(
     dir: &Path,
     file: &Path,
     unlock: &Unlock,
@@ -506,49 +507,6 @@ pub fn restore_into(
 /// What the audit trail says of a restore: which backup (by its time), never its path.
 fn restored_detail(manifest: &Manifest) -> String {
     format!("from the backup made {}", crate::domain::time::to_db(manifest.created_at))
-}
-
-/// Writes the in-memory image as a new SQLCipher file at `path`, encrypted with `key`.
-pub(crate) fn write_encrypted(image: &mut Connection, path: &Path, key: &DatabaseKey, schema: i64) -> Result<()> {
-    let target = path.to_str().ok_or_else(|| Error::invalid(format!("{} is not a usable path", path.display())))?;
-    image.execute("ATTACH DATABASE ?1 AS target KEY ?2", rusqlite::params![target, key.hex_literal().as_str()])?;
-    let done = (|| -> Result<()> {
-        image.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(()))?;
-        image.execute_batch(&format!(
-            "PRAGMA target.user_version = {schema}; PRAGMA target.application_id = {};",
-            migrate::APPLICATION_ID
-        ))?;
-        Ok(())
-    })();
-    let detached = image.execute("DETACH DATABASE target", []);
-    done?;
-    detached?;
-    Ok(())
-}
-
-/// Opens the freshly written file the way the practice will be opened, migrates it if it is from
-/// an older Arcwell, and checks it.
-pub(crate) fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
-    let mut conn = connection::open(path, key, false)?;
-    migrate::migrate(&mut conn, path, false)?;
-    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    if ok != "ok" {
-        return Err(Error::Conflict(format!("the restored practice failed its check ({ok}); nothing was replaced")));
-    }
-    Ok(())
-}
-
-/// Removes `db` (with `main`) and its `-wal` and `-shm` files, where they exist.
-pub(crate) fn remove_db_files(db: &Path, main: bool) -> Result<()> {
-    for suffix in ["", "-wal", "-shm"].into_iter().filter(|s| main || !s.is_empty()) {
-        let p = PathBuf::from(format!("{}{suffix}", db.display()));
-        match std::fs::remove_file(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("cannot remove {}", p.display()), e)),
-        }
-    }
-    Ok(())
 }
 
 /// The backups in a folder, newest first (by name: they are named by their time).

@@ -8,12 +8,13 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::library::template;
 use super::oregon;
 use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags};
-use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -191,26 +192,6 @@ pub(crate) fn first_administrations(conn: &Connection) -> Result<std::collection
     Ok(out)
 }
 
-pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
-    conn.prepare_cached("SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1")?
-        .query_row([id.to_string()], |r| {
-            let fields: String = r.get(6)?;
-            Ok(Template {
-                id: id_from_db(&r.get::<_, String>(0)?)?,
-                family: r.get(1)?,
-                version: r.get(2)?,
-                name: r.get(3)?,
-                phase: r.get(4)?,
-                description: r.get(5)?,
-                fields: serde_json::from_str(&fields).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-                })?,
-            })
-        })
-        .optional()?
-        .ok_or_else(|| Error::NotFound { what: "template", id: id.to_string() })
-}
-
 fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
     let mut stmt = conn
         .prepare_cached("SELECT kind, at, reason, changes FROM document_event WHERE document_id = ?1 ORDER BY seq")?;
@@ -348,7 +329,7 @@ pub(crate) fn open_flags(conn: &Connection, arc: Uuid) -> Result<Vec<String>> {
     Ok(list)
 }
 
-fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<Utc>) -> Result<Uuid> {
+pub(crate) fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<Utc>) -> Result<Uuid> {
     let zone = profile::load(tx)?.timezone;
     let t = template(tx, input.template_id)?;
     super::library::offered(tx, &t)?;
@@ -456,25 +437,6 @@ fn realert(
     Ok(())
 }
 
-/// A re-assessment starts from what it reviews: the arc's intention as the first goal, and each of
-/// its milestones with its status now (the facilitator adds where each stands).
-fn reassessment_start(conn: &Connection, arc: Uuid) -> Result<Map<String, Value>> {
-    let intention: Option<String> =
-        conn.query_row("SELECT intention FROM arc WHERE id = ?1", [arc.to_string()], |r| r.get(0))?;
-    let milestones: Vec<Value> = crate::integration::milestone::for_arc(conn, arc)?
-        .iter()
-        .map(|m| serde_json::json!({ "milestone": m.title, "status": m.status.label() }))
-        .collect();
-    let mut answers = Map::new();
-    if let Some(goal) = intention.filter(|i| !i.trim().is_empty()) {
-        answers.insert("goals".into(), serde_json::json!([{ "goal": goal }]));
-    }
-    if !milestones.is_empty() {
-        answers.insert("milestones".into(), Value::Array(milestones));
-    }
-    Ok(answers)
-}
-
 /// What a document was written for: a check-in (its integration note) or a session (its record).
 #[derive(Clone, Copy)]
 pub(crate) enum Link {
@@ -533,50 +495,6 @@ impl Practice {
     /// Creates a draft document.
     pub fn add_document(&mut self, input: &SaveDocument, now: DateTime<Utc>) -> Result<DocumentDetail> {
         let id = self.write(|tx| insert(tx, input, now))?;
-        self.document(id)
-    }
-
-    /// The integration document of a check-in: the one already written for it (a draft is
-    /// continued), or a new draft of the current shipped integration note for a due check-in.
-    pub fn checkin_document(&mut self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        if let Some(d) = self.read(|conn| linked(conn, Link::Checkin(checkin)))? {
-            return self.document(d.id);
-        }
-        let id = self.write(|tx| {
-            let (arc, status, purpose, reassessment): (String, String, String, bool) = tx
-                .query_row(
-                    "SELECT arc_id, status, purpose, reassessment FROM checkin WHERE id = ?1",
-                    [checkin.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?
-                .ok_or_else(|| Error::NotFound { what: "check-in", id: checkin.to_string() })?;
-            if status != "due" {
-                return Err(Error::Conflict(format!(
-                    "this check-in is {status}; its integration note can no longer be started"
-                )));
-            }
-            let arc = id_from_db(&arc)?;
-            let (family, title, answers) = if reassessment {
-                ("arcwell.reassessment", format!("Re-assessment: {purpose}"), reassessment_start(tx, arc)?)
-            } else {
-                ("arcwell.integration", format!("Integration note: {purpose}"), Map::new())
-            };
-            let template: String = tx.query_row(
-                "SELECT id FROM template WHERE family = ?1 ORDER BY version DESC LIMIT 1",
-                [family],
-                |r| r.get(0),
-            )?;
-            let input = SaveDocument {
-                arc_id: arc,
-                template_id: id_from_db(&template)?,
-                checkin_id: Some(checkin),
-                title: Some(title),
-                answers,
-                ..SaveDocument::default()
-            };
-            insert(tx, &input, now)
-        })?;
         self.document(id)
     }
 

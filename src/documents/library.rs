@@ -1,18 +1,16 @@
 //! The template library: the current version of each family, importing a template file as a new
 //! version (or a new family), copying a template to adapt it, and exporting one as JSON.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::document::template;
-use super::packs;
-use super::shipped::arcwell_family;
+use super::packs::{self, arcwell_family};
 use super::template::{DocPhase, Field, Template};
-use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::time::to_db;
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// A template as read from a file: the id and version are assigned on import.
@@ -189,4 +187,24 @@ impl Practice {
         })?;
         Ok(copy)
     }
+}
+
+pub(crate) fn template(conn: &Connection, id: Uuid) -> Result<Template> {
+    conn.prepare_cached("SELECT id, family, version, name, phase, description, fields FROM template WHERE id = ?1")?
+        .query_row([id.to_string()], |r| {
+            let fields: String = r.get(6)?;
+            Ok(Template {
+                id: id_from_db(&r.get::<_, String>(0)?)?,
+                family: r.get(1)?,
+                version: r.get(2)?,
+                name: r.get(3)?,
+                phase: r.get(4)?,
+                description: r.get(5)?,
+                fields: serde_json::from_str(&fields).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+                })?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "template", id: id.to_string() })
 }

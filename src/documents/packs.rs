@@ -7,10 +7,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::shipped;
 use super::template::Template;
-use crate::audit::{self, Action, Subject};
 use crate::domain::time::{ZonedTime, to_db};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// A pack as Arcwell ships it.
@@ -51,8 +50,13 @@ pub const PACKS: &[PackDef] = &[
 
 impl PackDef {
     pub fn templates(&self) -> Result<Vec<Template>> {
-        self.files.iter().map(|f| shipped::parse(f)).collect()
+        self.files.iter().map(|f| Template::parse_shipped(f)).collect()
     }
+}
+
+/// Whether a family is Arcwell's own (shipped or in a pack): it takes new versions only from Arcwell.
+pub fn arcwell_family(family: &str) -> bool {
+    family.starts_with("arcwell.") || pack_of(family).is_some()
 }
 
 /// The pack a family belongs to (`oregon.administration` → the Oregon pack), if any.
@@ -122,7 +126,7 @@ impl Practice {
         let pack = find(id)?;
         self.write(|tx| {
             if enabled {
-                shipped::install_templates(tx, &pack.templates()?)?;
+                super::template::install_shipped(tx, &pack.templates()?)?;
             }
             tx.execute(
                 "INSERT INTO template_pack (pack, enabled, changed_at) VALUES (?1, ?2, ?3)

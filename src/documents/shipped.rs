@@ -1,13 +1,10 @@
 //! The templates Arcwell ships, embedded as JSON. Each has a fixed id per version, so installing
 //! them is idempotent and a changed template ships as its family's next version.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use super::template::Template;
 use crate::Result;
-
-/// When the shipped versions were written (their `created_at`).
-const SHIPPED_AT: &str = "2026-11-25T00:00:00.000Z";
 
 const FILES: &[&str] = &[
     include_str!("shipped/preparation.json"),
@@ -18,20 +15,8 @@ const FILES: &[&str] = &[
     include_str!("shipped/reassessment.json"),
 ];
 
-/// Whether a family is Arcwell's own (shipped or in a pack): it takes new versions only from Arcwell.
-pub fn arcwell_family(family: &str) -> bool {
-    family.starts_with("arcwell.") || super::packs::pack_of(family).is_some()
-}
-
-pub(crate) fn parse(json: &str) -> Result<Template> {
-    let t: Template = serde_json::from_str(json)
-        .map_err(|e| crate::Error::invalid(format!("a shipped template does not parse: {e}")))?;
-    t.check()?;
-    Ok(t)
-}
-
 pub fn templates() -> Result<Vec<Template>> {
-    FILES.iter().map(|f| parse(f)).collect()
+    FILES.iter().map(|f| Template::parse_shipped(f)).collect()
 }
 
 /// The shipped templates and those of every pack turned on here.
@@ -45,18 +30,21 @@ fn wanted(conn: &Connection) -> Result<Vec<Template>> {
 
 /// Adds any shipped template version the practice does not hold yet (packs turned on included).
 pub(crate) fn install(conn: &Connection) -> Result<()> {
-    install_templates(conn, &wanted(conn)?)
+    super::template::install_shipped(conn, &wanted(conn)?)
 }
 
-pub(crate) fn install_templates(conn: &Connection, list: &[Template]) -> Result<()> {
-    for t in list {
-        let fields = serde_json::to_string(&t.fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
-        conn.execute(
-            "INSERT OR IGNORE INTO template (id, family, version, name, phase, description, fields, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![t.id.to_string(), t.family, t.version, t.name, t.phase.as_str(), t.description, fields, SHIPPED_AT],
-        )?;
+/// Installs the shipped template versions (packs turned on included) this practice lacks: a
+/// newer Arcwell may ship a new version without a schema change. Writes nothing when all are there.
+/// Not audited, and not a change since the last backup: it adds only what every Arcwell of this
+/// version holds.
+pub(crate) fn bring_up_to_date(practice: &mut crate::Practice) -> Result<()> {
+    let conn = practice.connection_mut();
+    if installed(conn)? {
+        return Ok(());
     }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    install(&tx)?;
+    tx.commit()?;
     Ok(())
 }
 

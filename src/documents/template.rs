@@ -140,6 +140,14 @@ pub struct Template {
 pub const MAX_TEXT: usize = 200_000;
 
 impl Template {
+    /// A template Arcwell ships (or a pack holds), from its embedded JSON, checked.
+    pub(crate) fn parse_shipped(json: &str) -> Result<Template> {
+        let t: Template = serde_json::from_str(json)
+            .map_err(|e| Error::invalid(format!("a shipped template does not parse: {e}")))?;
+        t.check()?;
+        Ok(t)
+    }
+
     /// Checks the template itself: keys, labels, options, bounds and flag rules.
     pub fn check(&self) -> Result<()> {
         if self.name.trim().is_empty() {
@@ -389,4 +397,30 @@ fn raised<'a>(
         };
         hit.then_some((f, rule, v))
     })
+}
+
+/// When the shipped versions were written (their `created_at`).
+const SHIPPED_AT: &str = "2026-11-25T00:00:00.000Z";
+
+/// Adds shipped (or pack) template versions the practice lacks; each has a fixed id per version,
+/// so a version already there is left as it is.
+pub(crate) fn install_shipped(conn: &rusqlite::Connection, list: &[Template]) -> Result<()> {
+    for t in list {
+        let fields = serde_json::to_string(&t.fields).map_err(|e| Error::invalid(e.to_string()))?;
+        conn.execute(
+            "INSERT OR IGNORE INTO template (id, family, version, name, phase, description, fields, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                t.id.to_string(),
+                t.family,
+                t.version,
+                t.name,
+                t.phase.as_str(),
+                t.description,
+                fields,
+                SHIPPED_AT
+            ],
+        )?;
+    }
+    Ok(())
 }

@@ -6,13 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::session::{self, Session};
 use super::time::{ZonedTime, to_db};
 use super::{id_from_db, optional_text, participant};
-use crate::audit::{self, Action, Subject};
-use crate::integration::checkin::CheckIn;
-use crate::integration::dashboard::ArcSummary;
-use crate::integration::milestone::Milestone;
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// Where an arc stands. The first five are the path in order; `withdrawn` and `referred_out` are exits.
@@ -136,27 +132,6 @@ pub struct PhaseEvent {
     pub reason: Option<String>,
 }
 
-/// An arc with its participant's name, its history, sessions, check-ins and milestones.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ArcDetail {
-    pub arc: Arc,
-    pub participant_name: String,
-    pub events: Vec<PhaseEvent>,
-    pub sessions: Vec<Session>,
-    /// The follow-up plan this arc uses (its own or the default).
-    pub plan_name: String,
-    /// The plan this arc chose; `null` when it follows the default.
-    #[ts(type = "string | null")]
-    pub plan_id: Option<Uuid>,
-    pub checkins: Vec<CheckIn>,
-    pub milestones: Vec<Milestone>,
-    /// The facilitator's approach tags (somatic, IFS, mindfulness, …), for the practice analytics.
-    pub approaches: Vec<String>,
-    /// The derived integration status; `null` before integration.
-    pub integration: Option<ArcSummary>,
-}
-
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct OpenArc {
@@ -238,9 +213,6 @@ fn record_event(
 pub(crate) fn open(conn: &Connection, input: &OpenArc, now: DateTime<Utc>, zone: &str, id: Uuid) -> Result<Arc> {
     participant::get(conn, input.participant_id)?;
     let intention = optional_text("the intention", input.intention.as_deref())?;
-    if let Some(plan) = input.plan_id {
-        crate::integration::plan::get(conn, plan)?;
-    }
     conn.execute(
         &format!("INSERT INTO arc ({COLUMNS}, plan_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7)"),
         params![
@@ -278,10 +250,6 @@ pub(crate) fn advance(conn: &Connection, id: Uuid, change: &AdvanceArc, now: Dat
         params![id.to_string(), change.to.as_str(), closes.then(|| to_db(now)), closes.then_some(zone)],
     )?;
     record_event(conn, id, Some(arc.phase), change.to, now, zone, reason.as_deref())?;
-    if closes {
-        let why = format!("Arc closed ({})", change.to.as_str().replace('_', " "));
-        crate::integration::checkin::close_open(conn, id, &why, now)?;
-    }
     get(conn, id)
 }
 
@@ -330,51 +298,6 @@ impl Practice {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
-    /// Opens a new arc in inquiry for an existing participant.
-    pub fn open_arc(&mut self, input: &OpenArc, now: DateTime<Utc>) -> Result<Arc> {
-        let zone = self.profile()?.timezone;
-        self.write(|tx| {
-            let arc = open(tx, input, now, &zone, Uuid::new_v4())?;
-            audit::record(tx, Action::Create, &Subject::Arc(arc.id), None)?;
-            Ok(arc)
-        })
-    }
-
-    /// Moves an arc to another phase, recording the change; see [`transition`] for the rules.
-    pub fn advance_arc(&mut self, id: Uuid, change: &AdvanceArc, now: DateTime<Utc>) -> Result<Arc> {
-        let zone = self.profile()?.timezone;
-        self.write(|tx| {
-            let arc = advance(tx, id, change, now, &zone)?;
-            audit::record(tx, Action::Update, &Subject::Arc(id), Some(&format!("phase {}", arc.phase.as_str())))?;
-            Ok(arc)
-        })
-    }
-
-    /// An arc with everything that belongs to it, its integration status taken at `now`.
-    pub fn arc(&self, id: Uuid, now: DateTime<Utc>) -> Result<ArcDetail> {
-        let integration = self.integration_status(id, now)?;
-        self.read(|conn| {
-            let arc = get(conn, id)?;
-            Ok(ArcDetail {
-                participant_name: participant::get(conn, arc.participant_id)?.name,
-                events: events(conn, id)?,
-                sessions: session::for_arc(conn, id)?,
-                plan_name: crate::integration::plan::for_arc(conn, id)?.name,
-                plan_id: conn
-                    .query_row("SELECT plan_id FROM arc WHERE id = ?1", [id.to_string()], |r| {
-                        r.get::<_, Option<String>>(0)
-                    })?
-                    .map(|p| id_from_db(&p))
-                    .transpose()?,
-                checkins: crate::integration::checkin::for_arc(conn, id)?,
-                milestones: crate::integration::milestone::for_arc(conn, id)?,
-                approaches: approaches(conn, id)?,
-                integration,
-                arc,
-            })
         })
     }
 

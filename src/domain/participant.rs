@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::time::{from_db, parse_date, to_db};
 use super::{MAX_LINE_CHARS, id_from_db, optional_line, optional_text, required_line};
-use crate::audit::{self, Action, Subject};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

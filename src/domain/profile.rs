@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::time::{parse_time_of_day, parse_zone, to_db};
 use super::{optional_line, required_line};
-use crate::audit::{self, Action, Subject};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::time::{ZonedTime, parse_time, to_db};
 use super::{arc, id_from_db, optional_line, optional_text};
-use crate::audit::{self, Action, Subject};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -98,6 +98,18 @@ pub struct ScheduleSession {
     pub location: Option<String>,
 }
 
+/// What to do with the follow-up timeline when an arc that already has check-ins has another
+/// administration session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum FollowUp {
+    /// Move every check-in still due to the new session's end (each move is recorded).
+    ReAnchor,
+    /// Queue the whole plan again as a new series; the old check-ins stay as they are.
+    NewSeries,
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct CompleteSession {
@@ -108,7 +120,7 @@ pub struct CompleteSession {
     /// a new series. Ignored otherwise.
     #[serde(default)]
     #[ts(optional)]
-    pub follow_up: Option<crate::integration::checkin::FollowUp>,
+    pub follow_up: Option<FollowUp>,
     /// The session's record (see `Practice::session_document`): a draft is signed in the same
     /// transaction, so the session is held and its record signed, or neither.
     #[serde(default)]
@@ -185,23 +197,9 @@ pub(crate) fn schedule(conn: &Connection, input: &ScheduleSession, zone: &str, i
     get(conn, id)
 }
 
-pub(crate) fn complete(
-    conn: &rusqlite::Transaction<'_>,
-    id: Uuid,
-    input: &CompleteSession,
-    zone: &str,
-    now: DateTime<Utc>,
-) -> Result<Session> {
-    let pending = scheduled(conn, id, "complete this session")?;
-    if pending.kind == SessionKind::Administration {
-        let open = crate::documents::document::open_flags(conn, pending.arc_id)?;
-        if !open.is_empty() {
-            return Err(Error::Conflict(format!(
-                "this administration session cannot be completed while screening flags are unacknowledged: {}. Acknowledge each with a written reason (or revise the screening) first",
-                open.join("; ")
-            )));
-        }
-    }
+/// The times a session was held, as typed, checked: it ended after it started, and not in the
+/// future. The first step of completing a session, before anything is written.
+pub(crate) fn held_times(input: &CompleteSession, zone: &str, now: DateTime<Utc>) -> Result<(ZonedTime, ZonedTime)> {
     let started = parse_time(&input.started, zone)?;
     let ended = parse_time(&input.ended, zone)?;
     if ended.utc <= started.utc {
@@ -216,26 +214,24 @@ pub(crate) fn complete(
             ended.local
         )));
     }
-    if let Some(doc) = input.document_id {
-        crate::documents::document::complete_with(conn, doc, crate::documents::document::Link::Session(id), now)?;
-    }
+    Ok((started, ended))
+}
+
+/// The session, if it is still scheduled on an open arc: what completing it requires.
+pub(crate) fn to_complete(conn: &Connection, id: Uuid) -> Result<Session> {
+    scheduled(conn, id, "complete this session")
+}
+
+/// Records a scheduled session as held at `held` (from [`held_times`]). The steps that go with a
+/// dosing session (its record signed, the follow-up plan queued) are `crate::practice`'s.
+pub(crate) fn complete(conn: &Connection, id: Uuid, held: &(ZonedTime, ZonedTime)) -> Result<Session> {
+    let (started, ended) = held;
     conn.execute(
         "UPDATE session SET status = 'completed', started_at = ?2, started_tz = ?3, ended_at = ?4, ended_tz = ?5
          WHERE id = ?1",
         params![id.to_string(), to_db(started.utc), started.zone, to_db(ended.utc), ended.zone],
     )?;
-    let session = get(conn, id)?;
-    if session.kind == SessionKind::Administration {
-        // The heart of the work starts here: queue the follow-up timeline, move into integration.
-        crate::integration::checkin::on_administration_completed(
-            conn,
-            session.arc_id,
-            ended.utc,
-            input.follow_up,
-            now,
-        )?;
-    }
-    Ok(session)
+    get(conn, id)
 }
 
 fn close_unheld(conn: &Connection, id: Uuid, status: SessionStatus, reason: Option<&str>) -> Result<Session> {
@@ -258,16 +254,6 @@ impl Practice {
         self.write(|tx| {
             let s = schedule(tx, input, &zone, Uuid::new_v4())?;
             audit::record(tx, Action::Create, &Subject::Session(s.id), Some(s.kind.as_str()))?;
-            Ok(s)
-        })
-    }
-
-    /// Records when a scheduled session really started and ended.
-    pub fn complete_session(&mut self, id: Uuid, input: &CompleteSession, now: DateTime<Utc>) -> Result<Session> {
-        let zone = self.profile()?.timezone;
-        self.write(|tx| {
-            let s = complete(tx, id, input, &zone, now)?;
-            audit::record(tx, Action::Update, &Subject::Session(id), Some("completed"))?;
             Ok(s)
         })
     }

@@ -4,7 +4,7 @@
 //! the time was entered in. Typed: ISO 8601; without an offset a time is local to the facilitator's
 //! zone, and a local time that falls in a DST gap or fold is refused with a hint.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use ts_rs::TS;
@@ -54,15 +54,7 @@ fn parse_offset(zone: &str) -> Option<FixedOffset> {
 }
 
 /// The stored form of an instant.
-pub(crate) fn to_db(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-pub(crate) fn from_db(s: &str) -> rusqlite::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-}
+pub(crate) use crate::store::time::{from_db, to_db};
 
 /// Checks an IANA zone name such as `Europe/Berlin`.
 pub fn parse_zone(zone: &str) -> Result<Tz> {
@@ -150,6 +142,27 @@ fn parse_any_time(input: &str, zone: &str) -> Result<ZonedTime> {
         LocalResult::None => Err(Error::invalid(format!(
             "{input} does not exist in {zone} (clocks go forward over it); choose a time outside the skipped hour"
         ))),
+    }
+}
+
+/// A wall-clock time in `zone` as an instant: a time in a DST gap moves to the first instant after
+/// the gap; a time in a fold takes its first occurrence.
+pub fn at_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        LocalResult::None => {
+            // Walk forward to the first local minute that exists: that is the end of the gap
+            // (gaps are an hour or two; a day bounds the walk).
+            let mut probe = local;
+            for _ in 0..(24 * 60) {
+                probe += chrono::Duration::minutes(1);
+                if let Some(t) = zone.from_local_datetime(&probe).earliest() {
+                    return t.with_timezone(&Utc);
+                }
+            }
+            local.and_utc()
+        }
     }
 }
 

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::{Exported, Privacy, WARNING, write_new};
-use crate::audit::{Action, Subject};
 use crate::integration::checkin::{self, CheckIn};
 use crate::integration::status::{end_of_day, local_day};
+use crate::store::audit::{Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// How long each check-in's calendar entry lasts.

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row};
 
 use super::{Exported, Privacy, WARNING, write_new};
-use crate::audit::{Action, Subject};
 use crate::domain::time::{ZonedTime, from_db};
 use crate::integration::schedule::{Offset, OffsetUnit};
+use crate::store::audit::{Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// Where a column's value comes from in its table's query (by position).

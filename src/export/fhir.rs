@@ -16,9 +16,9 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{Exported, Privacy, WARNING, write_new};
-use crate::audit::{Action, Subject};
 use crate::measures::response::{MeasureResponse, query};
 use crate::measures::{Measure, measure};
+use crate::store::audit::{Action, Subject};
 use crate::{Practice, Result};
 
 /// What the FHIR export holds.

@@ -10,13 +10,13 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{Exported, WARNING, write_new};
-use crate::audit::{Action, Subject};
 use crate::documents::document::{DocEventKind, DocState, DocumentDetail};
 use crate::documents::template::{Field, FieldKind};
-use crate::domain::arc::ArcDetail;
 use crate::domain::participant::Participant;
 use crate::domain::profile::Profile;
 use crate::domain::time::ZonedTime;
+use crate::integration::arc_detail::ArcDetail;
+use crate::store::audit::{Action, Subject};
 use crate::{Practice, Result};
 
 /// Everything the record shows, read before anything is written.

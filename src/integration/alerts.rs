@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::arcs::{ArcRow, Scope, load, overdue_checkins};
 use super::checkin::CheckIn;
-use super::dashboard::{ArcRow, Scope, load, overdue_checkins};
 use super::schedule::at_local;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
-use crate::audit::{self, Action, Subject};
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,16 +6,18 @@ use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use super::plan::{self, Plan, prompts_from_db, prompts_to_db};
 use super::schedule::{Offset, due_at};
-use crate::audit::{self, Action, Subject};
+use crate::documents::document::{self, DocumentDetail, Link, SaveDocument};
 use crate::domain::arc::{self, AdvanceArc, Phase};
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::{ZonedTime, from_db, parse_time, to_db};
 use crate::domain::{MAX_TEXT_CHARS, id_from_db, optional_text, required_line};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,17 +50,7 @@ impl rusqlite::types::FromSql for CheckInStatus {
     }
 }
 
-/// What to do with the follow-up timeline when an arc that already has check-ins has another
-/// administration session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename_all = "snake_case")]
-pub enum FollowUp {
-    /// Move every check-in still due to the new session's end (each move is recorded).
-    ReAnchor,
-    /// Queue the whole plan again as a new series; the old check-ins stay as they are.
-    NewSeries,
-}
+pub use crate::domain::session::FollowUp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -363,6 +355,50 @@ fn open_checkin(conn: &Connection, id: Uuid, doing: &str) -> Result<CheckIn> {
 }
 
 impl Practice {
+    /// The integration document of a check-in: the one already written for it (a draft is
+    /// continued), or a new draft of the current shipped integration note for a due check-in.
+    pub fn checkin_document(&mut self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        if let Some(d) = self.read(|conn| document::linked(conn, Link::Checkin(checkin)))? {
+            return self.document(d.id);
+        }
+        let id = self.write(|tx| {
+            let (arc, status, purpose, reassessment): (String, String, String, bool) = tx
+                .query_row(
+                    "SELECT arc_id, status, purpose, reassessment FROM checkin WHERE id = ?1",
+                    [checkin.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?
+                .ok_or_else(|| Error::NotFound { what: "check-in", id: checkin.to_string() })?;
+            if status != "due" {
+                return Err(Error::Conflict(format!(
+                    "this check-in is {status}; its integration note can no longer be started"
+                )));
+            }
+            let arc = id_from_db(&arc)?;
+            let (family, title, answers) = if reassessment {
+                ("arcwell.reassessment", format!("Re-assessment: {purpose}"), reassessment_start(tx, arc)?)
+            } else {
+                ("arcwell.integration", format!("Integration note: {purpose}"), Map::new())
+            };
+            let template: String = tx.query_row(
+                "SELECT id FROM template WHERE family = ?1 ORDER BY version DESC LIMIT 1",
+                [family],
+                |r| r.get(0),
+            )?;
+            let input = SaveDocument {
+                arc_id: arc,
+                template_id: id_from_db(&template)?,
+                checkin_id: Some(checkin),
+                title: Some(title),
+                answers,
+                ..SaveDocument::default()
+            };
+            document::insert(tx, &input, now)
+        })?;
+        self.document(id)
+    }
+
     /// Check-ins matching `filter`, soonest due first.
     pub fn checkins(&self, filter: &CheckInFilter) -> Result<Vec<CheckIn>> {
         self.read(|conn| {
@@ -575,6 +611,25 @@ fn draft(c: &CheckIn, name: &str, contact: Option<&str>, facilitator: &str) -> O
         )
     });
     Outreach { to: email.map(str::to_owned), subject, body, mailto }
+}
+
+/// A re-assessment starts from what it reviews: the arc's intention as the first goal, and each of
+/// its milestones with its status now (the facilitator adds where each stands).
+fn reassessment_start(conn: &Connection, arc: Uuid) -> Result<Map<String, Value>> {
+    let intention: Option<String> =
+        conn.query_row("SELECT intention FROM arc WHERE id = ?1", [arc.to_string()], |r| r.get(0))?;
+    let milestones: Vec<Value> = super::milestone::for_arc(conn, arc)?
+        .iter()
+        .map(|m| serde_json::json!({ "milestone": m.title, "status": m.status.label() }))
+        .collect();
+    let mut answers = Map::new();
+    if let Some(goal) = intention.filter(|i| !i.trim().is_empty()) {
+        answers.insert("goals".into(), serde_json::json!([{ "goal": goal }]));
+    }
+    if !milestones.is_empty() {
+        answers.insert("milestones".into(), Value::Array(milestones));
+    }
+    Ok(answers)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Which arcs the practice analytics look at, and what each is described by: its plan, what its
 //! first signed administration record says was given (substance, total milligrams), and the
-//! facilitator's approach tags. Outcomes (`measures::outcomes`) and engagement (`engagement`) both
+//! facilitator's approach tags. Outcomes (`integration::outcomes`) and engagement (`engagement`) both
 //! filter and group arcs through here.
 
 use std::collections::BTreeMap;

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, Action, Subject};
 use crate::domain::time::{ZonedTime, parse_date, to_db};
 use crate::domain::{MAX_LINE_CHARS, arc, id_from_db, optional_line, optional_text, profile, required_line};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -2,11 +2,15 @@
 //! integration status of each arc, alerts, and the practice-wide dashboard.
 
 pub mod alerts;
+pub mod arc_detail;
+pub(crate) mod arcs;
 pub mod checkin;
 pub mod cohort;
 pub mod dashboard;
 pub mod engagement;
+pub mod measures_due;
 pub mod milestone;
+pub mod outcomes;
 pub mod plan;
 pub mod schedule;
 pub mod status;

@@ -9,10 +9,10 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::response::{query, trajectories};
-use super::{Measure, measure};
-use crate::integration::cohort::{self, CohortFilter, GroupBy};
-use crate::integration::status::end_of_day;
+use super::cohort::{self, CohortFilter, GroupBy};
+use super::status::end_of_day;
+use crate::measures::response::{query, trajectories};
+use crate::measures::{Measure, measure};
 use crate::{Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -8,9 +8,9 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::schedule::Offset;
-use crate::audit::{self, Action, Subject};
 use crate::domain::time::to_db;
 use crate::domain::{MAX_LINE_CHARS, id_from_db, required_line};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// The shipped default plan's fixed id (see schema/0002_integration.sql).

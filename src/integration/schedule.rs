@@ -5,7 +5,7 @@
 //! date, landing at the preferred local time; months clamp to the month's end; a local time in a
 //! DST gap moves to the first instant after the gap, one in a fold takes its first occurrence.
 
-use chrono::{DateTime, Duration, LocalResult, Months, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Months, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -115,26 +115,7 @@ pub fn due_at(anchor: DateTime<Utc>, offset: Offset, zone: Tz, checkin_time: Nai
     Ok(at_local(zone, date.and_time(checkin_time)))
 }
 
-/// A wall-clock time in `zone` as an instant: a time in a DST gap moves to the first instant after
-/// the gap; a time in a fold takes its first occurrence.
-pub fn at_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(t) => t.with_timezone(&Utc),
-        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
-        LocalResult::None => {
-            // Walk forward to the first local minute that exists: that is the end of the gap
-            // (gaps are an hour or two; a day bounds the walk).
-            let mut probe = local;
-            for _ in 0..(24 * 60) {
-                probe += Duration::minutes(1);
-                if let Some(t) = zone.from_local_datetime(&probe).earliest() {
-                    return t.with_timezone(&Utc);
-                }
-            }
-            local.and_utc()
-        }
-    }
-}
+pub use crate::domain::time::at_local;
 
 #[cfg(test)]
 mod tests {

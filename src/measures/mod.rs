@@ -2,7 +2,6 @@
 //! their items, options, scoring rules, bands and critical items, shipped as JSON with their
 //! sources and licences; scoring; and the responses given on an arc.
 
-pub mod outcomes;
 pub mod response;
 pub mod scoring;
 

@@ -7,11 +7,11 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::settings::{self, Quiet};
-use crate::audit::{self, Action, Subject};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
 use crate::integration::schedule::{Offset, OffsetUnit};
+use crate::store::audit::{self, Action, Subject};
 use crate::{Practice, Result};
 
 /// A notice delivered more than this after its due time counts as late, and says why.

@@ -6,9 +6,9 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Action, Subject};
+use crate::domain::time::at_local;
 use crate::domain::time::parse_time_of_day;
-use crate::integration::schedule::at_local;
+use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
 /// A daily window, in the facilitator's local time, in which nothing is delivered. It may cross

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::domain::time::{from_db, to_db};
+use crate::store::time::{from_db, to_db};
 use crate::{Practice, Result};
 
 /// The anchor file beside `practice.db`.

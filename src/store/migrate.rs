@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 use std::path::Path;
 
-use crate::audit::{Action, Subject};
+use crate::store::audit::{Action, Subject};
 use crate::{Error, Result};
 
 /// "ARCW": marks a SQLite file as an Arcwell practice.
@@ -123,7 +123,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result
         return Err(Error::SchemaMismatch { path: path.to_owned(), why });
     }
     if version == latest {
-        return install_shipped(conn);
+        return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
     if version == 0 {
@@ -135,22 +135,9 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, fresh: bool) -> Result
     // user_version lives in the header page, which this transaction writes: it commits or rolls
     // back together with the schema change.
     tx.pragma_update(None, "user_version", latest)?;
-    crate::documents::shipped::install(&tx)?;
     let detail = if version == 0 { format!("schema {latest}") } else { format!("schema {version} to {latest}") };
     let action = if version == 0 { Action::Create } else { Action::Update };
-    crate::audit::record(&tx, action, &Subject::Practice, Some(&detail))?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Adds shipped template versions this practice lacks (a newer Arcwell may ship a new version
-/// without a schema change); writes nothing when all are there.
-fn install_shipped(conn: &mut Connection) -> Result<()> {
-    if crate::documents::shipped::installed(conn)? {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::documents::shipped::install(&tx)?;
+    crate::store::audit::record(&tx, action, &Subject::Practice, Some(&detail))?;
     tx.commit()?;
     Ok(())
 }
@@ -245,8 +232,11 @@ mod tests {
         let quiet: String =
             conn.query_row("SELECT quiet_start || '-' || quiet_end FROM reminder_settings", [], |r| r.get(0)).unwrap();
         assert_eq!(quiet, "21:00-08:00", "reminder settings start at their defaults");
-        let templates: i64 = conn.query_row("SELECT count(*) FROM template", [], |r| r.get(0)).unwrap();
-        assert_eq!(templates, 6, "the shipped templates are installed");
+        let templates =
+            |conn: &Connection| -> i64 { conn.query_row("SELECT count(*) FROM template", [], |r| r.get(0)).unwrap() };
+        assert_eq!(templates(&conn), 0, "the schema alone: templates are the documents area's, installed on open");
+        crate::documents::shipped::install(&conn).unwrap();
+        assert_eq!(templates(&conn), 6, "what opening the practice adds (practice/open.rs)");
         let found: Vec<String> = conn
             .prepare(
                 "SELECT e.key FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid

@@ -1,17 +1,19 @@
 //! The practice store: creating and opening the encrypted database, and the single write path.
 
+pub mod audit;
 pub(crate) mod connection;
+pub(crate) mod files;
 pub mod migrate;
+pub mod pin;
 pub mod rekey;
+pub(crate) mod time;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-use crate::audit::{self, Action, Subject};
-use crate::domain::profile::{self, ProfileInput};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
 use crate::{Error, Result};
@@ -44,7 +46,7 @@ pub struct Practice {
     anchor: AnchorState,
     /// The database key sealed to the unlock PIN's public key, when the practice has a PIN: what
     /// a lock leaves for the PIN to open it again (`pin::PinLock`). Never the key itself.
-    pin_seal: Option<crate::pin::SealedKey>,
+    pin_seal: Option<crate::store::pin::SealedKey>,
 }
 
 /// The audit anchor is rewritten after a commit at most this often; `sync_anchor` brings it up to
@@ -93,16 +95,15 @@ pub fn exists(dir: &Path) -> bool {
 
 impl Practice {
     /// Creates a new practice in `dir`: a fresh key, the key file wrapped under `passphrase`, the
-    /// encrypted database with the facilitator's profile, and the key in the keychain when there
-    /// is one. Refuses a directory that already holds any of these files.
-    pub fn init(
+    /// encrypted database with its schema, `first` (the facilitator's profile) written in its first
+    /// transaction, and the key in the keychain when there is one. Refuses a directory that already
+    /// holds any of these files, and leaves none behind when it fails.
+    pub(crate) fn create(
         dir: &Path,
-        profile: &ProfileInput,
         passphrase: &Passphrase,
         keychain: &Keychain,
-        now: DateTime<Utc>,
+        first: impl FnOnce(&Transaction<'_>) -> Result<()>,
     ) -> Result<Practice> {
-        let profile = profile.validate()?;
         passphrase.check_strength()?;
         let (db, keyfile) = (db_path(dir), key_path(dir));
         let wal = dir.join(format!("{DB_FILE}-wal"));
@@ -124,10 +125,7 @@ impl Practice {
                 anchor: AnchorState::default(),
                 pin_seal: None,
             };
-            practice.write(|tx| {
-                profile::insert(tx, &profile, now)?;
-                audit::record(tx, Action::Create, &Subject::Profile, None)
-            })?;
+            practice.write(first)?;
             practice.reset_audit_anchor();
             Ok(practice)
         });
@@ -154,15 +152,10 @@ impl Practice {
         Ok(conn)
     }
 
-    /// Opens the practice with the key from the keychain. `Ok(None)` means the keychain cannot
-    /// open it (no entry, no keychain, or a key for another file): ask for the passphrase.
-    pub fn open_with_keychain(dir: &Path, keychain: &Keychain) -> Result<Option<Practice>> {
-        Ok(Self::open_with_keychain_or_why(dir, keychain)?.ok())
-    }
-
-    /// As `open_with_keychain`, saying why the keychain could not open it (for the passphrase
-    /// prompt): `Err(Error::KeychainUnavailable(why))` inside the `Ok`.
-    pub fn open_with_keychain_or_why(dir: &Path, keychain: &Keychain) -> Result<std::result::Result<Practice, Error>> {
+    /// Opens the practice with the key from the keychain, or says why the keychain could not open
+    /// it (no entry, no keychain, a key for another file): `Err(Error::KeychainUnavailable(why))`
+    /// inside the `Ok`. The public door is `Practice::open_with_keychain_or_why` (`crate::practice`).
+    pub(crate) fn open_by_keychain(dir: &Path, keychain: &Keychain) -> Result<std::result::Result<Practice, Error>> {
         let db = require_db(dir)?;
         let key = match keychain.load(&db) {
             Lookup::Found(key) => key,
@@ -193,7 +186,7 @@ impl Practice {
     /// while this process holds `practice.lock` exclusively — never while a rotation runs or another
     /// process has the practice open, when `practice.key.next` is left alone — and the key file is
     /// read only under the shared lock, so a rotation cannot swap it between the read and the open.
-    pub fn open_with_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
+    pub(crate) fn open_by_passphrase(dir: &Path, passphrase: &Passphrase, keychain: &Keychain) -> Result<Practice> {
         let db = require_db(dir)?;
         let had_lock_file = dir.join(LOCK_FILE).exists();
         let unlocked = Self::unlock_with_passphrase(dir, &db, passphrase);
@@ -254,18 +247,6 @@ impl Practice {
         }
     }
 
-    /// Keychain first, then the passphrase if one is given.
-    pub fn open(dir: &Path, passphrase: Option<&Passphrase>, keychain: &Keychain) -> Result<Practice> {
-        let why = match Self::open_with_keychain_or_why(dir, keychain)? {
-            Ok(p) => return Ok(p),
-            Err(why) => why,
-        };
-        match passphrase {
-            Some(pass) => Self::open_with_passphrase(dir, pass, keychain),
-            None => Err(why),
-        }
-    }
-
     /// Points the audit anchor at the newest entry whatever it said before: for a new practice and
     /// after a restore (which is itself recorded), when the chain rightly starts again.
     pub(crate) fn reset_audit_anchor(&self) {
@@ -289,11 +270,11 @@ impl Practice {
         Self::open_with_key(dir, &db, key, source)
     }
 
-    pub(crate) fn pin_seal(&self) -> Option<&crate::pin::SealedKey> {
+    pub(crate) fn pin_seal(&self) -> Option<&crate::store::pin::SealedKey> {
         self.pin_seal.as_ref()
     }
 
-    pub(crate) fn set_pin_seal(&mut self, sealed: Option<crate::pin::SealedKey>) {
+    pub(crate) fn set_pin_seal(&mut self, sealed: Option<crate::store::pin::SealedKey>) {
         self.pin_seal = sealed;
     }
 
@@ -329,7 +310,7 @@ impl Practice {
         let mut conn = connection::open(db, key, false)?;
         migrate::migrate(&mut conn, db, false)?;
         audit::anchor_new_trail(&conn, dir);
-        let pin_seal = crate::pin::seal(&conn, key)?;
+        let pin_seal = crate::store::pin::seal(&conn, key)?;
         Ok(Practice {
             conn,
             dir: dir.to_owned(),
@@ -386,7 +367,7 @@ impl Practice {
         let db = db_path(&self.dir);
         let mut conn = connection::open(&db, key, false)?;
         migrate::migrate(&mut conn, &db, false)?;
-        self.pin_seal = crate::pin::seal(&conn, key)?;
+        self.pin_seal = crate::store::pin::seal(&conn, key)?;
         self.conn = conn;
         Ok(())
     }

@@ -15,8 +15,8 @@ use age::secrecy::{ExposeSecret, SecretString};
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::audit::{self, Action, Subject};
 use crate::key::{self, DatabaseKey, Passphrase};
+use crate::store::audit::{self, Action, Subject};
 use crate::store::{self, KeySource, Practice};
 use crate::{Error, Result};
 

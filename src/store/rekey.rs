@@ -9,10 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audit::{self, Action, Subject};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::Keychain;
-use crate::store::{self, KeySource, Practice, connection};
+use crate::store::audit::{self, Action, Subject};
+use crate::store::{self, KeySource, Practice, connection, files};
 use crate::{Error, Result};
 
 /// The key file being replaced, until it is renamed into place.
@@ -107,19 +107,18 @@ impl Practice {
         // Proves the passphrase before anything is written.
         drop(key::read_key_file(&store::key_path(&dir), passphrase)?);
         let staging = dir.join(STAGING);
-        crate::backup::remove_db_files(&staging, true)?;
+        files::remove_db_files(&staging, true)?;
         let new_key = DatabaseKey::generate()?;
         let next = write_next(&dir, &new_key, passphrase)?;
-        let written =
-            self.export_to(&staging, &new_key).and_then(|()| crate::backup::check_written(&staging, &new_key));
+        let written = self.export_to(&staging, &new_key).and_then(|()| files::check_written(&staging, &new_key));
         if let Err(e) = written {
-            let _ = crate::backup::remove_db_files(&staging, true);
+            let _ = files::remove_db_files(&staging, true);
             let _ = std::fs::remove_file(&next);
             return Err(e);
         }
         // From here the old file goes: close it (its WAL is checkpointed and removed), swap.
         self.close_for_replacement()?;
-        crate::backup::remove_db_files(&db, false)?;
+        files::remove_db_files(&db, false)?;
         std::fs::rename(&staging, &db)
             .map_err(|e| Error::io(format!("cannot move the re-keyed practice into {}", db.display()), e))?;
         sync_dir(&dir)?;
@@ -137,7 +136,7 @@ impl Practice {
         std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
         let conn = self.connection_mut();
         let schema: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
-        crate::backup::write_encrypted(conn, path, key, schema)
+        files::write_encrypted(conn, path, key, schema)
     }
 
     pub(crate) fn set_keychain_note(&mut self, note: Option<String>) {

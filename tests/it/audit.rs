@@ -4,12 +4,12 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use arcwell::audit::{AuditEntry, AuditQuery, FAILURES_FILE, HEAD_FILE, LockReason};
 use arcwell::backup::{self, Recipients, Unlock};
 use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
 use arcwell::domain::participant::ParticipantInput;
 use arcwell::export::Privacy;
 use arcwell::key::Passphrase;
+use arcwell::store::audit::{AuditEntry, AuditQuery, FAILURES_FILE, HEAD_FILE, LockReason};
 use arcwell::{Keychain, Practice};
 
 use crate::support::{Fixture, PASSPHRASE, now, raw_connection};

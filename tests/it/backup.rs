@@ -49,7 +49,7 @@ fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
 
 /// Restores into a new practice in `dir` with a new recovery passphrase.
 fn restore_new(dir: &Path, file: &Path, unlock: &Unlock) -> arcwell::Result<(arcwell::backup::Manifest, Practice)> {
-    backup::restore_into(
+    arcwell::practice::restore_into(
         dir,
         file,
         unlock,

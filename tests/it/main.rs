@@ -12,6 +12,7 @@ mod domain;
 mod export;
 mod integration;
 mod keychain;
+mod layers;
 mod measures;
 mod notifications;
 mod pin;

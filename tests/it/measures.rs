@@ -272,7 +272,7 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     let somatic = p.outcomes("phq9", &CohortFilter { approach: Some("somatic".into()), ..Default::default() }).unwrap();
     assert_eq!((somatic.arcs, somatic.mean_change), (3, Some(-3.7)), "(−7 + 2 − 6) / 3; tags are case-blind");
 
-    let summary = |groups: Vec<arcwell::measures::outcomes::OutcomeGroup>| -> Vec<(String, u32, u32, Option<f64>)> {
+    let summary = |groups: Vec<arcwell::integration::outcomes::OutcomeGroup>| -> Vec<(String, u32, u32, Option<f64>)> {
         groups
             .into_iter()
             .map(|g| (g.label, g.outcomes.arcs, g.outcomes.baseline_only, g.outcomes.mean_change))

@@ -2,10 +2,10 @@
 //! tries) or the recovery passphrase; the PIN opens it from the sealed key the lock left, never
 //! from the keychain.
 
-use arcwell::audit::{AuditQuery, LockReason};
 use arcwell::domain::participant::ParticipantInput;
 use arcwell::key::Passphrase;
-use arcwell::pin::PIN_TRIES;
+use arcwell::store::audit::{AuditQuery, LockReason};
+use arcwell::store::pin::PIN_TRIES;
 use arcwell::{ErrorCode, KeySource, Keychain};
 
 use crate::support::{Fixture, PASSPHRASE, now};

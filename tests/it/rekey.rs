@@ -35,7 +35,7 @@ fn key_bytes(fx: &Fixture, file: &str, pass: &str) -> Vec<u8> {
 }
 
 fn last_action(p: &Practice) -> String {
-    p.audit_entries(&arcwell::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap()[0].action.clone()
+    p.audit_entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap()[0].action.clone()
 }
 
 #[test]

@@ -79,7 +79,8 @@ fn a_purge_needs_the_export_and_the_name_then_removes_every_trace_from_the_file(
     assert!(p.integrity_problems().unwrap().is_empty());
     assert_eq!(p.verify_derived().unwrap(), Vec::<String>::new(), "phase counts and kept facts follow");
     assert!(p.verify_audit().unwrap().is_intact());
-    let last = p.audit_entries(&arcwell::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap().remove(0);
+    let last =
+        p.audit_entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap().remove(0);
     assert_eq!((last.action.as_str(), last.participant_id.clone()), ("purge", Some(id.to_string())));
     assert_eq!(last.participant_name, None, "the trail has the id and nothing else of them");
     let hits = p.search(&arcwell::search::SearchQuery { text: name.clone(), ..Default::default() }).unwrap();

@@ -62,10 +62,11 @@ fn a_wrong_passphrase_is_refused_and_changes_nothing() {
     // The one write: a line noting the failed attempt (time and method), for the audit trail, and
     // its count in the audit anchor (so that deleting the note shows).
     let (mut before, mut after) = (before, snapshot(fx.path()));
-    let noted = String::from_utf8(after.remove(arcwell::audit::FAILURES_FILE).expect("the attempt is noted")).unwrap();
+    let noted =
+        String::from_utf8(after.remove(arcwell::store::audit::FAILURES_FILE).expect("the attempt is noted")).unwrap();
     assert!(noted.ends_with(" passphrase\n") && noted.lines().count() == 1, "{noted:?}");
     let anchor = |files: &mut std::collections::BTreeMap<String, Vec<u8>>| {
-        String::from_utf8(files.remove(arcwell::audit::HEAD_FILE).unwrap()).unwrap()
+        String::from_utf8(files.remove(arcwell::store::audit::HEAD_FILE).unwrap()).unwrap()
     };
     assert_eq!(anchor(&mut after), format!("{}pending-failures 1\n", anchor(&mut before)), "the anchor counts it");
     assert_eq!(after, before, "a failed unlock changes no other byte and creates no other file");

@@ -103,8 +103,14 @@ fn every_byte_flipped_in_a_backup_file_is_refused() {
         assert!(said.contains("nothing was changed") || said.contains("not"), "byte {offset}: {said}");
         if i % 10 == 0 {
             let dir = out.path().join(format!("restored-{i}"));
-            let restored =
-                backup::restore_into(&dir, &bad, &unlock, &Passphrase::new(PASSPHRASE), &Keychain::Off, &mut |_, _| {});
+            let restored = arcwell::practice::restore_into(
+                &dir,
+                &bad,
+                &unlock,
+                &Passphrase::new(PASSPHRASE),
+                &Keychain::Off,
+                &mut |_, _| {},
+            );
             assert!(restored.is_err(), "byte {offset}: a damaged backup never restores");
             assert!(!dir.exists(), "and leaves no practice behind");
         }

@@ -1,7 +1,8 @@
 //! Arcs: open one, move it through its phases, show its history.
 
-use arcwell::domain::arc::{AdvanceArc, Arc, ArcDetail, OpenArc, Phase, PhaseArc};
+use arcwell::domain::arc::{AdvanceArc, Arc, OpenArc, Phase, PhaseArc};
 use arcwell::domain::parse_id;
+use arcwell::integration::arc_detail::ArcDetail;
 use tauri::AppHandle;
 
 use super::{blocking, now};

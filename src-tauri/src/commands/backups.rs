@@ -151,7 +151,7 @@ pub async fn restore_new_practice(
     progress: Channel<BackupProgress>,
 ) -> CommandResult<AppStatus> {
     blocking(app, move |s| {
-        let (_, practice) = backup::restore_into(
+        let (_, practice) = arcwell::practice::restore_into(
             &s.launch.data_dir,
             Path::new(&open.file),
             &open.unlock()?,

@@ -3,8 +3,9 @@
 
 use arcwell::integration::cohort::{CohortFilter, GroupBy};
 use arcwell::integration::engagement::Engagement;
-use arcwell::measures::outcomes::{OutcomeGroup, Outcomes};
-use arcwell::measures::response::{GiveMeasure, MeasureResponse, MeasuresDue, Trajectory};
+use arcwell::integration::measures_due::MeasuresDue;
+use arcwell::integration::outcomes::{OutcomeGroup, Outcomes};
+use arcwell::measures::response::{GiveMeasure, MeasureResponse, Trajectory};
 use arcwell::measures::{self, Measure};
 use serde::Serialize;
 use tauri::AppHandle;

@@ -1,10 +1,10 @@
 //! First run, unlocking, and the practice overview.
 
 use arcwell::Practice;
-use arcwell::audit::LockReason;
 use arcwell::domain::profile::{Profile, ProfileInput};
 use arcwell::domain::status::PracticeStatus;
 use arcwell::key::Passphrase;
+use arcwell::store::audit::LockReason;
 use tauri::AppHandle;
 
 use super::{blocking, now};

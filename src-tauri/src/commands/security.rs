@@ -1,9 +1,9 @@
 //! The audit trail and the locking settings.
 
-use arcwell::audit::{AuditEntry, AuditQuery, AuditReport};
 use arcwell::key::Passphrase;
 use arcwell::retention::PastRetention;
 use arcwell::security::SecuritySettings;
+use arcwell::store::audit::{AuditEntry, AuditQuery, AuditReport};
 use tauri::AppHandle;
 use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! The audit trail: list its entries, verify its chain.
 
-use arcwell::audit::{AuditEntry, AuditQuery};
 use arcwell::domain::parse_id;
+use arcwell::store::audit::{AuditEntry, AuditQuery};
 use arcwell::{Error, Practice, Result};
 use clap::Subcommand;
 

@@ -229,8 +229,14 @@ pub fn run(
         BackupCmd::Restore { file, into: Some(target), identity, .. } => {
             let unlock = unlock(&identity)?;
             let pass = ask("new recovery passphrase", NEW_PASSPHRASE_ENV, true)?;
-            let (m, p) =
-                backup::restore_into(&target, &file, &unlock, &pass, keychain, &mut progress(json, "Restoring"))?;
+            let (m, p) = arcwell::practice::restore_into(
+                &target,
+                &file,
+                &unlock,
+                &pass,
+                keychain,
+                &mut progress(json, "Restoring"),
+            )?;
             output::print(json, &m, |m| format!("restored into {}\n{}", p.dir().display(), manifest_text(m)))
         }
         BackupCmd::Restore { file, identity, safety_folder, .. } => {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use arcwell::domain::parse_id;
 use arcwell::integration::cohort::{CohortFilter, GroupBy};
 use arcwell::integration::engagement::Engagement;
-use arcwell::measures::outcomes::Outcomes;
+use arcwell::integration::outcomes::Outcomes;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Timepoint, Trajectory};
 use arcwell::measures::{self, Measure};
 use arcwell::{Error, Practice, Result};

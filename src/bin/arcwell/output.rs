@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
-use arcwell::domain::arc::{Arc, ArcDetail};
+use arcwell::domain::arc::Arc;
 use arcwell::domain::participant::Participant;
 use arcwell::domain::session::Session;
 use arcwell::domain::status::PracticeStatus;
+use arcwell::integration::arc_detail::ArcDetail;
 use arcwell::{Error, KeySource, Practice, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

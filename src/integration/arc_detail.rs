@@ -1,0 +1,64 @@
+//! An arc with everything that belongs to it, for its screen and its printable record: its phase
+//! history and sessions, its plan, check-ins and milestones, and its integration status now.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::checkin::{self, CheckIn};
+use super::dashboard::ArcSummary;
+use super::milestone::{self, Milestone};
+use super::plan;
+use crate::domain::arc::{self, Arc, PhaseEvent};
+use crate::domain::session::{self, Session};
+use crate::domain::{id_from_db, participant};
+use crate::{Practice, Result};
+
+/// An arc with its participant's name, its history, sessions, check-ins and milestones.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ArcDetail {
+    pub arc: Arc,
+    pub participant_name: String,
+    pub events: Vec<PhaseEvent>,
+    pub sessions: Vec<Session>,
+    /// The follow-up plan this arc uses (its own or the default).
+    pub plan_name: String,
+    /// The plan this arc chose; `null` when it follows the default.
+    #[ts(type = "string | null")]
+    pub plan_id: Option<Uuid>,
+    pub checkins: Vec<CheckIn>,
+    pub milestones: Vec<Milestone>,
+    /// The facilitator's approach tags (somatic, IFS, mindfulness, …), for the practice analytics.
+    pub approaches: Vec<String>,
+    /// The derived integration status; `null` before integration.
+    pub integration: Option<ArcSummary>,
+}
+
+impl Practice {
+    /// An arc with everything that belongs to it, its integration status taken at `now`.
+    pub fn arc(&self, id: Uuid, now: DateTime<Utc>) -> Result<ArcDetail> {
+        let integration = self.integration_status(id, now)?;
+        self.read(|conn| {
+            let arc = arc::get(conn, id)?;
+            Ok(ArcDetail {
+                participant_name: participant::get(conn, arc.participant_id)?.name,
+                events: arc::events(conn, id)?,
+                sessions: session::for_arc(conn, id)?,
+                plan_name: plan::for_arc(conn, id)?.name,
+                plan_id: conn
+                    .query_row("SELECT plan_id FROM arc WHERE id = ?1", [id.to_string()], |r| {
+                        r.get::<_, Option<String>>(0)
+                    })?
+                    .map(|p| id_from_db(&p))
+                    .transpose()?,
+                checkins: checkin::for_arc(conn, id)?,
+                milestones: milestone::for_arc(conn, id)?,
+                approaches: arc::approaches(conn, id)?,
+                integration,
+                arc,
+            })
+        })
+    }
+}
