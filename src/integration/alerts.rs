@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::arcs::{ArcRow, Scope, load, overdue_checkins};
 use super::checkin::CheckIn;
-use super::schedule::at_local;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
 use crate::domain::profile::{self, Profile};
+use crate::domain::time::at_local;
 use crate::domain::time::{ZonedTime, from_db, to_db};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};

@@ -92,7 +92,7 @@ pub(crate) fn overdue_checkins(
 }
 
 pub(crate) fn at_start_of_day(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> DateTime<Utc> {
-    super::schedule::at_local(zone, day.and_time(chrono::NaiveTime::MIN))
+    crate::domain::time::at_local(zone, day.and_time(chrono::NaiveTime::MIN))
 }
 
 /// Check-ins still due before `before`, soonest first, practice-wide. Selected without joins: the

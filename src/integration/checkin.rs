@@ -50,7 +50,7 @@ impl rusqlite::types::FromSql for CheckInStatus {
     }
 }
 
-pub use crate::domain::session::FollowUp;
+use crate::domain::session::FollowUp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]

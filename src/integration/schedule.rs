@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::domain::time::at_local;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -114,8 +115,6 @@ pub fn due_at(anchor: DateTime<Utc>, offset: Offset, zone: Tz, checkin_time: Nai
     .ok_or_else(overflow)?;
     Ok(at_local(zone, date.and_time(checkin_time)))
 }
-
-pub use crate::domain::time::at_local;
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::schedule::at_local;
 use crate::domain::arc::Phase;
+use crate::domain::time::at_local;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -3,8 +3,9 @@
 
 use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
 use arcwell::domain::participant::ParticipantInput;
+use arcwell::domain::session::FollowUp;
 use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
-use arcwell::integration::checkin::{AddCheckIn, CheckInFilter, CheckInStatus, CompleteCheckIn, FollowUp};
+use arcwell::integration::checkin::{AddCheckIn, CheckInFilter, CheckInStatus, CompleteCheckIn};
 use arcwell::integration::milestone::{MilestoneStatus, NewMilestone};
 use arcwell::integration::plan::{PlanInput, PlanStep};
 use arcwell::integration::schedule::{Offset, OffsetUnit};
