@@ -67,7 +67,7 @@ fn main() {
 
     // One backup to learn the sizes, and a plaintext of the same size for the age CLI (synthetic data).
     let first = next("x25519");
-    let info = practice.backup_to(&first, &keys, now, &mut |_, _| {}).unwrap();
+    let info = practice.backups().write_to(&first, &keys, now, &mut |_, _| {}).unwrap();
     let image = info.manifest.database.bytes;
     println!(
         "database image {:.1} MiB, backup file {:.1} MiB",
@@ -81,7 +81,7 @@ fn main() {
     let whole_keys = median(|| {
         let f = next("x25519");
         let t = Instant::now();
-        practice.backup_to(&f, &keys, now, &mut |_, _| {}).unwrap();
+        practice.backups().write_to(&f, &keys, now, &mut |_, _| {}).unwrap();
         let d = t.elapsed();
         std::fs::remove_file(f).unwrap();
         d
@@ -89,7 +89,7 @@ fn main() {
     let whole_pass = median(|| {
         let f = next("pass");
         let t = Instant::now();
-        practice.backup_to(&f, &pass, now, &mut |_, _| {}).unwrap();
+        practice.backups().write_to(&f, &pass, now, &mut |_, _| {}).unwrap();
         let d = t.elapsed();
         std::fs::remove_file(f).unwrap();
         d
@@ -142,7 +142,7 @@ fn main() {
     c.bench_function("backup/whole to a key", |b| {
         b.iter(|| {
             let f = next("x25519");
-            practice.backup_to(&f, &keys, now, &mut |_, _| {}).unwrap();
+            practice.backups().write_to(&f, &keys, now, &mut |_, _| {}).unwrap();
             std::fs::remove_file(f).unwrap();
         })
     });

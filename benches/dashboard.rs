@@ -13,11 +13,11 @@ use arcwell::synthetic::{self, Spec};
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
 
-fn percentiles(p: &Practice, now: DateTime<Utc>) -> [Duration; 3] {
+fn percentiles(p: &mut Practice, now: DateTime<Utc>) -> [Duration; 3] {
     let mut times: Vec<Duration> = (0..1000)
         .map(|_| {
             let t = Instant::now();
-            black_box(p.dashboard(now).unwrap());
+            black_box(p.integration().dashboard(now).unwrap());
             t.elapsed()
         })
         .collect();
@@ -30,11 +30,11 @@ fn main() {
     let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let spec = Spec { participants, seed: 7, extra_notes: 0 };
-    let synthetic::Pair { encrypted, plain, counts, generated_in, mib } =
+    let synthetic::Pair { mut encrypted, mut plain, counts, generated_in, mib } =
         synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
     println!("generated in {:.1} s: {}", generated_in.as_secs_f64(), serde_json::to_string(&counts).unwrap());
     println!("database size: encrypted {} MiB, plain {} MiB", mib.0, mib.1);
-    let d = encrypted.dashboard(now).unwrap();
+    let d = encrypted.integration().dashboard(now).unwrap();
     println!(
         "dashboard: {} due today, {} this week, {} overdue, {} stalled, {} ready, {} alerts",
         d.due_today.len(),
@@ -46,11 +46,11 @@ fn main() {
     );
 
     let mut c = Criterion::default().configure_from_args();
-    c.bench_function("dashboard/encrypted", |b| b.iter(|| black_box(encrypted.dashboard(now).unwrap())));
-    c.bench_function("dashboard/plain", |b| b.iter(|| black_box(plain.dashboard(now).unwrap())));
+    c.bench_function("dashboard/encrypted", |b| b.iter(|| black_box(encrypted.integration().dashboard(now).unwrap())));
+    c.bench_function("dashboard/plain", |b| b.iter(|| black_box(plain.integration().dashboard(now).unwrap())));
 
-    let enc = percentiles(&encrypted, now);
-    let pl = percentiles(&plain, now);
+    let enc = percentiles(&mut encrypted, now);
+    let pl = percentiles(&mut plain, now);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("dashboard/encrypted: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", ms(enc[0]), ms(enc[1]), ms(enc[2]));
     println!("dashboard/plain:     p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", ms(pl[0]), ms(pl[1]), ms(pl[2]));

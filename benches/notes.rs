@@ -68,8 +68,8 @@ fn answers(fields: &[(String, bool)], n: usize) -> Map<String, Value> {
 
 /// A draft integration note on the first check-in due today, and its text fields.
 fn draft(p: &mut Practice, now: DateTime<Utc>) -> (Uuid, Vec<(String, bool)>) {
-    let due = p.dashboard(now).unwrap().due_today.first().expect("a check-in due today").id;
-    let doc = p.checkin_document(due, now).unwrap();
+    let due = p.integration().dashboard(now).unwrap().due_today.first().expect("a check-in due today").id;
+    let doc = p.checkins().document(due, now).unwrap();
     let fields = doc
         .template
         .fields
@@ -131,8 +131,8 @@ fn main() {
     // alike instead of on whichever was being timed when it came.
     let (mut enc, mut pl, mut floor, mut fsync) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..n {
-        enc.push(timed(|| drop(encrypted.save_draft(enc_doc, &answers(&fields, i), now).unwrap())));
-        pl.push(timed(|| drop(plain.save_draft(plain_doc, &answers(&fields, i), now).unwrap())));
+        enc.push(timed(|| drop(encrypted.documents().save_draft(enc_doc, &answers(&fields, i), now).unwrap())));
+        pl.push(timed(|| drop(plain.documents().save_draft(plain_doc, &answers(&fields, i), now).unwrap())));
         floor.push(timed(|| {
             let text = serde_json::to_string(&answers(&fields, i)).unwrap();
             bare.execute("UPDATE note SET answers = ?1 WHERE id = 1", [text]).unwrap();
@@ -148,13 +148,13 @@ fn main() {
     c.bench_function("note save/encrypted", |b| {
         b.iter(|| {
             i += 1;
-            encrypted.save_draft(enc_doc, &answers(&fields, i), now).unwrap()
+            encrypted.documents().save_draft(enc_doc, &answers(&fields, i), now).unwrap()
         })
     });
     c.bench_function("note save/plain", |b| {
         b.iter(|| {
             i += 1;
-            plain.save_draft(plain_doc, &answers(&fields, i), now).unwrap()
+            plain.documents().save_draft(plain_doc, &answers(&fields, i), now).unwrap()
         })
     });
 

@@ -22,8 +22,8 @@ fn main() {
     let mut p =
         Practice::init(dir.path(), &profile, &Passphrase::new(PASSPHRASE), &Keychain::Off, chrono::Utc::now()).unwrap();
     arcwell::demo::seed(&mut p, chrono::Utc::now()).unwrap();
-    p.set_unlock_pin(&Passphrase::new(PASSPHRASE), Some(PIN)).unwrap();
-    let mut locked = p.pin_lock().unwrap().unwrap();
+    p.unlock_pin().set(&Passphrase::new(PASSPHRASE), Some(PIN)).unwrap();
+    let mut locked = p.unlock_pin().lock().unwrap().unwrap();
     p.lock(LockReason::ByHand).unwrap();
 
     let mut c = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20)).configure_from_args();

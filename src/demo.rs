@@ -141,7 +141,7 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
             Integration { days, .. } => morning - Duration::days(days + 16) + hour,
             _ => morning - Duration::days(12 + (i as i64 * 17) % 40) + hour,
         };
-        let p = practice.add_participant(
+        let p = practice.participants().add(
             &ParticipantInput {
                 name: format!("{first} {last}"),
                 pronouns: Some(PRONOUNS[i % PRONOUNS.len()].into()),
@@ -166,9 +166,9 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
         walk(practice, p.id, scenario, begins, now, i)?;
     }
     // A demo is opened at any hour to be looked at: its reminders show at once, not after quiet hours.
-    let mut reminders = practice.reminder_settings()?;
+    let mut reminders = practice.reminders().settings()?;
     reminders.quiet_hours = None;
-    practice.update_reminder_settings(&reminders)?;
+    practice.reminders().update_settings(&reminders)?;
     Ok(())
 }
 
@@ -186,7 +186,7 @@ fn walk(
     let arc = practice.open_arc(&OpenArc { participant_id, intention, plan_id: None }, start)?.id;
     let place = PLACES[i % PLACES.len()];
     let schedule = |practice: &mut Practice, kind, at: DateTime<Utc>| {
-        practice.schedule_session(&ScheduleSession {
+        practice.sessions().schedule(&ScheduleSession {
             arc_id: arc,
             kind,
             at: at.to_rfc3339(),
@@ -244,17 +244,16 @@ fn walk(
         return Ok(());
     }
     // The facilitator's approaches for this arc, for the practice analytics.
-    practice.set_arc_approaches(
-        arc,
-        &APPROACHES[i % APPROACHES.len()].iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
-    )?;
+    practice
+        .arcs()
+        .set_approaches(arc, &APPROACHES[i % APPROACHES.len()].iter().map(|a| (*a).to_owned()).collect::<Vec<_>>())?;
     // The dosing session, held with its signed administration record (the dose varies by arc);
     // completing it queues the follow-up plan and moves the arc into integration.
     let dosed = {
         let at = start + Duration::days(16);
         let ended = at + Duration::hours(6);
         let s = schedule(practice, SessionKind::Administration, at)?;
-        let record = practice.session_document(s.id, None, at)?.document.id;
+        let record = practice.documents().for_session(s.id, None, at)?.document.id;
         let mg = DOSES_MG[i % DOSES_MG.len()];
         let answers = serde_json::json!({
             "session_start": at.to_rfc3339(),
@@ -262,7 +261,7 @@ fn walk(
             "doses": [{ "substance": "Psilocybin", "amount": mg, "route": "Oral", "at": (at + Duration::minutes(20)).to_rfc3339() }],
             "interventions": "Music, eyeshades, a hand on the shoulder when asked.",
         });
-        practice.save_draft(record, &answers.as_object().cloned().unwrap_or_default(), at)?;
+        practice.documents().save_draft(record, &answers.as_object().cloned().unwrap_or_default(), at)?;
         let done = CompleteSession {
             started: at.to_rfc3339(),
             ended: ended.to_rfc3339(),
@@ -278,7 +277,7 @@ fn walk(
     };
     for (k, (title, category, status)) in milestones.iter().enumerate() {
         let added = dosed + Duration::days(2 + k as i64);
-        let m = practice.add_milestone(
+        let m = practice.milestones().add(
             &NewMilestone {
                 arc_id: arc,
                 title: (*title).into(),
@@ -290,13 +289,13 @@ fn walk(
         )?;
         if *status != MilestoneStatus::Planned {
             let note = Some("Named in the integration call");
-            practice.set_milestone_status(m.id, MilestoneStatus::InProgress, note, added + Duration::days(1))?;
+            practice.milestones().set_status(m.id, MilestoneStatus::InProgress, note, added + Duration::days(1))?;
             if *status != MilestoneStatus::InProgress {
-                practice.set_milestone_status(m.id, *status, None, added + Duration::days(20))?;
+                practice.milestones().set_status(m.id, *status, None, added + Duration::days(20))?;
             }
         }
     }
-    let queued = practice.checkins(&CheckInFilter { arc: Some(arc), ..Default::default() })?;
+    let queued = practice.checkins().list(&CheckInFilter { arc: Some(arc), ..Default::default() })?;
     // The Emotional Breakthrough Inventory the day after, with the 24-hour check-in that asks for it.
     if dosed + Duration::days(1) < now {
         let e = 40 + (i as i64 * 11) % 50;
@@ -312,7 +311,7 @@ fn walk(
     for (k, c) in queued.iter().take(done).enumerate() {
         let contact = c.due.utc + Duration::hours(1 + (i + k) as i64 % 3);
         if k == 3 && i % 2 == 1 {
-            practice.skip_checkin(
+            practice.checkins().skip(
                 c.id,
                 "Participant asked for space that week; met at the 1-month mark instead",
                 contact,
@@ -321,7 +320,7 @@ fn walk(
             // At the re-assessment points (1 and 3 months) the re-assessment form, signed as the
             // check-in completes; one participant needs a referral: an urgent alert on Today.
             let document_id = if c.reassessment {
-                let form = practice.checkin_document(c.id, contact)?;
+                let form = practice.checkins().document(c.id, contact)?;
                 let mut answers = form.current.clone();
                 let referral = i == 16 && k == 4 && matches!(target, Integration { .. });
                 let extra = serde_json::json!({
@@ -344,7 +343,7 @@ fn walk(
                         }
                     }
                 }
-                practice.save_draft(form.document.id, &answers, contact)?;
+                practice.documents().save_draft(form.document.id, &answers, contact)?;
                 Some(form.document.id)
             } else {
                 None
@@ -354,7 +353,7 @@ fn walk(
                 contacted_at: Some(contact.to_rfc3339()),
                 document_id,
             };
-            practice.complete_checkin(c.id, &note, contact)?;
+            practice.checkins().complete(c.id, &note, contact)?;
             // At one and three months the measures again: most improve, a few do not.
             if k >= 4 {
                 let better = if i % 6 == 1 { 1 } else { (k as i64 - 2) * 3 };
@@ -416,7 +415,7 @@ fn give(
         session_id: None,
         answers,
     };
-    practice.give_measure(&input, at).map(|_| ())
+    practice.measures().give(&input, at).map(|_| ())
 }
 
 /// A brand-new demo practice in `dir`, replacing any earlier demo there, so every demo starts

@@ -156,30 +156,38 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-impl Practice {
+/// Records past their retention period, and purging them.
+/// Borrowed from a practice by [`Practice::retention`].
+pub struct Retention<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Retention<'_> {
     /// Participants whose records are past the retention period (every arc closed at least
     /// `retention_years` ago), by name, for review.
-    pub fn past_retention(&self, now: DateTime<Utc>) -> Result<Vec<PastRetention>> {
-        self.read(|conn| list(conn, now))
+    pub fn past(self, now: DateTime<Utc>) -> Result<Vec<PastRetention>> {
+        self.practice.read(|conn| list(conn, now))
     }
 
     /// Deletes a participant's whole record, on the facilitator's request: only past retention,
     /// only after the printable record was exported since the last change, and only when
     /// `confirm_name` is the participant's name as recorded. Backups made before keep the record
     /// until they are rotated away.
-    pub fn purge_participant(&mut self, id: Uuid, confirm_name: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn purge(self, id: Uuid, confirm_name: &str, now: DateTime<Utc>) -> Result<()> {
         // Gone from the file, not only from the tables: freed pages are zeroed (secure_delete),
         // the search index drops the deleted entries (FTS5 optimize), and the WAL's copies of the
         // old pages are checkpointed away.
-        self.connection_mut().pragma_update(None, "secure_delete", true)?;
-        let purged = self.purge_alone(id, confirm_name, now);
-        let restored = self.connection_mut().pragma_update(None, "secure_delete", false);
+        self.practice.connection_mut().pragma_update(None, "secure_delete", true)?;
+        let purged = self.practice.purge_alone(id, confirm_name, now);
+        let restored = self.practice.connection_mut().pragma_update(None, "secure_delete", false);
         purged?;
         restored?;
-        self.connection_mut().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.practice.connection_mut().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
 
+impl Practice {
     fn purge_alone(&mut self, id: Uuid, confirm_name: &str, now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
             let name: String = tx

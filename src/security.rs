@@ -65,14 +65,20 @@ pub(crate) fn load(conn: &Connection) -> Result<SecuritySettings> {
     )?)
 }
 
-impl Practice {
-    pub fn security_settings(&self) -> Result<SecuritySettings> {
-        self.read(load)
+/// Security settings: idle lock.
+/// Borrowed from a practice by [`Practice::security`].
+pub struct Security<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Security<'_> {
+    pub fn settings(self) -> Result<SecuritySettings> {
+        self.practice.read(load)
     }
 
-    pub fn update_security_settings(&mut self, new: &SecuritySettings) -> Result<SecuritySettings> {
+    pub fn update_settings(self, new: &SecuritySettings) -> Result<SecuritySettings> {
         new.check()?;
-        self.write(|tx| {
+        self.practice.write(|tx| {
             tx.execute(
                 "UPDATE security_settings SET auto_lock_minutes = ?1, lock_on_sleep = ?2, retention_years = ?3 WHERE id = 1",
                 params![new.auto_lock_minutes, new.lock_on_sleep, new.retention_years],

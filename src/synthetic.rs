@@ -429,7 +429,7 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
 
 /// Writes an unencrypted copy of a *synthetic* practice to `path`, for plain-SQLite comparisons.
 pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
-    if practice.profile()?.name != SYNTHETIC_NAME {
+    if practice.read(crate::domain::profile::load)?.name != SYNTHETIC_NAME {
         return Err(Error::Conflict("only a synthetic practice may be copied unencrypted".into()));
     }
     let version = practice.schema_version()?;

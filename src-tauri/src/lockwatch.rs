@@ -34,7 +34,7 @@ struct Locked {
 pub fn request_lock(app: &AppHandle, reason: LockReason) {
     let state = app.state::<AppState>();
     let Some(opened) = state.opened() else { return };
-    if !state.with(|p| p.security_settings()).map(|s| s.lock_on_sleep).unwrap_or(true) {
+    if !state.with(|p| p.security().settings()).map(|s| s.lock_on_sleep).unwrap_or(true) {
         return;
     }
     let _ = app.emit(LOCK_REQUESTED, reason);
@@ -56,7 +56,7 @@ pub fn request_lock(app: &AppHandle, reason: LockReason) {
 fn lock_for_sleep(app: &AppHandle) {
     let state = app.state::<AppState>();
     let Some(opened) = state.opened() else { return };
-    if !state.with(|p| p.security_settings()).map(|s| s.lock_on_sleep).unwrap_or(true) {
+    if !state.with(|p| p.security().settings()).map(|s| s.lock_on_sleep).unwrap_or(true) {
         return;
     }
     let _ = app.emit(LOCK_REQUESTED, LockReason::Sleep);

@@ -65,7 +65,7 @@ pub fn start(app: &AppHandle, tray: Option<TrayIcon>) {
 pub async fn refresh_unread(app: &AppHandle, tray: Option<&TrayIcon>) {
     let reader = app.clone();
     let unread = tauri::async_runtime::spawn_blocking(move || {
-        reader.state::<AppState>().try_with(|p| p.unread_notifications()).and_then(Result::ok)
+        reader.state::<AppState>().try_with(|p| p.reminders().unread()).and_then(Result::ok)
     })
     .await
     .ok()

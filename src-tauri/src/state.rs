@@ -42,7 +42,7 @@ impl Launch {
     /// call finds it there instead of decrypting those pages while the facilitator waits.
     pub fn open(&self, keychain: &Keychain, now: chrono::DateTime<chrono::Utc>) -> arcwell::Result<Opened> {
         let dir = &self.data_dir;
-        let practice = if self.demo {
+        let mut practice = if self.demo {
             arcwell::demo::fresh_practice(dir, &Passphrase::new(DEMO_PASSPHRASE), now)?
         } else if !store::exists(dir) {
             return Ok(Opened::NeedsSetup);
@@ -57,7 +57,7 @@ impl Launch {
         };
         // Only the cache is wanted here: the UI asks for the dashboard itself, and gets its error
         // (if there is one) then.
-        let _warm = practice.dashboard(now);
+        let _warm = practice.integration().dashboard(now);
         self.startup_mark("warmed");
         Ok(Opened::Practice(Box::new(practice)))
     }
@@ -217,10 +217,11 @@ impl AppState {
         })
     }
 
-    /// Reads from the open practice, or says it is locked.
-    pub fn with<T>(&self, f: impl FnOnce(&Practice) -> arcwell::Result<T>) -> arcwell::Result<T> {
-        let guard = self.lock();
-        let practice = guard.as_ref().ok_or(Error::Locked)?;
+    /// Reads from the open practice, or says it is locked. Reads borrow the practice mutably as
+    /// writes do (one connection, one user at a time), but tell the scheduler nothing.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Practice) -> arcwell::Result<T>) -> arcwell::Result<T> {
+        let mut guard = self.lock();
+        let practice = guard.as_mut().ok_or(Error::Locked)?;
         f(practice)
     }
 
@@ -243,9 +244,9 @@ impl AppState {
         self.lock().as_mut().map(f)
     }
 
-    pub fn install(&self, practice: Practice) -> AppStatus {
+    pub fn install(&self, mut practice: Practice) -> AppStatus {
         let note = practice.keychain_note().map(str::to_owned);
-        if let Ok(settings) = practice.reminder_settings() {
+        if let Ok(settings) = practice.reminders().settings() {
             self.keep_in_tray.store(settings.keep_in_tray, Ordering::Relaxed);
         }
         {
@@ -265,9 +266,9 @@ impl AppState {
     /// From here only the PIN (from what the lock leaves, `PinLock`) or the recovery passphrase
     /// opens it again in this session, not the keychain.
     pub fn close(&self, reason: LockReason) -> AppStatus {
-        if let Some(practice) = self.lock().take() {
+        if let Some(mut practice) = self.lock().take() {
             self.locked_in_session.store(true, Ordering::SeqCst);
-            match practice.pin_lock() {
+            match practice.unlock_pin().lock() {
                 Ok(relock) => *self.relock_slot() = relock,
                 Err(e) => eprintln!("arcwell: locked; the PIN cannot open it this time: {:?}", e.code()),
             }
@@ -377,9 +378,9 @@ mod tests {
             chrono::Utc::now(),
         )
         .unwrap();
-        let mut s = p.reminder_settings().unwrap();
+        let mut s = p.reminders().settings().unwrap();
         s.keep_in_tray = keep_in_tray;
-        p.update_reminder_settings(&s).unwrap();
+        p.reminders().update_settings(&s).unwrap();
         p
     }
 
@@ -398,7 +399,7 @@ mod tests {
             Practice::open_with_passphrase(&dir.path().join("demo"), &Passphrase::new(DEMO_PASSPHRASE), &Keychain::Off)
                 .unwrap();
         state.install(practice);
-        state.write(|p| p.set_unlock_pin(&Passphrase::new(DEMO_PASSPHRASE), Some("4821"))).unwrap();
+        state.write(|p| p.unlock_pin().set(&Passphrase::new(DEMO_PASSPHRASE), Some("4821"))).unwrap();
         let locked = state.close(LockReason::Idle);
         assert_eq!((locked.stage, locked.pin_unlock), (Stage::Locked, true));
         assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "the launch's path does not open it either");
@@ -444,7 +445,7 @@ mod tests {
             let status = call.join().unwrap().unwrap();
             assert_eq!(status.stage, Stage::Ready, "both calls see the practice the launch opened");
         }
-        let today = state.with(|p| p.dashboard(chrono::Utc::now())).unwrap();
+        let today = state.with(|p| p.integration().dashboard(chrono::Utc::now())).unwrap();
         assert!(!today.due_today.is_empty(), "the demo practice is the one installed");
         assert!(state.launch_open.lock().unwrap().is_none(), "the launch's thread was taken");
         assert_eq!(state.open_at_start().unwrap().stage, Stage::Ready, "later calls find it open");
@@ -479,11 +480,11 @@ mod tests {
         state.install(practice(dir.path(), true));
         let profile = ProfileInput { name: "Rowan Hale".into(), timezone: "UTC".into(), ..Default::default() };
         for _ in 0..2 {
-            state.write(|p| p.update_profile(&profile, chrono::Utc::now())).unwrap();
+            state.write(|p| p.facilitator().update(&profile, chrono::Utc::now())).unwrap();
         }
         let newest = || {
             let query = arcwell::store::audit::AuditQuery { participant: None, before: None, limit: 1 };
-            state.with(|p| p.audit_entries(&query)).unwrap()[0].seq
+            state.with(|p| p.audit().entries(&query)).unwrap()[0].seq
         };
         let anchored = || -> i64 {
             let text = std::fs::read_to_string(dir.path().join(arcwell::store::audit::HEAD_FILE)).unwrap();

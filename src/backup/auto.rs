@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::Backups;
 use super::{BackupInfo, EXTENSION, Recipients};
 use crate::domain::time::{from_db, to_db};
 use crate::key::Passphrase;
@@ -221,17 +222,13 @@ fn legacy_automatic(conn: &Connection) -> Result<Vec<String>> {
     Ok(paths)
 }
 
-impl Practice {
-    pub fn auto_backup_settings(&self) -> Result<AutoBackupSettings> {
-        self.read(|conn| stored(conn).map(|s| shown(&s)))
+impl Backups<'_> {
+    pub fn auto_settings(self) -> Result<AutoBackupSettings> {
+        self.practice.read(|conn| stored(conn).map(|s| shown(&s)))
     }
 
     /// Changes the automatic backup settings. Turning them on needs a folder and a way to encrypt.
-    pub fn save_auto_backup_settings(
-        &mut self,
-        input: &AutoBackupInput,
-        now: DateTime<Utc>,
-    ) -> Result<AutoBackupSettings> {
+    pub fn save_auto_settings(self, input: &AutoBackupInput, now: DateTime<Utc>) -> Result<AutoBackupSettings> {
         let keep = input.keep.unwrap_or(14);
         let every = input.every_hours.unwrap_or(24);
         if !(1..=1000).contains(&keep) {
@@ -262,7 +259,7 @@ impl Practice {
         } else {
             None
         };
-        self.write_untracked(|tx| {
+        self.practice.write_untracked(|tx| {
             let old = stored(tx)?;
             let (pass, recips) = match (passphrase, keys) {
                 (Some(_), Some(_)) => {
@@ -291,16 +288,35 @@ impl Practice {
     }
 
     /// One automatic run (the app's scheduler, or `arcwell backup auto` from cron).
-    pub fn run_automatic_backup(&mut self, now: DateTime<Utc>) -> Result<AutoOutcome> {
-        self.folder_backup(now, false)
+    pub fn run_automatic(self, now: DateTime<Utc>) -> Result<AutoOutcome> {
+        self.practice.folder_backup(now, false)
     }
 
     /// "Back up now" (the app's button): a backup into the automatic backups' folder with their
     /// passphrase or keys, whether or not one is due; the same rotation applies.
-    pub fn backup_now(&mut self, now: DateTime<Utc>) -> Result<AutoOutcome> {
-        self.folder_backup(now, true)
+    pub fn backup_now(self, now: DateTime<Utc>) -> Result<AutoOutcome> {
+        self.practice.folder_backup(now, true)
     }
 
+    /// Where a safety backup goes before a restore replaces this practice: the automatic backups'
+    /// folder when one is set and reachable (off this laptop, if it is a USB drive or synced
+    /// folder), else `backups` in the practice's directory. Created when missing; the file is named
+    /// `before-restore-arcwell-<id>-<UTC time>.arcwell-backup`, which rotation never deletes.
+    pub fn safety_path(self, now: DateTime<Utc>) -> Result<PathBuf> {
+        let chosen = self.practice.read(stored)?.folder.map(PathBuf::from).filter(|f| f.is_dir());
+        let folder = chosen.unwrap_or_else(|| self.practice.dir().join("backups"));
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| Error::io(format!("cannot create the safety backup folder {}", folder.display()), e))?;
+        Ok(folder.join(self.practice.backups().file_name(super::Made::BeforeRestore, now)?))
+    }
+
+    /// When the last good backup was, and whether the practice needs one.
+    pub fn health(self, now: DateTime<Utc>) -> Result<BackupHealth> {
+        self.practice.read(|conn| health(conn, now))
+    }
+}
+
+impl Practice {
     fn folder_backup(&mut self, now: DateTime<Utc>, by_hand: bool) -> Result<AutoOutcome> {
         let (s, counter, last, failed) =
             self.read(|conn| Ok((stored(conn)?, changes(conn)?, last_good(conn)?, last_automatic_failure(conn)?)))?;
@@ -339,7 +355,7 @@ impl Practice {
                 )));
             }
             let made = if by_hand { super::Made::ByHand } else { super::Made::Automatic };
-            let name = self.backup_file_name(made, now)?;
+            let name = self.backups().file_name(made, now)?;
             let (info, seen) = self.write_backup(&folder.join(name), &to, now, &mut |_, _| {})?;
             let (practice_id, legacy) = self.read(|conn| Ok((self.practice_id_in(conn)?, legacy_automatic(conn)?)))?;
             let removed = rotate(&folder, s.keep, &practice_id, &legacy)?;
@@ -379,23 +395,6 @@ impl Practice {
             )?;
             audit::record(tx, Action::Backup, &Subject::Backup, Some("by hand"))
         })
-    }
-
-    /// Where a safety backup goes before a restore replaces this practice: the automatic backups'
-    /// folder when one is set and reachable (off this laptop, if it is a USB drive or synced
-    /// folder), else `backups` in the practice's directory. Created when missing; the file is named
-    /// `before-restore-arcwell-<id>-<UTC time>.arcwell-backup`, which rotation never deletes.
-    pub fn safety_backup_path(&self, now: DateTime<Utc>) -> Result<PathBuf> {
-        let chosen = self.read(stored)?.folder.map(PathBuf::from).filter(|f| f.is_dir());
-        let folder = chosen.unwrap_or_else(|| self.dir().join("backups"));
-        std::fs::create_dir_all(&folder)
-            .map_err(|e| Error::io(format!("cannot create the safety backup folder {}", folder.display()), e))?;
-        Ok(folder.join(self.backup_file_name(super::Made::BeforeRestore, now)?))
-    }
-
-    /// When the last good backup was, and whether the practice needs one.
-    pub fn backup_health(&self, now: DateTime<Utc>) -> Result<BackupHealth> {
-        self.read(|conn| health(conn, now))
     }
 }
 

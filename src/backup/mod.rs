@@ -79,37 +79,47 @@ pub(crate) fn is_automatic_of(name: &str, practice_id: &str) -> bool {
         .is_some_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H%M%SZ").is_ok())
 }
 
-impl Practice {
-    /// The practice's random id (made once, by migration 12; a restore keeps it).
-    pub fn practice_id(&self) -> Result<String> {
-        self.read(|conn| self.practice_id_in(conn))
-    }
+/// Encrypted backups: write, name, digest, automatic backups and their health.
+/// Borrowed from a practice by [`Practice::backups`].
+pub struct Backups<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
 
-    fn practice_id_in(&self, conn: &Connection) -> Result<String> {
-        Ok(conn.query_row("SELECT practice_id FROM practice_identity WHERE id = 1", [], |r| r.get(0))?)
+impl Backups<'_> {
+    /// The practice's random id (made once, by migration 12; a restore keeps it).
+    pub fn practice_id(self) -> Result<String> {
+        self.practice.read(|conn| self.practice.practice_id_in(conn))
     }
 
     /// The file name for a backup of this practice made now.
-    pub fn backup_file_name(&self, made: Made, now: DateTime<Utc>) -> Result<String> {
-        Ok(file_name(made, &self.practice_id()?, now))
+    pub fn file_name(self, made: Made, now: DateTime<Utc>) -> Result<String> {
+        Ok(file_name(made, &self.practice.backups().practice_id()?, now))
     }
 }
 
 impl Practice {
+    fn practice_id_in(&self, conn: &Connection) -> Result<String> {
+        Ok(conn.query_row("SELECT practice_id FROM practice_identity WHERE id = 1", [], |r| r.get(0))?)
+    }
+}
+
+impl Backups<'_> {
     /// Writes a backup of the whole practice to `dest` (which must not exist yet), encrypted to
     /// `to`. The file appears under its name only once complete and synced.
-    pub fn backup_to(
-        &mut self,
+    pub fn write_to(
+        self,
         dest: &Path,
         to: &Recipients,
         now: DateTime<Utc>,
         progress: Progress<'_>,
     ) -> Result<BackupInfo> {
-        let (info, changes) = self.write_backup(dest, to, now, progress)?;
-        self.record_manual_backup(&info, changes, now)?;
+        let (info, changes) = self.practice.write_backup(dest, to, now, progress)?;
+        self.practice.record_manual_backup(&info, changes, now)?;
         Ok(info)
     }
+}
 
+impl Practice {
     /// Writes the backup; returns it and the change counter of the snapshot it holds.
     pub(crate) fn write_backup(
         &mut self,
@@ -275,11 +285,11 @@ impl Practice {
     }
 }
 
-impl Practice {
+impl Backups<'_> {
     /// A digest of every row of every table (row count and SHA-256 of the rows in order), to
     /// compare two practices table by table: a restore must give back exactly what was backed up.
-    pub fn content_digest(&self) -> Result<std::collections::BTreeMap<String, (u64, String)>> {
-        self.read(|conn| {
+    pub fn content_digest(self) -> Result<std::collections::BTreeMap<String, (u64, String)>> {
+        self.practice.read(|conn| {
             let mut out = std::collections::BTreeMap::new();
             for table in counts(conn, "main")?.into_keys() {
                 let q = table.replace('"', "\"\"");

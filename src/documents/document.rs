@@ -491,26 +491,27 @@ pub(crate) fn complete_with(tx: &Transaction<'_>, id: Uuid, link: Link, now: Dat
     Ok(())
 }
 
-impl Practice {
+/// Phase documents: drafts, signing, amendments, consents, screening flags.
+/// Borrowed from a practice by [`Practice::documents`].
+pub struct Documents<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Documents<'_> {
     /// Creates a draft document.
-    pub fn add_document(&mut self, input: &SaveDocument, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        let id = self.write(|tx| insert(tx, input, now))?;
-        self.document(id)
+    pub fn add(self, input: &SaveDocument, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        let id = self.practice.write(|tx| insert(tx, input, now))?;
+        self.practice.documents().get(id)
     }
 
     /// The record of a session: the document already written for it (in any state), or a new draft
     /// of `template` — by default the current `arcwell.<kind>` template (the administration record for
     /// a dosing session). Cancelled and no-show sessions take no record.
-    pub fn session_document(
-        &mut self,
-        session: Uuid,
-        template: Option<Uuid>,
-        now: DateTime<Utc>,
-    ) -> Result<DocumentDetail> {
-        if let Some(d) = self.read(|conn| linked(conn, Link::Session(session)))? {
-            return self.document(d.id);
+    pub fn for_session(self, session: Uuid, template: Option<Uuid>, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        if let Some(d) = self.practice.read(|conn| linked(conn, Link::Session(session)))? {
+            return self.practice.documents().get(d.id);
         }
-        let id = self.write(|tx| {
+        let id = self.practice.write(|tx| {
             use crate::domain::session::{SessionKind, SessionStatus, get};
             let s = get(tx, session)?;
             if matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow) {
@@ -542,12 +543,12 @@ impl Practice {
                 SaveDocument { arc_id: s.arc_id, template_id, session_id: Some(session), ..SaveDocument::default() };
             insert(tx, &input, now)
         })?;
-        self.document(id)
+        self.practice.documents().get(id)
     }
 
     /// Saves a draft's answers (autosave). A signed document is amended instead.
-    pub fn save_draft(&mut self, id: Uuid, answers: &Map<String, Value>, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        self.write(|tx| {
+    pub fn save_draft(self, id: Uuid, answers: &Map<String, Value>, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.state == DocState::Signed {
                 return Err(Error::Conflict(
@@ -569,14 +570,14 @@ impl Practice {
     }
 
     /// Signs a draft: every required answer must be there; from now on it only takes amendments.
-    pub fn sign_document(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        self.write(|tx| sign(tx, id, now))?;
-        self.document(id)
+    pub fn sign(self, id: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        self.practice.write(|tx| sign(tx, id, now))?;
+        self.practice.documents().get(id)
     }
 
     /// Amends a signed document: the changed answers (`null` clears one) and why. The original stays.
-    pub fn amend_document(
-        &mut self,
+    pub fn amend(
+        self,
         id: Uuid,
         changes: &Map<String, Value>,
         reason: &str,
@@ -589,7 +590,7 @@ impl Practice {
         if changes.is_empty() {
             return Err(Error::invalid("an amendment needs at least one changed answer"));
         }
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.state != DocState::Signed {
                 return Err(Error::Conflict("this document is a draft: edit it directly, or sign it first".into()));
@@ -614,16 +615,16 @@ impl Practice {
             audit::record(tx, Action::Amend, &Subject::Document(id), Some(&format!("{} answers", normalised.len())))?;
             realert(tx, &doc, &t, &checked, now)
         })?;
-        self.document(id)
+        self.practice.documents().get(id)
     }
 
     /// Withdraws a signed consent, with the reason; kept in its history.
-    pub fn withdraw_consent(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<DocumentDetail> {
+    pub fn withdraw_consent(self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<DocumentDetail> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("a withdrawal needs a reason (e.g. \"withdrawn by the participant by phone\")"));
         }
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.phase != DocPhase::Consent {
                 return Err(Error::Conflict("only a consent can be withdrawn".into()));
@@ -644,16 +645,16 @@ impl Practice {
             )?;
             audit::record(tx, Action::Withdraw, &Subject::Document(id), Some("consent"))
         })?;
-        self.document(id)
+        self.practice.documents().get(id)
     }
 
     /// Acknowledges a screening flag with a written reason (e.g. cleared by the prescriber).
-    pub fn acknowledge_flag(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn acknowledge_flag(self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("acknowledging a flag needs a written reason: why is it safe to go ahead?"));
         }
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let n = tx.execute(
                 "UPDATE screening_flag SET acknowledged_at = ?2, ack_reason = ?3 WHERE id = ?1 AND acknowledged_at IS NULL",
                 params![id.to_string(), to_db(now), reason],
@@ -672,13 +673,13 @@ impl Practice {
         })
     }
 
-    pub fn document(&self, id: Uuid) -> Result<DocumentDetail> {
-        self.read(|conn| detail(conn, id))
+    pub fn get(self, id: Uuid) -> Result<DocumentDetail> {
+        self.practice.read(|conn| detail(conn, id))
     }
 
     /// An arc's documents, oldest first.
-    pub fn documents_of(&self, arc: Uuid) -> Result<Vec<Document>> {
-        self.read(|conn| {
+    pub fn of_participant(self, arc: Uuid) -> Result<Vec<Document>> {
+        self.practice.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id WHERE d.arc_id = ?1 ORDER BY d.created_at, d.id"
             ))?;
@@ -688,8 +689,8 @@ impl Practice {
     }
 
     /// Every screening flag of an arc, open or acknowledged.
-    pub fn screening_flags(&self, arc: Uuid) -> Result<Vec<ScreeningFlag>> {
-        self.read(|conn| {
+    pub fn screening_flags(self, arc: Uuid) -> Result<Vec<ScreeningFlag>> {
+        self.practice.read(|conn| {
             let zone = profile::load(conn)?.timezone;
             flags_of(conn, "arc_id = ?1", arc, &zone)
         })

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Templates;
 use super::packs::{self, arcwell_family};
 use super::template::{DocPhase, Field, Template};
 use crate::domain::id_from_db;
 use crate::domain::time::to_db;
 use crate::store::audit::{self, Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Error, Result};
 
 /// A template as read from a file: the id and version are assigned on import.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -103,20 +104,20 @@ pub(crate) fn offered(conn: &Connection, t: &Template) -> Result<()> {
     Ok(())
 }
 
-impl Practice {
+impl Templates<'_> {
     /// The current version of every template family.
-    pub fn templates(&self) -> Result<Vec<TemplateSummary>> {
-        self.read(summaries)
+    pub fn list(self) -> Result<Vec<TemplateSummary>> {
+        self.practice.read(summaries)
     }
 
-    pub fn template(&self, id: Uuid) -> Result<Template> {
-        self.read(|conn| template(conn, id))
+    pub fn get(self, id: Uuid) -> Result<Template> {
+        self.practice.read(|conn| template(conn, id))
     }
 
     /// Adds a template: the next version of its family when the family exists here, else a new
     /// family. Arcwell's own families (shipped, packs) are refused: copy them to adapt them.
     /// Documents keep the version they were written with.
-    pub fn import_template(&mut self, file: &TemplateFile, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
+    pub fn import(self, file: &TemplateFile, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
         if let Some(f) = file.family.as_deref().filter(|f| arcwell_family(f)) {
             return Err(Error::Conflict(format!(
                 "{f:?} is a template Arcwell ships and updates; copy it (arcwell template copy ID \"New name\", or Copy \
@@ -133,7 +134,7 @@ impl Practice {
             fields: file.fields.clone(),
         };
         t.check()?;
-        let id = self.write(|tx| {
+        let id = self.practice.write(|tx| {
             let existing: Option<(u32, String)> = match &file.family {
                 Some(f) => tx
                     .query_row("SELECT max(version), min(phase) FROM template WHERE family = ?1", [f], |r| {
@@ -162,12 +163,12 @@ impl Practice {
             audit::record(tx, Action::Create, &Subject::Template(t.id.to_string()), Some(&format!("version {}", t.version)))?;
             Ok(t.id)
         })?;
-        self.template(id)
+        self.practice.templates().get(id)
     }
 
     /// Copies a template into a new family of the practice's own, to adapt it.
-    pub fn copy_template(&mut self, id: Uuid, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
-        let source = self.template(id)?;
+    pub fn copy(self, id: Uuid, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
+        let source = self.practice.templates().get(id)?;
         let file = TemplateFile {
             family: None,
             name: name.to_owned(),
@@ -177,8 +178,8 @@ impl Practice {
             id: None,
             version: None,
         };
-        let copy = self.import_template(&file, now)?;
-        self.write(|tx| {
+        let copy = self.practice.templates().import(&file, now)?;
+        self.practice.write(|tx| {
             tx.execute(
                 "UPDATE template SET copied_from = ?2 WHERE id = ?1",
                 params![copy.id.to_string(), id.to_string()],

@@ -11,3 +11,11 @@ pub mod template;
 
 pub use document::{DocState, Document, DocumentDetail, SaveDocument, ScreeningFlag};
 pub use template::{DocPhase, Field, FieldKind, Template};
+
+use crate::Practice;
+
+/// Document templates and template packs.
+/// Borrowed from a practice by [`Practice::templates`].
+pub struct Templates<'p> {
+    pub(crate) practice: &'p mut Practice,
+}

@@ -7,10 +7,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::Templates;
 use super::template::Template;
 use crate::domain::time::{ZonedTime, to_db};
 use crate::store::audit::{self, Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Error, Result};
 
 /// A pack as Arcwell ships it.
 pub struct PackDef {
@@ -96,10 +97,10 @@ pub(crate) fn enabled(conn: &Connection) -> Result<Vec<&'static PackDef>> {
     Ok(PACKS.iter().filter(|p| ids.iter().any(|i| i == p.id)).collect())
 }
 
-impl Practice {
+impl Templates<'_> {
     /// Every pack Arcwell ships, with whether it is on here.
-    pub fn template_packs(&self) -> Result<Vec<TemplatePack>> {
-        self.read(|conn| {
+    pub fn packs(self) -> Result<Vec<TemplatePack>> {
+        self.practice.read(|conn| {
             let zone = crate::domain::profile::load(conn)?.timezone;
             let mut out = Vec::new();
             for p in PACKS {
@@ -122,9 +123,9 @@ impl Practice {
     }
 
     /// Turns a pack on (installing its templates) or off (no longer offering them).
-    pub fn set_template_pack(&mut self, id: &str, enabled: bool, now: DateTime<Utc>) -> Result<TemplatePack> {
+    pub fn set_pack(self, id: &str, enabled: bool, now: DateTime<Utc>) -> Result<TemplatePack> {
         let pack = find(id)?;
-        self.write(|tx| {
+        self.practice.write(|tx| {
             if enabled {
                 super::template::install_shipped(tx, &pack.templates()?)?;
             }
@@ -137,7 +138,9 @@ impl Practice {
             let detail = format!("pack {} {}", pack.id, if enabled { "on" } else { "off" });
             audit::record(tx, Action::Update, &Subject::Settings, Some(&detail))
         })?;
-        self.template_packs()?
+        self.practice
+            .templates()
+            .packs()?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or_else(|| Error::NotFound { what: "template pack", id: id.to_owned() })

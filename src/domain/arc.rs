@@ -274,10 +274,16 @@ pub struct PhaseArc {
     pub since: ZonedTime,
 }
 
-impl Practice {
+/// Arcs: per phase, per participant, approach tags.
+/// Borrowed from a practice by [`Practice::arcs`].
+pub struct Arcs<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Arcs<'_> {
     /// The arcs in `phase`, the most recently arrived first (at most `limit`).
-    pub fn arcs_in_phase(&self, phase: Phase, limit: u32) -> Result<Vec<PhaseArc>> {
-        self.read(|conn| {
+    pub fn in_phase(self, phase: Phase, limit: u32) -> Result<Vec<PhaseArc>> {
+        self.practice.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.participant_id, p.name, a.intention, e.at, e.tz
                  FROM arc a
@@ -302,9 +308,9 @@ impl Practice {
     }
 
     /// Sets an arc's approach tags (the whole list; closed arcs too: the tags describe the work done).
-    pub fn set_arc_approaches(&mut self, id: Uuid, tags: &[String]) -> Result<Vec<String>> {
+    pub fn set_approaches(self, id: Uuid, tags: &[String]) -> Result<Vec<String>> {
         let tags = participant::normalised_tags(tags)?;
-        self.write(|tx| {
+        self.practice.write(|tx| {
             get(tx, id)?;
             tx.execute("DELETE FROM arc_approach WHERE arc_id = ?1", [id.to_string()])?;
             let mut add = tx.prepare_cached("INSERT INTO arc_approach (arc_id, tag) VALUES (?1, ?2)")?;
@@ -317,16 +323,16 @@ impl Practice {
     }
 
     /// Every approach tag in use, for suggestions.
-    pub fn approach_tags(&self) -> Result<Vec<String>> {
-        self.read(|conn| {
+    pub fn approach_tags(self) -> Result<Vec<String>> {
+        self.practice.read(|conn| {
             let mut stmt = conn.prepare_cached("SELECT DISTINCT tag FROM arc_approach ORDER BY tag")?;
             Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
         })
     }
 
     /// A participant's arcs, newest first.
-    pub fn arcs_of(&self, participant: Uuid) -> Result<Vec<Arc>> {
-        self.read(|conn| {
+    pub fn of_participant(self, participant: Uuid) -> Result<Vec<Arc>> {
+        self.practice.read(|conn| {
             participant::get(conn, participant)?;
             for_participant(conn, participant)
         })

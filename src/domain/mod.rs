@@ -1,7 +1,8 @@
 //! The practice's records and the rules they obey: profile, participants, arcs, sessions.
 //!
 //! Each submodule owns one table family: its types (serialisable for the CLI and UI, exported to
-//! TypeScript), its validation, and `impl Practice` methods that go through the single write path.
+//! TypeScript), its validation, and its area handle (`Participants`, `Arcs`, …) whose methods go
+//! through the single write path.
 
 pub mod arc;
 pub mod participant;

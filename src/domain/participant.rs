@@ -172,9 +172,15 @@ pub(crate) fn insert(conn: &Connection, input: &ParticipantInput, now: DateTime<
     get(conn, id)
 }
 
-impl Practice {
-    pub fn add_participant(&mut self, input: &ParticipantInput, now: DateTime<Utc>) -> Result<Participant> {
-        self.write(|tx| {
+/// Participants: add, edit, find, list.
+/// Borrowed from a practice by [`Practice::participants`].
+pub struct Participants<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Participants<'_> {
+    pub fn add(self, input: &ParticipantInput, now: DateTime<Utc>) -> Result<Participant> {
+        self.practice.write(|tx| {
             let p = insert(tx, input, now, Uuid::new_v4())?;
             audit::record(tx, Action::Create, &Subject::Participant(p.id), None)?;
             Ok(p)
@@ -182,8 +188,8 @@ impl Practice {
     }
 
     /// Replaces every field with `input`; blank optional fields become absent.
-    pub fn edit_participant(&mut self, id: Uuid, input: &ParticipantInput, now: DateTime<Utc>) -> Result<Participant> {
-        self.write(|tx| {
+    pub fn edit(self, id: Uuid, input: &ParticipantInput, now: DateTime<Utc>) -> Result<Participant> {
+        self.practice.write(|tx| {
             let v = input.validate(now.date_naive())?;
             let changed = tx.execute(
                 "UPDATE participant SET name = ?2, pronouns = ?3, contact = ?4, emergency_contact = ?5,
@@ -208,13 +214,13 @@ impl Practice {
         })
     }
 
-    pub fn participant(&self, id: Uuid) -> Result<Participant> {
-        self.read(|conn| get(conn, id))
+    pub fn get(self, id: Uuid) -> Result<Participant> {
+        self.practice.read(|conn| get(conn, id))
     }
 
     /// Every participant, by name.
-    pub fn participants(&self) -> Result<Vec<Participant>> {
-        self.read(|conn| {
+    pub fn list(self) -> Result<Vec<Participant>> {
+        self.practice.read(|conn| {
             let mut stmt =
                 conn.prepare_cached(&format!("SELECT {COLUMNS} FROM participant ORDER BY name COLLATE NOCASE, id"))?;
             let mut list = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -87,14 +87,20 @@ impl Profile {
     }
 }
 
-impl Practice {
-    pub fn profile(&self) -> Result<Profile> {
-        self.read(load)
+/// The facilitator's own profile: name, zone, signature.
+/// Borrowed from a practice by [`Practice::facilitator`].
+pub struct Facilitator<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Facilitator<'_> {
+    pub fn profile(self) -> Result<Profile> {
+        self.practice.read(load)
     }
 
-    pub fn update_profile(&mut self, input: &ProfileInput, now: DateTime<Utc>) -> Result<Profile> {
+    pub fn update(self, input: &ProfileInput, now: DateTime<Utc>) -> Result<Profile> {
         let p = input.validate()?;
-        self.write(|tx| {
+        self.practice.write(|tx| {
             tx.execute(
                 "UPDATE profile SET name = ?1, timezone = ?2, checkin_time = ?3, stall_days = ?4, updated_at = ?5
                  WHERE id = 1",

@@ -121,7 +121,7 @@ pub struct CompleteSession {
     #[serde(default)]
     #[ts(optional)]
     pub follow_up: Option<FollowUp>,
-    /// The session's record (see `Practice::session_document`): a draft is signed in the same
+    /// The session's record (see `Documents::for_session`): a draft is signed in the same
     /// transaction, so the session is held and its record signed, or neither.
     #[serde(default)]
     #[ts(optional, type = "string")]
@@ -248,33 +248,39 @@ fn close_unheld(conn: &Connection, id: Uuid, status: SessionStatus, reason: Opti
     get(conn, id)
 }
 
-impl Practice {
-    pub fn schedule_session(&mut self, input: &ScheduleSession) -> Result<Session> {
-        let zone = self.profile()?.timezone;
-        self.write(|tx| {
+/// Sessions: schedule, cancel, no-show, read.
+/// Borrowed from a practice by [`Practice::sessions`].
+pub struct Sessions<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Sessions<'_> {
+    pub fn schedule(self, input: &ScheduleSession) -> Result<Session> {
+        let zone = self.practice.facilitator().profile()?.timezone;
+        self.practice.write(|tx| {
             let s = schedule(tx, input, &zone, Uuid::new_v4())?;
             audit::record(tx, Action::Create, &Subject::Session(s.id), Some(s.kind.as_str()))?;
             Ok(s)
         })
     }
 
-    pub fn cancel_session(&mut self, id: Uuid, reason: Option<&str>) -> Result<Session> {
-        self.write(|tx| {
+    pub fn cancel(self, id: Uuid, reason: Option<&str>) -> Result<Session> {
+        self.practice.write(|tx| {
             let s = close_unheld(tx, id, SessionStatus::Cancelled, reason)?;
             audit::record(tx, Action::Update, &Subject::Session(id), Some("cancelled"))?;
             Ok(s)
         })
     }
 
-    pub fn mark_no_show(&mut self, id: Uuid, reason: Option<&str>) -> Result<Session> {
-        self.write(|tx| {
+    pub fn mark_no_show(self, id: Uuid, reason: Option<&str>) -> Result<Session> {
+        self.practice.write(|tx| {
             let s = close_unheld(tx, id, SessionStatus::NoShow, reason)?;
             audit::record(tx, Action::Update, &Subject::Session(id), Some("no_show"))?;
             Ok(s)
         })
     }
 
-    pub fn session(&self, id: Uuid) -> Result<Session> {
-        self.read(|conn| get(conn, id))
+    pub fn get(self, id: Uuid) -> Result<Session> {
+        self.practice.read(|conn| get(conn, id))
     }
 }

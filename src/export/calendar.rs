@@ -9,11 +9,12 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
 use ts_rs::TS;
 
+use super::Exports;
 use super::{Exported, Privacy, WARNING, write_new};
 use crate::integration::checkin::{self, CheckIn};
 use crate::integration::status::{end_of_day, local_day};
 use crate::store::audit::{Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Error, Result};
 
 /// How long each check-in's calendar entry lasts.
 pub const ENTRY_MINUTES: i64 = 30;
@@ -73,16 +74,16 @@ pub fn render(checkins: &[CheckIn], privacy: Privacy, now: DateTime<Utc>) -> Str
     cal.done().to_string()
 }
 
-impl Practice {
+impl Exports<'_> {
     /// The check-ins still due from the start of today (the facilitator's zone) through `days` ahead.
-    pub fn upcoming_checkins(&self, days: u32, now: DateTime<Utc>) -> Result<Vec<CheckIn>> {
+    pub fn upcoming_checkins(self, days: u32, now: DateTime<Utc>) -> Result<Vec<CheckIn>> {
         if !(1..=730).contains(&days) {
             return Err(Error::invalid(format!("choose 1 to 730 days ahead (not {days})")));
         }
-        let zone = self.profile()?.zone()?;
+        let zone = self.practice.facilitator().profile()?.zone()?;
         let from = end_of_day(local_day(now, zone) - chrono::Days::new(1), zone);
         let to = end_of_day(local_day(now, zone) + chrono::Days::new(u64::from(days)), zone);
-        self.read(|conn| {
+        self.practice.read(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {} FROM {} WHERE c.status = 'due' AND c.due_at >= ?1 AND c.due_at < ?2 ORDER BY c.due_at, c.id",
                 checkin::COLUMNS,
@@ -96,11 +97,11 @@ impl Practice {
     }
 
     /// Writes the upcoming check-ins as an iCalendar file at `dest` (a new file).
-    pub fn export_calendar(&mut self, dest: &Path, range: CalendarRange, now: DateTime<Utc>) -> Result<Exported> {
-        let checkins = self.upcoming_checkins(range.days, now)?;
+    pub fn calendar(self, dest: &Path, range: CalendarRange, now: DateTime<Utc>) -> Result<Exported> {
+        let checkins = self.practice.exports().upcoming_checkins(range.days, now)?;
         let text = render(&checkins, range.privacy, now);
         let written = write_new(dest, |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
-        self.record_event(Action::Export, &Subject::Export, Some(range.privacy.audit_detail("calendar")))?;
+        self.practice.record_event(Action::Export, &Subject::Export, Some(range.privacy.audit_detail("calendar")))?;
         Ok(Exported {
             files: vec![written.display().to_string()],
             rows: checkins.len() as u64,

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row};
 
+use super::Exports;
 use super::{Exported, Privacy, WARNING, write_new};
 use crate::domain::time::{ZonedTime, from_db};
 use crate::integration::schedule::{Offset, OffsetUnit};
 use crate::store::audit::{Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Error, Result};
 
 /// Where a column's value comes from in its table's query (by position).
 #[derive(Debug, Clone, Copy)]
@@ -254,12 +255,13 @@ fn header(table: &Table, privacy: Privacy) -> Vec<&'static str> {
     table.columns.iter().filter(|c| privacy.names || !c.identifying).map(|c| c.name).collect()
 }
 
-impl Practice {
+impl Exports<'_> {
     /// Writes `arcs.csv`, `sessions.csv`, `checkins.csv`, `outcome_scores.csv` and `data-dictionary.csv` into a new
     /// folder `arcwell-csv-<UTC time>` inside `parent`. Without `privacy.names`, no names and no
     /// free text that may hold them: ids only. Nothing is left behind when a file fails.
-    pub fn export_csv(&mut self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {
-        let data = self.read(|conn| TABLES.iter().map(|t| rows(conn, t, privacy)).collect::<Result<Vec<_>>>())?;
+    pub fn csv(self, parent: &Path, privacy: Privacy, now: DateTime<Utc>) -> Result<Exported> {
+        let data =
+            self.practice.read(|conn| TABLES.iter().map(|t| rows(conn, t, privacy)).collect::<Result<Vec<_>>>())?;
         let folder = super::destination(&parent.join(format!("arcwell-csv-{}", now.format("%Y-%m-%dT%H%M%SZ"))))?;
         std::fs::create_dir(&folder).map_err(|e| {
             Error::io(format!("cannot create the folder {} (nothing was written)", folder.display()), e)
@@ -269,7 +271,7 @@ impl Practice {
             let _ = std::fs::remove_dir_all(&folder);
         }
         let files = written?;
-        self.record_event(Action::Export, &Subject::Export, Some(privacy.audit_detail("csv")))?;
+        self.practice.record_event(Action::Export, &Subject::Export, Some(privacy.audit_detail("csv")))?;
         Ok(Exported {
             files: files.iter().map(|f| f.display().to_string()).collect(),
             rows: data.iter().map(|d| d.len() as u64).sum(),

@@ -15,11 +15,12 @@ use serde_json::{Value, json};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Exports;
 use super::{Exported, Privacy, WARNING, write_new};
+use crate::Result;
 use crate::measures::response::{MeasureResponse, query};
 use crate::measures::{Measure, measure};
 use crate::store::audit::{Action, Subject};
-use crate::{Practice, Result};
 
 /// What the FHIR export holds.
 #[derive(Debug, Clone, Copy, Default, Deserialize, TS)]
@@ -139,10 +140,10 @@ pub(crate) fn bundle(responses: &[MeasureResponse], privacy: Privacy, now: DateT
     }))
 }
 
-impl Practice {
+impl Exports<'_> {
     /// Writes the FHIR R4 Bundle of the outcome measures to `dest` (a new `.json` file).
-    pub fn export_fhir(&mut self, dest: &Path, what: FhirExport, now: DateTime<Utc>) -> Result<Exported> {
-        let responses = self.read(|conn| match what.participant_id {
+    pub fn fhir(self, dest: &Path, what: FhirExport, now: DateTime<Utc>) -> Result<Exported> {
+        let responses = self.practice.read(|conn| match what.participant_id {
             Some(p) => {
                 crate::domain::participant::get(conn, p)?;
                 query(conn, "r.withdrawn_at IS NULL AND a.participant_id = ?1", [p.to_string()])
@@ -155,7 +156,7 @@ impl Practice {
             w.write_all(b"\n")
         })?;
         let subject = what.participant_id.map_or(Subject::Export, Subject::Participant);
-        self.record_event(Action::Export, &subject, Some(what.privacy.audit_detail("fhir")))?;
+        self.practice.record_event(Action::Export, &subject, Some(what.privacy.audit_detail("fhir")))?;
         Ok(Exported {
             files: vec![written.display().to_string()],
             rows: responses.len() as u64,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Error, Result};
+use crate::{Error, Practice, Result};
 
 /// Shown before an export is written, and printed on the record's first page.
 pub const WARNING: &str = "This file is not encrypted: anyone who can open it can read what it \
@@ -107,6 +107,12 @@ pub(crate) fn write_new(dest: &Path, write: impl FnOnce(&mut dyn Write) -> io::R
         }
     })?;
     Ok(dest)
+}
+
+/// Exports: calendar, CSV, FHIR, a participant's record.
+/// Borrowed from a practice by [`Practice::exports`].
+pub struct Exports<'p> {
+    pub(crate) practice: &'p mut Practice,
 }
 
 #[cfg(test)]

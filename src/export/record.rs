@@ -9,7 +9,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::Exports;
 use super::{Exported, WARNING, write_new};
+use crate::Result;
 use crate::documents::document::{DocEventKind, DocState, DocumentDetail};
 use crate::documents::template::{Field, FieldKind};
 use crate::domain::participant::Participant;
@@ -17,7 +19,6 @@ use crate::domain::profile::Profile;
 use crate::domain::time::ZonedTime;
 use crate::integration::arc_detail::ArcDetail;
 use crate::store::audit::{Action, Subject};
-use crate::{Practice, Result};
 
 /// Everything the record shows, read before anything is written.
 struct Record {
@@ -307,15 +308,21 @@ fn render(r: &Record) -> String {
     page.into_string()
 }
 
-impl Practice {
+impl Exports<'_> {
     /// A participant's whole record as printable HTML text.
-    pub fn participant_record_html(&self, participant: Uuid, now: DateTime<Utc>) -> Result<String> {
-        let profile = self.profile()?;
-        let participant = self.participant(participant)?;
+    pub fn record_html(self, participant: Uuid, now: DateTime<Utc>) -> Result<String> {
+        let profile = self.practice.facilitator().profile()?;
+        let participant = self.practice.participants().get(participant)?;
         let mut arcs = Vec::new();
-        for arc in self.arcs_of(participant.id)? {
-            let detail = self.arc(arc.id, now)?;
-            let docs = self.documents_of(arc.id)?.iter().map(|d| self.document(d.id)).collect::<Result<Vec<_>>>()?;
+        for arc in self.practice.arcs().of_participant(participant.id)? {
+            let detail = self.practice.integration().arc(arc.id, now)?;
+            let docs = self
+                .practice
+                .documents()
+                .of_participant(arc.id)?
+                .iter()
+                .map(|d| self.practice.documents().get(d.id))
+                .collect::<Result<Vec<_>>>()?;
             arcs.push((detail, docs));
         }
         let now = ZonedTime::new(now, &profile.timezone);
@@ -323,15 +330,10 @@ impl Practice {
     }
 
     /// Writes a participant's record to `dest` (a new file), not encrypted: see [`WARNING`].
-    pub fn export_participant_record(
-        &mut self,
-        participant: Uuid,
-        dest: &Path,
-        now: DateTime<Utc>,
-    ) -> Result<Exported> {
-        let text = self.participant_record_html(participant, now)?;
+    pub fn participant_record(self, participant: Uuid, dest: &Path, now: DateTime<Utc>) -> Result<Exported> {
+        let text = self.practice.exports().record_html(participant, now)?;
         let written = write_new(dest, |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
-        self.record_event(Action::Export, &Subject::Participant(participant), Some("printable record"))?;
+        self.practice.record_event(Action::Export, &Subject::Participant(participant), Some("printable record"))?;
         Ok(Exported { files: vec![written.display().to_string()], rows: 1, warning: WARNING.to_owned() })
     }
 }

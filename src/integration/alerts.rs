@@ -299,15 +299,21 @@ fn require_current(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<(
     }
 }
 
-impl Practice {
+/// Alerts on Today: list, acknowledge, snooze.
+/// Borrowed from a practice by [`Practice::alerts`].
+pub struct Alerts<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Alerts<'_> {
     /// Open alerts (neither acknowledged nor snoozed), or with `all` every current alert.
-    pub fn alerts(&self, now: DateTime<Utc>, all: bool) -> Result<Vec<Alert>> {
-        self.read(|conn| Ok(current(conn, now)?.into_iter().filter(|a| all || a.is_open(now)).collect()))
+    pub fn list(self, now: DateTime<Utc>, all: bool) -> Result<Vec<Alert>> {
+        self.practice.read(|conn| Ok(current(conn, now)?.into_iter().filter(|a| all || a.is_open(now)).collect()))
     }
 
     /// Acknowledges an alert: it stays away for as long as its fact holds.
-    pub fn acknowledge_alert(&mut self, key: &str, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| {
+    pub fn acknowledge(self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        self.practice.write(|tx| {
             require_current(tx, key, now)?;
             tx.execute(
                 "INSERT INTO alert_state (key, acknowledged_at, updated_at) VALUES (?1, ?2, ?2)
@@ -319,8 +325,8 @@ impl Practice {
     }
 
     /// Snoozes an alert until the start of `until` (a local date after today); it returns by itself then.
-    pub fn snooze_alert(&mut self, key: &str, until: NaiveDate, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-        self.write(|tx| {
+    pub fn snooze(self, key: &str, until: NaiveDate, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        self.practice.write(|tx| {
             let zone = profile::load(tx)?.zone()?;
             if until <= local_day(now, zone) {
                 return Err(Error::invalid(format!("snooze until a day after today (got {until})")));

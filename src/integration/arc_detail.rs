@@ -6,14 +6,15 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Integration;
 use super::checkin::{self, CheckIn};
 use super::dashboard::ArcSummary;
 use super::milestone::{self, Milestone};
 use super::plan;
+use crate::Result;
 use crate::domain::arc::{self, Arc, PhaseEvent};
 use crate::domain::session::{self, Session};
 use crate::domain::{id_from_db, participant};
-use crate::{Practice, Result};
 
 /// An arc with its participant's name, its history, sessions, check-ins and milestones.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -36,11 +37,11 @@ pub struct ArcDetail {
     pub integration: Option<ArcSummary>,
 }
 
-impl Practice {
+impl Integration<'_> {
     /// An arc with everything that belongs to it, its integration status taken at `now`.
-    pub fn arc(&self, id: Uuid, now: DateTime<Utc>) -> Result<ArcDetail> {
-        let integration = self.integration_status(id, now)?;
-        self.read(|conn| {
+    pub fn arc(self, id: Uuid, now: DateTime<Utc>) -> Result<ArcDetail> {
+        let integration = self.practice.integration().status(id, now)?;
+        self.practice.read(|conn| {
             let arc = arc::get(conn, id)?;
             Ok(ArcDetail {
                 participant_name: participant::get(conn, arc.participant_id)?.name,

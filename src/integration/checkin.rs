@@ -113,7 +113,7 @@ pub struct CompleteCheckIn {
     /// When the contact happened (ISO 8601); now when absent.
     #[ts(optional)]
     pub contacted_at: Option<String>,
-    /// The integration document written for this check-in (see `Practice::checkin_document`);
+    /// The integration document written for this check-in (see `CheckIns::document`);
     /// a draft is signed as the check-in completes.
     #[serde(default)]
     #[ts(optional, type = "string")]
@@ -354,14 +354,20 @@ fn open_checkin(conn: &Connection, id: Uuid, doing: &str) -> Result<CheckIn> {
     Ok(c)
 }
 
-impl Practice {
+/// Check-ins: list, complete, skip, reschedule, add, outreach.
+/// Borrowed from a practice by [`Practice::checkins`].
+pub struct CheckIns<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl CheckIns<'_> {
     /// The integration document of a check-in: the one already written for it (a draft is
     /// continued), or a new draft of the current shipped integration note for a due check-in.
-    pub fn checkin_document(&mut self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
-        if let Some(d) = self.read(|conn| document::linked(conn, Link::Checkin(checkin)))? {
-            return self.document(d.id);
+    pub fn document(self, checkin: Uuid, now: DateTime<Utc>) -> Result<DocumentDetail> {
+        if let Some(d) = self.practice.read(|conn| document::linked(conn, Link::Checkin(checkin)))? {
+            return self.practice.documents().get(d.id);
         }
-        let id = self.write(|tx| {
+        let id = self.practice.write(|tx| {
             let (arc, status, purpose, reassessment): (String, String, String, bool) = tx
                 .query_row(
                     "SELECT arc_id, status, purpose, reassessment FROM checkin WHERE id = ?1",
@@ -396,12 +402,12 @@ impl Practice {
             };
             document::insert(tx, &input, now)
         })?;
-        self.document(id)
+        self.practice.documents().get(id)
     }
 
     /// Check-ins matching `filter`, soonest due first.
-    pub fn checkins(&self, filter: &CheckInFilter) -> Result<Vec<CheckIn>> {
-        self.read(|conn| {
+    pub fn list(self, filter: &CheckInFilter) -> Result<Vec<CheckIn>> {
+        self.practice.read(|conn| {
             let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE 1 = 1");
             let mut args: Vec<String> = Vec::new();
             if let Some(s) = filter.status {
@@ -424,8 +430,8 @@ impl Practice {
         })
     }
 
-    pub fn checkin(&self, id: Uuid) -> Result<CheckInDetail> {
-        self.read(|conn| {
+    pub fn get(self, id: Uuid) -> Result<CheckInDetail> {
+        self.practice.read(|conn| {
             let checkin = get(conn, id)?;
             let zone = profile::load(conn)?.timezone;
             let mut stmt = conn.prepare_cached(
@@ -456,8 +462,8 @@ impl Practice {
     }
 
     /// Completes a due check-in with the integration note written for it.
-    pub fn complete_checkin(&mut self, id: Uuid, input: &CompleteCheckIn, now: DateTime<Utc>) -> Result<CheckIn> {
-        self.write(|tx| {
+    pub fn complete(self, id: Uuid, input: &CompleteCheckIn, now: DateTime<Utc>) -> Result<CheckIn> {
+        self.practice.write(|tx| {
             let c = open_checkin(tx, id, "complete this check-in")?;
             let zone = profile::load(tx)?.timezone;
             let body = optional_text("the integration note", Some(&input.note))?.ok_or_else(|| {
@@ -488,8 +494,8 @@ impl Practice {
         })
     }
 
-    pub fn skip_checkin(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<CheckIn> {
-        self.write(|tx| {
+    pub fn skip(self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<CheckIn> {
+        self.practice.write(|tx| {
             open_checkin(tx, id, "skip this check-in")?;
             let reason = optional_text("the reason", Some(reason))?.ok_or_else(|| {
                 Error::invalid("skipping a check-in needs a reason, e.g. \"participant asked for space\"")
@@ -505,14 +511,8 @@ impl Practice {
     }
 
     /// Moves a due check-in to another time; the old and new times stay in its history.
-    pub fn reschedule_checkin(
-        &mut self,
-        id: Uuid,
-        at: &str,
-        reason: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<CheckIn> {
-        self.write(|tx| {
+    pub fn reschedule(self, id: Uuid, at: &str, reason: Option<&str>, now: DateTime<Utc>) -> Result<CheckIn> {
+        self.practice.write(|tx| {
             let c = open_checkin(tx, id, "reschedule this check-in")?;
             let zone = profile::load(tx)?.timezone;
             let new = parse_time(at, &zone)?;
@@ -528,8 +528,8 @@ impl Practice {
     }
 
     /// Adds a check-in outside the plan, at any time, on an open arc.
-    pub fn add_checkin(&mut self, input: &AddCheckIn, now: DateTime<Utc>) -> Result<CheckIn> {
-        self.write(|tx| {
+    pub fn add(self, input: &AddCheckIn, now: DateTime<Utc>) -> Result<CheckIn> {
+        self.practice.write(|tx| {
             let a = arc::get(tx, input.arc_id)?;
             if a.phase.is_closed() {
                 return Err(Error::Conflict("cannot add a check-in: the arc is closed".into()));
@@ -569,8 +569,8 @@ impl Practice {
     }
 
     /// A draft message for a check-in, from its purpose and prompts.
-    pub fn outreach(&self, id: Uuid) -> Result<Outreach> {
-        self.read(|conn| {
+    pub fn outreach(self, id: Uuid) -> Result<Outreach> {
+        self.practice.read(|conn| {
             let c = get(conn, id)?;
             let who = crate::domain::participant::get(conn, c.participant_id)?;
             let me = profile::load(conn)?;

@@ -9,14 +9,15 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Integration;
 use super::alerts::{self, Alert};
 use super::arcs::{ArcRow, Scope, at_start_of_day, due_before, load};
 use super::checkin::CheckIn;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
+use crate::Result;
 use crate::domain::profile::{self, Profile};
 use crate::domain::status::PhaseCount;
 use crate::domain::time::ZonedTime;
-use crate::{Practice, Result};
 
 /// One arc in integration, as the dashboard lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -177,15 +178,15 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
     })
 }
 
-impl Practice {
+impl Integration<'_> {
     /// The practice-wide view at `now`.
-    pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
-        self.read(|conn| build(conn, &profile::load(conn)?, now))
+    pub fn dashboard(self, now: DateTime<Utc>) -> Result<Dashboard> {
+        self.practice.read(|conn| build(conn, &profile::load(conn)?, now))
     }
 
     /// One arc's integration status at `now` (`None` before integration).
-    pub fn integration_status(&self, arc: Uuid, now: DateTime<Utc>) -> Result<Option<ArcSummary>> {
-        self.read(|conn| {
+    pub fn status(self, arc: Uuid, now: DateTime<Utc>) -> Result<Option<ArcSummary>> {
+        self.practice.read(|conn| {
             crate::domain::arc::get(conn, arc)?;
             let profile = profile::load(conn)?;
             let zone = profile.zone()?;
@@ -197,11 +198,11 @@ impl Practice {
     }
 }
 
-impl Practice {
+impl Integration<'_> {
     /// Recomputes what the triggers keep (`arc_facts`, `arc_phase_count`) and lists every
     /// difference; empty when they are current. For tests and a future `arcwell check`.
-    pub fn verify_derived(&self) -> Result<Vec<String>> {
-        self.read(|conn| {
+    pub fn verify_derived(self) -> Result<Vec<String>> {
+        self.practice.read(|conn| {
             let mut problems = Vec::new();
             let mut stmt = conn.prepare(
                 "SELECT arc_id FROM (SELECT * FROM arc_facts_now EXCEPT SELECT * FROM arc_facts)

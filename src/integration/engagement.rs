@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::Integration;
 use super::cohort::{self, CohortFilter};
 use super::status::{end_of_day, local_day};
+use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::time::from_db;
-use crate::{Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -54,16 +55,16 @@ fn days(d: chrono::TimeDelta) -> f64 {
     d.num_seconds() as f64 / 86_400.0
 }
 
-impl Practice {
+impl Integration<'_> {
     /// Check-in completion and time to completion over the arcs `filter` selects; the date range
     /// applies to each check-in's due day and to each arc's first dosing session.
-    pub fn engagement(&self, filter: &CohortFilter, now: DateTime<Utc>) -> Result<Engagement> {
-        let zone = self.profile()?.zone()?;
+    pub fn engagement(self, filter: &CohortFilter, now: DateTime<Utc>) -> Result<Engagement> {
+        let zone = self.practice.facilitator().profile()?.zone()?;
         let in_range = |at: DateTime<Utc>| {
             let day = local_day(at, zone);
             filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t)
         };
-        self.read(|conn| {
+        self.practice.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
             let mut stmt = conn.prepare("SELECT arc_id, due_at, status, resolved_at FROM checkin")?;
             let rows: Vec<(String, String, String, Option<String>)> = stmt

@@ -5,9 +5,10 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Integration;
+use crate::Result;
 use crate::domain::time::ZonedTime;
 use crate::measures::response::{MeasureResponse, Timepoint, query};
-use crate::{Practice, Result};
 
 /// The measures still to give on an arc, by its plan's schedule.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -30,13 +31,13 @@ pub struct CheckinMeasuresDue {
     pub measures: Vec<String>,
 }
 
-impl Practice {
+impl Integration<'_> {
     /// What the arc's measurement schedule still asks for: baseline measures before integration,
     /// and each check-in's measures not yet given at it (skipped check-ins ask for nothing).
-    pub fn measures_due(&self, arc: Uuid) -> Result<MeasuresDue> {
+    pub fn measures_due(self, arc: Uuid) -> Result<MeasuresDue> {
         use super::checkin::CheckInStatus;
         use crate::domain::arc::Phase;
-        self.read(|conn| {
+        self.practice.read(|conn| {
             let a = crate::domain::arc::get(conn, arc)?;
             let plan = super::plan::for_arc(conn, arc)?;
             let given: Vec<MeasureResponse> =

@@ -198,9 +198,15 @@ pub(crate) fn for_arc(conn: &Connection, arc_id: Uuid) -> Result<Vec<Milestone>>
     ids.iter().map(|id| get(conn, id_from_db(id)?)).collect()
 }
 
-impl Practice {
-    pub fn add_milestone(&mut self, input: &NewMilestone, now: DateTime<Utc>) -> Result<Milestone> {
-        self.write(|tx| {
+/// Integration milestones and their history.
+/// Borrowed from a practice by [`Practice::milestones`].
+pub struct Milestones<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Milestones<'_> {
+    pub fn add(self, input: &NewMilestone, now: DateTime<Utc>) -> Result<Milestone> {
+        self.practice.write(|tx| {
             if arc::get(tx, input.arc_id)?.phase.is_closed() {
                 return Err(Error::Conflict("cannot add a milestone: the arc is closed".into()));
             }
@@ -230,14 +236,14 @@ impl Practice {
     }
 
     /// Changes a milestone's status, with a short note, keeping the change in its history.
-    pub fn set_milestone_status(
-        &mut self,
+    pub fn set_status(
+        self,
         id: Uuid,
         status: MilestoneStatus,
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Milestone> {
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let m = get(tx, id)?;
             if m.status == status {
                 return Err(Error::Conflict(format!("the milestone is already {}", status.as_str().replace('_', " "))));
@@ -254,8 +260,8 @@ impl Practice {
         })
     }
 
-    pub fn milestones(&self, arc_id: Uuid) -> Result<Vec<Milestone>> {
-        self.read(|conn| {
+    pub fn list(self, arc_id: Uuid) -> Result<Vec<Milestone>> {
+        self.practice.read(|conn| {
             arc::get(conn, arc_id)?;
             for_arc(conn, arc_id)
         })

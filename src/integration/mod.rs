@@ -14,3 +14,11 @@ pub mod outcomes;
 pub mod plan;
 pub mod schedule;
 pub mod status;
+
+use crate::Practice;
+
+/// The integration engine's views: Today, an arc's status and detail, engagement, outcomes.
+/// Borrowed from a practice by [`Practice::integration`].
+pub struct Integration<'p> {
+    pub(crate) practice: &'p mut Practice,
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
 use super::status::end_of_day;
 use crate::measures::response::{query, trajectories};
@@ -100,29 +101,29 @@ fn summarise<'a>(m: &Measure, arcs: impl Iterator<Item = &'a Option<ArcOutcome>>
     }
 }
 
-impl Practice {
+impl Integration<'_> {
     /// The outcomes of one measure over the arcs `filter` selects; its date range applies to the
     /// day the baseline was given.
-    pub fn outcomes(&self, measure_id: &str, filter: &CohortFilter) -> Result<Outcomes> {
+    pub fn outcomes(self, measure_id: &str, filter: &CohortFilter) -> Result<Outcomes> {
         let m = measure(measure_id)?;
-        let (per_arc, _) = self.per_arc(m, filter)?;
+        let (per_arc, _) = self.practice.per_arc(m, filter)?;
         Ok(summarise(m, per_arc.values()))
     }
 
     /// The same figures per group: by substance, dose band, plan or approach tag, largest group first.
-    pub fn outcome_groups(&self, measure_id: &str, filter: &CohortFilter, by: GroupBy) -> Result<Vec<OutcomeGroup>> {
-        Ok(self.outcomes_and_groups(measure_id, filter, by)?.1)
+    pub fn outcome_groups(self, measure_id: &str, filter: &CohortFilter, by: GroupBy) -> Result<Vec<OutcomeGroup>> {
+        Ok(self.practice.integration().outcomes_and_groups(measure_id, filter, by)?.1)
     }
 
     /// Both at once, from one reading of the cohort (the app's Outcomes screen shows both).
     pub fn outcomes_and_groups(
-        &self,
+        self,
         measure_id: &str,
         filter: &CohortFilter,
         by: GroupBy,
     ) -> Result<(Outcomes, Vec<OutcomeGroup>)> {
         let m = measure(measure_id)?;
-        let (per_arc, traits) = self.per_arc(m, filter)?;
+        let (per_arc, traits) = self.practice.per_arc(m, filter)?;
         let mut groups: BTreeMap<String, Vec<&Option<ArcOutcome>>> = BTreeMap::new();
         for (arc, outcome) in &per_arc {
             for label in traits[arc].groups(by) {
@@ -143,9 +144,11 @@ impl Practice {
         }
         Ok((summarise(m, per_arc.values()), out))
     }
+}
 
+impl Practice {
     fn per_arc(&self, m: &Measure, filter: &CohortFilter) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
-        let zone = self.profile()?.zone()?;
+        let zone = self.read(crate::domain::profile::load)?.zone()?;
         let (arcs, responses) = self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
             let responses = query(conn, "r.measure = ?1 AND r.withdrawn_at IS NULL", rusqlite::params![m.id])?;

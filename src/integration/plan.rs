@@ -216,26 +216,32 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
     get(conn, id)
 }
 
-impl Practice {
+/// Follow-up plans and which one an arc follows.
+/// Borrowed from a practice by [`Practice::plans`].
+pub struct Plans<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Plans<'_> {
     /// Every plan, the default first.
-    pub fn plans(&self) -> Result<Vec<Plan>> {
-        self.read(|conn| {
+    pub fn list(self) -> Result<Vec<Plan>> {
+        self.practice.read(|conn| {
             let mut stmt = conn.prepare_cached("SELECT id FROM plan ORDER BY is_default DESC, name")?;
             let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             ids.iter().map(|id| get(conn, id_from_db(id)?)).collect()
         })
     }
 
-    pub fn plan(&self, id: Uuid) -> Result<Plan> {
-        self.read(|conn| get(conn, id))
+    pub fn get(self, id: Uuid) -> Result<Plan> {
+        self.practice.read(|conn| get(conn, id))
     }
 
-    pub fn default_plan(&self) -> Result<Plan> {
-        self.read(|conn| get(conn, default_id(conn)?))
+    pub fn default(self) -> Result<Plan> {
+        self.practice.read(|conn| get(conn, default_id(conn)?))
     }
 
-    pub fn create_plan(&mut self, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
-        self.write(|tx| {
+    pub fn create(self, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
+        self.practice.write(|tx| {
             let plan = save(tx, Uuid::new_v4(), input, now, true)?;
             audit::record(tx, Action::Create, &Subject::Plan(plan.id), None)?;
             Ok(plan)
@@ -243,8 +249,8 @@ impl Practice {
     }
 
     /// Replaces a plan's name and steps. Check-ins already queued from it keep their own copy.
-    pub fn edit_plan(&mut self, id: Uuid, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
-        self.write(|tx| {
+    pub fn edit(self, id: Uuid, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
+        self.practice.write(|tx| {
             let plan = save(tx, id, input, now, false)?;
             audit::record(tx, Action::Update, &Subject::Plan(id), None)?;
             Ok(plan)
@@ -252,8 +258,8 @@ impl Practice {
     }
 
     /// Chooses the plan an arc follows (`None`: the default).
-    pub fn set_arc_plan(&mut self, arc: Uuid, plan: Option<Uuid>) -> Result<()> {
-        self.write(|tx| {
+    pub fn set_for_arc(self, arc: Uuid, plan: Option<Uuid>) -> Result<()> {
+        self.practice.write(|tx| {
             if crate::domain::arc::get(tx, arc)?.closed.is_some() {
                 return Err(Error::Conflict("this arc is closed; its follow-up plan no longer changes".into()));
             }

@@ -251,15 +251,21 @@ pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
     Ok(out)
 }
 
-impl Practice {
+/// Outcome measures given: responses, scores, trajectories.
+/// Borrowed from a practice by [`Practice::measures`].
+pub struct Measures<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl Measures<'_> {
     /// Records a measure given on an arc: checked and scored; a critical answer raises an alert at once.
-    pub fn give_measure(&mut self, input: &GiveMeasure, now: DateTime<Utc>) -> Result<MeasureResponse> {
+    pub fn give(self, input: &GiveMeasure, now: DateTime<Utc>) -> Result<MeasureResponse> {
         let m = measure(&input.measure)?;
         let scored = score(m, &input.answers)?;
         if scored.answered == 0 {
             return Err(Error::invalid(format!("no {} item is answered; answer at least one", m.name)));
         }
-        let zone = self.profile()?.timezone;
+        let zone = self.practice.facilitator().profile()?.timezone;
         let at = match input.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(t) => parse_time(t, &zone)?,
             None => ZonedTime::new(now, &zone),
@@ -268,7 +274,7 @@ impl Practice {
             return Err(Error::invalid("that time is in the future; record a measure once it has been answered"));
         }
         let id = Uuid::new_v4();
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let arc = crate::domain::arc::get(tx, input.arc_id)?;
             if arc.phase.is_closed() {
                 return Err(Error::Conflict(format!(
@@ -319,22 +325,23 @@ impl Practice {
             )?;
             audit::record(tx, Action::Create, &Subject::MeasureResponse(id), Some(&m.id))
         })?;
-        self.measure_response(id)
+        self.practice.measures().response(id)
     }
 
-    pub fn measure_response(&self, id: Uuid) -> Result<MeasureResponse> {
-        self.read(|conn| query(conn, "r.id = ?1", [id.to_string()]))?
+    pub fn response(self, id: Uuid) -> Result<MeasureResponse> {
+        self.practice
+            .read(|conn| query(conn, "r.id = ?1", [id.to_string()]))?
             .pop()
             .ok_or(Error::NotFound { what: "measure response", id: id.to_string() })
     }
 
     /// Withdraws a response given by mistake: kept, shown as withdrawn, no longer counted.
-    pub fn withdraw_measure_response(&mut self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<MeasureResponse> {
+    pub fn withdraw(self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<MeasureResponse> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("say why the response is withdrawn"));
         }
-        self.write(|tx| {
+        self.practice.write(|tx| {
             let n = tx.execute(
                 "UPDATE measure_response SET withdrawn_at = ?2, withdrawn_reason = ?3 WHERE id = ?1 AND withdrawn_at IS NULL",
                 params![id.to_string(), to_db(now), reason],
@@ -350,19 +357,19 @@ impl Practice {
             }
             audit::record(tx, Action::Withdraw, &Subject::MeasureResponse(id), None)
         })?;
-        self.measure_response(id)
+        self.practice.measures().response(id)
     }
 
     /// An arc's responses in the order they were given, withdrawn ones included.
-    pub fn measure_responses(&self, arc: Uuid) -> Result<Vec<MeasureResponse>> {
-        self.read(|conn| {
+    pub fn responses(self, arc: Uuid) -> Result<Vec<MeasureResponse>> {
+        self.practice.read(|conn| {
             crate::domain::arc::get(conn, arc)?;
             query(conn, "r.arc_id = ?1", [arc.to_string()])
         })
     }
 
     /// An arc's trajectories: per measure, each response against its baseline.
-    pub fn trajectories(&self, arc: Uuid) -> Result<Vec<Trajectory>> {
-        trajectories(&self.measure_responses(arc)?)
+    pub fn trajectories(self, arc: Uuid) -> Result<Vec<Trajectory>> {
+        trajectories(&self.practice.measures().responses(arc)?)
     }
 }

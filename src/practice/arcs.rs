@@ -13,7 +13,7 @@ use crate::{Practice, Result};
 impl Practice {
     /// Opens a new arc in inquiry for an existing participant, on its plan when one is chosen.
     pub fn open_arc(&mut self, input: &OpenArc, now: DateTime<Utc>) -> Result<Arc> {
-        let zone = self.profile()?.timezone;
+        let zone = self.facilitator().profile()?.timezone;
         self.write(|tx| {
             participant::get(tx, input.participant_id)?;
             if let Some(plan) = input.plan_id {
@@ -28,7 +28,7 @@ impl Practice {
     /// Moves an arc to another phase, recording the change (see [`arc::transition`] for the
     /// rules). An arc that closes closes its check-ins still due, each with why.
     pub fn advance_arc(&mut self, id: Uuid, change: &AdvanceArc, now: DateTime<Utc>) -> Result<Arc> {
-        let zone = self.profile()?.timezone;
+        let zone = self.facilitator().profile()?.timezone;
         self.write(|tx| {
             let arc = arc::advance(tx, id, change, now, &zone)?;
             if change.to.is_closed() {

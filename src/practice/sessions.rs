@@ -17,7 +17,7 @@ impl Practice {
     /// its record (`document_id`), queues the arc's follow-up plan and moves the arc into
     /// integration. All of it happens, or none.
     pub fn complete_session(&mut self, id: Uuid, input: &CompleteSession, now: DateTime<Utc>) -> Result<Session> {
-        let zone = self.profile()?.timezone;
+        let zone = self.facilitator().profile()?.timezone;
         self.write(|tx| {
             let pending = session::to_complete(tx, id)?;
             let dosing = pending.kind == SessionKind::Administration;

@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::Reminders;
 use super::settings::{self, Quiet};
+use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
 use crate::integration::schedule::{Offset, OffsetUnit};
 use crate::store::audit::{self, Action, Subject};
-use crate::{Practice, Result};
 
 /// A notice delivered more than this after its due time counts as late, and says why.
 pub const LATE_AFTER: Duration = Duration::seconds(60);
@@ -264,18 +265,18 @@ pub struct NotificationEntry {
     pub items: Vec<NoticeItem>,
 }
 
-impl Practice {
+impl Reminders<'_> {
     /// Delivers every check-in that is due and not yet delivered at its current due time, as one
     /// notification, unless quiet hours hold it; returns it and the next instant worth waking for.
     /// `running_since` is when the calling scheduler started (check-ins due before it are marked as
     /// missed while Arcwell was not running).
-    pub fn deliver_reminders(&mut self, now: DateTime<Utc>, running_since: DateTime<Utc>) -> Result<Delivery> {
-        self.write(|tx| deliver(tx, now, running_since))
+    pub fn deliver(self, now: DateTime<Utc>, running_since: DateTime<Utc>) -> Result<Delivery> {
+        self.practice.write(|tx| deliver(tx, now, running_since))
     }
 
     /// Records whether the OS showed a notification.
-    pub fn record_notification_outcome(&mut self, id: Uuid, outcome: OsOutcome) -> Result<()> {
-        self.write(|tx| {
+    pub fn record_outcome(self, id: Uuid, outcome: OsOutcome) -> Result<()> {
+        self.practice.write(|tx| {
             tx.execute(
                 "UPDATE notification SET os_outcome = ?2 WHERE id = ?1",
                 params![id.to_string(), outcome.as_str()],
@@ -285,8 +286,8 @@ impl Practice {
     }
 
     /// The newest `limit` notifications, newest first, each with its check-ins as they stand now.
-    pub fn notifications(&self, limit: u32) -> Result<Vec<NotificationEntry>> {
-        self.read(|conn| {
+    pub fn notifications(self, limit: u32) -> Result<Vec<NotificationEntry>> {
+        self.practice.read(|conn| {
             let zone = profile::load(conn)?.timezone;
             let mut list = conn.prepare_cached(
                 "SELECT id, created_at, title, body, os_outcome, read_at IS NOT NULL FROM notification
@@ -343,15 +344,15 @@ impl Practice {
     }
 
     /// How many notifications are unread.
-    pub fn unread_notifications(&self) -> Result<u32> {
-        self.read(|conn| {
+    pub fn unread(self) -> Result<u32> {
+        self.practice.read(|conn| {
             Ok(conn.query_row("SELECT count(*) FROM notification WHERE read_at IS NULL", [], |r| r.get(0))?)
         })
     }
 
     /// Marks every notification read; returns how many were unread.
-    pub fn mark_notifications_read(&mut self, now: DateTime<Utc>) -> Result<u32> {
-        self.write(|tx| {
+    pub fn mark_read(self, now: DateTime<Utc>) -> Result<u32> {
+        self.practice.write(|tx| {
             let n = tx.execute("UPDATE notification SET read_at = ?1 WHERE read_at IS NULL", [to_db(now)])?;
             if n > 0 {
                 audit::record(tx, Action::Update, &Subject::Notification, Some(&format!("{n} read")))?;

@@ -12,3 +12,11 @@ pub use deliver::{Delivery, Lateness, Notice, NoticeItem, NotificationEntry, OsO
 pub use desktop::DesktopNotifier;
 pub use scheduler::{Command, Notifier, PracticeSource, SchedulerHandle, Status, scheduler};
 pub use settings::{QuietHours, ReminderSettings};
+
+use crate::Practice;
+
+/// Reminders: settings, delivery, the notification list.
+/// Borrowed from a practice by [`Practice::reminders`].
+pub struct Reminders<'p> {
+    pub(crate) practice: &'p mut Practice,
+}

@@ -135,9 +135,9 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
         // practice and shown on Today, never a reason to stop reminding).
         let outcome = tokio::task::spawn_blocking(move || {
             tick_source.with_practice(|p| {
-                let delivery = p.deliver_reminders(now, started)?;
+                let delivery = p.reminders().deliver(now, started)?;
                 let backup =
-                    p.run_automatic_backup(now).unwrap_or_else(|e| AutoOutcome::Failed { reason: e.to_string() });
+                    p.backups().run_automatic(now).unwrap_or_else(|e| AutoOutcome::Failed { reason: e.to_string() });
                 Ok((delivery, backup))
             })
         })
@@ -188,7 +188,7 @@ async fn run<S: PracticeSource, C: Clock, N: Notifier>(
                     let record_source = Arc::clone(&source);
                     let id = notice.id;
                     let recorded = tokio::task::spawn_blocking(move || {
-                        record_source.with_practice(|p| p.record_notification_outcome(id, os))
+                        record_source.with_practice(|p| p.reminders().record_outcome(id, os))
                     })
                     .await;
                     if let Ok(Some(Err(e))) = recorded {

@@ -6,10 +6,11 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::Reminders;
 use crate::domain::time::at_local;
 use crate::domain::time::parse_time_of_day;
 use crate::store::audit::{self, Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Error, Result};
 
 /// A daily window, in the facilitator's local time, in which nothing is delivered. It may cross
 /// midnight (21:00–08:00, the default).
@@ -95,15 +96,15 @@ pub(crate) fn quiet(settings: &ReminderSettings) -> Result<Option<Quiet>> {
     settings.quiet_hours.as_ref().map(Quiet::parse).transpose()
 }
 
-impl Practice {
-    pub fn reminder_settings(&self) -> Result<ReminderSettings> {
-        self.read(load)
+impl Reminders<'_> {
+    pub fn settings(self) -> Result<ReminderSettings> {
+        self.practice.read(load)
     }
 
     /// Replaces the settings (the quiet hours are checked and normalised to `HH:MM`).
-    pub fn update_reminder_settings(&mut self, new: &ReminderSettings) -> Result<ReminderSettings> {
+    pub fn update_settings(self, new: &ReminderSettings) -> Result<ReminderSettings> {
         let quiet = new.quiet_hours.as_ref().map(Quiet::parse).transpose()?;
-        self.write(|tx| {
+        self.practice.write(|tx| {
             if let Some(q) = quiet {
                 tx.execute(
                     "UPDATE reminder_settings SET quiet_enabled = 1, quiet_start = ?1, quiet_end = ?2 WHERE id = 1",

@@ -461,7 +461,7 @@ fn read_anchor(dir: &Path) -> Option<Anchor> {
 ///
 /// A missing or unreadable anchor is evidence too (deleting it, then entries from the end, would
 /// otherwise leave a valid-looking chain): it is not re-made here but reported by verification,
-/// and re-made only by an explicit, audited acknowledgement (`Practice::reanchor_audit_trail`).
+/// and re-made only by an explicit, audited acknowledgement (`AuditTrail::reanchor`).
 /// The one exception is a trail that has only just begun (`anchor_new_trail`).
 pub(crate) fn write_anchor(conn: &Connection, dir: &Path) {
     let Some(anchor) = read_anchor(dir) else { return };
@@ -622,32 +622,31 @@ impl LockReason {
     }
 }
 
-impl Practice {
-    /// Locks: records why, then closes the database (SQLCipher wipes the key it held; the core
-    /// keeps no copy). The practice is gone either way; an error says only that the lock went
-    /// unrecorded.
-    pub fn lock(mut self, reason: LockReason) -> Result<()> {
-        self.record_event(Action::Lock, &Subject::Practice, Some(reason.as_str()))
-    }
+/// The audit trail: entries, verification, re-anchoring.
+/// Borrowed from a practice by [`Practice::audit`].
+pub struct AuditTrail<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
 
+impl AuditTrail<'_> {
     /// The newest entries first (all, or one participant's), up to `limit` (200 when 0).
-    pub fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
-        self.read(|conn| list(conn, q))
+    pub fn entries(self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.practice.read(|conn| list(conn, q))
     }
 
     /// Recomputes the whole chain and checks it against the anchor beside the database.
-    pub fn verify_audit(&self) -> Result<AuditReport> {
-        self.sync_anchor();
-        let dir = self.dir().to_owned();
-        self.read(|conn| verify(conn, &dir))
+    pub fn verify(self) -> Result<AuditReport> {
+        self.practice.sync_anchor();
+        let dir = self.practice.dir().to_owned();
+        self.practice.read(|conn| verify(conn, &dir))
     }
 
     /// The facilitator's acknowledgement that the anchor was missing, unreadable or disagreed with
     /// the trail (what verification reported): recorded in the trail, then the anchor is made
     /// again at its head. The entry says which it was; from here, deletions from the end show again.
-    pub fn reanchor_audit_trail(&mut self) -> Result<()> {
-        let dir = self.dir().to_owned();
-        let report = self.read(|conn| verify(conn, &dir))?;
+    pub fn reanchor(self) -> Result<()> {
+        let dir = self.practice.dir().to_owned();
+        let report = self.practice.read(|conn| verify(conn, &dir))?;
         let detail = if report.anchored {
             if report.problems.iter().any(|p| p.what.contains(HEAD_FILE)) {
                 "audit anchor disagreed"
@@ -657,9 +656,18 @@ impl Practice {
         } else {
             "audit anchor missing"
         };
-        self.write_untracked(|tx| record(tx, Action::Acknowledge, &Subject::Practice, Some(detail)))?;
-        self.reset_audit_anchor();
+        self.practice.write_untracked(|tx| record(tx, Action::Acknowledge, &Subject::Practice, Some(detail)))?;
+        self.practice.reset_audit_anchor();
         Ok(())
+    }
+}
+
+impl Practice {
+    /// Locks: records why, then closes the database (SQLCipher wipes the key it held; the core
+    /// keeps no copy). The practice is gone either way; an error says only that the lock went
+    /// unrecorded.
+    pub fn lock(mut self, reason: LockReason) -> Result<()> {
+        self.record_event(Action::Lock, &Subject::Practice, Some(reason.as_str()))
     }
 
     /// Records something done with the practice that changes none of its records (an export, a
@@ -686,7 +694,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let unaudited = p.write(|tx| Ok(tx.execute("UPDATE profile SET name = 'Someone Else'", [])?));
         assert!(matches!(unaudited, Err(crate::Error::Internal(_))), "{unaudited:?}");
-        assert_eq!(p.profile().map(|x| x.name).ok().as_deref(), Some("Rowan Hale"), "rolled back");
+        assert_eq!(p.facilitator().profile().map(|x| x.name).ok().as_deref(), Some("Rowan Hale"), "rolled back");
         // A write that changes nothing needs no entry.
         assert!(p.write(|tx| Ok(tx.execute("UPDATE profile SET name = name WHERE 0", [])?)).is_ok());
         let audited = p.write(|tx| {

@@ -117,14 +117,20 @@ impl PinLock {
     }
 }
 
-impl Practice {
+/// The unlock PIN: set, ask, lock.
+/// Borrowed from a practice by [`Practice::unlock_pin`].
+pub struct UnlockPin<'p> {
+    pub(crate) practice: &'p mut Practice,
+}
+
+impl UnlockPin<'_> {
     /// Sets (or with `None` removes) the unlock PIN. Needs the recovery passphrase: it proves the
     /// facilitator is at the keyboard, and gives the key to seal for the PIN.
-    pub fn set_unlock_pin(&mut self, passphrase: &Passphrase, pin: Option<&str>) -> Result<()> {
+    pub fn set(self, passphrase: &Passphrase, pin: Option<&str>) -> Result<()> {
         if let Some(pin) = pin {
             check_pin(pin)?;
         }
-        let key = key::read_key_file(&store::key_path(self.dir()), passphrase)?;
+        let key = key::read_key_file(&store::key_path(self.practice.dir()), passphrase)?;
         let (wrapped, recipient) = match pin {
             None => (None, None),
             Some(pin) => {
@@ -137,7 +143,7 @@ impl Practice {
                 (Some(wrapped), Some(identity.to_public().to_string()))
             }
         };
-        self.write(|tx| {
+        self.practice.write(|tx| {
             tx.execute(
                 "UPDATE security_settings SET pin_identity = ?1, pin_recipient = ?2 WHERE id = 1",
                 params![wrapped, recipient],
@@ -146,13 +152,13 @@ impl Practice {
             audit::record(tx, Action::Update, &Subject::Settings, Some(detail))
         })?;
         let sealed = recipient.map(|r| seal_to(&r, &key)).transpose()?;
-        self.set_pin_seal(sealed);
+        self.practice.set_pin_seal(sealed);
         Ok(())
     }
 
     /// Whether the practice has an unlock PIN.
-    pub fn has_unlock_pin(&self) -> Result<bool> {
-        self.read(|conn| {
+    pub fn is_set(self) -> Result<bool> {
+        self.practice.read(|conn| {
             Ok(conn
                 .query_row("SELECT pin_recipient IS NOT NULL FROM security_settings WHERE id = 1", [], |r| r.get(0))?)
         })
@@ -160,13 +166,13 @@ impl Practice {
 
     /// What a lock leaves for the PIN to open the practice again (`None`: no PIN, so only the
     /// recovery passphrase will). Take it before `lock`.
-    pub fn pin_lock(&self) -> Result<Option<PinLock>> {
-        let Some(sealed) = self.pin_seal() else { return Ok(None) };
-        let wrapped: Option<Vec<u8>> = self.read(|conn| {
+    pub fn lock(self) -> Result<Option<PinLock>> {
+        let Some(sealed) = self.practice.pin_seal() else { return Ok(None) };
+        let wrapped: Option<Vec<u8>> = self.practice.read(|conn| {
             Ok(conn.query_row("SELECT pin_identity FROM security_settings WHERE id = 1", [], |r| r.get(0))?)
         })?;
         Ok(wrapped.map(|wrapped_identity| PinLock {
-            dir: self.dir().to_owned(),
+            dir: self.practice.dir().to_owned(),
             sealed_key: sealed.0.clone(),
             wrapped_identity,
             tries_left: PIN_TRIES,

@@ -20,27 +20,29 @@ const NOTE: &str = "Talked about the lighthouse dream again";
 /// A short working session: a participant, an arc moved on, an export, a backup, a lock.
 fn session(mut p: Practice) -> uuid::Uuid {
     let who = p
-        .add_participant(&ParticipantInput { name: NAME.into(), notes: Some(NOTE.into()), ..Default::default() }, now())
+        .participants()
+        .add(&ParticipantInput { name: NAME.into(), notes: Some(NOTE.into()), ..Default::default() }, now())
         .unwrap();
     let arc =
         p.open_arc(&OpenArc { participant_id: who.id, intention: Some(NOTE.into()), plan_id: None }, now()).unwrap();
     p.advance_arc(arc.id, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
     let out = tempfile::tempdir().unwrap();
-    p.export_csv(out.path(), Privacy { names: true }, now()).unwrap();
+    p.exports().csv(out.path(), Privacy { names: true }, now()).unwrap();
     let to = Recipients::passphrase(Passphrase::new("a backup passphrase of words")).unwrap();
-    p.backup_to(
-        &out.path().join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now())),
-        &to,
-        now(),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    p.backups()
+        .write_to(
+            &out.path().join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now())),
+            &to,
+            now(),
+            &mut |_, _| {},
+        )
+        .unwrap();
     p.lock(LockReason::Idle).unwrap();
     who.id
 }
 
-fn all(p: &Practice) -> Vec<AuditEntry> {
-    let mut e = p.audit_entries(&AuditQuery { limit: 10_000, ..Default::default() }).unwrap();
+fn all(p: &mut Practice) -> Vec<AuditEntry> {
+    let mut e = p.audit().entries(&AuditQuery { limit: 10_000, ..Default::default() }).unwrap();
     e.reverse();
     e
 }
@@ -53,8 +55,8 @@ fn summary(entries: &[AuditEntry]) -> Vec<String> {
 fn a_session_of_work_is_recorded_in_order_with_participant_ids_and_no_personal_data() {
     let (fx, p) = Fixture::new();
     let who = session(p);
-    let p = fx.reopen();
-    let entries = all(&p);
+    let mut p = fx.reopen();
+    let entries = all(&mut p);
     let created = format!("create practice schema {}", arcwell::store::migrate::latest_version());
     assert_eq!(
         summary(&entries),
@@ -75,9 +77,9 @@ fn a_session_of_work_is_recorded_in_order_with_participant_ids_and_no_personal_d
         assert_eq!(e.participant_id.as_deref(), Some(who.to_string().as_str()), "{e:?}");
         assert_eq!(e.participant_name.as_deref(), Some(NAME), "the name is looked up for display");
     }
-    let one = p.audit_entries(&AuditQuery { participant: Some(who), limit: 100, ..Default::default() }).unwrap();
+    let one = p.audit().entries(&AuditQuery { participant: Some(who), limit: 100, ..Default::default() }).unwrap();
     assert_eq!(one.len(), 3, "one participant's entries");
-    let report = p.verify_audit().unwrap();
+    let report = p.audit().verify().unwrap();
     assert!(report.is_intact() && report.anchored && report.entries == 9, "{report:?}");
 
     // Nothing personal in the stored trail: every column of every entry, read with the key.
@@ -114,8 +116,8 @@ fn problems_after(sql: &str) -> Vec<(i64, String)> {
     // 9 entries now (the last an unlock); the anchor names entry 9.
     drop(fx.reopen());
     tamper(fx.path(), sql);
-    let p = fx.reopen();
-    let report = p.verify_audit().unwrap();
+    let mut p = fx.reopen();
+    let report = p.audit().verify().unwrap();
     assert_eq!(report.is_intact(), report.problems.is_empty());
     report.problems.into_iter().map(|x| (x.seq, x.what)).collect()
 }
@@ -158,8 +160,8 @@ fn entries_deleted_from_the_end_are_found_by_the_anchor_and_it_is_not_moved_past
     tamper(fx.path(), "DELETE FROM audit_entry WHERE seq >= 8");
     let mut p = fx.reopen();
     // Reopening appended an unlock as entry 8, and more work follows: the anchor keeps naming 9.
-    p.add_participant(&ParticipantInput { name: "Ines Vantongeren".into(), ..Default::default() }, now()).unwrap();
-    let report = p.verify_audit().unwrap();
+    p.participants().add(&ParticipantInput { name: "Ines Vantongeren".into(), ..Default::default() }, now()).unwrap();
+    let report = p.audit().verify().unwrap();
     let seqs: Vec<i64> = report.problems.iter().map(|x| x.seq).collect();
     assert_eq!(seqs, [9], "{report:?}");
     assert!(report.problems[0].what.contains("differs from the copy of its hash"), "{report:?}");
@@ -188,20 +190,20 @@ fn failed_unlocks_are_noted_beside_the_practice_and_enter_the_trail_at_the_next_
         assert!(wrong.is_err());
     }
     assert_eq!(std::fs::read_to_string(fx.path().join(FAILURES_FILE)).unwrap().lines().count(), 2);
-    let p = fx.reopen();
-    let entries = all(&p);
+    let mut p = fx.reopen();
+    let entries = all(&mut p);
     let tail: Vec<String> = summary(&entries).into_iter().skip(2).collect();
     assert_eq!(tail.len(), 3, "{tail:?}");
     assert!(tail[0].starts_with("unlock_failed practice passphrase at 20"), "{tail:?}");
     assert!(tail[1].starts_with("unlock_failed practice passphrase at 20"), "{tail:?}");
     assert_eq!(tail[2], "unlock practice passphrase");
     assert!(!fx.path().join(FAILURES_FILE).exists(), "moved into the trail");
-    assert!(p.verify_audit().unwrap().is_intact());
+    assert!(p.audit().verify().unwrap().is_intact());
     // A note file someone wrote by hand passes only our own codes into the trail.
     drop(p);
     std::fs::write(fx.path().join(FAILURES_FILE), "2026-11-25T09:00:00.000Z Odalys\nnot a line\n").unwrap();
-    let p = fx.reopen();
-    let entries = all(&p);
+    let mut p = fx.reopen();
+    let entries = all(&mut p);
     let last: Vec<String> = summary(&entries).into_iter().rev().take(2).collect();
     assert_eq!(last, ["unlock practice passphrase", "unlock_failed practice unknown at 2026-11-25T09:00:00.000Z"]);
 }
@@ -209,14 +211,14 @@ fn failed_unlocks_are_noted_beside_the_practice_and_enter_the_trail_at_the_next_
 #[test]
 fn a_restore_keeps_the_backups_trail_and_records_itself() {
     let (_fx, mut p) = Fixture::new();
-    p.add_participant(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
+    p.participants().add(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("b.arcwell-backup");
     let pass = Passphrase::new("a backup passphrase of words");
-    p.backup_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
-    let before_backup: Vec<String> = summary(&all(&p)).into_iter().take(3).collect();
+    p.backups().write_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
+    let before_backup: Vec<String> = summary(&all(&mut p)).into_iter().take(3).collect();
     for i in 0..5 {
-        p.add_participant(&ParticipantInput { name: format!("Later {i}"), ..Default::default() }, now()).unwrap();
+        p.participants().add(&ParticipantInput { name: format!("Later {i}"), ..Default::default() }, now()).unwrap();
     }
     p.restore_replacing(
         &file,
@@ -229,13 +231,13 @@ fn a_restore_keeps_the_backups_trail_and_records_itself() {
         &mut |_, _| {},
     )
     .unwrap();
-    let after = summary(&all(&p));
+    let after = summary(&all(&mut p));
     assert_eq!(after[..3], before_backup[..], "the backup's own trail comes back");
     assert!(
         after.last().unwrap().starts_with("restore practice from the backup made 2026-11-25T09:00:00.000Z"),
         "{after:?}"
     );
-    let report = p.verify_audit().unwrap();
+    let report = p.audit().verify().unwrap();
     assert!(report.is_intact() && report.anchored, "the anchor follows the restored chain: {report:?}");
 }
 
@@ -282,25 +284,25 @@ fn anchored_seq(dir: &Path) -> i64 {
 fn a_burst_of_saves_moves_the_anchor_once_and_verifying_or_closing_brings_it_up_to_date() {
     let (fx, mut p) = Fixture::new();
     let first = anchored_seq(fx.path());
-    assert_eq!(first, p.verify_audit().unwrap().entries, "a new practice anchors its newest entry");
+    assert_eq!(first, p.audit().verify().unwrap().entries, "a new practice anchors its newest entry");
     // Saves in quick succession (an autosave every keystroke pause): committed and in the chain,
     // but the anchor file is not rewritten after each (it follows at most every 5 s).
     for name in ["Ines Vantongeren", "Bastiaan Quellhorst", "Marisol Achterberg"] {
-        p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap();
+        p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap();
     }
     assert_eq!(anchored_seq(fx.path()), first, "the anchor lags the burst");
     // Verifying anchors everything first, so the report covers the whole chain.
-    let report = p.verify_audit().unwrap();
+    let report = p.audit().verify().unwrap();
     assert!(report.is_intact() && report.anchored && report.entries == first + 3, "{report:?}");
     assert_eq!(anchored_seq(fx.path()), first + 3);
-    p.add_participant(&ParticipantInput { name: "Oona Verhaegen".into(), ..Default::default() }, now()).unwrap();
+    p.participants().add(&ParticipantInput { name: "Oona Verhaegen".into(), ..Default::default() }, now()).unwrap();
     assert_eq!(anchored_seq(fx.path()), first + 3);
     // Closing the practice anchors the rest.
     drop(p);
     assert_eq!(anchored_seq(fx.path()), first + 4, "dropping the practice moves the anchor to the newest entry");
     // And the lag never hides a deletion from the end that reaches an anchored entry.
     tamper(fx.path(), &format!("DELETE FROM audit_entry WHERE seq >= {}", first + 4));
-    let report = fx.reopen().verify_audit().unwrap();
+    let report = fx.reopen().audit().verify().unwrap();
     assert_eq!(report.problems.iter().map(|x| x.seq).collect::<Vec<_>>(), [first + 4], "{report:?}");
 }
 
@@ -319,11 +321,11 @@ fn a_missing_or_unreadable_anchor_is_reported_and_remade_only_when_acknowledged(
             Some(text) => std::fs::write(&head, text).unwrap(),
         }
         let mut p = fx.reopen();
-        p.add_participant(&ParticipantInput { name: "After Hale".into(), ..Default::default() }, now()).unwrap();
+        p.participants().add(&ParticipantInput { name: "After Hale".into(), ..Default::default() }, now()).unwrap();
         drop(p);
-        let p = fx.reopen();
+        let mut p = fx.reopen();
         assert_eq!(head.exists(), damage.is_some(), "{says}: the writes and closes since did not re-make it");
-        let report = p.verify_audit().unwrap();
+        let report = p.audit().verify().unwrap();
         assert!(!report.is_intact() && !report.anchored, "{says}: {report:?}");
         assert!(report.problems.iter().any(|x| x.what.contains(says) && x.what.contains(HEAD_FILE)), "{report:?}");
         drop(p);
@@ -351,8 +353,8 @@ fn a_missing_or_unreadable_anchor_is_reported_and_remade_only_when_acknowledged(
             String::from_utf8_lossy(&verified.stdout)
         );
 
-        let p = fx.reopen();
-        let entries = all(&p);
+        let mut p = fx.reopen();
+        let entries = all(&mut p);
         let acknowledged =
             entries.iter().find(|e| e.action == "acknowledge" && e.detail.as_deref() == Some("audit anchor missing"));
         assert!(acknowledged.is_some(), "{says}: the acknowledgement is in the trail: {:?}", summary(&entries));
@@ -365,13 +367,14 @@ fn a_restore_records_the_head_of_the_trail_it_replaced_and_every_backup_carries_
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("b.arcwell-backup");
     let pass = Passphrase::new("a backup passphrase of words");
-    let info = p.backup_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
+    let info =
+        p.backups().write_to(&file, &Recipients::passphrase(pass.clone()).unwrap(), now(), &mut |_, _| {}).unwrap();
     let carried = info.manifest.audit_head.clone().expect("the manifest carries the trail's head");
-    let at_backup = all(&p);
+    let at_backup = all(&mut p);
     // The backup's own entry is written after its snapshot: the head it carries is the one before.
     assert_eq!(carried.seq, at_backup.last().unwrap().seq - 1, "{carried:?}");
-    p.add_participant(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
-    let replaced = all(&p).last().unwrap().seq;
+    p.participants().add(&ParticipantInput { name: NAME.into(), ..Default::default() }, now()).unwrap();
+    let replaced = all(&mut p).last().unwrap().seq;
     p.restore_replacing(
         &file,
         &Unlock::Passphrase(pass),
@@ -383,10 +386,10 @@ fn a_restore_records_the_head_of_the_trail_it_replaced_and_every_backup_carries_
         &mut |_, _| {},
     )
     .unwrap();
-    let restore = all(&p).into_iter().find(|e| e.action == "restore").unwrap();
+    let restore = all(&mut p).into_iter().find(|e| e.action == "restore").unwrap();
     let detail = restore.detail.unwrap();
     assert!(detail.contains(&format!("replaced a trail whose head was entry {replaced} ")), "{detail}");
-    assert!(p.verify_audit().unwrap().is_intact());
+    assert!(p.audit().verify().unwrap().is_intact());
 }
 
 /// Issue 23.7: failed unlocks are noted in a file anyone can delete; the anchor counts them too, so
@@ -403,8 +406,8 @@ fn failed_unlocks_whose_notes_file_was_deleted_are_reported_at_the_next_unlock()
     assert!(head.ends_with("pending-failures 2\n"), "the anchor counts the failed unlocks: {head}");
     std::fs::remove_file(fx.path().join(FAILURES_FILE)).unwrap();
 
-    let p = fx.reopen();
-    let trail = summary(&all(&p));
+    let mut p = fx.reopen();
+    let trail = summary(&all(&mut p));
     let tail: Vec<&String> = trail.iter().rev().take(2).collect();
     assert_eq!(
         tail,
@@ -414,11 +417,11 @@ fn failed_unlocks_whose_notes_file_was_deleted_are_reported_at_the_next_unlock()
     drop(p);
     let head = std::fs::read_to_string(fx.path().join(HEAD_FILE)).unwrap();
     assert!(!head.contains("pending-failures"), "consumed by the unlock: {head}");
-    let p = fx.reopen();
+    let mut p = fx.reopen();
     assert_eq!(
-        summary(&all(&p)).iter().filter(|e| e.contains("missing from")).count(),
+        summary(&all(&mut p)).iter().filter(|e| e.contains("missing from")).count(),
         1,
         "reported once, not at every unlock"
     );
-    assert!(p.verify_audit().unwrap().is_intact());
+    assert!(p.audit().verify().unwrap().is_intact());
 }

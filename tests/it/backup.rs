@@ -31,7 +31,7 @@ fn to_pass() -> Recipients {
 fn make(p: &mut Practice, dir: &Path, to: &Recipients) -> PathBuf {
     let dest = dir.join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now()));
     let mut last = (0, 0);
-    let info = p.backup_to(&dest, to, now(), &mut |d, t| last = (d, t)).unwrap();
+    let info = p.backups().write_to(&dest, to, now(), &mut |d, t| last = (d, t)).unwrap();
     assert_eq!(last.0, last.1, "progress reaches the total");
     assert_eq!(last.1, info.manifest.database.bytes);
     assert_eq!(std::fs::metadata(&dest).unwrap().len(), info.file_bytes);
@@ -40,8 +40,8 @@ fn make(p: &mut Practice, dir: &Path, to: &Recipients) -> PathBuf {
 
 /// Every table's digest but `backup_run` and `audit_entry`: a backup's own record and its audit
 /// entry are written after its snapshot, and a restore records itself (`audit.rs` checks the trail).
-fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
-    let mut d = p.content_digest().unwrap();
+fn content(p: &mut Practice) -> std::collections::BTreeMap<String, (u64, String)> {
+    let mut d = p.backups().content_digest().unwrap();
     d.remove("backup_run");
     d.remove("audit_entry");
     d
@@ -97,15 +97,15 @@ fn a_backup_restores_into_a_new_practice_with_every_table_identical() {
 
     let target = tempfile::tempdir().unwrap();
     let dir = target.path().join("restored");
-    let (m, restored) = restore_new(&dir, &file, &pass()).unwrap();
+    let (m, mut restored) = restore_new(&dir, &file, &pass()).unwrap();
     assert_eq!(m, manifest);
-    assert_eq!(content(&restored), content(&p), "every table, row for row");
-    assert_eq!(restored.verify_derived().unwrap(), Vec::<String>::new());
+    assert_eq!(content(&mut restored), content(&mut p), "every table, row for row");
+    assert_eq!(restored.integration().verify_derived().unwrap(), Vec::<String>::new());
     drop(restored);
     // The restored practice has its own key, under the new recovery passphrase.
-    let again =
+    let mut again =
         Practice::open_with_passphrase(&dir, &Passphrase::new("a new recovery passphrase"), &Keychain::Off).unwrap();
-    assert_eq!(again.participants().unwrap().len(), 42);
+    assert_eq!(again.participants().list().unwrap().len(), 42);
     assert_eq!(
         Practice::open_with_passphrase(&dir, &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap_err().code(),
         ErrorCode::WrongPassphrase,
@@ -148,7 +148,7 @@ fn the_age_command_line_tool_decrypts_backups_to_a_key_and_to_a_passphrase() {
 
     // With the passphrase: age reads it from a terminal only, so give it one (util-linux `script`).
     let file = out.path().join("with-passphrase.arcwell-backup");
-    p.backup_to(&file, &to_pass(), now(), &mut |_, _| {}).unwrap();
+    p.backups().write_to(&file, &to_pass(), now(), &mut |_, _| {}).unwrap();
     let tar2 = out.path().join("second.tar");
     let cmd = format!("age -d -o '{}' '{}'", tar2.display(), file.display());
     let mut child = Command::new("script")
@@ -216,7 +216,7 @@ fn wrong_passphrases_changed_cut_and_foreign_files_are_refused_and_nothing_chang
     drop(p);
     let mut p = fx.reopen();
     // Opening records the unlock; from here on nothing may change, the audit trail included.
-    let before = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    let before = (p.backups().content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
     for (what, f, unlock, says) in cases {
         let (_, m) = code(backup::verify(&f, &unlock, &mut |_, _| {}));
         assert!(m.to_lowercase().contains(&says.to_lowercase()), "{what}: {m}");
@@ -238,7 +238,7 @@ fn wrong_passphrases_changed_cut_and_foreign_files_are_refused_and_nothing_chang
         assert!(m.to_lowercase().contains(&says.to_lowercase()), "{what} (replace): {m}");
         assert!(!safety.exists(), "{what}: refused before anything was written");
     }
-    let after = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    let after = (p.backups().content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
     assert_eq!(after, before, "after every refused restore: every table, and the set of files");
 }
 
@@ -247,9 +247,9 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
     let (fx, mut p) = demo();
     let out = tempfile::tempdir().unwrap();
     let file = make(&mut p, out.path(), &to_pass());
-    let backed_up = content(&p);
-    p.add_participant(&ParticipantInput { name: "Ottilie Marchbank".into(), ..Default::default() }, now()).unwrap();
-    let changed = content(&p);
+    let backed_up = content(&mut p);
+    p.participants().add(&ParticipantInput { name: "Ottilie Marchbank".into(), ..Default::default() }, now()).unwrap();
+    let changed = content(&mut p);
     assert_ne!(changed, backed_up);
 
     let safety = out.path().join("safety.arcwell-backup");
@@ -265,19 +265,19 @@ fn replacing_the_practice_keeps_a_safety_backup_and_gives_back_the_backed_up_sta
             &mut |_, _| {},
         )
         .unwrap();
-    assert_eq!(content(&p), backed_up, "the practice is what was backed up");
+    assert_eq!(content(&mut p), backed_up, "the practice is what was backed up");
     assert_eq!(info.manifest.tables["participant"], 43, "the safety backup holds the practice as it was before");
     let leftovers: Vec<String> =
         std::fs::read_dir(fx.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert!(!leftovers.iter().any(|n| n.contains("restoring")), "no staging file is left: {leftovers:?}");
     drop(p);
-    let reopened = fx.reopen();
-    assert_eq!(content(&reopened), backed_up, "and so it opens again, with the same key and passphrase");
+    let mut reopened = fx.reopen();
+    assert_eq!(content(&mut reopened), backed_up, "and so it opens again, with the same key and passphrase");
 
     // The safety backup brings the change back.
     let dir = out.path().join("from-safety");
-    let (_, from_safety) = restore_new(&dir, &safety, &pass()).unwrap();
-    assert_eq!(content(&from_safety), changed);
+    let (_, mut from_safety) = restore_new(&dir, &safety, &pass()).unwrap();
+    assert_eq!(content(&mut from_safety), changed);
 }
 
 /// A backup written by hand from the documented format (docs/backup-format.md), of a practice at
@@ -330,15 +330,15 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
     let m = backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();
     assert_eq!((m.schema_version, m.arcwell_version.as_str()), (5, "0.0.9"));
     let dir = out.path().join("restored");
-    let (_, p) = restore_new(&dir, &file, &unlock).unwrap();
+    let (_, mut p) = restore_new(&dir, &file, &unlock).unwrap();
     assert_eq!(
         p.schema_version().unwrap(),
         arcwell::store::migrate::latest_version(),
         "migrated to this Arcwell's schema"
     );
-    assert_eq!(p.participants().unwrap()[0].name, "Linnea Galloway");
+    assert_eq!(p.participants().list().unwrap()[0].name, "Linnea Galloway");
     assert!(
-        p.templates().unwrap().iter().any(|t| t.family == "arcwell.screening"),
+        p.templates().list().unwrap().iter().any(|t| t.family == "arcwell.screening"),
         "the shipped templates are installed"
     );
 
@@ -361,8 +361,8 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
     let (_fx, mut p) = Fixture::new();
     let folder = tempfile::tempdir().unwrap();
     let f = folder.path().to_str().unwrap().to_owned();
-    assert_eq!(p.run_automatic_backup(now()).unwrap(), AutoOutcome::Off);
-    assert!(p.backup_health(now()).unwrap().stale, "never backed up: stale");
+    assert_eq!(p.backups().run_automatic(now()).unwrap(), AutoOutcome::Off);
+    assert!(p.backups().health(now()).unwrap().stale, "never backed up: stale");
 
     let on = |folder: Option<&str>, passphrase: Option<&str>, recipients: Vec<String>| AutoBackupInput {
         enabled: true,
@@ -383,34 +383,35 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
         ),
         ("a bad key", on(Some(&f), None, vec!["age1nope".into()]), "not an age public key"),
     ] {
-        let (c, m) = code(p.save_auto_backup_settings(&input, now()));
+        let (c, m) = code(p.backups().save_auto_settings(&input, now()));
         assert!(c == ErrorCode::InvalidInput && m.contains(says), "{what}: {m}");
     }
-    let settings = p.save_auto_backup_settings(&on(Some(&f), Some(BACKUP_PASSPHRASE), vec![]), now()).unwrap();
+    let settings = p.backups().save_auto_settings(&on(Some(&f), Some(BACKUP_PASSPHRASE), vec![]), now()).unwrap();
     assert!(settings.enabled && settings.has_passphrase && settings.recipients.is_empty());
 
     // Files that are not automatic backups are never rotated away.
     std::fs::write(folder.path().join("notes.txt"), "mine").unwrap();
     let mine = folder.path().join("mine.arcwell-backup");
-    p.backup_to(&mine, &to_pass(), now(), &mut |_, _| {}).unwrap();
+    p.backups().write_to(&mine, &to_pass(), now(), &mut |_, _| {}).unwrap();
 
     let mut t = now() + Duration::hours(1);
     let mut written = Vec::new();
     for round in 0..5 {
-        p.add_participant(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
+        p.participants()
+            .add(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
             .unwrap();
         t += Duration::hours(25);
-        match p.run_automatic_backup(t).unwrap() {
+        match p.backups().run_automatic(t).unwrap() {
             AutoOutcome::Written { info, removed } => {
                 assert_eq!(removed.len(), usize::from(round >= 3), "round {round}: {removed:?}");
                 written.push(info.path);
             }
             other => panic!("round {round}: {other:?}"),
         }
-        assert!(matches!(p.run_automatic_backup(t + Duration::hours(1)).unwrap(), AutoOutcome::NotDue { .. }));
+        assert!(matches!(p.backups().run_automatic(t + Duration::hours(1)).unwrap(), AutoOutcome::NotDue { .. }));
     }
     assert_eq!(
-        p.run_automatic_backup(t + Duration::hours(30)).unwrap(),
+        p.backups().run_automatic(t + Duration::hours(30)).unwrap(),
         AutoOutcome::Unchanged,
         "nothing changed since"
     );
@@ -427,38 +428,38 @@ fn automatic_backups_run_when_due_and_changed_keep_the_last_n_and_go_stale_when_
     let m = backup::verify(Path::new(&written[4]), &pass(), &mut |_, _| {}).unwrap();
     assert_eq!(m.tables["participant"], 5, "the newest holds every round");
 
-    let health = p.backup_health(t + Duration::days(2)).unwrap();
+    let health = p.backups().health(t + Duration::days(2)).unwrap();
     assert!(!health.stale && health.automatic && health.last_good_path.as_deref() == Some(written[4].as_str()));
-    assert!(p.backup_health(t + Duration::days(8)).unwrap().stale, "a week without a good backup is stale");
+    assert!(p.backups().health(t + Duration::days(8)).unwrap().stale, "a week without a good backup is stale");
 
     // The drive is unplugged: the run is recorded as failed, and the health says why.
-    p.add_participant(&ParticipantInput { name: "Unplugged Fenwick".into(), ..Default::default() }, t).unwrap();
+    p.participants().add(&ParticipantInput { name: "Unplugged Fenwick".into(), ..Default::default() }, t).unwrap();
     drop(folder);
-    match p.run_automatic_backup(t + Duration::days(2)).unwrap() {
+    match p.backups().run_automatic(t + Duration::days(2)).unwrap() {
         AutoOutcome::Failed { reason } => assert!(reason.contains("is not there"), "{reason}"),
         other => panic!("{other:?}"),
     }
-    let health = p.backup_health(t + Duration::days(2)).unwrap();
+    let health = p.backups().health(t + Duration::days(2)).unwrap();
     assert!(health.stale, "an unreachable folder makes backups stale at once");
     assert!(health.last_failure.unwrap().contains("plugged in"));
     // A failed run is not retried at once (a scheduler woken by every change would retry each time)…
     let failed_at = t + Duration::days(2);
     assert_eq!(
-        p.run_automatic_backup(failed_at + Duration::minutes(59)).unwrap(),
+        p.backups().run_automatic(failed_at + Duration::minutes(59)).unwrap(),
         AutoOutcome::NotDue { next: failed_at + Duration::hours(1) },
         "retried an hour after the failure"
     );
     // …but an hour later, and then it succeeds once the drive is back.
     std::fs::create_dir_all(&f).unwrap();
-    assert!(matches!(p.run_automatic_backup(failed_at + Duration::hours(1)).unwrap(), AutoOutcome::Written { .. }));
-    assert!(!p.backup_health(failed_at + Duration::hours(1)).unwrap().stale, "a good run clears the failure");
+    assert!(matches!(p.backups().run_automatic(failed_at + Duration::hours(1)).unwrap(), AutoOutcome::Written { .. }));
+    assert!(!p.backups().health(failed_at + Duration::hours(1)).unwrap().stale, "a good run clears the failure");
 }
 
 #[test]
 fn back_up_now_writes_into_the_chosen_folder_even_when_automatic_backups_are_off() {
     use arcwell::backup::auto::{AutoBackupInput, AutoOutcome};
     let (_fx, mut p) = Fixture::new();
-    let (c, m) = code(p.backup_now(now()));
+    let (c, m) = code(p.backups().backup_now(now()));
     assert!(c == ErrorCode::InvalidInput && m.contains("choose the backup folder"), "{m}");
     let folder = tempfile::tempdir().unwrap();
     let input = AutoBackupInput {
@@ -467,12 +468,12 @@ fn back_up_now_writes_into_the_chosen_folder_even_when_automatic_backups_are_off
         passphrase: Some(BACKUP_PASSPHRASE.into()),
         ..Default::default()
     };
-    p.save_auto_backup_settings(&input, now()).unwrap();
-    assert_eq!(p.run_automatic_backup(now()).unwrap(), AutoOutcome::Off);
-    let AutoOutcome::Written { info, .. } = p.backup_now(now()).unwrap() else { panic!("not written") };
+    p.backups().save_auto_settings(&input, now()).unwrap();
+    assert_eq!(p.backups().run_automatic(now()).unwrap(), AutoOutcome::Off);
+    let AutoOutcome::Written { info, .. } = p.backups().backup_now(now()).unwrap() else { panic!("not written") };
     assert!(Path::new(&info.path).starts_with(folder.path()));
     backup::verify(Path::new(&info.path), &pass(), &mut |_, _| {}).unwrap();
-    let health = p.backup_health(now()).unwrap();
+    let health = p.backups().health(now()).unwrap();
     assert!(!health.stale && health.last_good_path.as_deref() == Some(info.path.as_str()));
 }
 
@@ -533,7 +534,7 @@ fn a_crafted_backup_with_a_bad_schema_version_or_foreign_tables_is_refused_every
     ];
     drop(p);
     p = fx.reopen();
-    let before = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    let before = (p.backups().content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
     for (what, bytes, says) in cases {
         let file = out.path().join("crafted.arcwell-backup");
         std::fs::write(&file, bytes).unwrap();
@@ -557,7 +558,7 @@ fn a_crafted_backup_with_a_bad_schema_version_or_foreign_tables_is_refused_every
         assert!(m.contains(says), "{what} (replace): {m}");
         assert!(!safety.exists(), "{what}: refused before anything was written");
     }
-    let after = (p.content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
+    let after = (p.backups().content_digest().unwrap(), snapshot(fx.path()).into_keys().collect::<Vec<_>>());
     assert_eq!(after, before, "after every refused restore: every table, and the set of files");
 }
 
@@ -581,18 +582,21 @@ fn rotation_deletes_only_this_practices_own_oldest_automatic_backups() {
     };
     let (fx, mut p) = Fixture::new();
     let (_other_fx, mut other) = Fixture::new();
-    p.save_auto_backup_settings(&settings, now()).unwrap();
-    other.save_auto_backup_settings(&AutoBackupInput { keep: Some(10), ..settings.clone() }, now()).unwrap();
-    let (mine, theirs) = (p.practice_id().unwrap(), other.practice_id().unwrap());
+    p.backups().save_auto_settings(&settings, now()).unwrap();
+    other.backups().save_auto_settings(&AutoBackupInput { keep: Some(10), ..settings.clone() }, now()).unwrap();
+    let (mine, theirs) = (p.backups().practice_id().unwrap(), other.backups().practice_id().unwrap());
     assert_ne!(mine, theirs, "every practice has its own id");
     assert!(mine.len() == 32 && mine.chars().all(|c| c.is_ascii_hexdigit()), "{mine}");
 
     // Another practice's automatic backups, older than all of this one's.
     let mut t = now();
     for i in 0..4 {
-        other.add_participant(&ParticipantInput { name: format!("Other {i} Quill"), ..Default::default() }, t).unwrap();
+        other
+            .participants()
+            .add(&ParticipantInput { name: format!("Other {i} Quill"), ..Default::default() }, t)
+            .unwrap();
         t += Duration::hours(2);
-        assert!(matches!(other.run_automatic_backup(t).unwrap(), AutoOutcome::Written { .. }));
+        assert!(matches!(other.backups().run_automatic(t).unwrap(), AutoOutcome::Written { .. }));
     }
     // Backups made by hand: the CLI's `backup create --folder` and the app's Back up now.
     drop(p);
@@ -606,7 +610,7 @@ fn rotation_deletes_only_this_practices_own_oldest_automatic_backups() {
         .unwrap();
     assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
     let mut p = fx.reopen();
-    let by_hand = p.backup_now(t).unwrap();
+    let by_hand = p.backups().backup_now(t).unwrap();
     assert!(matches!(by_hand, AutoOutcome::Written { ref removed, .. } if removed.is_empty()));
     // Foreign files, two of them named as automatic backups were named before (never by this
     // practice), and a folder named like a backup.
@@ -628,10 +632,11 @@ fn rotation_deletes_only_this_practices_own_oldest_automatic_backups() {
 
     let mut written: Vec<String> = Vec::new();
     for round in 0..20 {
-        p.add_participant(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
+        p.participants()
+            .add(&ParticipantInput { name: format!("Round {round} Ashdown"), ..Default::default() }, t)
             .unwrap();
         t += Duration::hours(2);
-        match p.run_automatic_backup(t).unwrap() {
+        match p.backups().run_automatic(t).unwrap() {
             AutoOutcome::Written { info, removed } => {
                 let expected: Vec<String> = if round >= 3 { vec![written[round - 3].clone()] } else { vec![] };
                 assert_eq!(removed, expected, "round {round}: only this practice's oldest automatic backup goes");

@@ -71,8 +71,8 @@ fn saves_acknowledged_before_a_kill_9_are_all_there_afterwards() {
             }
         }
 
-        let p = fx.reopen();
-        let found = p.participants().unwrap();
+        let mut p = fx.reopen();
+        let found = p.participants().list().unwrap();
         let names: BTreeSet<&str> = found.iter().map(|x| x.name.as_str()).collect();
         for name in &people {
             assert!(names.contains(name.as_str()), "run {run}: the acknowledged save {name:?} is missing");
@@ -80,16 +80,16 @@ fn saves_acknowledged_before_a_kill_9_are_all_there_afterwards() {
         for name in &arcs {
             let person = found.iter().find(|x| &x.name == name).unwrap();
             assert_eq!(
-                p.arcs_of(person.id).unwrap().len(),
+                p.arcs().of_participant(person.id).unwrap().len(),
                 1,
                 "run {run}: the acknowledged arc of {name:?} is missing"
             );
         }
         assert_eq!(p.integrity_problems().unwrap(), Vec::<String>::new(), "run {run}");
-        assert_eq!(p.verify_derived().unwrap(), Vec::<String>::new(), "run {run}: the kept facts");
+        assert_eq!(p.integration().verify_derived().unwrap(), Vec::<String>::new(), "run {run}: the kept facts");
         // The audit trail too: its chain whole, and the anchor (written after each commit) never
         // ahead of it, wherever the kill fell.
-        let audit = p.verify_audit().unwrap();
+        let audit = p.audit().verify().unwrap();
         assert!(audit.is_intact(), "run {run}: {audit:?}");
     }
     assert!(people.len() as u64 > runs, "the children saved before being killed ({} saves)", people.len());
@@ -111,7 +111,7 @@ fn crash_child() {
         // Notes of varied length, up to several pages, so a save spans one page or many.
         let notes = "Slept badly, then well. ".repeat(((run * 7919 + k * 104_729) % 800) as usize);
         let person = ParticipantInput { name: name.clone(), notes: Some(notes), ..Default::default() };
-        let id = p.add_participant(&person, now()).unwrap().id;
+        let id = p.participants().add(&person, now()).unwrap().id;
         writeln!(out, "ack person {name}").unwrap();
         out.flush().unwrap();
         if k % 3 == 0 {

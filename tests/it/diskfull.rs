@@ -80,7 +80,7 @@ fn a_full_disk_refuses_saves_and_backups_clearly_keeps_every_acknowledged_save_a
     let mut p = Practice::init(&dir, &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now()).unwrap();
     let mut saved = Vec::new();
     for i in 0..5 {
-        saved.push(p.add_participant(&person(i, 2), now()).unwrap().id);
+        saved.push(p.participants().add(&person(i, 2), now()).unwrap().id);
     }
     let filler = disk.path.join("filler");
     assert!(fill(&filler) > 0);
@@ -88,7 +88,7 @@ fn a_full_disk_refuses_saves_and_backups_clearly_keeps_every_acknowledged_save_a
     // Saves go on until the space SQLite already holds runs out; then a clear refusal.
     let mut refusal = None;
     for i in 5..400 {
-        match p.add_participant(&person(i, 20), now()) {
+        match p.participants().add(&person(i, 20), now()) {
             Ok(x) => saved.push(x.id),
             Err(e) => {
                 refusal = Some(e);
@@ -104,7 +104,7 @@ fn a_full_disk_refuses_saves_and_backups_clearly_keeps_every_acknowledged_save_a
     // A backup onto the full disk: refused, and no partial file left.
     let to = Recipients::passphrase(Passphrase::new("a backup passphrase of words")).unwrap();
     let dest = disk.path.join(backup::file_name(backup::Made::ByHand, "0123456789abcdef0123456789abcdef", now()));
-    let err = p.backup_to(&dest, &to, now(), &mut |_, _| {}).unwrap_err();
+    let err = p.backups().write_to(&dest, &to, now(), &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("is full"), "{err}");
     let left: Vec<String> = std::fs::read_dir(&disk.path)
         .unwrap()
@@ -115,19 +115,19 @@ fn a_full_disk_refuses_saves_and_backups_clearly_keeps_every_acknowledged_save_a
 
     // The last good state: every acknowledged save, a sound file.
     for id in &saved {
-        p.participant(*id).unwrap();
+        p.participants().get(*id).unwrap();
     }
     assert!(p.integrity_problems().unwrap().is_empty());
 
     // Space freed: the same open practice saves and backs up again.
     std::fs::remove_file(&filler).unwrap();
-    saved.push(p.add_participant(&person(999, 2), now()).unwrap().id);
-    p.backup_to(&dest, &to, now(), &mut |_, _| {}).unwrap();
+    saved.push(p.participants().add(&person(999, 2), now()).unwrap().id);
+    p.backups().write_to(&dest, &to, now(), &mut |_, _| {}).unwrap();
     backup::verify(&dest, &Unlock::Passphrase(Passphrase::new("a backup passphrase of words")), &mut |_, _| {})
         .unwrap();
     drop(p);
-    let p = Practice::open_with_passphrase(&dir, &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
-    assert_eq!(p.participants().unwrap().len(), saved.len());
+    let mut p = Practice::open_with_passphrase(&dir, &Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
+    assert_eq!(p.participants().list().unwrap().len(), saved.len());
     assert!(p.integrity_problems().unwrap().is_empty());
-    assert!(p.verify_audit().unwrap().is_intact(), "the trail has no hole where saves were refused");
+    assert!(p.audit().verify().unwrap().is_intact(), "the trail has no hole where saves were refused");
 }

@@ -17,15 +17,18 @@ fn obj(v: Value) -> Map<String, Value> {
 }
 
 fn arc(p: &mut Practice) -> Uuid {
-    let pid =
-        p.add_participant(&ParticipantInput { name: "Meret Ashdown".into(), ..Default::default() }, now()).unwrap().id;
+    let pid = p
+        .participants()
+        .add(&ParticipantInput { name: "Meret Ashdown".into(), ..Default::default() }, now())
+        .unwrap()
+        .id;
     let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
     p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
     arc
 }
 
-fn shipped_id(p: &Practice, phase: DocPhase) -> Uuid {
-    p.templates().unwrap().into_iter().find(|t| t.phase == phase && t.shipped).unwrap().id
+fn shipped_id(p: &mut Practice, phase: DocPhase) -> Uuid {
+    p.templates().list().unwrap().into_iter().find(|t| t.phase == phase && t.shipped).unwrap().id
 }
 
 fn new_doc(
@@ -36,7 +39,7 @@ fn new_doc(
 ) -> arcwell::Result<arcwell::documents::DocumentDetail> {
     let input =
         SaveDocument { arc_id: arc, template_id: shipped_id(p, phase), answers: obj(answers), ..Default::default() };
-    p.add_document(&input, now())
+    p.documents().add(&input, now())
 }
 
 fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
@@ -46,10 +49,10 @@ fn code<T: std::fmt::Debug>(r: arcwell::Result<T>) -> (ErrorCode, String) {
 
 #[test]
 fn every_shipped_template_is_installed_and_round_trips() {
-    let (_fx, p) = Fixture::new();
+    let (_fx, mut p) = Fixture::new();
     let shipped = shipped::templates().unwrap();
     assert_eq!(shipped.len(), 6);
-    let listed = p.templates().unwrap();
+    let listed = p.templates().list().unwrap();
     assert_eq!(
         listed.iter().map(|t| (t.phase, t.family.as_str())).collect::<Vec<_>>(),
         [
@@ -62,7 +65,7 @@ fn every_shipped_template_is_installed_and_round_trips() {
         ]
     );
     for t in shipped {
-        assert_eq!(p.template(t.id).unwrap(), t, "{} is stored exactly as shipped", t.name);
+        assert_eq!(p.templates().get(t.id).unwrap(), t, "{} is stored exactly as shipped", t.name);
         let exported = serde_json::to_string_pretty(&t).unwrap();
         let back = TemplateFile::parse(&exported).unwrap();
         assert_eq!((back.name.as_str(), back.phase, &back.fields), (t.name.as_str(), t.phase, &t.fields));
@@ -73,58 +76,59 @@ fn every_shipped_template_is_installed_and_round_trips() {
 fn a_new_template_version_leaves_old_documents_as_they_were_written() {
     let (_fx, mut p) = Fixture::new();
     let arc = arc(&mut p);
-    let shipped_v1 = shipped_id(&p, DocPhase::Preparation);
-    let copy = p.copy_template(shipped_v1, "Preparation (retreat)", now()).unwrap();
+    let shipped_v1 = shipped_id(&mut p, DocPhase::Preparation);
+    let copy = p.templates().copy(shipped_v1, "Preparation (retreat)", now()).unwrap();
     assert!(copy.family.starts_with("custom.") && copy.version == 1);
-    assert_eq!(copy.fields, p.template(shipped_v1).unwrap().fields, "a copy starts with the source's fields");
+    assert_eq!(copy.fields, p.templates().get(shipped_v1).unwrap().fields, "a copy starts with the source's fields");
     let input = SaveDocument {
         arc_id: arc,
         template_id: copy.id,
         answers: obj(json!({ "intentions": "Grieve my father", "concerns": "Losing control" })),
         ..Default::default()
     };
-    let old = p.add_document(&input, now()).unwrap();
+    let old = p.documents().add(&input, now()).unwrap();
 
     let mut edited = copy.clone();
     edited.fields.retain(|f| f.key != "concerns");
     edited.fields[0].label = "What brings you".into();
     let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
-    let v2 = p.import_template(&file, now()).unwrap();
+    let v2 = p.templates().import(&file, now()).unwrap();
     assert_eq!((v2.family.as_str(), v2.version), (copy.family.as_str(), 2));
-    let listed = p.templates().unwrap();
+    let listed = p.templates().list().unwrap();
     assert!(
         listed.iter().any(|t| t.id == v2.id) && !listed.iter().any(|t| t.id == copy.id),
         "the library lists the newest version of the family only"
     );
 
-    let reread = p.document(old.document.id).unwrap();
+    let reread = p.documents().get(old.document.id).unwrap();
     assert_eq!(reread.template.id, copy.id, "the old document keeps version 1");
     assert_eq!(reread.template.fields.len(), 8);
     assert_eq!(reread.current["concerns"], "Losing control");
     let later = SaveDocument { template_id: v2.id, answers: obj(json!({ "concerns": "x" })), ..input };
-    let (c, m) = code(p.add_document(&later, now()));
+    let (c, m) = code(p.documents().add(&later, now()));
     assert_eq!(c, ErrorCode::InvalidInput, "version 2 has no such field: {m}");
 }
 
 #[test]
 fn arcwells_own_templates_take_no_facilitator_version_and_are_adapted_by_copying() {
     let (_fx, mut p) = Fixture::new();
-    let id = shipped_id(&p, DocPhase::Screening);
-    let mut edited = p.template(id).unwrap();
+    let id = shipped_id(&mut p, DocPhase::Screening);
+    let mut edited = p.templates().get(id).unwrap();
     edited.fields.pop();
     let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
-    let before = p.templates().unwrap();
-    let (c, m) = code(p.import_template(&file, now()));
+    let before = p.templates().list().unwrap();
+    let (c, m) = code(p.templates().import(&file, now()));
     assert_eq!(c, ErrorCode::Conflict, "{m}");
     assert!(m.contains("copy it"), "the refusal says what to do: {m}");
-    assert_eq!(p.templates().unwrap(), before, "nothing was added");
+    assert_eq!(p.templates().list().unwrap(), before, "nothing was added");
 
-    p.set_template_pack("oregon", true, now()).unwrap();
-    let oregon = p.templates().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
-    let mut file = TemplateFile::parse(&serde_json::to_string(&p.template(oregon.id).unwrap()).unwrap()).unwrap();
-    assert_eq!(code(p.import_template(&file, now())).0, ErrorCode::Conflict, "a pack template is Arcwell's too");
+    p.templates().set_pack("oregon", true, now()).unwrap();
+    let oregon = p.templates().list().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
+    let mut file =
+        TemplateFile::parse(&serde_json::to_string(&p.templates().get(oregon.id).unwrap()).unwrap()).unwrap();
+    assert_eq!(code(p.templates().import(&file, now())).0, ErrorCode::Conflict, "a pack template is Arcwell's too");
     file.family = None;
-    let mine = p.import_template(&file, now()).unwrap();
+    let mine = p.templates().import(&file, now()).unwrap();
     assert!(mine.family.starts_with("custom."), "without its family the file imports as a new template");
 }
 
@@ -132,17 +136,17 @@ fn arcwells_own_templates_take_no_facilitator_version_and_are_adapted_by_copying
 fn jurisdiction_packs_are_off_until_turned_on_and_turning_off_keeps_what_was_written() {
     let (_fx, mut p) = Fixture::new();
     let arc = arc(&mut p);
-    let packs = p.template_packs().unwrap();
+    let packs = p.templates().packs().unwrap();
     assert_eq!(
         packs.iter().map(|k| (k.id.as_str(), k.enabled)).collect::<Vec<_>>(),
         [("oregon", false), ("colorado", false)]
     );
-    assert!(p.templates().unwrap().iter().all(|t| t.pack.is_none()), "no pack template is offered while off");
+    assert!(p.templates().list().unwrap().iter().all(|t| t.pack.is_none()), "no pack template is offered while off");
 
-    let on = p.set_template_pack("colorado", true, now()).unwrap();
+    let on = p.templates().set_pack("colorado", true, now()).unwrap();
     assert!(on.enabled && on.changed.is_some());
     assert_eq!(on.templates.len(), 3);
-    let listed = p.templates().unwrap();
+    let listed = p.templates().list().unwrap();
     let colorado: Vec<_> = listed.iter().filter(|t| t.pack.as_deref() == Some("colorado")).collect();
     assert_eq!(colorado.len(), 3, "the pack's three templates are offered");
     assert!(colorado.iter().all(|t| t.shipped), "and are Arcwell's (adapted by copying)");
@@ -157,28 +161,28 @@ fn jurisdiction_packs_are_off_until_turned_on_and_turning_off_keeps_what_was_wri
             "products": [{ "substance": "Psilocybin", "product_id": "LOT-7731", "amount": 20, "at": "2026-11-20T09:05" }] })),
         ..Default::default()
     };
-    let d = p.add_document(&input, now()).unwrap();
-    let (c, m) = code(p.sign_document(d.document.id, now()));
+    let d = p.documents().add(&input, now()).unwrap();
+    let (c, m) = code(p.documents().sign(d.document.id, now()));
     assert_eq!(c, ErrorCode::InvalidInput);
     assert!(m.contains("Single or multiple dose"), "signing names the missing item: {m}");
     let mut answers = d.current.clone();
     answers.insert("dosing".into(), json!("Single dose"));
     answers.insert("transport_deviation".into(), json!({ "yes": false }));
-    p.save_draft(d.document.id, &answers, now()).unwrap();
+    p.documents().save_draft(d.document.id, &answers, now()).unwrap();
 
     // Off: no longer offered, refused for a new document with what to do, the draft still signs.
-    p.set_template_pack("colorado", false, now()).unwrap();
-    assert!(p.templates().unwrap().iter().all(|t| t.pack.is_none()));
-    let (c, m) = code(p.add_document(&input, now()));
+    p.templates().set_pack("colorado", false, now()).unwrap();
+    assert!(p.templates().list().unwrap().iter().all(|t| t.pack.is_none()));
+    let (c, m) = code(p.documents().add(&input, now()));
     assert_eq!(c, ErrorCode::Conflict);
     assert!(m.contains("arcwell pack on colorado"), "{m}");
-    let signed = p.sign_document(d.document.id, now()).unwrap();
+    let signed = p.documents().sign(d.document.id, now()).unwrap();
     assert_eq!(signed.document.state, DocState::Signed, "a document written with a pack outlives turning it off");
 
     // On again: nothing installed twice.
-    p.set_template_pack("colorado", true, now()).unwrap();
-    assert_eq!(p.templates().unwrap().iter().filter(|t| t.pack.is_some()).count(), 3);
-    let (c, m) = code(p.set_template_pack("texas", true, now()));
+    p.templates().set_pack("colorado", true, now()).unwrap();
+    assert_eq!(p.templates().list().unwrap().iter().filter(|t| t.pack.is_some()).count(), 3);
+    let (c, m) = code(p.templates().set_pack("texas", true, now()));
     assert_eq!(c, ErrorCode::InvalidInput);
     assert!(m.contains("oregon, colorado"), "an unknown pack names the real ones: {m}");
 }
@@ -187,8 +191,8 @@ fn jurisdiction_packs_are_off_until_turned_on_and_turning_off_keeps_what_was_wri
 fn the_oregon_administration_record_warns_of_a_short_session() {
     let (_fx, mut p) = Fixture::new();
     let arc = arc(&mut p);
-    p.set_template_pack("oregon", true, now()).unwrap();
-    let t = p.templates().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
+    p.templates().set_pack("oregon", true, now()).unwrap();
+    let t = p.templates().list().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
     let input = SaveDocument {
         arc_id: arc,
         template_id: t.id,
@@ -196,11 +200,11 @@ fn the_oregon_administration_record_warns_of_a_short_session() {
             "doses": [{ "substance": "Psilocybin", "product": "OR-P-1182", "amount": 25, "at": "2026-11-20T09:10" }] })),
         ..Default::default()
     };
-    let d = p.add_document(&input, now()).unwrap();
+    let d = p.documents().add(&input, now()).unwrap();
     assert_eq!(d.warnings.len(), 1, "25 mg over 3 hours is short of Oregon's 5 hours: {:?}", d.warnings);
     let mut answers = d.current.clone();
     answers.insert("session_end".into(), json!("2026-11-20T14:00"));
-    assert!(p.save_draft(d.document.id, &answers, now()).unwrap().warnings.is_empty(), "5 hours is enough");
+    assert!(p.documents().save_draft(d.document.id, &answers, now()).unwrap().warnings.is_empty(), "5 hours is enough");
 }
 
 #[test]
@@ -211,7 +215,7 @@ fn drafts_save_signing_freezes_and_amendments_keep_the_original() {
     assert_eq!((d.document.state, d.current["intentions"].as_str()), (DocState::Draft, Some("Reconnect with my body")));
     let id = d.document.id;
 
-    let (c, m) = code(p.sign_document(id, now()));
+    let (c, m) = code(p.documents().sign(id, now()));
     assert_eq!(c, ErrorCode::InvalidInput);
     assert!(m.contains("Safety and support plan") && m.contains("required before signing"), "{m}");
 
@@ -220,22 +224,26 @@ fn drafts_save_signing_freezes_and_amendments_keep_the_original() {
         "safety_plan": "Sister on call; crisis line numbers on the fridge",
         "transportation_plan": "Partner drives home at 18:00",
     }));
-    p.save_draft(id, &answers, now()).unwrap();
-    let signed = p.sign_document(id, now()).unwrap();
+    p.documents().save_draft(id, &answers, now()).unwrap();
+    let signed = p.documents().sign(id, now()).unwrap();
     assert_eq!(signed.document.state, DocState::Signed);
-    assert_eq!(code(p.save_draft(id, &answers, now())).0, ErrorCode::Conflict, "a signed document is not edited");
-    assert_eq!(code(p.sign_document(id, now())).0, ErrorCode::Conflict);
+    assert_eq!(
+        code(p.documents().save_draft(id, &answers, now())).0,
+        ErrorCode::Conflict,
+        "a signed document is not edited"
+    );
+    assert_eq!(code(p.documents().sign(id, now())).0, ErrorCode::Conflict);
 
     let change = obj(json!({ "transportation_plan": "Friend drives home at 19:00" }));
-    assert_eq!(code(p.amend_document(id, &change, "  ", now())).0, ErrorCode::InvalidInput, "a reason is required");
-    let amended = p.amend_document(id, &change, "Partner away that day", now()).unwrap();
+    assert_eq!(code(p.documents().amend(id, &change, "  ", now())).0, ErrorCode::InvalidInput, "a reason is required");
+    let amended = p.documents().amend(id, &change, "Partner away that day", now()).unwrap();
     assert_eq!(amended.document.answers["transportation_plan"], "Partner drives home at 18:00", "the original stays");
     assert_eq!(amended.current["transportation_plan"], "Friend drives home at 19:00");
     let kinds: Vec<_> = amended.events.iter().map(|e| (e.kind, e.reason.clone())).collect();
     assert_eq!(kinds.len(), 2);
     assert_eq!(amended.events[1].reason.as_deref(), Some("Partner away that day"));
     let clear = obj(json!({ "safety_plan": null }));
-    let (c, m) = code(p.amend_document(id, &clear, "Wrong person", now()));
+    let (c, m) = code(p.documents().amend(id, &clear, "Wrong person", now()));
     assert_eq!(c, ErrorCode::InvalidInput, "an amendment cannot leave a required answer empty: {m}");
 }
 
@@ -258,7 +266,7 @@ fn answers_are_checked_against_their_fields() {
         assert_eq!(c, ErrorCode::InvalidInput, "{answers}");
         assert!(m.contains(says), "{phase:?}: expected {says:?} in: {m}");
     }
-    assert!(p.documents_of(arc).unwrap().is_empty(), "nothing refused was saved");
+    assert!(p.documents().of_participant(arc).unwrap().is_empty(), "nothing refused was saved");
 }
 
 fn administration_session(p: &mut Practice, arc: Uuid) -> Uuid {
@@ -269,7 +277,7 @@ fn administration_session(p: &mut Practice, arc: Uuid) -> Uuid {
         at: "2026-11-20T09:00".into(),
         location: None,
     };
-    p.schedule_session(&input).unwrap().id
+    p.sessions().schedule(&input).unwrap().id
 }
 
 fn complete(p: &mut Practice, session: Uuid) -> arcwell::Result<()> {
@@ -300,7 +308,7 @@ fn a_contraindication_blocks_the_dosing_session_until_acknowledged_with_a_reason
     // Revising the draft: the MAOI answer was a mistake; its unacknowledged flag goes.
     let mut answers = screening.current.clone();
     answers.insert("maoi".into(), json!({ "yes": false }));
-    let revised = p.save_draft(screening.document.id, &answers, now()).unwrap();
+    let revised = p.documents().save_draft(screening.document.id, &answers, now()).unwrap();
     assert_eq!(revised.flags.len(), 2);
 
     let session = administration_session(&mut p, arc);
@@ -308,16 +316,23 @@ fn a_contraindication_blocks_the_dosing_session_until_acknowledged_with_a_reason
     assert_eq!(c, ErrorCode::Conflict);
     assert!(m.contains("Lithium within 30 days") && m.contains("Acknowledge each with a written reason"), "{m}");
 
-    let flags = p.screening_flags(arc).unwrap();
-    assert_eq!(code(p.acknowledge_flag(flags[0].id, " ", now())).0, ErrorCode::InvalidInput);
-    p.acknowledge_flag(flags[0].id, "Prescriber confirmed lithium stopped 45 days before the session", now()).unwrap();
-    assert_eq!(code(p.acknowledge_flag(flags[0].id, "again", now())).0, ErrorCode::Conflict);
+    let flags = p.documents().screening_flags(arc).unwrap();
+    assert_eq!(code(p.documents().acknowledge_flag(flags[0].id, " ", now())).0, ErrorCode::InvalidInput);
+    p.documents()
+        .acknowledge_flag(flags[0].id, "Prescriber confirmed lithium stopped 45 days before the session", now())
+        .unwrap();
+    assert_eq!(code(p.documents().acknowledge_flag(flags[0].id, "again", now())).0, ErrorCode::Conflict);
     assert_eq!(code(complete(&mut p, session)).0, ErrorCode::Conflict, "one flag is still open");
-    p.acknowledge_flag(flags[1].id, "Aunt's diagnosis; discussed at length, extra integration support planned", now())
+    p.documents()
+        .acknowledge_flag(
+            flags[1].id,
+            "Aunt's diagnosis; discussed at length, extra integration support planned",
+            now(),
+        )
         .unwrap();
     complete(&mut p, session).unwrap();
 
-    let after = p.screening_flags(arc).unwrap();
+    let after = p.documents().screening_flags(arc).unwrap();
     assert!(
         after.iter().all(|f| f.acknowledged.is_some() && f.ack_reason.is_some()),
         "acknowledged flags stay as history"
@@ -354,15 +369,23 @@ fn a_signed_consent_can_be_withdrawn_once_with_a_reason() {
         new_doc(&mut p, arc, DocPhase::Consent, json!({ "consent": "Recording", "date_signed": "2026-11-18T10:00" }))
             .unwrap();
     let id = c.document.id;
-    assert_eq!(code(p.withdraw_consent(id, "changed mind", now())).0, ErrorCode::Conflict, "not signed yet");
-    p.sign_document(id, now()).unwrap();
-    assert_eq!(code(p.withdraw_consent(id, "", now())).0, ErrorCode::InvalidInput);
-    let w = p.withdraw_consent(id, "Participant asked by phone to stop recordings", now()).unwrap();
+    assert_eq!(
+        code(p.documents().withdraw_consent(id, "changed mind", now())).0,
+        ErrorCode::Conflict,
+        "not signed yet"
+    );
+    p.documents().sign(id, now()).unwrap();
+    assert_eq!(code(p.documents().withdraw_consent(id, "", now())).0, ErrorCode::InvalidInput);
+    let w = p.documents().withdraw_consent(id, "Participant asked by phone to stop recordings", now()).unwrap();
     assert!(w.document.withdrawn.is_some());
     assert_eq!(w.events.last().unwrap().reason.as_deref(), Some("Participant asked by phone to stop recordings"));
-    assert_eq!(code(p.withdraw_consent(id, "again", now())).0, ErrorCode::Conflict);
+    assert_eq!(code(p.documents().withdraw_consent(id, "again", now())).0, ErrorCode::Conflict);
     let prep = new_doc(&mut p, arc, DocPhase::Preparation, json!({})).unwrap();
-    assert_eq!(code(p.withdraw_consent(prep.document.id, "x", now())).0, ErrorCode::Conflict, "only consents");
+    assert_eq!(
+        code(p.documents().withdraw_consent(prep.document.id, "x", now())).0,
+        ErrorCode::Conflict,
+        "only consents"
+    );
 }
 
 #[test]
@@ -395,13 +418,13 @@ fn malformed_template_files_are_refused_with_what_is_wrong() {
             "colour",
         ),
     ];
-    let before = p.templates().unwrap().len();
+    let before = p.templates().list().unwrap().len();
     for (file, says) in cases {
-        let e = TemplateFile::parse(file).and_then(|f| p.import_template(&f, now())).unwrap_err();
+        let e = TemplateFile::parse(file).and_then(|f| p.templates().import(&f, now())).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{file}");
         assert!(e.to_string().contains(says), "{file}: expected {says:?} in: {e}");
     }
-    assert_eq!(p.templates().unwrap().len(), before, "nothing was imported");
+    assert_eq!(p.templates().list().unwrap().len(), before, "nothing was imported");
 }
 
 #[test]
@@ -410,11 +433,11 @@ fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or
     let arc = arc(&mut p);
     let session = administration_session(&mut p, arc);
 
-    let draft = p.session_document(session, None, now()).unwrap();
+    let draft = p.documents().for_session(session, None, now()).unwrap();
     assert_eq!(draft.template.family, "arcwell.administration", "a dosing session gets the administration record");
     assert_eq!((draft.document.session_id, draft.document.state), (Some(session), DocState::Draft));
     assert_eq!(
-        p.session_document(session, None, now()).unwrap().document.id,
+        p.documents().for_session(session, None, now()).unwrap().document.id,
         draft.document.id,
         "reopening continues it"
     );
@@ -422,7 +445,7 @@ fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or
     // Observations recorded as they happen; the required dose is still missing.
     let mut answers = obj(json!({ "session_start": "2026-11-20T09:02",
         "observations": [{ "at": "2026-11-20T09:40", "text": "Eyes closed, breathing slow" }] }));
-    p.save_draft(draft.document.id, &answers, now()).unwrap();
+    p.documents().save_draft(draft.document.id, &answers, now()).unwrap();
     let with_record = |doc| CompleteSession {
         started: "2026-11-20T09:02".into(),
         ended: "2026-11-20T15:30".into(),
@@ -432,12 +455,13 @@ fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or
     let (c, m) = code(p.complete_session(session, &with_record(draft.document.id), now()));
     assert_eq!(c, ErrorCode::InvalidInput);
     assert!(m.contains("Doses"), "the refusal names the missing answer: {m}");
-    assert_eq!(p.session(session).unwrap().status.as_str(), "scheduled", "the session is not held either");
-    assert!(p.checkins(&Default::default()).unwrap().is_empty(), "and no check-ins were queued");
+    assert_eq!(p.sessions().get(session).unwrap().status.as_str(), "scheduled", "the session is not held either");
+    assert!(p.checkins().list(&Default::default()).unwrap().is_empty(), "and no check-ins were queued");
 
     // A record written for another session is refused.
     let other = p
-        .schedule_session(&ScheduleSession {
+        .sessions()
+        .schedule(&ScheduleSession {
             arc_id: arc,
             kind: SessionKind::Administration,
             at: "2026-11-27T09:00".into(),
@@ -445,28 +469,29 @@ fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or
         })
         .unwrap()
         .id;
-    let foreign = p.session_document(other, None, now()).unwrap();
+    let foreign = p.documents().for_session(other, None, now()).unwrap();
     let (c, m) = code(p.complete_session(session, &with_record(foreign.document.id), now()));
     assert_eq!(c, ErrorCode::InvalidInput, "{m}");
 
     answers.insert("doses".into(), json!([{ "substance": "Psilocybin", "amount": 25, "at": "2026-11-20T09:05" }]));
     answers.insert("session_end".into(), json!("2026-11-20T15:30"));
-    p.save_draft(draft.document.id, &answers, now()).unwrap();
+    p.documents().save_draft(draft.document.id, &answers, now()).unwrap();
     p.complete_session(session, &with_record(draft.document.id), now()).unwrap();
-    let signed = p.document(draft.document.id).unwrap();
+    let signed = p.documents().get(draft.document.id).unwrap();
     assert_eq!(signed.document.state, DocState::Signed, "signed with the session");
     assert_eq!(signed.current["observations"][0]["text"], "Eyes closed, breathing slow");
-    assert_eq!(p.checkins(&Default::default()).unwrap().len(), 6, "the check-ins are queued");
+    assert_eq!(p.checkins().list(&Default::default()).unwrap().len(), 6, "the check-ins are queued");
     assert_eq!(
-        p.session_document(session, None, now()).unwrap().document.id,
+        p.documents().for_session(session, None, now()).unwrap().document.id,
         draft.document.id,
         "a held session shows its record"
     );
 
     // Cancelled sessions take no record; an administration session takes only an administration template.
-    p.cancel_session(other, Some("Participant unwell")).unwrap();
+    p.sessions().cancel(other, Some("Participant unwell")).unwrap();
     let third = p
-        .schedule_session(&ScheduleSession {
+        .sessions()
+        .schedule(&ScheduleSession {
             arc_id: arc,
             kind: SessionKind::Integration,
             at: "2026-11-28T09:00".into(),
@@ -474,11 +499,11 @@ fn a_dosing_sessions_record_opens_once_and_is_signed_as_the_session_completes_or
         })
         .unwrap()
         .id;
-    p.cancel_session(third, None).unwrap();
-    assert_eq!(code(p.session_document(third, None, now())).0, ErrorCode::Conflict);
+    p.sessions().cancel(third, None).unwrap();
+    assert_eq!(code(p.documents().for_session(third, None, now())).0, ErrorCode::Conflict);
     let dosing = administration_session_on_open_arc(&mut p, arc);
-    let prep = shipped_id(&p, DocPhase::Preparation);
-    let (c, m) = code(p.session_document(dosing, Some(prep), now()));
+    let prep = shipped_id(&mut p, DocPhase::Preparation);
+    let (c, m) = code(p.documents().for_session(dosing, Some(prep), now()));
     assert!(c == ErrorCode::InvalidInput && m.contains("administration template"), "{m}");
 }
 
@@ -489,5 +514,5 @@ fn administration_session_on_open_arc(p: &mut Practice, arc: Uuid) -> Uuid {
         at: "2026-12-04T09:00".into(),
         location: None,
     };
-    p.schedule_session(&input).unwrap().id
+    p.sessions().schedule(&input).unwrap().id
 }

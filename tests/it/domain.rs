@@ -11,7 +11,7 @@ use crate::support::{Fixture, now};
 
 fn person(practice: &mut Practice) -> Uuid {
     let input = ParticipantInput { name: "Ilse Northcott".into(), ..Default::default() };
-    practice.add_participant(&input, now()).unwrap().id
+    practice.participants().add(&input, now()).unwrap().id
 }
 
 fn arc_in(practice: &mut Practice, phase: Phase) -> Uuid {
@@ -59,10 +59,10 @@ fn participant_validation() {
         ),
     ];
     for (what, input, expected) in cases {
-        let got = practice.add_participant(&input, now()).err().map(|e| e.code());
+        let got = practice.participants().add(&input, now()).err().map(|e| e.code());
         assert_eq!(got, expected, "{what}");
     }
-    assert_eq!(practice.participants().unwrap().len(), 2, "only the two accepted inputs were saved");
+    assert_eq!(practice.participants().list().unwrap().len(), 2, "only the two accepted inputs were saved");
 }
 
 #[test]
@@ -74,11 +74,12 @@ fn tags_are_normalised_and_edits_replace_fields() {
         tags: vec!["Retreat-2026".into(), "somatic".into(), "retreat-2026".into(), " ".into()],
         ..Default::default()
     };
-    let p = practice.add_participant(&input, now()).unwrap();
+    let p = practice.participants().add(&input, now()).unwrap();
     assert_eq!(p.tags, ["retreat-2026", "somatic"], "tags are lower-cased, de-duplicated, sorted");
     let later = now() + Duration::days(1);
     let edited = practice
-        .edit_participant(
+        .participants()
+        .edit(
             p.id,
             &ParticipantInput { name: "Ilse N. Northcott".into(), pronouns: Some("".into()), ..Default::default() },
             later,
@@ -108,7 +109,7 @@ fn phase_changes_through_the_store() {
         let change = AdvanceArc { to, reason: reason.map(Into::into) };
         let got = practice.advance_arc(id, &change, now()).err().map(|e| e.code());
         assert_eq!(got, expected, "{from:?} → {to:?} with reason {reason:?}");
-        let detail = practice.arc(id, now()).unwrap();
+        let detail = practice.integration().arc(id, now()).unwrap();
         let last = detail.events.last().unwrap();
         if expected.is_none() {
             assert_eq!(
@@ -127,7 +128,7 @@ fn phase_changes_through_the_store() {
 fn an_arcs_history_records_every_change_in_order() {
     let (_fx, mut practice) = Fixture::new();
     let id = arc_in(&mut practice, Phase::Integration);
-    let detail = practice.arc(id, now()).unwrap();
+    let detail = practice.integration().arc(id, now()).unwrap();
     let path: Vec<_> = detail.events.iter().map(|e| (e.from, e.to)).collect();
     assert_eq!(
         path,
@@ -159,10 +160,10 @@ fn session_rules() {
         ("in a DST gap", sched(open, "2026-03-29T02:30"), Some(ErrorCode::InvalidInput)),
     ];
     for (what, input, expected) in cases {
-        assert_eq!(practice.schedule_session(&input).err().map(|e| e.code()), expected, "scheduling {what}");
+        assert_eq!(practice.sessions().schedule(&input).err().map(|e| e.code()), expected, "scheduling {what}");
     }
 
-    let s = practice.schedule_session(&sched(open, "2026-11-24T10:00")).unwrap();
+    let s = practice.sessions().schedule(&sched(open, "2026-11-24T10:00")).unwrap();
     assert_eq!(s.scheduled.local, "2026-11-24T10:00");
     let done =
         |a: &str, b: &str| CompleteSession { started: a.into(), ended: b.into(), follow_up: None, document_id: None };
@@ -182,23 +183,23 @@ fn session_rules() {
             "completing {what}"
         );
     }
-    let held = practice.session(s.id).unwrap();
+    let held = practice.sessions().get(s.id).unwrap();
     assert_eq!(held.status, SessionStatus::Completed);
     assert_eq!(held.started.map(|t| t.local).as_deref(), Some("2026-11-24T10:05"));
     assert_eq!(
-        practice.cancel_session(s.id, None).unwrap_err().code(),
+        practice.sessions().cancel(s.id, None).unwrap_err().code(),
         ErrorCode::Conflict,
         "a held session cannot be cancelled"
     );
 
-    let c = practice.schedule_session(&sched(open, "2026-12-01T10:00")).unwrap();
-    let c = practice.cancel_session(c.id, Some("Participant has the flu")).unwrap();
+    let c = practice.sessions().schedule(&sched(open, "2026-12-01T10:00")).unwrap();
+    let c = practice.sessions().cancel(c.id, Some("Participant has the flu")).unwrap();
     assert_eq!((c.status, c.status_reason.as_deref()), (SessionStatus::Cancelled, Some("Participant has the flu")));
-    let n = practice.schedule_session(&sched(open, "2026-12-02T10:00")).unwrap();
-    assert_eq!(practice.mark_no_show(n.id, None).unwrap().status, SessionStatus::NoShow);
+    let n = practice.sessions().schedule(&sched(open, "2026-12-02T10:00")).unwrap();
+    assert_eq!(practice.sessions().mark_no_show(n.id, None).unwrap().status, SessionStatus::NoShow);
 
     // A session scheduled before its arc closed cannot be completed after.
-    let late = practice.schedule_session(&sched(open, "2026-11-23T10:00")).unwrap();
+    let late = practice.sessions().schedule(&sched(open, "2026-11-23T10:00")).unwrap();
     practice.advance_arc(open, &AdvanceArc { to: Phase::Withdrawn, reason: Some("Moved away".into()) }, now()).unwrap();
     let err = practice.complete_session(late.id, &done("2026-11-23T10:00", "2026-11-23T11:00"), now()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
@@ -209,9 +210,9 @@ fn unknown_ids_are_not_found() {
     let (_fx, mut practice) = Fixture::new();
     let ghost = Uuid::new_v4();
     let codes = [
-        practice.participant(ghost).map(|_| ()).unwrap_err().code(),
-        practice.arc(ghost, now()).map(|_| ()).unwrap_err().code(),
-        practice.session(ghost).map(|_| ()).unwrap_err().code(),
+        practice.participants().get(ghost).map(|_| ()).unwrap_err().code(),
+        practice.integration().arc(ghost, now()).map(|_| ()).unwrap_err().code(),
+        practice.sessions().get(ghost).map(|_| ()).unwrap_err().code(),
         practice
             .open_arc(&OpenArc { participant_id: ghost, intention: None, plan_id: None }, now())
             .map(|_| ())
@@ -222,9 +223,10 @@ fn unknown_ids_are_not_found() {
             .map(|_| ())
             .unwrap_err()
             .code(),
-        practice.cancel_session(ghost, None).map(|_| ()).unwrap_err().code(),
+        practice.sessions().cancel(ghost, None).map(|_| ()).unwrap_err().code(),
         practice
-            .edit_participant(ghost, &ParticipantInput { name: "X".into(), ..Default::default() }, now())
+            .participants()
+            .edit(ghost, &ParticipantInput { name: "X".into(), ..Default::default() }, now())
             .map(|_| ())
             .unwrap_err()
             .code(),
@@ -240,8 +242,8 @@ fn status_counts_every_phase_and_lists_upcoming_sessions() {
     arc_in(&mut practice, Phase::Preparation);
     let sched =
         |at: &str| ScheduleSession { arc_id: prep, kind: SessionKind::Administration, at: at.into(), location: None };
-    practice.schedule_session(&sched("2026-11-20T10:00")).unwrap();
-    let next = practice.schedule_session(&sched("2026-11-28T10:00")).unwrap();
+    practice.sessions().schedule(&sched("2026-11-20T10:00")).unwrap();
+    let next = practice.sessions().schedule(&sched("2026-11-28T10:00")).unwrap();
     let st = practice.status(now()).unwrap();
     assert_eq!(st.participants, 3);
     let count = |p| st.arcs_by_phase.iter().find(|c| c.phase == p).unwrap().arcs;
@@ -264,7 +266,11 @@ fn the_demo_practice_covers_every_phase() {
         assert!(c.arcs > 0, "the demo has arcs in {:?}", c.phase);
     }
     assert!(!st.upcoming.is_empty(), "the demo has sessions coming up");
-    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "triggers kept up with the whole demo");
+    assert_eq!(
+        practice.integration().verify_derived().unwrap(),
+        Vec::<String>::new(),
+        "triggers kept up with the whole demo"
+    );
 }
 
 #[test]
@@ -274,7 +280,8 @@ fn the_pipeline_lists_each_phases_arcs_newest_arrival_first_with_when_they_arriv
     let mut arcs = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let pid = practice
-            .add_participant(&ParticipantInput { name: (*name).into(), ..Default::default() }, now())
+            .participants()
+            .add(&ParticipantInput { name: (*name).into(), ..Default::default() }, now())
             .unwrap()
             .id;
         let arc = practice
@@ -291,12 +298,12 @@ fn the_pipeline_lists_each_phases_arcs_newest_arrival_first_with_when_they_arriv
         .advance_arc(arcs[1], &AdvanceArc { to: Phase::Administration, reason: None }, now() + Duration::days(9))
         .unwrap();
 
-    let prep = practice.arcs_in_phase(Phase::Preparation, 50).unwrap();
+    let prep = practice.arcs().in_phase(Phase::Preparation, 50).unwrap();
     assert_eq!(prep.iter().map(|a| a.participant_name.as_str()).collect::<Vec<_>>(), ["Cora Lindqvist", "Ada Fenwick"]);
     assert_eq!(prep[0].intention.as_deref(), Some("intention 2"));
     assert_eq!(prep[0].since.utc, now() + Duration::days(3), "since the move into preparation, not the opening");
-    let admin = practice.arcs_in_phase(Phase::Administration, 50).unwrap();
+    let admin = practice.arcs().in_phase(Phase::Administration, 50).unwrap();
     assert_eq!((admin.len(), admin[0].id), (1, arcs[1]));
-    assert_eq!(practice.arcs_in_phase(Phase::Preparation, 1).unwrap().len(), 1, "the limit holds");
-    assert!(practice.arcs_in_phase(Phase::Completion, 50).unwrap().is_empty());
+    assert_eq!(practice.arcs().in_phase(Phase::Preparation, 1).unwrap().len(), 1, "the limit holds");
+    assert!(practice.arcs().in_phase(Phase::Completion, 50).unwrap().is_empty());
 }

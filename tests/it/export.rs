@@ -25,8 +25,8 @@ fn demo() -> (Fixture, Practice) {
     (fx, p)
 }
 
-fn names(p: &Practice) -> Vec<String> {
-    p.participants().unwrap().into_iter().map(|x| x.name).collect()
+fn names(p: &mut Practice) -> Vec<String> {
+    p.participants().list().unwrap().into_iter().map(|x| x.name).collect()
 }
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -48,18 +48,18 @@ fn everything_in(dir: &Path) -> String {
 fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_asked() {
     let (fx, mut p) = demo();
     // A name with a comma, quotes and markup must survive CSV quoting intact.
-    p.add_participant(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap();
-    let tricky = p.participants().unwrap().into_iter().find(|x| x.name == TRICKY).unwrap().id;
+    p.participants().add(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap();
+    let tricky = p.participants().list().unwrap().into_iter().find(|x| x.name == TRICKY).unwrap().id;
     p.open_arc(
         &OpenArc { participant_id: tricky, intention: Some("Grief,\nand \"home\"".into()), plan_id: None },
         now(),
     )
     .unwrap();
-    let counts = p.content_digest().unwrap();
+    let counts = p.backups().content_digest().unwrap();
     let out = fx.path().join("exports");
     std::fs::create_dir(&out).unwrap();
 
-    let plain = p.export_csv(&out, Privacy::default(), now()).unwrap();
+    let plain = p.exports().csv(&out, Privacy::default(), now()).unwrap();
     assert_eq!(plain.warning, WARNING);
     assert_eq!(plain.files.len(), 5, "four tables and the dictionary: {:?}", plain.files);
     let folder = Path::new(&plain.files[0]).parent().unwrap().to_owned();
@@ -81,7 +81,7 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
         assert!(rows.len() > 10, "the demo practice has {} {db_table} rows", rows.len());
     }
     let text = everything_in(&folder);
-    for name in names(&p) {
+    for name in names(&mut p) {
         assert!(!text.contains(&name), "{name} must not appear in an export without names");
     }
     assert!(!text.contains("Grief"), "free text stays out without names");
@@ -90,7 +90,7 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
     let (h, rows) = read_csv(&folder.join("checkins.csv"));
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let completed = rows.iter().filter(|r| r[col("status")] == "completed").count();
-    let all = p.checkins(&arcwell::integration::checkin::CheckInFilter::default()).unwrap();
+    let all = p.checkins().list(&arcwell::integration::checkin::CheckInFilter::default()).unwrap();
     assert_eq!(completed, all.iter().filter(|c| c.status == CheckInStatus::Completed).count());
     assert!(
         rows.iter()
@@ -99,7 +99,7 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
     );
     assert!(rows.iter().any(|r| r[col("offset")] == "1 week"), "offsets read as words");
 
-    let named = p.export_csv(&out, Privacy { names: true }, now() + chrono::Duration::seconds(1)).unwrap();
+    let named = p.exports().csv(&out, Privacy { names: true }, now() + chrono::Duration::seconds(1)).unwrap();
     let folder = Path::new(&named.files[0]).parent().unwrap().to_owned();
     let (h, rows) = read_csv(&folder.join("arcs.csv"));
     let name_col = h.iter().position(|x| x == "participant_name").unwrap();
@@ -107,9 +107,9 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
     let row = rows.iter().find(|r| r[name_col] == TRICKY).expect("the tricky name reads back intact");
     assert_eq!(row[intention_col], "Grief,\nand \"home\"", "newlines and quotes survive");
 
-    let again = p.export_csv(&out, Privacy::default(), now());
+    let again = p.exports().csv(&out, Privacy::default(), now());
     assert_eq!(again.unwrap_err().code(), ErrorCode::InvalidInput, "an existing export is never overwritten");
-    let missing = p.export_csv(&fx.path().join("no-such-folder"), Privacy::default(), now());
+    let missing = p.exports().csv(&fx.path().join("no-such-folder"), Privacy::default(), now());
     assert!(missing.unwrap_err().to_string().contains("does not exist"));
 }
 
@@ -135,17 +135,17 @@ fn parse_ics(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
 #[test]
 fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_icalendar() {
     let (fx, mut p) = demo();
-    let upcoming = p.upcoming_checkins(90, now()).unwrap();
+    let upcoming = p.exports().upcoming_checkins(90, now()).unwrap();
     assert!(upcoming.len() > 5, "the demo has check-ins coming up: {}", upcoming.len());
     assert!(upcoming.iter().all(|c| c.status == CheckInStatus::Due));
 
     let dest = fx.path().join("checkins.ics");
-    let done = p.export_calendar(&dest, CalendarRange::default(), now()).unwrap();
+    let done = p.exports().calendar(&dest, CalendarRange::default(), now()).unwrap();
     assert_eq!(done.rows, upcoming.len() as u64);
     let text = std::fs::read_to_string(&dest).unwrap();
     assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "CRLF line endings");
     assert!(text.split("\r\n").all(|l| l.len() <= 75), "lines are folded at 75 octets (RFC 5545 3.1)");
-    for name in names(&p) {
+    for name in names(&mut p) {
         assert!(!text.contains(&name), "{name} must not be in a calendar exported without names");
     }
     let events = parse_ics(&text);
@@ -159,9 +159,9 @@ fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_ic
 
     let named = fx.path().join("named.ics");
     let range = CalendarRange { days: 7, privacy: Privacy { names: true } };
-    p.export_calendar(&named, range, now()).unwrap();
+    p.exports().calendar(&named, range, now()).unwrap();
     let week = parse_ics(&std::fs::read_to_string(&named).unwrap());
-    let in_week = p.upcoming_checkins(7, now()).unwrap();
+    let in_week = p.exports().upcoming_checkins(7, now()).unwrap();
     assert_eq!(week.len(), in_week.len());
     assert!(week.len() < events.len(), "a shorter range holds fewer check-ins");
     for c in &in_week {
@@ -170,7 +170,7 @@ fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_ic
         assert!(events.contains_key(&format!("{}@arcwell", c.id)), "the same UID in both exports");
     }
 
-    let zero = p.export_calendar(&fx.path().join("x.ics"), CalendarRange { days: 0, ..Default::default() }, now());
+    let zero = p.exports().calendar(&fx.path().join("x.ics"), CalendarRange { days: 0, ..Default::default() }, now());
     assert_eq!(zero.unwrap_err().code(), ErrorCode::InvalidInput);
     assert!(!fx.path().join("x.ics").exists());
 }
@@ -179,7 +179,8 @@ fn the_calendar_holds_each_upcoming_check_in_once_without_names_and_parses_as_ic
 fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
     let (fx, mut p) = Fixture::new();
     let pid = p
-        .add_participant(
+        .participants()
+        .add(
             &ParticipantInput {
                 name: TRICKY.into(),
                 pronouns: Some("she/her".into()),
@@ -195,14 +196,16 @@ fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
         .unwrap()
         .id;
     p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
-    let prep = p.templates().unwrap().into_iter().find(|t| t.phase == DocPhase::Preparation && t.shipped).unwrap().id;
+    let prep =
+        p.templates().list().unwrap().into_iter().find(|t| t.phase == DocPhase::Preparation && t.shipped).unwrap().id;
     let answers = json!({
         "intentions": "Make peace with <my> father's death",
         "safety_plan": "Sister on call",
         "transportation_plan": "Partner drives home at 18:00",
     });
     let doc = p
-        .add_document(
+        .documents()
+        .add(
             &SaveDocument {
                 arc_id: arc,
                 template_id: prep,
@@ -214,23 +217,24 @@ fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
         .unwrap()
         .document
         .id;
-    p.sign_document(doc, now()).unwrap();
+    p.documents().sign(doc, now()).unwrap();
     let change = json!({ "transportation_plan": "Friend drives home at 19:00" });
-    p.amend_document(doc, change.as_object().unwrap(), "Partner away that day", now()).unwrap();
+    p.documents().amend(doc, change.as_object().unwrap(), "Partner away that day", now()).unwrap();
     let draft = json!({ "intentions": "Second thoughts, still a draft" });
-    p.add_document(
-        &SaveDocument {
-            arc_id: arc,
-            template_id: prep,
-            answers: draft.as_object().unwrap().clone(),
-            ..Default::default()
-        },
-        now(),
-    )
-    .unwrap();
+    p.documents()
+        .add(
+            &SaveDocument {
+                arc_id: arc,
+                template_id: prep,
+                answers: draft.as_object().unwrap().clone(),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
 
     let dest = fx.path().join("record.html");
-    let done = p.export_participant_record(pid, &dest, now()).unwrap();
+    let done = p.exports().participant_record(pid, &dest, now()).unwrap();
     assert_eq!(done.files, [dest.display().to_string()]);
     let html = std::fs::read_to_string(&dest).unwrap();
     for expected in [
@@ -255,9 +259,9 @@ fn the_printable_record_holds_the_whole_record_escaped_and_self_contained() {
         assert!(!html.contains(remote), "the record loads nothing from elsewhere ({remote})");
     }
 
-    let again = p.export_participant_record(pid, &dest, now());
+    let again = p.exports().participant_record(pid, &dest, now());
     assert!(again.unwrap_err().to_string().contains("already exists"));
-    let unknown = p.export_participant_record(uuid::Uuid::new_v4(), &fx.path().join("nobody.html"), now());
+    let unknown = p.exports().participant_record(uuid::Uuid::new_v4(), &fx.path().join("nobody.html"), now());
     assert_eq!(unknown.unwrap_err().code(), ErrorCode::NotFound);
     assert!(!fx.path().join("nobody.html").exists());
 }
@@ -282,7 +286,7 @@ fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_a
     let (fx, mut p) = demo();
     let validator = fhir_validator();
     // One more participant: a prorated PHQ-9 (one item unanswered), a WHO-5, and a withdrawn GAD-7.
-    let who = p.add_participant(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap().id;
+    let who = p.participants().add(&ParticipantInput { name: TRICKY.into(), ..Default::default() }, now()).unwrap().id;
     let arc = p.open_arc(&OpenArc { participant_id: who, intention: None, plan_id: None }, now()).unwrap().id;
     p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
     let give = |measure: &str, answers: serde_json::Value| GiveMeasure {
@@ -295,34 +299,31 @@ fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_a
         answers: answers.as_object().unwrap().clone(),
     };
     let phq = json!({ "1": 2, "2": 2, "3": 1, "4": 2, "5": 1, "6": 1, "7": 2, "8": 1, "9": null });
-    let phq = p.give_measure(&give("phq9", phq), now()).unwrap();
+    let phq = p.measures().give(&give("phq9", phq), now()).unwrap();
     assert!(phq.score.prorated);
-    p.give_measure(&give("who5", json!({ "1": 3, "2": 2, "3": 3, "4": 2, "5": 3 })), now()).unwrap();
-    let gad = p.give_measure(&give("gad7", json!({ "1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "6": 1, "7": 1 })), now());
-    p.withdraw_measure_response(gad.unwrap().id, "Given to the wrong arc", now()).unwrap();
+    p.measures().give(&give("who5", json!({ "1": 3, "2": 2, "3": 3, "4": 2, "5": 3 })), now()).unwrap();
+    let gad =
+        p.measures().give(&give("gad7", json!({ "1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "6": 1, "7": 1 })), now());
+    p.measures().withdraw(gad.unwrap().id, "Given to the wrong arc", now()).unwrap();
 
     let out = fx.path().join("outcomes.fhir.json");
-    let done = p.export_fhir(&out, FhirExport::default(), now()).unwrap();
+    let done = p.exports().fhir(&out, FhirExport::default(), now()).unwrap();
     assert_eq!(done.warning, WARNING);
     let text = std::fs::read_to_string(&out).unwrap();
     let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(schema_errors(&validator, &bundle), Vec::<String>::new(), "valid FHIR R4");
     assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
-    for name in names(&p) {
+    for name in names(&mut p) {
         assert!(!text.contains(&name), "{name} is named without --names");
     }
 
     let resources: Vec<&serde_json::Value> =
         bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
     let of = |kind: &str| resources.iter().filter(|r| r["resourceType"] == kind).count();
-    let counted: Vec<_> = p
-        .participants()
-        .unwrap()
-        .iter()
-        .flat_map(|x| p.arcs_of(x.id).unwrap())
-        .flat_map(|a| p.measure_responses(a.id).unwrap())
-        .filter(|r| r.withdrawn.is_none())
-        .collect();
+    let arcs: Vec<_> =
+        p.participants().list().unwrap().iter().flat_map(|x| p.arcs().of_participant(x.id).unwrap()).collect();
+    let counted: Vec<_> =
+        arcs.iter().flat_map(|a| p.measures().responses(a.id).unwrap()).filter(|r| r.withdrawn.is_none()).collect();
     assert_eq!(done.rows, counted.len() as u64);
     assert_eq!(
         of("QuestionnaireResponse"),
@@ -370,7 +371,7 @@ fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_a
     // With names, and for one participant only.
     let one = fx.path().join("one.fhir.json");
     let what = FhirExport { participant_id: Some(who), privacy: Privacy { names: true } };
-    p.export_fhir(&one, what, now()).unwrap();
+    p.exports().fhir(&one, what, now()).unwrap();
     let one: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&one).unwrap()).unwrap();
     assert_eq!(schema_errors(&validator, &one), Vec::<String>::new());
     let patients: Vec<_> =
@@ -386,7 +387,7 @@ fn the_fhir_bundle_is_valid_r4_with_loinc_coded_totals_and_names_no_one_unless_a
     broken["entry"][1]["resource"]["authoredOn"] = json!("2026-11-25");
     assert!(!schema_errors(&validator, &broken).is_empty(), "an unknown element must fail validation");
     assert_eq!(
-        p.export_fhir(&fx.path().join("one.fhir.json"), FhirExport::default(), now()).unwrap_err().code(),
+        p.exports().fhir(&fx.path().join("one.fhir.json"), FhirExport::default(), now()).unwrap_err().code(),
         ErrorCode::InvalidInput,
         "an existing file is never replaced"
     );
@@ -407,12 +408,13 @@ fn csv_cells_that_would_run_as_formulas_are_written_as_text() {
         ("Other Quill", "\rCarriage intention"),
     ];
     for (name, intention) in risky {
-        let who = p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
+        let who =
+            p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
         p.open_arc(&OpenArc { participant_id: who, intention: Some(intention.into()), plan_id: None }, now()).unwrap();
     }
     let out = fx.path().join("exports");
     std::fs::create_dir(&out).unwrap();
-    let named = p.export_csv(&out, Privacy { names: true }, now()).unwrap();
+    let named = p.exports().csv(&out, Privacy { names: true }, now()).unwrap();
     let script = r#"
 import csv, re, sys
 number = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')

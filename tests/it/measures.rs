@@ -13,8 +13,11 @@ use uuid::Uuid;
 use crate::support::{Fixture, now};
 
 fn arc(p: &mut Practice) -> Uuid {
-    let pid =
-        p.add_participant(&ParticipantInput { name: "Marisol Quenby".into(), ..Default::default() }, now()).unwrap().id;
+    let pid = p
+        .participants()
+        .add(&ParticipantInput { name: "Marisol Quenby".into(), ..Default::default() }, now())
+        .unwrap()
+        .id;
     let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
     p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now()).unwrap();
     arc
@@ -42,15 +45,15 @@ fn responses_are_scored_kept_and_read_back_as_trajectories_against_baseline() {
     let arc = arc(&mut p);
     // PHQ-9 baseline 16 (moderately severe), then 10 at one month, then 4 at three months.
     let base =
-        p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2, 2, 2, 2, 0]), now()).unwrap();
+        p.measures().give(&give(arc, "phq9", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2, 2, 2, 2, 0]), now()).unwrap();
     assert_eq!((base.score.total, base.score.band.as_deref()), (Some(16.0), Some("Moderately severe")));
-    p.give_measure(&give(arc, "phq9", Timepoint::FollowUp, 60, &[1, 1, 1, 2, 1, 1, 2, 1, 0]), now()).unwrap();
-    p.give_measure(&give(arc, "phq9", Timepoint::FollowUp, 5, &[1, 0, 1, 1, 0, 0, 1, 0, 0]), now()).unwrap();
+    p.measures().give(&give(arc, "phq9", Timepoint::FollowUp, 60, &[1, 1, 1, 2, 1, 1, 2, 1, 0]), now()).unwrap();
+    p.measures().give(&give(arc, "phq9", Timepoint::FollowUp, 5, &[1, 0, 1, 1, 0, 0, 1, 0, 0]), now()).unwrap();
     // WHO-5 from 40 to 56: a meaningful rise.
-    p.give_measure(&give(arc, "who5", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2]), now()).unwrap();
-    p.give_measure(&give(arc, "who5", Timepoint::FollowUp, 5, &[3, 3, 2, 3, 3]), now()).unwrap();
+    p.measures().give(&give(arc, "who5", Timepoint::Baseline, 100, &[2, 2, 2, 2, 2]), now()).unwrap();
+    p.measures().give(&give(arc, "who5", Timepoint::FollowUp, 5, &[3, 3, 2, 3, 3]), now()).unwrap();
 
-    let t = p.trajectories(arc).unwrap();
+    let t = p.measures().trajectories(arc).unwrap();
     assert_eq!(t.iter().map(|t| t.measure.as_str()).collect::<Vec<_>>(), ["phq9", "who5"]);
     let phq = &t[0];
     assert_eq!(phq.baseline, Some(base.id));
@@ -77,8 +80,8 @@ fn responses_are_scored_kept_and_read_back_as_trajectories_against_baseline() {
 
     // Kept in the encrypted file: a new process reads the same.
     drop(p);
-    let p = fx.reopen();
-    assert_eq!(p.measure_responses(arc).unwrap().len(), 5);
+    let mut p = fx.reopen();
+    assert_eq!(p.measures().responses(arc).unwrap().len(), 5);
     assert!(crate::support::files_containing(fx.path(), "Marisol").is_empty(), "nothing readable on disk");
 }
 
@@ -86,16 +89,17 @@ fn responses_are_scored_kept_and_read_back_as_trajectories_against_baseline() {
 fn a_critical_answer_raises_an_urgent_alert_at_once_until_acknowledged() {
     let (_fx, mut p) = Fixture::new();
     let arc = arc(&mut p);
-    let fine = p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 1, &[1, 1, 1, 1, 1, 1, 1, 1, 0]), now()).unwrap();
+    let fine =
+        p.measures().give(&give(arc, "phq9", Timepoint::Baseline, 1, &[1, 1, 1, 1, 1, 1, 1, 1, 0]), now()).unwrap();
     assert!(fine.score.critical.is_empty());
-    assert!(p.alerts(now(), false).unwrap().iter().all(|a| a.kind != AlertKind::CriticalAnswer));
+    assert!(p.alerts().list(now(), false).unwrap().iter().all(|a| a.kind != AlertKind::CriticalAnswer));
 
     let mut only9 = Map::new();
     only9.insert("9".into(), json!(2));
     let input = GiveMeasure { answers: only9, at: None, ..give(arc, "phq9", Timepoint::Other, 0, &[]) };
-    let r = p.give_measure(&input, now()).unwrap();
+    let r = p.measures().give(&input, now()).unwrap();
     assert_eq!(r.score.total, None, "one item answered: no total");
-    let alerts = p.alerts(now(), false).unwrap();
+    let alerts = p.alerts().list(now(), false).unwrap();
     let a = alerts.iter().find(|a| a.kind == AlertKind::CriticalAnswer).expect("raised at once");
     assert_eq!(a.key, format!("critical:{}", r.id));
     assert_eq!(a.severity, Severity::Urgent);
@@ -107,20 +111,20 @@ fn a_critical_answer_raises_an_urgent_alert_at_once_until_acknowledged() {
         "{}",
         a.reason
     );
-    let dash = p.dashboard(now()).unwrap();
+    let dash = p.integration().dashboard(now()).unwrap();
     assert!(dash.alerts.iter().any(|x| x.key == a.key), "Today shows it");
     assert_eq!(dash.alerts[0].key, a.key, "urgent first");
 
-    p.acknowledge_alert(&a.key, now()).unwrap();
-    assert!(p.alerts(now(), false).unwrap().iter().all(|x| x.key != a.key), "acknowledged: it stays away");
+    p.alerts().acknowledge(&a.key, now()).unwrap();
+    assert!(p.alerts().list(now(), false).unwrap().iter().all(|x| x.key != a.key), "acknowledged: it stays away");
     // A withdrawn response raises nothing.
-    let again = p.give_measure(&input, now()).unwrap();
-    assert!(p.alerts(now(), false).unwrap().iter().any(|x| x.key == format!("critical:{}", again.id)));
-    let w = p.withdraw_measure_response(again.id, "Entered for the wrong participant", now()).unwrap();
+    let again = p.measures().give(&input, now()).unwrap();
+    assert!(p.alerts().list(now(), false).unwrap().iter().any(|x| x.key == format!("critical:{}", again.id)));
+    let w = p.measures().withdraw(again.id, "Entered for the wrong participant", now()).unwrap();
     assert!(w.withdrawn.is_some());
-    assert!(p.alerts(now(), true).unwrap().iter().all(|x| x.key != format!("critical:{}", again.id)));
-    assert!(p.trajectories(arc).unwrap()[0].points.iter().all(|pt| pt.response_id != again.id));
-    let twice = p.withdraw_measure_response(again.id, "again", now());
+    assert!(p.alerts().list(now(), true).unwrap().iter().all(|x| x.key != format!("critical:{}", again.id)));
+    assert!(p.measures().trajectories(arc).unwrap()[0].points.iter().all(|pt| pt.response_id != again.id));
+    let twice = p.measures().withdraw(again.id, "again", now());
     assert_eq!(twice.unwrap_err().code(), ErrorCode::Conflict);
 }
 
@@ -157,16 +161,16 @@ fn wrong_answers_times_and_arcs_are_refused_and_nothing_is_saved() {
         ),
     ];
     for (what, input, code, says) in cases {
-        let e = p.give_measure(&input, now()).unwrap_err();
+        let e = p.measures().give(&input, now()).unwrap_err();
         assert_eq!(e.code(), code, "{what}: {e}");
         assert!(e.to_string().contains(says), "{what}: {e}");
     }
     let bad_time = GiveMeasure { at: Some("yesterday-ish".into()), ..give(arc, "gad7", Timepoint::Baseline, 1, &[1]) };
-    assert_eq!(p.give_measure(&bad_time, now()).unwrap_err().code(), ErrorCode::InvalidInput);
-    assert!(p.measure_responses(arc).unwrap().is_empty(), "nothing was saved");
+    assert_eq!(p.measures().give(&bad_time, now()).unwrap_err().code(), ErrorCode::InvalidInput);
+    assert!(p.measures().responses(arc).unwrap().is_empty(), "nothing was saved");
 
     p.advance_arc(arc, &AdvanceArc { to: Phase::Withdrawn, reason: Some("Moved away".into()) }, now()).unwrap();
-    let closed = p.give_measure(&give(arc, "gad7", Timepoint::Other, 0, &[1]), now());
+    let closed = p.measures().give(&give(arc, "gad7", Timepoint::Other, 0, &[1]), now());
     assert_eq!(closed.unwrap_err().code(), ErrorCode::Conflict, "a closed arc takes no measures");
 }
 
@@ -187,7 +191,7 @@ fn phq(total: i64) -> Vec<i64> {
 /// Signs an administration record on `arc` saying `mg` of `substance` was given.
 fn dosed(p: &mut Practice, arc: Uuid, substance: &str, mg: f64) {
     use arcwell::documents::document::SaveDocument;
-    let template = p.templates().unwrap().into_iter().find(|t| t.family == "arcwell.administration").unwrap().id;
+    let template = p.templates().list().unwrap().into_iter().find(|t| t.family == "arcwell.administration").unwrap().id;
     let at = (now() - Duration::days(101)).to_rfc3339();
     let answers = json!({ "session_start": at, "doses": [{ "substance": substance, "amount": mg, "at": at }] });
     let input = SaveDocument {
@@ -196,8 +200,8 @@ fn dosed(p: &mut Practice, arc: Uuid, substance: &str, mg: f64) {
         answers: answers.as_object().unwrap().clone(),
         ..SaveDocument::default()
     };
-    let doc = p.add_document(&input, now()).unwrap();
-    p.sign_document(doc.document.id, now()).unwrap();
+    let doc = p.documents().add(&input, now()).unwrap();
+    p.documents().sign(doc.document.id, now()).unwrap();
 }
 
 #[test]
@@ -205,9 +209,10 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     use arcwell::integration::cohort::{CohortFilter, GroupBy};
     use arcwell::integration::plan::PlanInput;
     let (_fx, mut p) = Fixture::new();
-    let other = p.default_plan().unwrap();
+    let other = p.plans().default().unwrap();
     let other = p
-        .create_plan(
+        .plans()
+        .create(
             &PlanInput {
                 name: "Somatic integration".into(),
                 steps: other.steps,
@@ -230,20 +235,20 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
     for (base, latest, ago, plan, mg, approaches) in cohort {
         let a = arc(&mut p);
         if let Some(plan) = plan {
-            p.set_arc_plan(a, Some(plan)).unwrap();
+            p.plans().set_for_arc(a, Some(plan)).unwrap();
         }
         if let Some(mg) = mg {
             dosed(&mut p, a, "Psilocybin", mg);
         }
-        p.set_arc_approaches(a, &approaches.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-        p.give_measure(&give(a, "phq9", Timepoint::Baseline, ago, &phq(base)), now()).unwrap();
+        p.arcs().set_approaches(a, &approaches.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        p.measures().give(&give(a, "phq9", Timepoint::Baseline, ago, &phq(base)), now()).unwrap();
         if let Some(l) = latest {
             // An earlier follow-up that the latest one supersedes.
-            p.give_measure(&give(a, "phq9", Timepoint::FollowUp, ago - 20, &phq(base)), now()).unwrap();
-            p.give_measure(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(l)), now()).unwrap();
+            p.measures().give(&give(a, "phq9", Timepoint::FollowUp, ago - 20, &phq(base)), now()).unwrap();
+            p.measures().give(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(l)), now()).unwrap();
         }
     }
-    let all = p.outcomes("phq9", &CohortFilter::default()).unwrap();
+    let all = p.integration().outcomes("phq9", &CohortFilter::default()).unwrap();
     assert_eq!((all.arcs, all.baseline_only), (4, 1));
     assert_eq!(all.mean_baseline, Some(12.8), "(20 + 12 + 10 + 9) / 4 = 12.75");
     assert_eq!(all.mean_latest, Some(7.0), "(8 + 5 + 12 + 3) / 4");
@@ -253,23 +258,29 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         (Some(0.75), Some(0.25), Some(0.75), Some(0.0))
     );
 
-    let default = p.default_plan().unwrap().id;
-    let standard = p.outcomes("phq9", &CohortFilter { plan_id: Some(default), ..Default::default() }).unwrap();
+    let default = p.plans().default().unwrap().id;
+    let standard =
+        p.integration().outcomes("phq9", &CohortFilter { plan_id: Some(default), ..Default::default() }).unwrap();
     assert_eq!((standard.arcs, standard.response_rate), (3, Some(0.667)), "2 of the 3 arcs on the standard plan");
     let recent = p
+        .integration()
         .outcomes("phq9", &CohortFilter { from: Some((now() - Duration::days(70)).date_naive()), ..Default::default() })
         .unwrap();
     assert_eq!(recent.arcs, 3, "the baseline given 100 days ago is before the range");
-    let who5 = p.outcomes("who5", &CohortFilter::default()).unwrap();
+    let who5 = p.integration().outcomes("who5", &CohortFilter::default()).unwrap();
     assert_eq!((who5.arcs, who5.mean_change, who5.response_rate), (0, None, None));
 
     // By substance, dose and approach, from the signed administration records and the tags.
-    let psilocybin = p.outcomes("phq9", &CohortFilter { substance: Some("psilocybin".into()), ..Default::default() });
+    let psilocybin =
+        p.integration().outcomes("phq9", &CohortFilter { substance: Some("psilocybin".into()), ..Default::default() });
     assert_eq!(psilocybin.unwrap().mean_change, Some(-5.7), "(−12 − 7 + 2) / 3 = −5.67");
     let mid = CohortFilter { dose_min_mg: Some(10.0), dose_max_mg: Some(25.0), ..Default::default() };
-    let mid = p.outcomes("phq9", &mid).unwrap();
+    let mid = p.integration().outcomes("phq9", &mid).unwrap();
     assert_eq!((mid.arcs, mid.mean_change, mid.response_rate), (2, Some(-2.5), Some(0.5)), "10 and 24 mg; 25 is out");
-    let somatic = p.outcomes("phq9", &CohortFilter { approach: Some("somatic".into()), ..Default::default() }).unwrap();
+    let somatic = p
+        .integration()
+        .outcomes("phq9", &CohortFilter { approach: Some("somatic".into()), ..Default::default() })
+        .unwrap();
     assert_eq!((somatic.arcs, somatic.mean_change), (3, Some(-3.7)), "(−7 + 2 − 6) / 3; tags are case-blind");
 
     let summary = |groups: Vec<arcwell::integration::outcomes::OutcomeGroup>| -> Vec<(String, u32, u32, Option<f64>)> {
@@ -278,7 +289,7 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
             .map(|g| (g.label, g.outcomes.arcs, g.outcomes.baseline_only, g.outcomes.mean_change))
             .collect()
     };
-    let by_dose = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Dose).unwrap());
+    let by_dose = summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Dose).unwrap());
     assert_eq!(
         by_dose,
         [
@@ -288,7 +299,8 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         ],
         "in the tiers' order, arcs without a record last"
     );
-    let by_approach = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Approach).unwrap());
+    let by_approach =
+        summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Approach).unwrap());
     assert_eq!(
         by_approach,
         [
@@ -298,11 +310,12 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         ],
         "an arc with two tags counts in both; largest group first"
     );
-    let (overall, _) = p.outcomes_and_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap();
+    let (overall, _) = p.integration().outcomes_and_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap();
     assert_eq!(overall, all, "the app's one-reading call gives the same overall figures");
-    let by_plan = summary(p.outcome_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap());
+    let by_plan = summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap());
     assert_eq!(by_plan[1], ("Somatic integration".to_owned(), 1, 0, Some(-6.0)));
-    let err = p.outcomes("phq9", &CohortFilter { dose_min_mg: Some(-1.0), ..Default::default() }).unwrap_err();
+    let err =
+        p.integration().outcomes("phq9", &CohortFilter { dose_min_mg: Some(-1.0), ..Default::default() }).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
 
@@ -311,7 +324,7 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
     use arcwell::integration::plan::PlanInput;
     let (_fx, mut p) = Fixture::new();
-    let standard = p.default_plan().unwrap();
+    let standard = p.plans().default().unwrap();
     assert_eq!(standard.baseline_measures, ["phq9", "gad7", "who5"], "the shipped schedule");
     let per_step: Vec<(String, Vec<String>)> =
         standard.steps.iter().map(|s| (s.offset.label(), s.measures.clone())).collect();
@@ -321,20 +334,20 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     assert_eq!(per_step[5].1, ["phq9", "gad7", "who5"], "3 months");
 
     let arc = arc(&mut p);
-    assert_eq!(p.measures_due(arc).unwrap().baseline, ["phq9", "gad7", "who5"]);
-    p.give_measure(&give(arc, "phq9", Timepoint::Baseline, 3, &phq(14)), now()).unwrap();
-    p.give_measure(&give(arc, "who5", Timepoint::Other, 3, &[2, 2, 2, 2, 2]), now()).unwrap();
-    assert_eq!(p.measures_due(arc).unwrap().baseline, ["gad7", "who5"], "only a baseline response counts as one");
+    assert_eq!(p.integration().measures_due(arc).unwrap().baseline, ["phq9", "gad7", "who5"]);
+    p.measures().give(&give(arc, "phq9", Timepoint::Baseline, 3, &phq(14)), now()).unwrap();
+    p.measures().give(&give(arc, "who5", Timepoint::Other, 3, &[2, 2, 2, 2, 2]), now()).unwrap();
+    assert_eq!(
+        p.integration().measures_due(arc).unwrap().baseline,
+        ["gad7", "who5"],
+        "only a baseline response counts as one"
+    );
 
     p.advance_arc(arc, &AdvanceArc { to: Phase::Administration, reason: None }, now()).unwrap();
     let at = (now() - Duration::days(40)).to_rfc3339();
     let s = p
-        .schedule_session(&ScheduleSession {
-            arc_id: arc,
-            kind: SessionKind::Administration,
-            at: at.clone(),
-            location: None,
-        })
+        .sessions()
+        .schedule(&ScheduleSession { arc_id: arc, kind: SessionKind::Administration, at: at.clone(), location: None })
         .unwrap();
     let ended = (now() - Duration::days(40) + Duration::hours(6)).to_rfc3339();
     p.complete_session(s.id, &CompleteSession { started: at, ended, follow_up: None, document_id: None }, now())
@@ -343,9 +356,9 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
     let mut steps = standard.steps.clone();
     steps[0].measures = vec!["pcl5".into()];
     let input = PlanInput { name: standard.name.clone(), steps, baseline_measures: vec![], make_default: false };
-    p.edit_plan(standard.id, &input, now()).unwrap();
+    p.plans().edit(standard.id, &input, now()).unwrap();
 
-    let due = p.measures_due(arc).unwrap();
+    let due = p.integration().measures_due(arc).unwrap();
     assert!(due.baseline.is_empty(), "in integration a baseline is no longer asked for");
     let asked: Vec<Vec<String>> = due.checkins.iter().map(|c| c.measures.clone()).collect();
     assert_eq!(
@@ -361,13 +374,13 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
         checkin_id: Some(day_after),
         ..give(arc, "ebi", Timepoint::AfterAdministration, 39, &[70, 60, 50, 80, 75, 65])
     };
-    p.give_measure(&ebi, now()).unwrap();
-    let due = p.measures_due(arc).unwrap();
+    p.measures().give(&ebi, now()).unwrap();
+    let due = p.integration().measures_due(arc).unwrap();
     assert_eq!(due.checkins[0].measures, ["meq30"], "the EBI given at its check-in is no longer asked for");
     let meq =
         GiveMeasure { checkin_id: Some(day_after), ..give(arc, "meq30", Timepoint::AfterAdministration, 39, &[3; 30]) };
-    assert_eq!(p.give_measure(&meq, now()).unwrap().score.total, Some(3.0));
-    assert_eq!(p.measures_due(arc).unwrap().checkins.len(), 2, "nor, once given, the MEQ-30");
+    assert_eq!(p.measures().give(&meq, now()).unwrap().score.total, Some(3.0));
+    assert_eq!(p.integration().measures_due(arc).unwrap().checkins.len(), 2, "nor, once given, the MEQ-30");
 
     let bad = PlanInput {
         name: "Typo".into(),
@@ -376,7 +389,7 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
         make_default: false,
     };
     assert!(
-        p.create_plan(&bad, now()).unwrap_err().to_string().contains("not a measure"),
+        p.plans().create(&bad, now()).unwrap_err().to_string().contains("not a measure"),
         "an unknown measure is refused"
     );
 }

@@ -156,11 +156,12 @@ fn practice_with(dues: &[Duration]) -> (tempfile::TempDir, Vec<DateTime<Utc>>) {
     let dir = tempfile::tempdir().unwrap();
     let now = Utc::now();
     let mut p = Practice::init(dir.path(), &profile(), &Passphrase::new(PASSPHRASE), &Keychain::Off, now).unwrap();
-    let mut s = p.reminder_settings().unwrap();
+    let mut s = p.reminders().settings().unwrap();
     s.quiet_hours = None;
-    p.update_reminder_settings(&s).unwrap();
+    p.reminders().update_settings(&s).unwrap();
     let pid = p
-        .add_participant(&ParticipantInput { name: "Ysolde Harrowgate".into(), ..Default::default() }, now)
+        .participants()
+        .add(&ParticipantInput { name: "Ysolde Harrowgate".into(), ..Default::default() }, now)
         .unwrap()
         .id;
     let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now).unwrap().id;
@@ -172,7 +173,7 @@ fn practice_with(dues: &[Duration]) -> (tempfile::TempDir, Vec<DateTime<Utc>>) {
     for offset in dues {
         let due = added + *offset;
         let input = AddCheckIn { arc_id: arc, at: due.to_rfc3339(), purpose: "Follow-up".into(), prompts: vec![] };
-        p.add_checkin(&input, now).unwrap();
+        p.checkins().add(&input, now).unwrap();
         at.push(due);
     }
     (dir, at)

@@ -20,7 +20,7 @@ use crate::support::{Fixture, now};
 
 /// An arc dosed `days_ago` (a six-hour session), in integration with its check-ins queued.
 fn dosed_arc(p: &mut Practice, name: &str, days_ago: i64) -> (Uuid, Vec<CheckIn>) {
-    let pid = p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
+    let pid = p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
     let open = OpenArc {
         participant_id: pid,
         intention: Some("Grieve my father and come back to my music".into()),
@@ -32,7 +32,8 @@ fn dosed_arc(p: &mut Practice, name: &str, days_ago: i64) -> (Uuid, Vec<CheckIn>
     }
     let start = now() - Duration::days(days_ago);
     let s = p
-        .schedule_session(&ScheduleSession {
+        .sessions()
+        .schedule(&ScheduleSession {
             arc_id: arc,
             kind: SessionKind::Administration,
             at: start.to_rfc3339(),
@@ -46,7 +47,7 @@ fn dosed_arc(p: &mut Practice, name: &str, days_ago: i64) -> (Uuid, Vec<CheckIn>
         document_id: None,
     };
     p.complete_session(s.id, &done, now()).unwrap();
-    let checkins = p.arc(arc, now()).unwrap().checkins;
+    let checkins = p.integration().arc(arc, now()).unwrap().checkins;
     (arc, checkins)
 }
 
@@ -54,8 +55,8 @@ fn obj(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }
 
-fn referral_alerts(p: &Practice, all: bool) -> Vec<arcwell::integration::alerts::Alert> {
-    p.alerts(now(), all).unwrap().into_iter().filter(|a| a.kind == AlertKind::DocumentAnswer).collect()
+fn referral_alerts(p: &mut Practice, all: bool) -> Vec<arcwell::integration::alerts::Alert> {
+    p.alerts().list(now(), all).unwrap().into_iter().filter(|a| a.kind == AlertKind::DocumentAnswer).collect()
 }
 
 #[test]
@@ -69,20 +70,28 @@ fn a_signed_reassessment_with_a_referral_needed_raises_an_urgent_alert_that_foll
         "the standard plan re-assesses at 1 and 3 months: {marks:?}"
     );
     let title = "Play the cello every week";
-    p.add_milestone(
-        &NewMilestone { arc_id: arc, title: title.into(), category: "lifestyle".into(), target_date: None, note: None },
-        now(),
-    )
-    .unwrap();
-    let ms = p.arc(arc, now()).unwrap().milestones;
-    p.set_milestone_status(ms[0].id, arcwell::integration::milestone::MilestoneStatus::InProgress, None, now())
+    p.milestones()
+        .add(
+            &NewMilestone {
+                arc_id: arc,
+                title: title.into(),
+                category: "lifestyle".into(),
+                target_date: None,
+                note: None,
+            },
+            now(),
+        )
+        .unwrap();
+    let ms = p.integration().arc(arc, now()).unwrap().milestones;
+    p.milestones()
+        .set_status(ms[0].id, arcwell::integration::milestone::MilestoneStatus::InProgress, None, now())
         .unwrap();
 
-    let day_after = p.checkin_document(checkins[0].id, now()).unwrap();
+    let day_after = p.checkins().document(checkins[0].id, now()).unwrap();
     assert_eq!(day_after.template.family, "arcwell.integration", "an ordinary check-in keeps the integration note");
 
     let month = checkins[4].id;
-    let form: DocumentDetail = p.checkin_document(month, now()).unwrap();
+    let form: DocumentDetail = p.checkins().document(month, now()).unwrap();
     assert_eq!(form.template.family, "arcwell.reassessment");
     assert!(form.document.title.starts_with("Re-assessment: "), "{}", form.document.title);
     assert_eq!(
@@ -92,7 +101,7 @@ fn a_signed_reassessment_with_a_referral_needed_raises_an_urgent_alert_that_foll
     );
     assert_eq!(form.current["milestones"], json!([{ "milestone": title, "status": "In progress" }]));
     assert_eq!(
-        p.checkin_document(month, now()).unwrap().document.id,
+        p.checkins().document(month, now()).unwrap().document.id,
         form.document.id,
         "coming back continues the same draft"
     );
@@ -106,36 +115,36 @@ fn a_signed_reassessment_with_a_referral_needed_raises_an_urgent_alert_that_foll
         .into_iter()
         .chain(answers.into_iter().filter(|(k, _)| k != "goals" && k != "milestones"))
         .collect();
-    p.save_draft(form.document.id, &answers, now()).unwrap();
-    assert!(referral_alerts(&p, true).is_empty(), "a draft raises nothing: the form is finished when signed");
+    p.documents().save_draft(form.document.id, &answers, now()).unwrap();
+    assert!(referral_alerts(&mut p, true).is_empty(), "a draft raises nothing: the form is finished when signed");
 
     let done = CompleteCheckIn {
         note: "Re-assessed by phone".into(),
         contacted_at: None,
         document_id: Some(form.document.id),
     };
-    p.complete_checkin(month, &done, now()).unwrap();
-    let alerts = referral_alerts(&p, false);
+    p.checkins().complete(month, &done, now()).unwrap();
+    let alerts = referral_alerts(&mut p, false);
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let a = &alerts[0];
     assert_eq!((a.severity, a.arc_id, a.participant_name.as_str()), (Severity::Urgent, arc, "Ilse Marrow"));
     assert_eq!(a.key, format!("document:{}:referral_needed", form.document.id));
     assert!(a.reason.starts_with("Referral needed (Re-assessment: "), "{}", a.reason);
     assert!(a.reason.ends_with("to her GP for a sleep assessment"), "{}", a.reason);
-    assert!(p.dashboard(now()).unwrap().alerts.iter().any(|x| x.key == a.key), "on Today");
+    assert!(p.integration().dashboard(now()).unwrap().alerts.iter().any(|x| x.key == a.key), "on Today");
 
     // Amended to "no referral": the alert goes; amended back: the same alert returns.
     let no = obj(json!({ "referral_needed": { "yes": false } }));
-    p.amend_document(form.document.id, &no, "Talked it over: her GP already follows her sleep", now()).unwrap();
-    assert!(referral_alerts(&p, true).is_empty());
+    p.documents().amend(form.document.id, &no, "Talked it over: her GP already follows her sleep", now()).unwrap();
+    assert!(referral_alerts(&mut p, true).is_empty());
     let yes = obj(json!({ "referral_needed": { "yes": true, "detail": "Sleep clinic after all" } }));
-    p.amend_document(form.document.id, &yes, "Sleep worse again", now()).unwrap();
-    let back = referral_alerts(&p, false);
+    p.documents().amend(form.document.id, &yes, "Sleep worse again", now()).unwrap();
+    let back = referral_alerts(&mut p, false);
     assert_eq!((back.len(), back[0].key.as_str()), (1, a.key.as_str()));
     assert!(back[0].reason.ends_with("Sleep clinic after all"), "the detail follows the amendment");
-    p.acknowledge_alert(&a.key, now()).unwrap();
-    assert!(referral_alerts(&p, false).is_empty(), "acknowledged like every alert");
-    assert_eq!(referral_alerts(&p, true).len(), 1, "… and still listed with all");
+    p.alerts().acknowledge(&a.key, now()).unwrap();
+    assert!(referral_alerts(&mut p, false).is_empty(), "acknowledged like every alert");
+    assert_eq!(referral_alerts(&mut p, true).len(), 1, "… and still listed with all");
 }
 
 fn at(c: &CheckIn, late: Duration) -> Option<String> {
@@ -149,18 +158,18 @@ fn check_in_completion_and_time_to_completion_match_the_figures_computed_by_hand
     // 2 weeks and 1 month left overdue; 3 months not yet due (not counted).
     let (one, c) = dosed_arc(&mut p, "Ilse Marrow", 40);
     let complete = |p: &mut Practice, c: &CheckIn, contacted: Option<String>| {
-        p.complete_checkin(
-            c.id,
-            &CompleteCheckIn { note: "Call".into(), contacted_at: contacted, document_id: None },
-            now(),
-        )
-        .unwrap();
+        p.checkins()
+            .complete(c.id, &CompleteCheckIn { note: "Call".into(), contacted_at: contacted, document_id: None }, now())
+            .unwrap();
     };
     complete(&mut p, &c[0], at(&c[0], Duration::zero()));
     complete(&mut p, &c[1], at(&c[1], Duration::days(2)));
-    p.skip_checkin(c[2].id, "Away on a retreat", now()).unwrap();
-    p.set_arc_approaches(one, &["somatic".into()]).unwrap();
-    let e = p.engagement(&CohortFilter { approach: Some("somatic".into()), ..Default::default() }, now()).unwrap();
+    p.checkins().skip(c[2].id, "Away on a retreat", now()).unwrap();
+    p.arcs().set_approaches(one, &["somatic".into()]).unwrap();
+    let e = p
+        .integration()
+        .engagement(&CohortFilter { approach: Some("somatic".into()), ..Default::default() }, now())
+        .unwrap();
     assert_eq!((e.checkins, e.completed, e.completed_on_time, e.skipped, e.overdue), (5, 2, 1, 1, 2));
     assert_eq!((e.completion_rate, e.on_time_rate, e.median_days_from_due), (Some(0.4), Some(0.2), Some(1.0)));
     assert_eq!((e.arcs_dosed, e.arcs_completed, e.median_days_to_completion), (1, 0, None));
@@ -169,14 +178,14 @@ fn check_in_completion_and_time_to_completion_match_the_figures_computed_by_hand
     // and the 3-month one not yet due (not counted); 59.75 days from the session's end.
     let (two, _) = dosed_arc(&mut p, "Tomasz Ferrell", 60);
     p.advance_arc(two, &AdvanceArc { to: Phase::Completion, reason: None }, now()).unwrap();
-    let all = p.engagement(&CohortFilter::default(), now()).unwrap();
+    let all = p.integration().engagement(&CohortFilter::default(), now()).unwrap();
     assert_eq!((all.checkins, all.completed, all.skipped, all.overdue), (10, 2, 6, 2));
     assert_eq!((all.completion_rate, all.arcs_dosed, all.arcs_completed), (Some(0.2), 2, 1));
     assert_eq!(all.median_days_to_completion, Some(59.8));
 
     let day = |d: DateTime<Utc>| Some(d.date_naive());
     let recent = CohortFilter { from: day(now() - Duration::days(45)), ..Default::default() };
-    let recent = p.engagement(&recent, now()).unwrap();
+    let recent = p.integration().engagement(&recent, now()).unwrap();
     assert_eq!(
         (recent.arcs_dosed, recent.checkins),
         (1, 5 + 1),

@@ -19,8 +19,8 @@ fn seeded() -> (Fixture, Practice) {
 }
 
 /// Every table but the audit trail, which gains the change itself.
-fn content(p: &Practice) -> std::collections::BTreeMap<String, (u64, String)> {
-    let mut d = p.content_digest().unwrap();
+fn content(p: &mut Practice) -> std::collections::BTreeMap<String, (u64, String)> {
+    let mut d = p.backups().content_digest().unwrap();
     d.remove("audit_entry");
     d
 }
@@ -34,8 +34,8 @@ fn key_bytes(fx: &Fixture, file: &str, pass: &str) -> Vec<u8> {
     age::decrypt(&identity, &std::fs::read(fx.path().join(file)).unwrap()).unwrap()
 }
 
-fn last_action(p: &Practice) -> String {
-    p.audit_entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap()[0].action.clone()
+fn last_action(p: &mut Practice) -> String {
+    p.audit().entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap()[0].action.clone()
 }
 
 #[test]
@@ -48,31 +48,31 @@ fn the_recovery_passphrase_changes_only_with_the_current_one_and_the_old_one_sto
     assert_eq!(weak.code(), ErrorCode::InvalidInput, "{weak}");
     assert_eq!(std::fs::read(fx.path().join("practice.key")).unwrap(), keyfile, "refusals change nothing");
 
-    let before = content(&p);
+    let before = content(&mut p);
     p.change_passphrase(&Passphrase::new(PASSPHRASE), &Passphrase::new(NEW)).unwrap();
-    assert_eq!(last_action(&p), "passphrase_change");
+    assert_eq!(last_action(&mut p), "passphrase_change");
     drop(p);
     assert_eq!(open(&fx, PASSPHRASE).unwrap_err().code(), ErrorCode::WrongPassphrase, "the old one no longer opens it");
-    let p = open(&fx, NEW).unwrap();
-    assert_eq!(content(&p), before);
+    let mut p = open(&fx, NEW).unwrap();
+    assert_eq!(content(&mut p), before);
     assert!(!fx.path().join(NEXT_KEY_FILE).exists());
 }
 
 #[test]
 fn rotating_the_key_rewrites_the_practice_under_a_new_key_and_loses_nothing() {
     let (fx, mut p) = seeded();
-    let before = content(&p);
+    let before = content(&mut p);
     let old_key = key_bytes(&fx, "practice.key", PASSPHRASE);
     let wrong = p.rotate_key(&Passphrase::new("not the passphrase"), &Keychain::Off).unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
 
     p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
-    assert_eq!(content(&p), before, "every record, read through the open practice");
+    assert_eq!(content(&mut p), before, "every record, read through the open practice");
     assert!(p.integrity_problems().unwrap().is_empty());
-    assert_eq!(last_action(&p), "rekey");
-    assert!(p.verify_audit().unwrap().is_intact());
+    assert_eq!(last_action(&mut p), "rekey");
+    assert!(p.audit().verify().unwrap().is_intact());
     // Still usable: a new record saves.
-    p.add_participant(&ParticipantInput { name: "Perpetua Alsop".into(), ..Default::default() }, now()).unwrap();
+    p.participants().add(&ParticipantInput { name: "Perpetua Alsop".into(), ..Default::default() }, now()).unwrap();
     drop(p);
 
     let new_key = key_bytes(&fx, "practice.key", PASSPHRASE);
@@ -98,13 +98,13 @@ fn a_rekey_or_restore_is_refused_while_another_arcwell_has_the_practice_open() {
     assert!(refused.to_string().contains("another Arcwell process has this practice open"), "{refused}");
     drop(other);
     p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
-    assert_eq!(last_action(&p), "rekey");
+    assert_eq!(last_action(&mut p), "rekey");
 }
 
 #[test]
 fn a_rekey_cut_off_after_the_database_was_replaced_is_finished_at_the_next_unlock() {
     let (fx, mut p) = seeded();
-    let before = content(&p);
+    let before = content(&mut p);
     let old_keyfile = std::fs::read(fx.path().join("practice.key")).unwrap();
     p.rotate_key(&Passphrase::new(PASSPHRASE), &Keychain::Off).unwrap();
     drop(p);
@@ -112,8 +112,8 @@ fn a_rekey_cut_off_after_the_database_was_replaced_is_finished_at_the_next_unloc
     // key file in place, the new one beside it.
     std::fs::rename(fx.path().join("practice.key"), fx.path().join(NEXT_KEY_FILE)).unwrap();
     std::fs::write(fx.path().join("practice.key"), &old_keyfile).unwrap();
-    let p = open(&fx, PASSPHRASE).unwrap();
-    assert_eq!(content(&p), before);
+    let mut p = open(&fx, PASSPHRASE).unwrap();
+    assert_eq!(content(&mut p), before);
     assert!(!fx.path().join(NEXT_KEY_FILE).exists(), "the rename was finished");
     drop(p);
     drop(open(&fx, PASSPHRASE).unwrap());
@@ -125,8 +125,8 @@ fn a_rekey_cut_off_after_the_database_was_replaced_is_finished_at_the_next_unloc
             .unwrap(),
     );
     std::fs::copy(other.path().join("practice.key"), fx.path().join(NEXT_KEY_FILE)).unwrap();
-    let p = open(&fx, PASSPHRASE).unwrap();
-    assert_eq!(content(&p), before);
+    let mut p = open(&fx, PASSPHRASE).unwrap();
+    assert_eq!(content(&mut p), before);
     assert!(!fx.path().join(NEXT_KEY_FILE).exists());
 }
 
@@ -174,9 +174,9 @@ fn a_key_rotation_racing_passphrase_unlocks_never_leaves_an_unreadable_practice(
     for i in 0..120 {
         let person =
             ParticipantInput { name: format!("Racer {i:03}"), notes: Some(long_note.clone()), ..Default::default() };
-        p.add_participant(&person, now()).unwrap();
+        p.participants().add(&person, now()).unwrap();
     }
-    let before = content(&p);
+    let before = content(&mut p);
     drop(p);
     let cli = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
@@ -223,10 +223,11 @@ fn a_key_rotation_racing_passphrase_unlocks_never_leaves_an_unreadable_practice(
         }
         stop.store(true, Ordering::Relaxed);
         let failures: Vec<String> = openers.into_iter().flat_map(|o| o.join().unwrap()).collect();
-        let p = open(&fx, PASSPHRASE).unwrap_or_else(|e| panic!("round {round}: the practice no longer opens: {e}"));
+        let mut p =
+            open(&fx, PASSPHRASE).unwrap_or_else(|e| panic!("round {round}: the practice no longer opens: {e}"));
         assert!(failures.is_empty(), "round {round}: unlocks failed: {failures:?}");
         assert!(rotated, "round {round}: the rotation never found the practice free");
-        assert_eq!(content(&p), before, "round {round}: every row is there");
+        assert_eq!(content(&mut p), before, "round {round}: every row is there");
         assert!(p.integrity_problems().unwrap().is_empty(), "round {round}");
         assert!(!fx.path().join(NEXT_KEY_FILE).exists(), "round {round}: no key file left half installed");
         eprintln!("round {round}: rotated with {} racing unlocks", unlocks.load(Ordering::Relaxed));

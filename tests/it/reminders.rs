@@ -84,15 +84,15 @@ impl Recorder {
 /// A practice with quiet hours off (unless a test turns them on) and one arc in integration.
 fn practice() -> (Fixture, Practice, Uuid) {
     let (fx, mut p) = Fixture::new();
-    let mut s = p.reminder_settings().unwrap();
+    let mut s = p.reminders().settings().unwrap();
     s.quiet_hours = None;
-    p.update_reminder_settings(&s).unwrap();
+    p.reminders().update_settings(&s).unwrap();
     let arc = arc_for(&mut p, "Odile Marchetti");
     (fx, p, arc)
 }
 
 fn arc_for(p: &mut Practice, name: &str) -> Uuid {
-    let pid = p.add_participant(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
+    let pid = p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
     let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
     for to in [Phase::Preparation, Phase::Administration, Phase::Integration] {
         p.advance_arc(arc, &AdvanceArc { to, reason: None }, now()).unwrap();
@@ -102,7 +102,7 @@ fn arc_for(p: &mut Practice, name: &str) -> Uuid {
 
 fn add(p: &mut Practice, arc: Uuid, at: DateTime<Utc>, purpose: &str) -> Uuid {
     let input = AddCheckIn { arc_id: arc, at: at.to_rfc3339(), purpose: purpose.into(), prompts: vec![] };
-    p.add_checkin(&input, now()).unwrap().id
+    p.checkins().add(&input, now()).unwrap().id
 }
 
 struct Running {
@@ -143,8 +143,9 @@ impl Running {
 }
 
 fn lateness(p: &Mutex<Practice>) -> Vec<(String, Option<Lateness>)> {
-    let p = p.lock().unwrap();
+    let mut p = p.lock().unwrap();
     let mut out: Vec<_> = p
+        .reminders()
         .notifications(100)
         .unwrap()
         .into_iter()
@@ -200,21 +201,21 @@ async fn a_checkin_is_delivered_at_its_due_time_once_without_names_by_default() 
     run.ticked(3).await;
     assert_eq!(notifier.titles(), ["1 check-in due"]);
 
-    let centre = source.lock().unwrap().notifications(10).unwrap();
+    let centre = source.lock().unwrap().reminders().notifications(10).unwrap();
     assert_eq!(centre.len(), 1);
     assert_eq!((centre[0].os_outcome, centre[0].read), (OsOutcome::Shown, false));
     assert_eq!(centre[0].items[0].participant_name, "Odile Marchetti", "the in-app centre names who");
     assert_eq!(centre[0].items[0].late, None, "delivered on time");
-    assert_eq!(source.lock().unwrap().unread_notifications().unwrap(), 1);
+    assert_eq!(source.lock().unwrap().reminders().unread().unwrap(), 1);
     run.stop().await;
 }
 
 #[tokio::test]
 async fn names_appear_only_when_the_setting_allows() {
     let (_fx, mut p, arc) = practice();
-    let mut s = p.reminder_settings().unwrap();
+    let mut s = p.reminders().settings().unwrap();
     s.show_names = true;
-    p.update_reminder_settings(&s).unwrap();
+    p.reminders().update_settings(&s).unwrap();
     add(&mut p, arc, now() - Duration::minutes(1), "Two weeks on");
     let source = Arc::new(Mutex::new(p));
     let notifier = Arc::new(Recorder::default());
@@ -296,12 +297,13 @@ async fn after_a_restart_nothing_is_repeated_and_nothing_is_lost() {
 #[tokio::test]
 async fn quiet_hours_hold_checkins_until_they_end() {
     let (_fx, mut p, arc) = practice();
-    p.update_reminder_settings(&ReminderSettings {
-        quiet_hours: Some(QuietHours { start: "21:00".into(), end: "08:00".into() }),
-        show_names: false,
-        keep_in_tray: true,
-    })
-    .unwrap();
+    p.reminders()
+        .update_settings(&ReminderSettings {
+            quiet_hours: Some(QuietHours { start: "21:00".into(), end: "08:00".into() }),
+            show_names: false,
+            keep_in_tray: true,
+        })
+        .unwrap();
     // 25 November 2026 in Berlin (UTC+1): 20:00 local is 19:00 UTC; due at 22:30 local.
     let evening = DateTime::parse_from_rfc3339("2026-11-25T19:00:00Z").unwrap().with_timezone(&Utc);
     add(&mut p, arc, evening + Duration::minutes(150), "late evening");
@@ -342,7 +344,12 @@ async fn changes_while_it_sleeps_move_its_next_wake_up() {
     assert_eq!(run.ticked(2).await.next_wake, Some(now() + Duration::minutes(30)));
 
     // Moved: the sooner one is rescheduled to after the later one.
-    source.lock().unwrap().reschedule_checkin(sooner, &(now() + Duration::hours(4)).to_rfc3339(), None, now()).unwrap();
+    source
+        .lock()
+        .unwrap()
+        .checkins()
+        .reschedule(sooner, &(now() + Duration::hours(4)).to_rfc3339(), None, now())
+        .unwrap();
     run.handle.data_changed();
     assert_eq!(run.ticked(3).await.next_wake, Some(now() + Duration::hours(2)));
 
@@ -350,7 +357,8 @@ async fn changes_while_it_sleeps_move_its_next_wake_up() {
     source
         .lock()
         .unwrap()
-        .complete_checkin(
+        .checkins()
+        .complete(
             later,
             &CompleteCheckIn { note: "Called early; sleeping well".into(), contacted_at: None, document_id: None },
             now(),
@@ -379,10 +387,10 @@ async fn without_a_notification_service_the_centre_still_gets_every_reminder() {
     let s = run.until("second", |s| s.delivered == 2).await;
     assert_eq!(s.last.unwrap().1, OsOutcome::Unavailable);
     assert_eq!(s.error, None, "not an error for the user");
-    let centre = source.lock().unwrap().notifications(10).unwrap();
+    let centre = source.lock().unwrap().reminders().notifications(10).unwrap();
     assert_eq!(centre.iter().map(|n| n.os_outcome).collect::<Vec<_>>(), [OsOutcome::Unavailable; 2]);
-    assert_eq!(source.lock().unwrap().mark_notifications_read(clock.now()).unwrap(), 2);
-    assert_eq!(source.lock().unwrap().unread_notifications().unwrap(), 0);
+    assert_eq!(source.lock().unwrap().reminders().mark_read(clock.now()).unwrap(), 2);
+    assert_eq!(source.lock().unwrap().reminders().unread().unwrap(), 0);
     run.stop().await;
 }
 
@@ -395,12 +403,12 @@ async fn a_rescheduled_checkin_is_due_anew_at_its_new_time() {
     let notifier = Arc::new(Recorder::default());
     let mut run = start(&source, &clock, &notifier);
     run.until("first delivery", |s| s.delivered == 1).await;
-    source.lock().unwrap().reschedule_checkin(id, &(now() + Duration::days(2)).to_rfc3339(), None, now()).unwrap();
+    source.lock().unwrap().checkins().reschedule(id, &(now() + Duration::days(2)).to_rfc3339(), None, now()).unwrap();
     run.handle.data_changed();
     assert_eq!(run.ticked(2).await.next_wake, Some(now() + Duration::days(2)));
     clock.advance(Duration::days(2));
     run.until("delivery at the new time", |s| s.delivered == 2).await;
-    let centre = source.lock().unwrap().notifications(10).unwrap();
+    let centre = source.lock().unwrap().reminders().notifications(10).unwrap();
     assert_eq!(centre.len(), 2);
     assert!(centre[0].items[0].still_due && !centre[1].items[0].still_due, "the old time is no longer the due one");
     run.stop().await;
@@ -457,7 +465,7 @@ async fn the_scheduler_runs_automatic_backups_when_due_after_a_change_and_sleeps
         passphrase: Some("harbour lantern seven gulls".into()),
         ..Default::default()
     };
-    p.save_auto_backup_settings(&input, now()).unwrap();
+    p.backups().save_auto_settings(&input, now()).unwrap();
     let count = || std::fs::read_dir(folder.path()).unwrap().count();
     let source = Arc::new(Mutex::new(p));
     let clock = ManualClock::at(now());
@@ -471,7 +479,8 @@ async fn the_scheduler_runs_automatic_backups_when_due_after_a_change_and_sleeps
     source
         .lock()
         .unwrap()
-        .add_participant(&ParticipantInput { name: "Ilse Brandvold".into(), ..Default::default() }, now())
+        .participants()
+        .add(&ParticipantInput { name: "Ilse Brandvold".into(), ..Default::default() }, now())
         .unwrap();
     run.handle.data_changed();
     let s = run.ticked(2).await;
@@ -486,6 +495,6 @@ async fn the_scheduler_runs_automatic_backups_when_due_after_a_change_and_sleeps
     let s = run.until("the second backup", |s| s.backups == 2).await;
     assert_eq!(s.next_wake, None);
     assert_eq!(count(), 2, "a day later, with a change, the second backup is written");
-    assert!(!source.lock().unwrap().backup_health(clock.now()).unwrap().stale);
+    assert!(!source.lock().unwrap().backups().health(clock.now()).unwrap().stale);
     run.stop().await;
 }

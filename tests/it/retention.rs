@@ -23,71 +23,72 @@ fn demo() -> (Fixture, Practice) {
 #[test]
 fn records_past_retention_are_listed_by_the_setting_and_nothing_goes_by_itself() {
     let (_fx, mut p) = demo();
-    assert_eq!(p.past_retention(now()).unwrap(), [], "nothing is past five years today");
-    let listed = p.past_retention(later()).unwrap();
+    assert_eq!(p.retention().past(now()).unwrap(), [], "nothing is past five years today");
+    let listed = p.retention().past(later()).unwrap();
     assert!(!listed.is_empty(), "the demo's closed arcs are past retention six years on");
     for item in &listed {
         assert!(item.kept_until <= later() && item.kept_until > item.last_closed);
         assert!(!item.exported);
-        let arcs = p.arcs_of(item.participant_id).unwrap();
+        let arcs = p.arcs().of_participant(item.participant_id).unwrap();
         assert!(arcs.iter().all(|a| a.closed.is_some()), "{}: every arc closed", item.name);
     }
     // Participants with an open arc are not listed, however old.
-    let everyone = p.participants().unwrap().len();
+    let everyone = p.participants().list().unwrap().len();
     assert!(listed.len() < everyone);
     // A longer setting moves the line.
-    let mut s = p.security_settings().unwrap();
+    let mut s = p.security().settings().unwrap();
     s.retention_years = 10;
-    p.update_security_settings(&s).unwrap();
-    assert_eq!(p.past_retention(later()).unwrap(), []);
-    let refused = p.update_security_settings(&SecuritySettings { retention_years: 0, ..s }).unwrap_err();
+    p.security().update_settings(&s).unwrap();
+    assert_eq!(p.retention().past(later()).unwrap(), []);
+    let refused = p.security().update_settings(&SecuritySettings { retention_years: 0, ..s }).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidInput);
-    assert_eq!(p.participants().unwrap().len(), everyone, "listing deletes nothing");
+    assert_eq!(p.participants().list().unwrap().len(), everyone, "listing deletes nothing");
 }
 
 #[test]
 fn a_purge_needs_the_export_and_the_name_then_removes_every_trace_from_the_file() {
     let (fx, mut p) = demo();
-    let item = p.past_retention(later()).unwrap().remove(0);
+    let item = p.retention().past(later()).unwrap().remove(0);
     let (id, name) = (item.participant_id, item.name.clone());
-    let everyone = p.participants().unwrap().len();
+    let everyone = p.participants().list().unwrap().len();
 
     // Refused before the export, with what to do.
-    let err = p.purge_participant(id, &name, later()).unwrap_err();
+    let err = p.retention().purge(id, &name, later()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains("export the participant's printable record first"), "{err}");
     let out = tempfile::tempdir().unwrap();
-    p.export_participant_record(id, &out.path().join("record.html"), later()).unwrap();
-    assert!(p.past_retention(later()).unwrap().iter().any(|x| x.participant_id == id && x.exported));
-    let err = p.purge_participant(id, "someone else", later()).unwrap_err();
+    p.exports().participant_record(id, &out.path().join("record.html"), later()).unwrap();
+    assert!(p.retention().past(later()).unwrap().iter().any(|x| x.participant_id == id && x.exported));
+    let err = p.retention().purge(id, "someone else", later()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     // Not past retention today, even exported.
-    let err = p.purge_participant(id, &name, now()).unwrap_err();
+    let err = p.retention().purge(id, &name, now()).unwrap_err();
     assert!(err.to_string().contains("kept for 5 years"), "{err}");
     // A participant with an open arc is never purged.
     let open = p
         .participants()
+        .list()
         .unwrap()
         .into_iter()
-        .find(|x| p.arcs_of(x.id).unwrap().iter().any(|a| a.closed.is_none()))
+        .find(|x| p.arcs().of_participant(x.id).unwrap().iter().any(|a| a.closed.is_none()))
         .unwrap();
-    assert!(p.purge_participant(open.id, &open.name, later()).unwrap_err().to_string().contains("open arc"));
+    assert!(p.retention().purge(open.id, &open.name, later()).unwrap_err().to_string().contains("open arc"));
 
-    p.purge_participant(id, &name, later()).unwrap();
-    assert_eq!(p.participant(id).unwrap_err().code(), ErrorCode::NotFound);
-    assert_eq!(p.participants().unwrap().len(), everyone - 1);
+    p.retention().purge(id, &name, later()).unwrap();
+    assert_eq!(p.participants().get(id).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(p.participants().list().unwrap().len(), everyone - 1);
     assert!(p.integrity_problems().unwrap().is_empty());
-    assert_eq!(p.verify_derived().unwrap(), Vec::<String>::new(), "phase counts and kept facts follow");
-    assert!(p.verify_audit().unwrap().is_intact());
+    assert_eq!(p.integration().verify_derived().unwrap(), Vec::<String>::new(), "phase counts and kept facts follow");
+    assert!(p.audit().verify().unwrap().is_intact());
     let last =
-        p.audit_entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap().remove(0);
+        p.audit().entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap().remove(0);
     assert_eq!((last.action.as_str(), last.participant_id.clone()), ("purge", Some(id.to_string())));
     assert_eq!(last.participant_name, None, "the trail has the id and nothing else of them");
     let hits = p.search(&arcwell::search::SearchQuery { text: name.clone(), ..Default::default() }).unwrap();
     assert!(hits.iter().all(|h| h.participant_id != id), "gone from search");
     // The practice goes on.
-    p.add_participant(&ParticipantInput { name: "After The Purge".into(), ..Default::default() }, later()).unwrap();
-    p.dashboard(later()).unwrap();
+    p.participants().add(&ParticipantInput { name: "After The Purge".into(), ..Default::default() }, later()).unwrap();
+    p.integration().dashboard(later()).unwrap();
     drop(p);
 
     // Every table, and every page of the file (freed ones included), read with the key: the name is nowhere.

@@ -24,16 +24,16 @@ fn person(p: &mut Practice, name: &str, tags: &[&str], notes: Option<&str>) -> (
         notes: notes.map(Into::into),
         ..Default::default()
     };
-    let pid = p.add_participant(&input, now()).unwrap().id;
+    let pid = p.participants().add(&input, now()).unwrap().id;
     let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now()).unwrap().id;
     (pid, arc)
 }
 
 fn doc(p: &mut Practice, arc: Uuid, answers: serde_json::Value, at: &str) -> Uuid {
-    let template_id = p.templates().unwrap().into_iter().find(|t| t.phase == DocPhase::Preparation).unwrap().id;
+    let template_id = p.templates().list().unwrap().into_iter().find(|t| t.phase == DocPhase::Preparation).unwrap().id;
     let input =
         SaveDocument { arc_id: arc, template_id, answers: answers.as_object().unwrap().clone(), ..Default::default() };
-    p.add_document(&input, t(at)).unwrap().document.id
+    p.documents().add(&input, t(at)).unwrap().document.id
 }
 
 fn find(p: &Practice, text: &str) -> Vec<(HitKind, String)> {
@@ -64,7 +64,8 @@ fn participants_notes_and_documents_are_found_ranked_and_filtered() {
         p.advance_arc(tomas_arc, &AdvanceArc { to, reason: None }, now()).unwrap();
     }
     let c = p
-        .add_checkin(
+        .checkins()
+        .add(
             &AddCheckIn {
                 arc_id: tomas_arc,
                 at: "2026-11-20T10:00".into(),
@@ -74,12 +75,13 @@ fn participants_notes_and_documents_are_found_ranked_and_filtered() {
             now(),
         )
         .unwrap();
-    p.complete_checkin(
-        c.id,
-        &CompleteCheckIn { note: "Swam in the sea; sleeping better".into(), contacted_at: None, document_id: None },
-        now(),
-    )
-    .unwrap();
+    p.checkins()
+        .complete(
+            c.id,
+            &CompleteCheckIn { note: "Swam in the sea; sleeping better".into(), contacted_at: None, document_id: None },
+            now(),
+        )
+        .unwrap();
 
     // Ranking: the short document saying "ocean" three times comes before the long one saying it once.
     let hits = p.search(&SearchQuery { text: "ocean".into(), ..Default::default() }).unwrap();
@@ -127,18 +129,18 @@ fn the_index_follows_edits_drafts_and_amendments() {
     let (pid, arc) = person(&mut p, "Aurelio Penhallow", &[], None);
     let mut edit = ParticipantInput { name: "Aurelio Penhallow-Brandt".into(), ..Default::default() };
     edit.tags = vec!["somatic".into()];
-    p.edit_participant(pid, &edit, now()).unwrap();
+    p.participants().edit(pid, &edit, now()).unwrap();
     assert_eq!(find(&p, "brandt").len(), 1);
     assert_eq!(find(&p, "somatic").len(), 1);
 
     let id = doc(&mut p, arc, json!({ "intentions": "Find the courage to leave" }), "2026-11-01T10:00:00Z");
     let answers = json!({ "intentions": "Find the patience to stay", "safety_plan": "Sister nearby", "transportation_plan": "Taxi" });
-    p.save_draft(id, answers.as_object().unwrap(), now()).unwrap();
+    p.documents().save_draft(id, answers.as_object().unwrap(), now()).unwrap();
     assert!(find(&p, "courage").is_empty(), "a draft's old text is gone from the index");
     assert_eq!(find(&p, "patience").len(), 1);
-    p.sign_document(id, now()).unwrap();
+    p.documents().sign(id, now()).unwrap();
     let change = json!({ "transportation_plan": "Bicycle with a friend" });
-    p.amend_document(id, change.as_object().unwrap(), "Taxi cancelled", now()).unwrap();
+    p.documents().amend(id, change.as_object().unwrap(), "Taxi cancelled", now()).unwrap();
     assert_eq!(find(&p, "bicycle").len(), 1, "amended text is searchable");
     assert_eq!(find(&p, "taxi").len(), 1, "and the original stays part of the record");
 }
@@ -164,7 +166,7 @@ fn an_autosave_marks_the_draft_and_the_next_search_or_the_signing_indexes_it() {
 
     // Autosaves leave the index alone and mark the draft, once however many there are.
     for word in ["Herons", "Cranes at dusk"] {
-        p.save_draft(id, json!({ "intentions": word }).as_object().unwrap(), now()).unwrap();
+        p.documents().save_draft(id, json!({ "intentions": word }).as_object().unwrap(), now()).unwrap();
     }
     assert_eq!(indexed(&raw, id), ("Lanterns on the water".into(), true));
     let marks: i64 = raw.query_row("SELECT count(*) FROM search_stale", [], |r| r.get(0)).unwrap();
@@ -187,9 +189,9 @@ fn an_autosave_marks_the_draft_and_the_next_search_or_the_signing_indexes_it() {
 
     // Signing indexes what is signed, with no search in between.
     let answers = json!({ "intentions": "Cormorants", "safety_plan": "Sister nearby", "transportation_plan": "Taxi" });
-    p.save_draft(id, answers.as_object().unwrap(), now()).unwrap();
+    p.documents().save_draft(id, answers.as_object().unwrap(), now()).unwrap();
     assert!(indexed(&raw, id).1);
-    p.sign_document(id, now()).unwrap();
+    p.documents().sign(id, now()).unwrap();
     let (body, stale) = indexed(&raw, id);
     assert!(body.contains("Cormorants") && !stale, "signed: {body:?}, stale {stale}");
 }

@@ -13,7 +13,7 @@ fn add(practice: &mut Practice, name: &str) -> arcwell::domain::participant::Par
         notes: Some("Talked about the lighthouse dream again".into()),
         ..Default::default()
     };
-    practice.add_participant(&input, now()).unwrap()
+    practice.participants().add(&input, now()).unwrap()
 }
 
 #[test]
@@ -21,9 +21,13 @@ fn a_saved_participant_survives_reopening() {
     let (fx, mut practice) = Fixture::new();
     let saved = add(&mut practice, "Odalys Thistlewood");
     drop(practice);
-    let practice = fx.reopen();
-    assert_eq!(practice.participant(saved.id).unwrap(), saved, "the reopened file returns exactly what was saved");
-    assert_eq!(practice.profile().unwrap().name, "Rowan Hale");
+    let mut practice = fx.reopen();
+    assert_eq!(
+        practice.participants().get(saved.id).unwrap(),
+        saved,
+        "the reopened file returns exactly what was saved"
+    );
+    assert_eq!(practice.facilitator().profile().unwrap().name, "Rowan Hale");
 }
 
 #[test]
@@ -211,9 +215,9 @@ fn huge_notes_are_refused_and_nothing_is_lost() {
     let kept = add(&mut practice, "Odalys Thistlewood");
     let input =
         ParticipantInput { name: "Odalys Thistlewood".into(), notes: Some("x".repeat(200_001)), ..Default::default() };
-    let err = practice.edit_participant(kept.id, &input, now()).unwrap_err();
+    let err = practice.participants().edit(kept.id, &input, now()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
-    assert_eq!(practice.participant(kept.id).unwrap(), kept, "the refused edit changed nothing");
+    assert_eq!(practice.participants().get(kept.id).unwrap(), kept, "the refused edit changed nothing");
 }
 
 #[test]
@@ -222,7 +226,7 @@ fn kept_facts_that_drift_are_reported() {
     let p = add(&mut practice, "Odalys Thistlewood");
     let input = arcwell::domain::arc::OpenArc { participant_id: p.id, intention: None, plan_id: None };
     practice.open_arc(&input, now()).unwrap();
-    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new());
+    assert_eq!(practice.integration().verify_derived().unwrap(), Vec::<String>::new());
     drop(practice);
     // Edit the caches behind the triggers' back, as a bug or a hand edit would.
     raw_connection(fx.path())
@@ -230,7 +234,7 @@ fn kept_facts_that_drift_are_reported() {
             "UPDATE arc_facts SET open_milestones = 5; UPDATE arc_phase_count SET arcs = 9 WHERE phase = 'inquiry';",
         )
         .unwrap();
-    let problems = fx.reopen().verify_derived().unwrap();
+    let problems = fx.reopen().integration().verify_derived().unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].contains("differ") && problems[1].contains("9 arcs counted, 1 in fact"), "{problems:?}");
 }

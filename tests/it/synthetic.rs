@@ -10,12 +10,12 @@ use crate::support::{Fixture, now};
 #[test]
 fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext() {
     let dir = tempfile::tempdir().unwrap();
-    let (practice, counts) =
+    let (mut practice, counts) =
         synthetic::create(&dir.path().join("enc"), Spec { participants: 600, seed: 1, extra_notes: 500 }, now())
             .unwrap();
     assert_eq!(counts.participants, 600);
     assert!(counts.arcs > 600 && counts.checkins > 1000 && counts.arcs_in_integration > 10, "{counts:?}");
-    let d = practice.dashboard(now()).unwrap();
+    let d = practice.integration().dashboard(now()).unwrap();
     assert!(
         !d.overdue.is_empty() && !d.stalled.is_empty() && !d.due_this_week.is_empty(),
         "the data exercises every list"
@@ -23,8 +23,8 @@ fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext
 
     let plain_path = dir.path().join("plain.db");
     synthetic::export_plaintext(&practice, &plain_path).unwrap();
-    let plain = synthetic::open_plaintext(&plain_path).unwrap();
-    let p = plain.dashboard(now()).unwrap();
+    let mut plain = synthetic::open_plaintext(&plain_path).unwrap();
+    let p = plain.integration().dashboard(now()).unwrap();
     assert_eq!(
         (p.overdue.len(), p.stalled.len(), p.alerts.len()),
         (d.overdue.len(), d.stalled.len(), d.alerts.len()),
@@ -38,7 +38,11 @@ fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext
         assert!(!enc.is_empty(), "{text:?} finds notes in the synthetic practice");
         assert_eq!(enc, pl, "{text:?}: the plain copy's index finds the same, in the same order");
     }
-    assert_eq!(practice.verify_derived().unwrap(), Vec::<String>::new(), "the triggers kept every arc's facts");
+    assert_eq!(
+        practice.integration().verify_derived().unwrap(),
+        Vec::<String>::new(),
+        "the triggers kept every arc's facts"
+    );
 }
 
 #[test]

@@ -28,8 +28,8 @@ impl Positions {
 }
 
 /// Every table's rows but the audit trail's (opening records an unlock in it).
-fn digest(p: &Practice) -> arcwell::Result<BTreeMap<String, (u64, String)>> {
-    let mut d = p.content_digest()?;
+fn digest(p: &mut Practice) -> arcwell::Result<BTreeMap<String, (u64, String)>> {
+    let mut d = p.backups().content_digest()?;
     d.remove("audit_entry");
     Ok(d)
 }
@@ -38,7 +38,7 @@ fn digest(p: &Practice) -> arcwell::Result<BTreeMap<String, (u64, String)>> {
 fn every_byte_flipped_in_the_database_file_is_detected_and_nothing_wrong_is_read() {
     let (fx, mut p) = Fixture::new();
     arcwell::demo::seed(&mut p, now()).unwrap();
-    let pristine_rows = digest(&p).unwrap();
+    let pristine_rows = digest(&mut p).unwrap();
     drop(p);
     let pristine = std::fs::read(fx.path().join("practice.db")).unwrap();
     assert!(!fx.path().join("practice.db-wal").exists(), "closed: everything is in the one file");
@@ -62,12 +62,12 @@ fn every_byte_flipped_in_the_database_file_is_detected_and_nothing_wrong_is_read
                     "byte {offset}: refused with a reason: {e}"
                 );
             }
-            Ok(p) => {
+            Ok(mut p) => {
                 let problems = p.integrity_problems().unwrap_or_else(|e| vec![e.to_string()]);
                 assert!(!problems.is_empty(), "byte {offset} flipped and the checks found nothing");
                 found_by_check += 1;
                 // What still reads is what was written; a damaged page errors instead of lying.
-                if let Ok(rows) = digest(&p) {
+                if let Ok(rows) = digest(&mut p) {
                     assert_eq!(rows, pristine_rows, "byte {offset}: rows read back differently without an error");
                 }
             }
@@ -85,7 +85,7 @@ fn every_byte_flipped_in_a_backup_file_is_refused() {
     let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("b.arcwell-backup");
-    p.backup_to(&file, &Recipients::keys([public.as_str()]).unwrap(), now(), &mut |_, _| {}).unwrap();
+    p.backups().write_to(&file, &Recipients::keys([public.as_str()]).unwrap(), now(), &mut |_, _| {}).unwrap();
     drop(p);
     let unlock = Unlock::identity_file(&secret).unwrap();
     backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();

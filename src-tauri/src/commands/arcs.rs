@@ -26,7 +26,7 @@ pub async fn advance_arc(app: AppHandle, id: String, change: AdvanceArc) -> Comm
 pub async fn get_arc(app: AppHandle, id: String) -> CommandResult<ArcDetail> {
     blocking(app, move |s| {
         let id = parse_id("arc", &id)?;
-        s.with(|p| p.arc(id, now()))
+        s.with(|p| p.integration().arc(id, now()))
     })
     .await
 }
@@ -34,5 +34,5 @@ pub async fn get_arc(app: AppHandle, id: String) -> CommandResult<ArcDetail> {
 /// The dashboard's pipeline: the arcs in one phase, newest arrival first (up to 200).
 #[tauri::command]
 pub async fn arcs_in_phase(app: AppHandle, phase: Phase) -> CommandResult<Vec<PhaseArc>> {
-    blocking(app, move |s| s.with(|p| p.arcs_in_phase(phase, 200))).await
+    blocking(app, move |s| s.with(|p| p.arcs().in_phase(phase, 200))).await
 }

@@ -17,23 +17,23 @@ use crate::state::{AppStatus, DEMO_PASSPHRASE};
 
 #[tauri::command]
 pub async fn backup_settings(app: AppHandle) -> CommandResult<AutoBackupSettings> {
-    blocking(app, |s| s.with(|p| p.auto_backup_settings())).await
+    blocking(app, |s| s.with(|p| p.backups().auto_settings())).await
 }
 
 #[tauri::command]
 pub async fn save_backup_settings(app: AppHandle, input: AutoBackupInput) -> CommandResult<AutoBackupSettings> {
-    blocking(app, move |s| s.write(|p| p.save_auto_backup_settings(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.backups().save_auto_settings(&input, now()))).await
 }
 
 /// A backup into the chosen folder now, due or not.
 #[tauri::command]
 pub async fn backup_now(app: AppHandle) -> CommandResult<AutoOutcome> {
-    blocking(app, |s| s.write(|p| p.backup_now(now()))).await
+    blocking(app, |s| s.write(|p| p.backups().backup_now(now()))).await
 }
 
 #[tauri::command]
 pub async fn backup_health(app: AppHandle) -> CommandResult<BackupHealth> {
-    blocking(app, |s| s.with(|p| p.backup_health(now()))).await
+    blocking(app, |s| s.with(|p| p.backups().health(now()))).await
 }
 
 /// What opens a backup file, as the facilitator gives it: its backup passphrase, or the path of
@@ -124,7 +124,7 @@ pub async fn restore_backup(
             .map(Passphrase::new);
         let keychain = &s.keychain;
         s.write(|p| {
-            let safety = p.safety_backup_path(now())?;
+            let safety = p.backups().safety_path(now())?;
             let (restored, safety_backup) = p.restore_replacing(
                 Path::new(&open.file),
                 &unlock,

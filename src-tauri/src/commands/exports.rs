@@ -33,20 +33,20 @@ pub fn export_defaults() -> ExportDefaults {
 
 #[tauri::command]
 pub async fn export_record(app: AppHandle, participant_id: Uuid, path: String) -> CommandResult<Exported> {
-    blocking(app, move |s| s.write(|p| p.export_participant_record(participant_id, Path::new(&path), now()))).await
+    blocking(app, move |s| s.write(|p| p.exports().participant_record(participant_id, Path::new(&path), now()))).await
 }
 
 #[tauri::command]
 pub async fn export_csv(app: AppHandle, folder: String, names: bool) -> CommandResult<Exported> {
-    blocking(app, move |s| s.write(|p| p.export_csv(Path::new(&folder), Privacy { names }, now()))).await
+    blocking(app, move |s| s.write(|p| p.exports().csv(Path::new(&folder), Privacy { names }, now()))).await
 }
 
 #[tauri::command]
 pub async fn export_calendar(app: AppHandle, path: String, range: CalendarRange) -> CommandResult<Exported> {
-    blocking(app, move |s| s.write(|p| p.export_calendar(Path::new(&path), range, now()))).await
+    blocking(app, move |s| s.write(|p| p.exports().calendar(Path::new(&path), range, now()))).await
 }
 
 #[tauri::command]
 pub async fn export_fhir(app: AppHandle, path: String, what: FhirExport) -> CommandResult<Exported> {
-    blocking(app, move |s| s.write(|p| p.export_fhir(Path::new(&path), what, now()))).await
+    blocking(app, move |s| s.write(|p| p.exports().fhir(Path::new(&path), what, now()))).await
 }

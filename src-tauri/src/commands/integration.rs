@@ -18,7 +18,7 @@ use crate::error::{CommandError, CommandResult};
 #[tauri::command]
 pub async fn dashboard(app: AppHandle, first: Option<u32>) -> CommandResult<Dashboard> {
     blocking(app, move |s| {
-        let today = s.with(|p| p.dashboard(now()))?;
+        let today = s.with(|p| p.integration().dashboard(now()))?;
         Ok(match first {
             Some(n) => today.first(usize::try_from(n).unwrap_or(usize::MAX)),
             None => today,
@@ -29,7 +29,7 @@ pub async fn dashboard(app: AppHandle, first: Option<u32>) -> CommandResult<Dash
 
 #[tauri::command]
 pub async fn list_plans(app: AppHandle) -> CommandResult<Vec<Plan>> {
-    blocking(app, |s| s.with(|p| p.plans())).await
+    blocking(app, |s| s.with(|p| p.plans().list())).await
 }
 
 /// Creates a plan (no id) or replaces one.
@@ -38,8 +38,8 @@ pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> 
     blocking(app, move |s| {
         let id = id.map(|i| parse_id("plan", &i)).transpose()?;
         s.write(|p| match id {
-            Some(id) => p.edit_plan(id, &input, now()),
-            None => p.create_plan(&input, now()),
+            Some(id) => p.plans().edit(id, &input, now()),
+            None => p.plans().create(&input, now()),
         })
     })
     .await
@@ -51,7 +51,7 @@ pub async fn set_arc_plan(app: AppHandle, arc_id: String, plan_id: Option<String
     blocking(app, move |s| {
         let arc = parse_id("arc", &arc_id)?;
         let plan = plan_id.map(|p| parse_id("plan", &p)).transpose()?;
-        s.write(|p| p.set_arc_plan(arc, plan))
+        s.write(|p| p.plans().set_for_arc(arc, plan))
     })
     .await
 }
@@ -61,7 +61,7 @@ pub async fn set_arc_plan(app: AppHandle, arc_id: String, plan_id: Option<String
 pub async fn set_arc_approaches(app: AppHandle, arc_id: String, tags: Vec<String>) -> CommandResult<Vec<String>> {
     blocking(app, move |s| {
         let arc = parse_id("arc", &arc_id)?;
-        s.write(|p| p.set_arc_approaches(arc, &tags))
+        s.write(|p| p.arcs().set_approaches(arc, &tags))
     })
     .await
 }
@@ -70,7 +70,7 @@ pub async fn set_arc_approaches(app: AppHandle, arc_id: String, tags: Vec<String
 pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDetail> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.checkin(id))
+        s.with(|p| p.checkins().get(id))
     })
     .await
 }
@@ -79,7 +79,7 @@ pub async fn get_checkin(app: AppHandle, id: String) -> CommandResult<CheckInDet
 pub async fn complete_checkin(app: AppHandle, id: String, input: CompleteCheckIn) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.write(|p| p.complete_checkin(id, &input, now()))
+        s.write(|p| p.checkins().complete(id, &input, now()))
     })
     .await
 }
@@ -88,7 +88,7 @@ pub async fn complete_checkin(app: AppHandle, id: String, input: CompleteCheckIn
 pub async fn skip_checkin(app: AppHandle, id: String, reason: String) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.write(|p| p.skip_checkin(id, &reason, now()))
+        s.write(|p| p.checkins().skip(id, &reason, now()))
     })
     .await
 }
@@ -102,21 +102,21 @@ pub async fn reschedule_checkin(
 ) -> CommandResult<CheckIn> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.write(|p| p.reschedule_checkin(id, &at, reason.as_deref(), now()))
+        s.write(|p| p.checkins().reschedule(id, &at, reason.as_deref(), now()))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn add_checkin(app: AppHandle, input: AddCheckIn) -> CommandResult<CheckIn> {
-    blocking(app, move |s| s.write(|p| p.add_checkin(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.checkins().add(&input, now()))).await
 }
 
 #[tauri::command]
 pub async fn checkin_outreach(app: AppHandle, id: String) -> CommandResult<Outreach> {
     blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.outreach(id))
+        s.with(|p| p.checkins().outreach(id))
     })
     .await
 }
@@ -128,7 +128,7 @@ pub async fn open_outreach_in_mail(app: AppHandle, id: String) -> CommandResult<
     let opener = app.clone();
     let outreach = blocking(app, move |s| {
         let id = parse_id("check-in", &id)?;
-        s.with(|p| p.outreach(id))
+        s.with(|p| p.checkins().outreach(id))
     })
     .await?;
     let link = outreach.mailto.ok_or_else(|| CommandError {
@@ -143,7 +143,7 @@ pub async fn open_outreach_in_mail(app: AppHandle, id: String) -> CommandResult<
 
 #[tauri::command]
 pub async fn add_milestone(app: AppHandle, input: NewMilestone) -> CommandResult<Milestone> {
-    blocking(app, move |s| s.write(|p| p.add_milestone(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.milestones().add(&input, now()))).await
 }
 
 #[tauri::command]
@@ -155,19 +155,19 @@ pub async fn set_milestone_status(
 ) -> CommandResult<Milestone> {
     blocking(app, move |s| {
         let id = parse_id("milestone", &id)?;
-        s.write(|p| p.set_milestone_status(id, status, note.as_deref(), now()))
+        s.write(|p| p.milestones().set_status(id, status, note.as_deref(), now()))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn list_alerts(app: AppHandle, all: bool) -> CommandResult<Vec<Alert>> {
-    blocking(app, move |s| s.with(|p| p.alerts(now(), all))).await
+    blocking(app, move |s| s.with(|p| p.alerts().list(now(), all))).await
 }
 
 #[tauri::command]
 pub async fn acknowledge_alert(app: AppHandle, key: String) -> CommandResult<()> {
-    blocking(app, move |s| s.write(|p| p.acknowledge_alert(&key, now()))).await
+    blocking(app, move |s| s.write(|p| p.alerts().acknowledge(&key, now()))).await
 }
 
 /// Snoozes an alert until a local date (`YYYY-MM-DD`).
@@ -175,7 +175,7 @@ pub async fn acknowledge_alert(app: AppHandle, key: String) -> CommandResult<()>
 pub async fn snooze_alert(app: AppHandle, key: String, until: String) -> CommandResult<()> {
     blocking(app, move |s| {
         let until = parse_date(&until)?;
-        s.write(|p| p.snooze_alert(&key, until, now()).map(|_| ()))
+        s.write(|p| p.alerts().snooze(&key, until, now()).map(|_| ()))
     })
     .await
 }

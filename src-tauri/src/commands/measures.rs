@@ -34,9 +34,9 @@ pub struct ArcMeasures {
 pub async fn arc_measures(app: AppHandle, arc_id: Uuid) -> CommandResult<ArcMeasures> {
     blocking(app, move |s| {
         s.with(|p| {
-            let responses = p.measure_responses(arc_id)?;
+            let responses = p.measures().responses(arc_id)?;
             let trajectories = arcwell::measures::response::trajectories(&responses)?;
-            Ok(ArcMeasures { responses, trajectories, due: p.measures_due(arc_id)? })
+            Ok(ArcMeasures { responses, trajectories, due: p.integration().measures_due(arc_id)? })
         })
     })
     .await
@@ -44,12 +44,12 @@ pub async fn arc_measures(app: AppHandle, arc_id: Uuid) -> CommandResult<ArcMeas
 
 #[tauri::command]
 pub async fn give_measure(app: AppHandle, input: GiveMeasure) -> CommandResult<MeasureResponse> {
-    blocking(app, move |s| s.write(|p| p.give_measure(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.measures().give(&input, now()))).await
 }
 
 #[tauri::command]
 pub async fn withdraw_measure_response(app: AppHandle, id: Uuid, reason: String) -> CommandResult<MeasureResponse> {
-    blocking(app, move |s| s.write(|p| p.withdraw_measure_response(id, &reason, now()))).await
+    blocking(app, move |s| s.write(|p| p.measures().withdraw(id, &reason, now()))).await
 }
 
 /// The practice screen's figures for one measure over the arcs the filter selects: overall, per
@@ -72,12 +72,12 @@ pub async fn practice_outcomes(
 ) -> CommandResult<PracticeOutcomes> {
     blocking(app, move |s| {
         s.with(|p| {
-            let (overall, groups) = p.outcomes_and_groups(&measure, &filter, by)?;
+            let (overall, groups) = p.integration().outcomes_and_groups(&measure, &filter, by)?;
             Ok(PracticeOutcomes {
                 overall,
                 groups,
-                engagement: p.engagement(&filter, now())?,
-                approaches: p.approach_tags()?,
+                engagement: p.integration().engagement(&filter, now())?,
+                approaches: p.arcs().approach_tags()?,
             })
         })
     })

@@ -20,28 +20,28 @@ pub struct ParticipantDetail {
 
 #[tauri::command]
 pub async fn list_participants(app: AppHandle) -> CommandResult<Vec<Participant>> {
-    blocking(app, |s| s.with(|p| p.participants())).await
+    blocking(app, |s| s.with(|p| p.participants().list())).await
 }
 
 #[tauri::command]
 pub async fn get_participant(app: AppHandle, id: String) -> CommandResult<ParticipantDetail> {
     blocking(app, move |s| {
         let id = parse_id("participant", &id)?;
-        s.with(|p| Ok(ParticipantDetail { participant: p.participant(id)?, arcs: p.arcs_of(id)? }))
+        s.with(|p| Ok(ParticipantDetail { participant: p.participants().get(id)?, arcs: p.arcs().of_participant(id)? }))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn add_participant(app: AppHandle, input: ParticipantInput) -> CommandResult<Participant> {
-    blocking(app, move |s| s.write(|p| p.add_participant(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.participants().add(&input, now()))).await
 }
 
 #[tauri::command]
 pub async fn edit_participant(app: AppHandle, id: String, input: ParticipantInput) -> CommandResult<Participant> {
     blocking(app, move |s| {
         let id = parse_id("participant", &id)?;
-        s.write(|p| p.edit_participant(id, &input, now()))
+        s.write(|p| p.participants().edit(id, &input, now()))
     })
     .await
 }

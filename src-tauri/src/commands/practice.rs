@@ -62,8 +62,8 @@ pub async fn unlock_with_pin(app: AppHandle, pin: String) -> CommandResult<AppSt
 #[tauri::command]
 pub async fn set_unlock_pin(app: AppHandle, passphrase: String, pin: Option<String>) -> CommandResult<bool> {
     blocking(app, move |s| {
-        s.write(|p| p.set_unlock_pin(&Passphrase::new(passphrase), pin.as_deref()))?;
-        s.with(|p| p.has_unlock_pin())
+        s.write(|p| p.unlock_pin().set(&Passphrase::new(passphrase), pin.as_deref()))?;
+        s.with(|p| p.unlock_pin().is_set())
     })
     .await
 }
@@ -71,7 +71,7 @@ pub async fn set_unlock_pin(app: AppHandle, passphrase: String, pin: Option<Stri
 /// Whether the practice has an unlock PIN.
 #[tauri::command]
 pub async fn has_unlock_pin(app: AppHandle) -> CommandResult<bool> {
-    blocking(app, |s| s.with(|p| p.has_unlock_pin())).await
+    blocking(app, |s| s.with(|p| p.unlock_pin().is_set())).await
 }
 
 /// Locks the practice: it closes, and opens again with the unlock PIN or the recovery passphrase.
@@ -87,11 +87,11 @@ pub async fn practice_status(app: AppHandle) -> CommandResult<PracticeStatus> {
 
 #[tauri::command]
 pub async fn get_profile(app: AppHandle) -> CommandResult<Profile> {
-    blocking(app, |s| s.with(|p| p.profile())).await
+    blocking(app, |s| s.with(|p| p.facilitator().profile())).await
 }
 
 /// The facilitator's settings: name, time zone, preferred check-in time, stall threshold.
 #[tauri::command]
 pub async fn save_profile(app: AppHandle, input: ProfileInput) -> CommandResult<Profile> {
-    blocking(app, move |s| s.write(|p| p.update_profile(&input, now()))).await
+    blocking(app, move |s| s.write(|p| p.facilitator().update(&input, now()))).await
 }

@@ -12,31 +12,31 @@ use crate::reminders::refresh_unread;
 /// The newest notifications (at most 200), newest first.
 #[tauri::command]
 pub async fn notifications(app: AppHandle) -> CommandResult<Vec<NotificationEntry>> {
-    blocking(app, |s| s.with(|p| p.notifications(200))).await
+    blocking(app, |s| s.with(|p| p.reminders().notifications(200))).await
 }
 
 #[tauri::command]
 pub async fn unread_notifications(app: AppHandle) -> CommandResult<u32> {
-    blocking(app, |s| s.with(|p| p.unread_notifications())).await
+    blocking(app, |s| s.with(|p| p.reminders().unread())).await
 }
 
 /// Marks every notification read; the window title and tray count follow.
 #[tauri::command]
 pub async fn mark_notifications_read(app: AppHandle) -> CommandResult<u32> {
-    let marked = blocking(app.clone(), |s| s.write(|p| p.mark_notifications_read(now()))).await?;
+    let marked = blocking(app.clone(), |s| s.write(|p| p.reminders().mark_read(now()))).await?;
     refresh_unread(&app, None).await;
     Ok(marked)
 }
 
 #[tauri::command]
 pub async fn reminder_settings(app: AppHandle) -> CommandResult<ReminderSettings> {
-    blocking(app, |s| s.with(|p| p.reminder_settings())).await
+    blocking(app, |s| s.with(|p| p.reminders().settings())).await
 }
 
 #[tauri::command]
 pub async fn save_reminder_settings(app: AppHandle, settings: ReminderSettings) -> CommandResult<ReminderSettings> {
     blocking(app, move |s| {
-        let saved = s.write(|p| p.update_reminder_settings(&settings))?;
+        let saved = s.write(|p| p.reminders().update_settings(&settings))?;
         s.keep_in_tray.store(saved.keep_in_tray, Ordering::Relaxed);
         Ok(saved)
     })

@@ -19,12 +19,12 @@ pub async fn audit_entries(
     limit: u32,
 ) -> CommandResult<Vec<AuditEntry>> {
     let query = AuditQuery { participant: participant_id, before, limit: limit.clamp(1, 500) };
-    blocking(app, move |s| s.with(|p| p.audit_entries(&query))).await
+    blocking(app, move |s| s.with(|p| p.audit().entries(&query))).await
 }
 
 #[tauri::command]
 pub async fn verify_audit(app: AppHandle) -> CommandResult<AuditReport> {
-    blocking(app, |s| s.with(|p| p.verify_audit())).await
+    blocking(app, |s| s.with(|p| p.audit().verify())).await
 }
 
 /// The facilitator acknowledges what verification said of the anchor (missing, unreadable or
@@ -32,20 +32,20 @@ pub async fn verify_audit(app: AppHandle) -> CommandResult<AuditReport> {
 #[tauri::command]
 pub async fn reanchor_audit(app: AppHandle) -> CommandResult<AuditReport> {
     blocking(app, |s| {
-        s.write(|p| p.reanchor_audit_trail())?;
-        s.with(|p| p.verify_audit())
+        s.write(|p| p.audit().reanchor())?;
+        s.with(|p| p.audit().verify())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn security_settings(app: AppHandle) -> CommandResult<SecuritySettings> {
-    blocking(app, |s| s.with(|p| p.security_settings())).await
+    blocking(app, |s| s.with(|p| p.security().settings())).await
 }
 
 #[tauri::command]
 pub async fn save_security_settings(app: AppHandle, input: SecuritySettings) -> CommandResult<SecuritySettings> {
-    blocking(app, move |s| s.write(|p| p.update_security_settings(&input))).await
+    blocking(app, move |s| s.write(|p| p.security().update_settings(&input))).await
 }
 
 /// Wraps the database key under a new recovery passphrase (the current one is required).
@@ -67,11 +67,11 @@ pub async fn rotate_key(app: AppHandle, passphrase: String) -> CommandResult<()>
 /// Participants past their retention period, for review.
 #[tauri::command]
 pub async fn past_retention(app: AppHandle) -> CommandResult<Vec<PastRetention>> {
-    blocking(app, |s| s.with(|p| p.past_retention(now()))).await
+    blocking(app, |s| s.with(|p| p.retention().past(now()))).await
 }
 
 /// Purges one participant's record (past retention, exported, confirmed by name).
 #[tauri::command]
 pub async fn purge_participant(app: AppHandle, participant_id: Uuid, confirm_name: String) -> CommandResult<()> {
-    blocking(app, move |s| s.write(|p| p.purge_participant(participant_id, &confirm_name, now()))).await
+    blocking(app, move |s| s.write(|p| p.retention().purge(participant_id, &confirm_name, now()))).await
 }

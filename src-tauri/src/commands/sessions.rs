@@ -9,7 +9,7 @@ use crate::error::CommandResult;
 
 #[tauri::command]
 pub async fn schedule_session(app: AppHandle, input: ScheduleSession) -> CommandResult<Session> {
-    blocking(app, move |s| s.write(|p| p.schedule_session(&input))).await
+    blocking(app, move |s| s.write(|p| p.sessions().schedule(&input))).await
 }
 
 #[tauri::command]
@@ -25,7 +25,7 @@ pub async fn complete_session(app: AppHandle, id: String, input: CompleteSession
 pub async fn cancel_session(app: AppHandle, id: String, reason: Option<String>) -> CommandResult<Session> {
     blocking(app, move |s| {
         let id = parse_id("session", &id)?;
-        s.write(|p| p.cancel_session(id, reason.as_deref()))
+        s.write(|p| p.sessions().cancel(id, reason.as_deref()))
     })
     .await
 }
@@ -34,7 +34,7 @@ pub async fn cancel_session(app: AppHandle, id: String, reason: Option<String>) 
 pub async fn mark_no_show(app: AppHandle, id: String, reason: Option<String>) -> CommandResult<Session> {
     blocking(app, move |s| {
         let id = parse_id("session", &id)?;
-        s.write(|p| p.mark_no_show(id, reason.as_deref()))
+        s.write(|p| p.sessions().mark_no_show(id, reason.as_deref()))
     })
     .await
 }

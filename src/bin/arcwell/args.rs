@@ -377,7 +377,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Profile { name, timezone, checkin_time, stall_days } => {
             let mut practice = ctx.open()?;
-            let old = practice.profile()?;
+            let old = practice.facilitator().profile()?;
             let profile = if name.is_none() && timezone.is_none() && checkin_time.is_none() && stall_days.is_none() {
                 old
             } else {
@@ -387,7 +387,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     checkin_time: Some(checkin_time.unwrap_or(old.checkin_time)),
                     stall_days: Some(stall_days.unwrap_or(old.stall_days)),
                 };
-                practice.update_profile(&input, now)?
+                practice.facilitator().update(&input, now)?
             };
             ctx.print(&profile, |p| {
                 format!(
@@ -400,7 +400,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkin(cmd) => integration::checkin(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Milestone(cmd) => integration::milestone(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Alerts { all, action } => integration::alerts(&mut ctx.open()?, action, all, ctx.json, now),
-        Command::Dashboard => integration::dashboard(&ctx.open()?, ctx.json, now),
+        Command::Dashboard => integration::dashboard(&mut ctx.open()?, ctx.json, now),
         Command::Watch => reminders::watch(ctx.open()?, ctx.json),
         Command::Notifications { action } => reminders::notifications(&mut ctx.open()?, action, ctx.json, now),
         Command::Reminders { flags } => reminders::settings(&mut ctx.open()?, flags, ctx.json),
@@ -422,7 +422,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Retention(cmd) => {
             let mut practice = ctx.open()?;
             match cmd {
-                RetentionCmd::List => ctx.print(&practice.past_retention(now)?, |list| {
+                RetentionCmd::List => ctx.print(&practice.retention().past(now)?, |list| {
                     if list.is_empty() {
                         return "no record is past its retention period\n".to_owned();
                     }
@@ -441,7 +441,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 }),
                 RetentionCmd::Purge { participant, confirm_name } => {
                     let id = parse_id("participant", &participant)?;
-                    practice.purge_participant(id, &confirm_name, now)?;
+                    practice.retention().purge(id, &confirm_name, now)?;
                     let done = format!(
                         "purged participant {id}: the record is gone from this practice (older backups keep it until rotated away)"
                     );
@@ -500,19 +500,21 @@ fn participant(ctx: &Ctx, cmd: ParticipantCmd, now: chrono::DateTime<Utc>) -> Re
                 tags: fields.tags,
                 notes: fields.notes,
             };
-            let p = practice.add_participant(&input, now)?;
+            let p = practice.participants().add(&input, now)?;
             ctx.print(&p, output::participant_text)
         }
-        ParticipantCmd::List => ctx.print(&practice.participants()?, |list| output::participants_text(list)),
+        ParticipantCmd::List => ctx.print(&practice.participants().list()?, |list| output::participants_text(list)),
         ParticipantCmd::Show { id } => {
             let id = parse_id("participant", &id)?;
-            let shown =
-                output::ParticipantWithArcs { participant: practice.participant(id)?, arcs: practice.arcs_of(id)? };
+            let shown = output::ParticipantWithArcs {
+                participant: practice.participants().get(id)?,
+                arcs: practice.arcs().of_participant(id)?,
+            };
             ctx.print(&shown, output::participant_with_arcs_text)
         }
         ParticipantCmd::Edit { id, name, fields, clear_tags } => {
             let id = parse_id("participant", &id)?;
-            let old = practice.participant(id)?;
+            let old = practice.participants().get(id)?;
             let input = ParticipantInput {
                 name: name.unwrap_or(old.name),
                 pronouns: fields.pronouns.or(old.pronouns),
@@ -526,7 +528,7 @@ fn participant(ctx: &Ctx, cmd: ParticipantCmd, now: chrono::DateTime<Utc>) -> Re
                 },
                 notes: fields.notes.or(old.notes),
             };
-            let p = practice.edit_participant(id, &input, now)?;
+            let p = practice.participants().edit(id, &input, now)?;
             ctx.print(&p, output::participant_text)
         }
     }
@@ -552,14 +554,16 @@ fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
         ArcCmd::SetPlan { id, plan } => {
             let arc = parse_id("arc", &id)?;
             let plan = if plan == "default" { None } else { Some(parse_id("plan", &plan)?) };
-            practice.set_arc_plan(arc, plan)?;
-            ctx.print(&practice.arc(arc, now)?, output::arc_detail_text)
+            practice.plans().set_for_arc(arc, plan)?;
+            ctx.print(&practice.integration().arc(arc, now)?, output::arc_detail_text)
         }
-        ArcCmd::Show { id } => ctx.print(&practice.arc(parse_id("arc", &id)?, now)?, output::arc_detail_text),
+        ArcCmd::Show { id } => {
+            ctx.print(&practice.integration().arc(parse_id("arc", &id)?, now)?, output::arc_detail_text)
+        }
         ArcCmd::Approaches { id, tags } => {
             let arc = parse_id("arc", &id)?;
-            practice.set_arc_approaches(arc, &tags)?;
-            ctx.print(&practice.arc(arc, now)?, output::arc_detail_text)
+            practice.arcs().set_approaches(arc, &tags)?;
+            ctx.print(&practice.integration().arc(arc, now)?, output::arc_detail_text)
         }
     }
 }
@@ -570,11 +574,11 @@ fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()>
         SessionCmd::Schedule { arc_id, kind, at, location } => {
             let input =
                 ScheduleSession { arc_id: parse_id("arc", &arc_id)?, kind: SessionKind::parse(&kind)?, at, location };
-            practice.schedule_session(&input)?
+            practice.sessions().schedule(&input)?
         }
         SessionCmd::Record { id, template } => {
             let template = template.as_deref().map(|t| parse_id("template", t)).transpose()?;
-            let d = practice.session_document(parse_id("session", &id)?, template, now)?;
+            let d = practice.documents().for_session(parse_id("session", &id)?, template, now)?;
             return output::print(ctx.json, &d, crate::documents::document_text);
         }
         SessionCmd::Complete { id, started, ended, re_anchor, new_series, document } => {
@@ -590,8 +594,12 @@ fn session(ctx: &Ctx, cmd: SessionCmd, now: chrono::DateTime<Utc>) -> Result<()>
                 now,
             )?
         }
-        SessionCmd::Cancel { id, reason } => practice.cancel_session(parse_id("session", &id)?, reason.as_deref())?,
-        SessionCmd::NoShow { id, reason } => practice.mark_no_show(parse_id("session", &id)?, reason.as_deref())?,
+        SessionCmd::Cancel { id, reason } => {
+            practice.sessions().cancel(parse_id("session", &id)?, reason.as_deref())?
+        }
+        SessionCmd::NoShow { id, reason } => {
+            practice.sessions().mark_no_show(parse_id("session", &id)?, reason.as_deref())?
+        }
     };
     ctx.print(&s, output::session_text)
 }

@@ -35,11 +35,11 @@ pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
                 before,
                 limit,
             };
-            let entries = practice.audit_entries(&query)?;
+            let entries = practice.audit().entries(&query)?;
             output::print(json, &entries, |list| list.iter().map(entry_text).collect())
         }
         AuditCmd::Verify => {
-            let report = practice.verify_audit()?;
+            let report = practice.audit().verify()?;
             output::print(json, &report, |r| {
                 let mut out = if r.is_intact() {
                     format!("the audit trail is intact: {} entries, every hash checks", r.entries)
@@ -67,7 +67,7 @@ pub fn run(practice: &mut Practice, cmd: AuditCmd, json: bool) -> Result<()> {
             }
         }
         AuditCmd::Reanchor => {
-            practice.reanchor_audit_trail()?;
+            practice.audit().reanchor()?;
             let done = "acknowledged in the audit trail; practice.audit-head anchors it at its head again";
             output::print(json, &serde_json::json!({ "done": done }), |_| format!("{done}\n"))
         }

@@ -214,12 +214,12 @@ pub fn run(
             let mut practice = open()?;
             let dest = match (to_file, folder) {
                 (Some(f), _) => f,
-                (None, Some(d)) => d.join(practice.backup_file_name(backup::Made::ByHand, now)?),
+                (None, Some(d)) => d.join(practice.backups().file_name(backup::Made::ByHand, now)?),
                 (None, None) => {
                     return Err(Error::Invalid("say where the backup goes: --to FILE or --folder DIR".into()));
                 }
             };
-            let info = practice.backup_to(&dest, &to, now, &mut progress(json, "Backing up"))?;
+            let info = practice.backups().write_to(&dest, &to, now, &mut progress(json, "Backing up"))?;
             output::print(json, &info, info_text)
         }
         BackupCmd::Verify { file, identity } => {
@@ -254,9 +254,9 @@ pub fn run(
                     std::fs::create_dir_all(&folder).map_err(|e| {
                         Error::Invalid(format!("cannot create the safety folder {}: {e}", folder.display()))
                     })?;
-                    folder.join(practice.backup_file_name(backup::Made::BeforeRestore, now)?)
+                    folder.join(practice.backups().file_name(backup::Made::BeforeRestore, now)?)
                 }
-                None => practice.safety_backup_path(now)?,
+                None => practice.backups().safety_path(now)?,
             };
             let (m, safety) = practice.restore_replacing(
                 &file,
@@ -283,7 +283,7 @@ pub fn run(
             })
         }
         BackupCmd::Auto => {
-            let outcome = open()?.run_automatic_backup(now)?;
+            let outcome = open()?.backups().run_automatic(now)?;
             if let backup::auto::AutoOutcome::Failed { reason } = &outcome {
                 if json {
                     output::print(json, &outcome, |_| String::new())?;
@@ -302,7 +302,7 @@ pub fn run(
         }
         BackupCmd::Settings { on, off, folder, keep, every_hours, set_passphrase, keys } => {
             let mut practice = open()?;
-            let old = practice.auto_backup_settings()?;
+            let old = practice.backups().auto_settings()?;
             let changed = on
                 || off
                 || folder.is_some()
@@ -332,7 +332,7 @@ pub fn run(
                     passphrase: passphrase.map(|p| p.expose_for_settings()),
                     recipients,
                 };
-                practice.save_auto_backup_settings(&input, now)?
+                practice.backups().save_auto_settings(&input, now)?
             } else {
                 old
             };
@@ -354,7 +354,7 @@ pub fn run(
             })
         }
         BackupCmd::Status => {
-            let h = open()?.backup_health(now)?;
+            let h = open()?.backups().health(now)?;
             output::print(json, &h, |h| {
                 let last = h.last_good.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
                 let mut s = format!(

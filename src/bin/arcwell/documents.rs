@@ -136,9 +136,9 @@ fn phase(s: &str) -> Option<DocPhase> {
     serde_json::from_value(Value::String(s.to_owned())).ok()
 }
 
-fn template_id(practice: &Practice, s: &str) -> Result<uuid::Uuid> {
+fn template_id(practice: &mut Practice, s: &str) -> Result<uuid::Uuid> {
     if let Some(p) = phase(s) {
-        let list = practice.templates()?;
+        let list = practice.templates().list()?;
         let found = list
             .iter()
             .find(|t| t.phase == p && t.family.starts_with("arcwell."))
@@ -150,7 +150,7 @@ fn template_id(practice: &Practice, s: &str) -> Result<uuid::Uuid> {
 
 pub fn template(practice: &mut Practice, cmd: TemplateCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
     match cmd {
-        TemplateCmd::List => output::print(json, &practice.templates()?, |list| {
+        TemplateCmd::List => output::print(json, &practice.templates().list()?, |list| {
             let mut out = String::new();
             for t in list {
                 let origin = match (&t.pack, t.shipped) {
@@ -162,9 +162,11 @@ pub fn template(practice: &mut Practice, cmd: TemplateCmd, json: bool, now: Date
             }
             out
         }),
-        TemplateCmd::Show { id } => output::print(json, &practice.template(parse_id("template", &id)?)?, template_text),
+        TemplateCmd::Show { id } => {
+            output::print(json, &practice.templates().get(parse_id("template", &id)?)?, template_text)
+        }
         TemplateCmd::Export { id, out } => {
-            let t = practice.template(parse_id("template", &id)?)?;
+            let t = practice.templates().get(parse_id("template", &id)?)?;
             let text = serde_json::to_string_pretty(&t).map_err(|e| Error::Invalid(e.to_string()))?;
             match out {
                 Some(path) => std::fs::write(&path, text + "\n")
@@ -178,11 +180,11 @@ pub fn template(practice: &mut Practice, cmd: TemplateCmd, json: bool, now: Date
         TemplateCmd::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|source| Error::Io { context: format!("cannot read {}", file.display()), source })?;
-            let t = practice.import_template(&TemplateFile::parse(&text)?, now)?;
+            let t = practice.templates().import(&TemplateFile::parse(&text)?, now)?;
             output::print(json, &t, template_text)
         }
         TemplateCmd::Copy { id, name } => {
-            let t = practice.copy_template(parse_id("template", &id)?, &name, now)?;
+            let t = practice.templates().copy(parse_id("template", &id)?, &name, now)?;
             output::print(json, &t, template_text)
         }
     }
@@ -199,9 +201,9 @@ pub fn pack(practice: &mut Practice, cmd: PackCmd, json: bool, now: DateTime<Utc
         )
     };
     match cmd {
-        PackCmd::List => output::print(json, &practice.template_packs()?, |list| list.iter().map(text).collect()),
-        PackCmd::On { id } => output::print(json, &practice.set_template_pack(&id, true, now)?, text),
-        PackCmd::Off { id } => output::print(json, &practice.set_template_pack(&id, false, now)?, text),
+        PackCmd::List => output::print(json, &practice.templates().packs()?, |list| list.iter().map(text).collect()),
+        PackCmd::On { id } => output::print(json, &practice.templates().set_pack(&id, true, now)?, text),
+        PackCmd::Off { id } => output::print(json, &practice.templates().set_pack(&id, false, now)?, text),
     }
 }
 
@@ -231,19 +233,24 @@ pub fn note(practice: &mut Practice, cmd: NoteCmd, json: bool, now: DateTime<Utc
                 title,
                 answers: answers(inline, answers_file)?,
             };
-            practice.add_document(&input, now)?
+            practice.documents().add(&input, now)?
         }
         NoteCmd::Save { id, answers: inline, answers_file } => {
-            practice.save_draft(parse_id("document", &id)?, &answers(inline, answers_file)?, now)?
+            practice.documents().save_draft(parse_id("document", &id)?, &answers(inline, answers_file)?, now)?
         }
-        NoteCmd::Sign { id } => practice.sign_document(parse_id("document", &id)?, now)?,
-        NoteCmd::Amend { id, changes, reason } => {
-            practice.amend_document(parse_id("document", &id)?, &json_object(&changes, "the changes")?, &reason, now)?
+        NoteCmd::Sign { id } => practice.documents().sign(parse_id("document", &id)?, now)?,
+        NoteCmd::Amend { id, changes, reason } => practice.documents().amend(
+            parse_id("document", &id)?,
+            &json_object(&changes, "the changes")?,
+            &reason,
+            now,
+        )?,
+        NoteCmd::Withdraw { id, reason } => {
+            practice.documents().withdraw_consent(parse_id("document", &id)?, &reason, now)?
         }
-        NoteCmd::Withdraw { id, reason } => practice.withdraw_consent(parse_id("document", &id)?, &reason, now)?,
-        NoteCmd::Show { id } => practice.document(parse_id("document", &id)?)?,
+        NoteCmd::Show { id } => practice.documents().get(parse_id("document", &id)?)?,
         NoteCmd::List { arc_id } => {
-            return output::print(json, &practice.documents_of(parse_id("arc", &arc_id)?)?, |list| {
+            return output::print(json, &practice.documents().of_participant(parse_id("arc", &arc_id)?)?, |list| {
                 documents_text(list)
             });
         }
@@ -304,7 +311,7 @@ pub fn flag(practice: &mut Practice, cmd: FlagCmd, json: bool, now: DateTime<Utc
         FlagCmd::List { arc_id } => parse_id("arc", &arc_id)?,
         FlagCmd::Ack { id, reason } => {
             let id = parse_id("screening flag", &id)?;
-            practice.acknowledge_flag(id, &reason, now)?;
+            practice.documents().acknowledge_flag(id, &reason, now)?;
             if !json {
                 println!("acknowledged");
             }
@@ -315,7 +322,7 @@ pub fn flag(practice: &mut Practice, cmd: FlagCmd, json: bool, now: DateTime<Utc
             };
         }
     };
-    output::print(json, &practice.screening_flags(arc)?, |list: &Vec<ScreeningFlag>| {
+    output::print(json, &practice.documents().screening_flags(arc)?, |list: &Vec<ScreeningFlag>| {
         let mut out = String::new();
         for f in list {
             let state = f.ack_reason.as_ref().map_or_else(|| "OPEN".to_owned(), |r| format!("acknowledged: {r}"));

@@ -59,11 +59,11 @@ pub fn run(practice: &mut Practice, cmd: ExportCmd, json: bool, now: DateTime<Ut
     eprintln!("arcwell: {WARNING}");
     let (done, what) = match cmd {
         ExportCmd::Record { participant, out } => {
-            (practice.export_participant_record(parse_id("participant", &participant)?, &out, now)?, None)
+            (practice.exports().participant_record(parse_id("participant", &participant)?, &out, now)?, None)
         }
-        ExportCmd::Csv { folder, names } => (practice.export_csv(&folder, Privacy { names }, now)?, Some("rows")),
+        ExportCmd::Csv { folder, names } => (practice.exports().csv(&folder, Privacy { names }, now)?, Some("rows")),
         ExportCmd::Calendar { out, days, names } => (
-            practice.export_calendar(&out, CalendarRange { days, privacy: Privacy { names } }, now)?,
+            practice.exports().calendar(&out, CalendarRange { days, privacy: Privacy { names } }, now)?,
             Some("check-ins"),
         ),
         ExportCmd::Fhir { out, participant, names } => {
@@ -71,7 +71,7 @@ pub fn run(practice: &mut Practice, cmd: ExportCmd, json: bool, now: DateTime<Ut
                 participant_id: participant.map(|p| parse_id("participant", &p)).transpose()?,
                 privacy: Privacy { names },
             };
-            (practice.export_fhir(&out, what, now)?, Some("measure responses"))
+            (practice.exports().fhir(&out, what, now)?, Some("measure responses"))
         }
     };
     output::print(json, &done, |d: &Exported| {

@@ -169,22 +169,22 @@ fn parse_step(s: &str) -> Result<PlanStep> {
 
 pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
     match cmd {
-        PlanCmd::List => output::print(json, &p.plans()?, |plans| plans.iter().map(plan_text).collect()),
+        PlanCmd::List => output::print(json, &p.plans().list()?, |plans| plans.iter().map(plan_text).collect()),
         PlanCmd::Show { id } => {
             let plan = match id {
-                Some(id) => p.plan(parse_id("plan", &id)?)?,
-                None => p.default_plan()?,
+                Some(id) => p.plans().get(parse_id("plan", &id)?)?,
+                None => p.plans().default()?,
             };
             output::print(json, &plan, plan_text)
         }
         PlanCmd::Add { name, steps, baseline, default } => {
             let steps = steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?;
             let input = PlanInput { name, steps, baseline_measures: baseline, make_default: default };
-            output::print(json, &p.create_plan(&input, now)?, plan_text)
+            output::print(json, &p.plans().create(&input, now)?, plan_text)
         }
         PlanCmd::Edit { id, name, steps, baseline, default } => {
             let id = parse_id("plan", &id)?;
-            let old = p.plan(id)?;
+            let old = p.plans().get(id)?;
             let steps = if steps.is_empty() {
                 old.steps
             } else {
@@ -196,14 +196,14 @@ pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> R
                 _ => baseline,
             };
             let input = PlanInput { name: name.unwrap_or(old.name), steps, baseline_measures, make_default: default };
-            output::print(json, &p.edit_plan(id, &input, now)?, plan_text)
+            output::print(json, &p.plans().edit(id, &input, now)?, plan_text)
         }
     }
 }
 
 /// `YYYY-MM-DD` means the start of that day in the facilitator's zone; otherwise a time.
-fn instant(p: &Practice, s: &str) -> Result<DateTime<Utc>> {
-    let zone = p.profile()?.timezone;
+fn instant(p: &mut Practice, s: &str) -> Result<DateTime<Utc>> {
+    let zone = p.facilitator().profile()?.timezone;
     if let Ok(day) = parse_date(s) {
         return Ok(parse_time(&format!("{day}T00:00"), &zone)?.utc);
     }
@@ -218,10 +218,10 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
                 due_before: due_before.map(|t| instant(p, &t)).transpose()?,
                 arc: arc.map(|a| parse_id("arc", &a)).transpose()?,
             };
-            output::print(json, &p.checkins(&filter)?, |list| checkins_text(list))
+            output::print(json, &p.checkins().list(&filter)?, |list| checkins_text(list))
         }
         CheckinCmd::Show { id } => {
-            let d = p.checkin(parse_id("check-in", &id)?)?;
+            let d = p.checkins().get(parse_id("check-in", &id)?)?;
             output::print(json, &d, |d| {
                 let mut s = checkin_line(&d.checkin);
                 for e in &d.events {
@@ -248,25 +248,25 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
         CheckinCmd::Complete { id, note, at, document } => {
             let document_id = document.as_deref().map(|d| parse_id("document", d)).transpose()?;
             let input = CompleteCheckIn { note, contacted_at: at, document_id };
-            let c = p.complete_checkin(parse_id("check-in", &id)?, &input, now)?;
+            let c = p.checkins().complete(parse_id("check-in", &id)?, &input, now)?;
             output::print(json, &c, checkin_line)
         }
         CheckinCmd::Note { id } => {
-            let d = p.checkin_document(parse_id("check-in", &id)?, now)?;
+            let d = p.checkins().document(parse_id("check-in", &id)?, now)?;
             output::print(json, &d, crate::documents::document_text)
         }
         CheckinCmd::Skip { id, reason } => {
-            output::print(json, &p.skip_checkin(parse_id("check-in", &id)?, &reason, now)?, checkin_line)
+            output::print(json, &p.checkins().skip(parse_id("check-in", &id)?, &reason, now)?, checkin_line)
         }
         CheckinCmd::Reschedule { id, at, reason } => {
-            let c = p.reschedule_checkin(parse_id("check-in", &id)?, &at, reason.as_deref(), now)?;
+            let c = p.checkins().reschedule(parse_id("check-in", &id)?, &at, reason.as_deref(), now)?;
             output::print(json, &c, checkin_line)
         }
         CheckinCmd::Add { arc_id, at, purpose, prompts } => {
             let input = AddCheckIn { arc_id: parse_id("arc", &arc_id)?, at, purpose, prompts };
-            output::print(json, &p.add_checkin(&input, now)?, checkin_line)
+            output::print(json, &p.checkins().add(&input, now)?, checkin_line)
         }
-        CheckinCmd::Draft { id } => output::print(json, &p.outreach(parse_id("check-in", &id)?)?, |o| {
+        CheckinCmd::Draft { id } => output::print(json, &p.checkins().outreach(parse_id("check-in", &id)?)?, |o| {
             let mut s = format!(
                 "To: {}\nSubject: {}\n\n{}",
                 o.to.as_deref().unwrap_or("(no email address on file)"),
@@ -285,10 +285,10 @@ pub fn milestone(p: &mut Practice, cmd: MilestoneCmd, json: bool, now: DateTime<
     match cmd {
         MilestoneCmd::Add { arc_id, title, category, target, note } => {
             let input = NewMilestone { arc_id: parse_id("arc", &arc_id)?, title, category, target_date: target, note };
-            output::print(json, &p.add_milestone(&input, now)?, milestone_text)
+            output::print(json, &p.milestones().add(&input, now)?, milestone_text)
         }
         MilestoneCmd::Set { id, status, note } => {
-            let m = p.set_milestone_status(
+            let m = p.milestones().set_status(
                 parse_id("milestone", &id)?,
                 MilestoneStatus::parse(&status)?,
                 note.as_deref(),
@@ -296,9 +296,11 @@ pub fn milestone(p: &mut Practice, cmd: MilestoneCmd, json: bool, now: DateTime<
             )?;
             output::print(json, &m, milestone_text)
         }
-        MilestoneCmd::List { arc_id } => output::print(json, &p.milestones(parse_id("arc", &arc_id)?)?, |list| {
-            list.iter().map(milestone_text).collect()
-        }),
+        MilestoneCmd::List { arc_id } => {
+            output::print(json, &p.milestones().list(parse_id("arc", &arc_id)?)?, |list| {
+                list.iter().map(milestone_text).collect()
+            })
+        }
     }
 }
 
@@ -311,23 +313,23 @@ struct Done {
 
 pub fn alerts(p: &mut Practice, cmd: Option<AlertCmd>, all: bool, json: bool, now: DateTime<Utc>) -> Result<()> {
     match cmd {
-        None => output::print(json, &p.alerts(now, all)?, |list| alerts_text(list, now)),
+        None => output::print(json, &p.alerts().list(now, all)?, |list| alerts_text(list, now)),
         Some(AlertCmd::Ack { key }) => {
-            p.acknowledge_alert(&key, now)?;
+            p.alerts().acknowledge(&key, now)?;
             output::print(json, &Done { key, acknowledged: true, snoozed_until: None }, |d| {
                 format!("Acknowledged {}\n", d.key)
             })
         }
         Some(AlertCmd::Snooze { key, until }) => {
-            let wakes = p.snooze_alert(&key, parse_date(&until)?, now)?;
+            let wakes = p.alerts().snooze(&key, parse_date(&until)?, now)?;
             let done = Done { key, acknowledged: false, snoozed_until: Some(wakes.to_rfc3339()) };
             output::print(json, &done, |d| format!("Snoozed {} until {until}\n", d.key))
         }
     }
 }
 
-pub fn dashboard(p: &Practice, json: bool, now: DateTime<Utc>) -> Result<()> {
-    output::print(json, &p.dashboard(now)?, |d| dashboard_text(d, now))
+pub fn dashboard(p: &mut Practice, json: bool, now: DateTime<Utc>) -> Result<()> {
+    output::print(json, &p.integration().dashboard(now)?, |d| dashboard_text(d, now))
 }
 
 fn plan_text(p: &Plan) -> String {

@@ -278,10 +278,10 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
                 session_id: None,
                 answers: answers(m, &values)?,
             };
-            output::print(json, &p.give_measure(&input, now)?, response_text)
+            output::print(json, &p.measures().give(&input, now)?, response_text)
         }
         MeasureCmd::Responses { arc_id } => {
-            output::print(json, &p.measure_responses(parse_id("arc", &arc_id)?)?, |rs| {
+            output::print(json, &p.measures().responses(parse_id("arc", &arc_id)?)?, |rs| {
                 if rs.is_empty() {
                     "no measures given on this arc\n".into()
                 } else {
@@ -290,19 +290,19 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
             })
         }
         MeasureCmd::Withdraw { id, reason } => {
-            output::print(json, &p.withdraw_measure_response(parse_id("response", &id)?, &reason, now)?, response_text)
+            output::print(json, &p.measures().withdraw(parse_id("response", &id)?, &reason, now)?, response_text)
         }
         MeasureCmd::Outcomes { measure, cohort, by } => {
             let filter = cohort.filter()?;
             let name = arcwell::measures::measure(&measure)?.name.clone();
             match by {
-                None => {
-                    output::print(json, &p.outcomes(&measure, &filter)?, |o| format!("{name}: {}", outcomes_text(o)))
-                }
+                None => output::print(json, &p.integration().outcomes(&measure, &filter)?, |o| {
+                    format!("{name}: {}", outcomes_text(o))
+                }),
                 Some(by) => {
                     let by: GroupBy =
                         serde_json::from_value(Value::String(by)).map_err(|e| Error::Invalid(e.to_string()))?;
-                    output::print(json, &p.outcome_groups(&measure, &filter, by)?, |groups| {
+                    output::print(json, &p.integration().outcome_groups(&measure, &filter, by)?, |groups| {
                         let mut s = format!("{name}\n");
                         for g in groups {
                             s.push_str(&format!("{}: {}", g.label, outcomes_text(&g.outcomes)));
@@ -313,10 +313,10 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
             }
         }
         MeasureCmd::Engagement { cohort } => {
-            output::print(json, &p.engagement(&cohort.filter()?, now)?, engagement_text)
+            output::print(json, &p.integration().engagement(&cohort.filter()?, now)?, engagement_text)
         }
         MeasureCmd::Trajectory { arc_id } => {
-            output::print(json, &p.trajectories(parse_id("arc", &arc_id)?)?, trajectory_text)
+            output::print(json, &p.measures().trajectories(parse_id("arc", &arc_id)?)?, trajectory_text)
         }
     }
 }

@@ -58,7 +58,7 @@ fn parse_quiet(s: &str) -> Result<Option<QuietHours>> {
 
 /// `arcwell reminders [--quiet-hours …] [--show-names on|off] [--keep-in-tray on|off]`
 pub fn settings(practice: &mut Practice, flags: ReminderFlags, json: bool) -> Result<()> {
-    let mut s = practice.reminder_settings()?;
+    let mut s = practice.reminders().settings()?;
     let changing = flags.quiet_hours.is_some() || flags.show_names.is_some() || flags.keep_in_tray.is_some();
     if changing {
         if let Some(q) = flags.quiet_hours {
@@ -70,7 +70,7 @@ pub fn settings(practice: &mut Practice, flags: ReminderFlags, json: bool) -> Re
         if let Some(v) = flags.keep_in_tray {
             s.keep_in_tray = v.on();
         }
-        s = practice.update_reminder_settings(&s)?;
+        s = practice.reminders().update_settings(&s)?;
     }
     output::print(json, &s, settings_text)
 }
@@ -98,10 +98,10 @@ pub fn notifications(
             struct Marked {
                 marked_read: u32,
             }
-            let marked_read = practice.mark_notifications_read(now)?;
+            let marked_read = practice.reminders().mark_read(now)?;
             output::print(json, &Marked { marked_read }, |m| format!("{} marked read\n", m.marked_read))
         }
-        None => output::print(json, &practice.notifications(200)?, |list| notifications_text(list)),
+        None => output::print(json, &practice.reminders().notifications(200)?, |list| notifications_text(list)),
     }
 }
 

@@ -10,7 +10,7 @@ note: string,
  */
 contacted_at?: string, 
 /**
- * The integration document written for this check-in (see `Practice::checkin_document`);
+ * The integration document written for this check-in (see `CheckIns::document`);
  * a draft is signed as the check-in completes.
  */
 document_id?: string, };

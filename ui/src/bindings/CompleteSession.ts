@@ -12,7 +12,7 @@ started: string, ended: string,
  */
 follow_up?: FollowUp, 
 /**
- * The session's record (see `Practice::session_document`): a draft is signed in the same
+ * The session's record (see `Documents::for_session`): a draft is signed in the same
  * transaction, so the session is held and its record signed, or neither.
  */
 document_id?: string, };
