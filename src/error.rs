@@ -1,5 +1,9 @@
-//! The core's error type: one enum whose every variant says what happened and what to do, and a
-//! closed `ErrorCode` that the CLI maps to exit codes and the UI branches on.
+//! The core's error type and the closed `ErrorCode` that the CLI maps to exit codes and the UI
+//! branches on. `Error` holds what the store and the key material can fail with; each area (arcs,
+//! sessions, check-ins, documents, …) has its own enum, implements [`AreaError`] and travels in
+//! [`Error::Area`]. Messages say what happened in words any caller can show: no CLI flag and no
+//! button name. The CLI and the app add their own advice from the code (`arcwell`'s `advice.rs`,
+//! the UI's `lib/errors.ts`).
 
 use serde::Serialize;
 use std::path::PathBuf;
@@ -36,6 +40,31 @@ pub enum ErrorCode {
     Locked,
     /// The disk or the database failed underneath us.
     Storage,
+    /// A phase change off the usual path (skipping, going back, exiting) was given no reason.
+    ReasonRequired,
+    /// A dosing session completed on an arc that already has check-ins: re-anchor them to this
+    /// session, or queue a new series.
+    TimelineExists,
+    /// No follow-up plan is marked as the default.
+    NoDefaultPlan,
+    /// A purge was asked before the participant's printable record was exported.
+    RecordNotExported,
+    /// A template of a jurisdiction pack that is turned off.
+    PackOff,
+    /// A template Arcwell ships and updates: it is copied, not imported over or edited.
+    ShippedTemplate,
+}
+
+/// An area's own error: an enum in that area's module, with the code it is reported under.
+/// `Error::area` finds it again for a caller that needs its details.
+pub trait AreaError: std::error::Error + std::any::Any + Send + Sync {
+    fn code(&self) -> ErrorCode;
+}
+
+impl<E: AreaError> From<E> for Error {
+    fn from(e: E) -> Self {
+        Error::Area(Box::new(e))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,22 +76,18 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     #[error(
-        "there is no Arcwell practice in {}; create one with `arcwell init` (or the app's first-run screen)",
+        "there is no Arcwell practice in {}; create one there first",
         .0.display()
     )]
     NotInitialized(PathBuf),
     #[error(
-        "{} already holds an Arcwell practice (or other files named like one); nothing was changed. Open it instead, or choose another --data-dir",
+        "{} already holds an Arcwell practice (or other files named like one); nothing was changed. Open it instead, or choose another folder",
         .0.display()
     )]
     AlreadyInitialized(PathBuf),
-    #[error(
-        "the keychain has no usable key for this practice; give the recovery passphrase (prompt, --passphrase-stdin or ARCWELL_PASSPHRASE)"
-    )]
+    #[error("the keychain has no usable key for this practice; give the recovery passphrase")]
     PassphraseRequired,
-    #[error(
-        "the keychain cannot open this practice: {0}. Give the recovery passphrase (prompt, --passphrase-stdin or ARCWELL_PASSPHRASE)"
-    )]
+    #[error("the keychain cannot open this practice: {0}. Give the recovery passphrase")]
     KeychainUnavailable(String),
     #[error("that recovery passphrase does not unlock this practice; nothing was changed. Check it and try again")]
     WrongPassphrase,
@@ -71,7 +96,7 @@ pub enum Error {
     #[error("too many wrong PINs: only the recovery passphrase unlocks the practice now")]
     PinTriesUsed,
     #[error(
-        "{} is not an Arcwell database, or it does not match its key file; nothing was changed. Check --data-dir, or restore from a backup",
+        "{} is not an Arcwell database, or it does not match its key file; nothing was changed. Check that this is the practice's folder, or restore from a backup",
         .0.display()
     )]
     NotArcwellDatabase(PathBuf),
@@ -102,6 +127,9 @@ pub enum Error {
     DiskFull,
     #[error("database error: {0}")]
     Database(rusqlite::Error),
+    /// An area's own error (see `AreaError`).
+    #[error("{0}")]
+    Area(Box<dyn AreaError>),
     /// A bug in Arcwell caught before it could do harm (nothing was saved).
     #[error("internal error: {0}; nothing was saved. Please report this")]
     Internal(&'static str),
@@ -131,9 +159,21 @@ impl Error {
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,
+            Error::Area(e) => e.code(),
             Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) | Error::Internal(_) => {
                 ErrorCode::Storage
             }
+        }
+    }
+
+    /// The area error of type `E` this is, if it is one: `e.area::<ArcError>()`.
+    pub fn area<E: AreaError>(&self) -> Option<&E> {
+        match self {
+            Error::Area(e) => {
+                let any: &dyn std::any::Any = e.as_ref();
+                any.downcast_ref()
+            }
+            _ => None,
         }
     }
 

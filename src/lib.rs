@@ -23,6 +23,6 @@ pub mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{AreaError, Error, ErrorCode, Result};
 pub use keychain::Keychain;
 pub use store::{KeySource, Practice};

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::domain::time::from_db;
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -27,6 +28,28 @@ pub struct PastRetention {
     pub arcs: u32,
     /// Whether the printable record was exported after the last change (a purge needs it).
     pub exported: bool,
+}
+
+/// What the retention rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum RetentionError {
+    #[error("this participant has an open arc; a record is kept while the work goes on")]
+    ArcOpen,
+    #[error("this record is kept for {years} years after the last arc closed; it is not past retention yet")]
+    NotYet { years: u32 },
+    #[error(
+        "the participant's printable record has not been exported since it last changed; it is what remains after the purge"
+    )]
+    NotExported,
+}
+
+impl AreaError for RetentionError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RetentionError::NotExported => ErrorCode::RecordNotExported,
+            _ => ErrorCode::Conflict,
+        }
+    }
 }
 
 fn years(conn: &Connection) -> Result<u32> {
@@ -201,23 +224,22 @@ impl Practice {
                     [id.to_string()],
                     |r| r.get(0),
                 )?;
-                return Err(Error::Conflict(if open > 0 {
-                    "this participant has an open arc; a record is kept while the work goes on".into()
-                } else {
-                    format!("this record is kept for {years} years after the last arc closed; it is not past retention yet")
-                }));
+                return Err(if open > 0 { RetentionError::ArcOpen } else { RetentionError::NotYet { years } }.into());
             };
             if !item.exported {
-                return Err(Error::Conflict(
-                    "export the participant's printable record first (their page → Printable record…, or `arcwell export record`): it is what remains after the purge".into(),
-                ));
+                return Err(RetentionError::NotExported.into());
             }
             if confirm_name.trim() != name {
                 return Err(Error::invalid("type the participant's name exactly as recorded to confirm the purge"));
             }
             delete_all(tx, &id.to_string())?;
             tx.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')", [])?;
-            audit::record(tx, Action::Purge, &Subject::Participant(id), Some(&format!("record of {} arcs, past retention", item.arcs)))
+            audit::record(
+                tx,
+                Action::Purge,
+                &Subject::Participant(id),
+                Some(&format!("record of {} arcs, past retention", item.arcs)),
+            )
         })
     }
 }

@@ -14,6 +14,7 @@ use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -136,6 +137,35 @@ pub struct SaveDocument {
 
 const COLUMNS: &str = "d.id, d.arc_id, d.template_id, t.name, t.version, t.phase, d.session_id, d.checkin_id, d.title,
     d.answers, d.state, d.created_at, d.updated_at, d.signed_at, d.written_tz, d.withdrawn_at";
+
+/// What the document rules refuse: signed documents are amended, never edited.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("this arc is closed; its documents can be read and amended, not added to")]
+    ArcClosed,
+    #[error("this document is already signed")]
+    AlreadySigned,
+    #[error("this session is {0}; it was not held and takes no record")]
+    SessionNotHeld(String),
+    #[error("this document is signed and cannot be edited; amend it with a reason instead")]
+    Signed,
+    #[error("this document is a draft: edit it directly, or sign it first")]
+    Draft,
+    #[error("only a consent can be withdrawn")]
+    NotAConsent,
+    #[error("this consent is not signed yet; there is nothing to withdraw")]
+    ConsentUnsigned,
+    #[error("this consent is already withdrawn")]
+    ConsentWithdrawn,
+    #[error("this flag is already acknowledged")]
+    FlagAcknowledged,
+}
+
+impl AreaError for DocumentError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Conflict
+    }
+}
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     let tz: String = r.get(14)?;
@@ -338,7 +368,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<U
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "arc", id: input.arc_id.to_string() })?;
     if closed.is_some() {
-        return Err(Error::Conflict("this arc is closed; its documents can be read and amended, not added to".into()));
+        return Err(DocumentError::ArcClosed.into());
     }
     if let Some(sid) = input.session_id {
         let session = crate::domain::session::get(tx, sid)?;
@@ -389,7 +419,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, input: &SaveDocument, now: DateTime<U
 fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
     let doc = get(tx, id)?;
     if doc.state == DocState::Signed {
-        return Err(Error::Conflict("this document is already signed".into()));
+        return Err(DocumentError::AlreadySigned.into());
     }
     let t = template(tx, doc.template_id)?;
     check_answers(&t.fields, &doc.answers, &doc.created.zone, true)?;
@@ -515,10 +545,7 @@ impl Documents<'_> {
             use crate::domain::session::{SessionKind, SessionStatus, get};
             let s = get(tx, session)?;
             if matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow) {
-                return Err(Error::Conflict(format!(
-                    "this session is {}; it was not held and takes no record",
-                    s.status.as_str().replace('_', "-")
-                )));
+                return Err(DocumentError::SessionNotHeld(s.status.as_str().replace('_', "-")).into());
             }
             let template_id = match template {
                 Some(t) => t,
@@ -551,9 +578,7 @@ impl Documents<'_> {
         self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.state == DocState::Signed {
-                return Err(Error::Conflict(
-                    "this document is signed and cannot be edited; amend it with a reason instead".into(),
-                ));
+                return Err(DocumentError::Signed.into());
             }
             let t = template(tx, doc.template_id)?;
             let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
@@ -593,7 +618,7 @@ impl Documents<'_> {
         self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.state != DocState::Signed {
-                return Err(Error::Conflict("this document is a draft: edit it directly, or sign it first".into()));
+                return Err(DocumentError::Draft.into());
             }
             let t = template(tx, doc.template_id)?;
             let mut merged = current(&doc, &events(tx, id, &doc.created.zone)?);
@@ -627,13 +652,13 @@ impl Documents<'_> {
         self.practice.write(|tx| {
             let doc = get(tx, id)?;
             if doc.phase != DocPhase::Consent {
-                return Err(Error::Conflict("only a consent can be withdrawn".into()));
+                return Err(DocumentError::NotAConsent.into());
             }
             if doc.state != DocState::Signed {
-                return Err(Error::Conflict("this consent is not signed yet; there is nothing to withdraw".into()));
+                return Err(DocumentError::ConsentUnsigned.into());
             }
             if doc.withdrawn.is_some() {
-                return Err(Error::Conflict("this consent is already withdrawn".into()));
+                return Err(DocumentError::ConsentWithdrawn.into());
             }
             tx.execute(
                 "UPDATE document SET withdrawn_at = ?2, updated_at = ?2 WHERE id = ?1",
@@ -662,7 +687,7 @@ impl Documents<'_> {
             if n == 0 {
                 let exists: bool = tx.query_row("SELECT count(*) > 0 FROM screening_flag WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
                 return Err(if exists {
-                    Error::Conflict("this flag is already acknowledged".into())
+                    DocumentError::FlagAcknowledged.into()
                 } else {
                     Error::NotFound { what: "screening flag", id: id.to_string() }
                 });

@@ -11,6 +11,7 @@ use super::packs::{self, arcwell_family};
 use super::template::{DocPhase, Field, Template};
 use crate::domain::id_from_db;
 use crate::domain::time::to_db;
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Result};
 
@@ -67,6 +68,26 @@ pub struct TemplateSummary {
 }
 
 /// The current version of every family, without those of packs turned off.
+/// What the template library refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("{template:?} belongs to the {pack} pack, which is turned off; turn the pack on to use it")]
+    PackOff { template: String, pack: String, pack_id: String },
+    #[error(
+        "{0:?} is a template Arcwell ships and updates; copy it and edit the copy, or remove \"family\" from the file to import it as a new template"
+    )]
+    Shipped(String),
+}
+
+impl AreaError for TemplateError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            TemplateError::PackOff { .. } => ErrorCode::PackOff,
+            TemplateError::Shipped(_) => ErrorCode::ShippedTemplate,
+        }
+    }
+}
+
 fn summaries(conn: &Connection) -> Result<Vec<TemplateSummary>> {
     let on = packs::enabled(conn)?;
     let mut stmt = conn.prepare(
@@ -96,10 +117,12 @@ pub(crate) fn offered(conn: &Connection, t: &Template) -> Result<()> {
     if let Some(pack) = packs::pack_of(&t.family)
         && !packs::enabled(conn)?.iter().any(|p| p.id == pack.id)
     {
-        return Err(Error::Conflict(format!(
-            "{:?} belongs to the {} pack, which is turned off; turn it on under Templates (arcwell pack on {})",
-            t.name, pack.name, pack.id
-        )));
+        return Err(TemplateError::PackOff {
+            template: t.name.clone(),
+            pack: pack.name.to_string(),
+            pack_id: pack.id.to_string(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -119,10 +142,7 @@ impl Templates<'_> {
     /// Documents keep the version they were written with.
     pub fn import(self, file: &TemplateFile, now: chrono::DateTime<chrono::Utc>) -> Result<Template> {
         if let Some(f) = file.family.as_deref().filter(|f| arcwell_family(f)) {
-            return Err(Error::Conflict(format!(
-                "{f:?} is a template Arcwell ships and updates; copy it (arcwell template copy ID \"New name\", or Copy \
-                 under Templates) and edit the copy, or remove \"family\" from the file to import it as a new template"
-            )));
+            return Err(TemplateError::Shipped(f.to_owned()).into());
         }
         let mut t = Template {
             id: Uuid::new_v4(),

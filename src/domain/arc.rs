@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::time::{ZonedTime, to_db};
 use super::{id_from_db, optional_text, participant};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -82,6 +83,26 @@ impl rusqlite::types::FromSql for Phase {
     }
 }
 
+/// What the arc's phase rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum ArcError {
+    #[error("this arc is closed ({0}); open a new arc for the participant instead")]
+    Closed(&'static str),
+    #[error("this arc is already in {0}")]
+    AlreadyIn(&'static str),
+    #[error("{why} ({from} → {to}) needs a reason")]
+    ReasonRequired { why: &'static str, from: &'static str, to: &'static str },
+}
+
+impl AreaError for ArcError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ArcError::Closed(_) | ArcError::AlreadyIn(_) => ErrorCode::Conflict,
+            ArcError::ReasonRequired { .. } => ErrorCode::ReasonRequired,
+        }
+    }
+}
+
 /// Why a phase change is or is not allowed without a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
@@ -94,13 +115,10 @@ pub enum Transition {
 /// The rule for moving an arc from `from` to `to`.
 pub fn transition(from: Phase, to: Phase) -> Result<Transition> {
     if from.is_closed() {
-        return Err(Error::Conflict(format!(
-            "this arc is closed ({}); open a new arc for the participant instead",
-            from.as_str()
-        )));
+        return Err(ArcError::Closed(from.as_str()).into());
     }
     if from == to {
-        return Err(Error::Conflict(format!("this arc is already in {}", from.as_str())));
+        return Err(ArcError::AlreadyIn(from.as_str()).into());
     }
     match (from.step(), to.step()) {
         (Some(a), Some(b)) if b == a + 1 => Ok(Transition::Next),
@@ -238,11 +256,7 @@ pub(crate) fn advance(conn: &Connection, id: Uuid, change: &AdvanceArc, now: Dat
             (Some(a), Some(b)) if b < a => "going back to an earlier phase",
             _ => "skipping a phase",
         };
-        return Err(Error::invalid(format!(
-            "{why} ({} → {}) needs a reason; add one with --reason",
-            arc.phase.as_str(),
-            change.to.as_str()
-        )));
+        return Err(ArcError::ReasonRequired { why, from: arc.phase.as_str(), to: change.to.as_str() }.into());
     }
     let closes = change.to.is_closed();
     conn.execute(

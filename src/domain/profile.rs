@@ -71,9 +71,7 @@ pub(crate) fn load(conn: &rusqlite::Connection) -> Result<Profile> {
         Ok(Profile { name: r.get(0)?, timezone: r.get(1)?, checkin_time: r.get(2)?, stall_days: r.get(3)? })
     })
     .optional()?
-    .ok_or_else(|| {
-        Error::Conflict("this practice has no facilitator profile; it was not created by `arcwell init`".into())
-    })
+    .ok_or_else(|| Error::Conflict("this practice has no facilitator profile; it was not created by Arcwell".into()))
 }
 
 impl Profile {

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::time::{ZonedTime, parse_time, to_db};
 use super::{arc, id_from_db, optional_line, optional_text};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -164,13 +165,30 @@ pub(crate) fn for_arc(conn: &Connection, arc: Uuid) -> Result<Vec<Session>> {
     Ok(sessions)
 }
 
+/// What a session's rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot {doing}: the arc is closed ({phase}); open a new arc first")]
+    ArcClosed { doing: String, phase: &'static str },
+    #[error("cannot {doing}: this session is already {status}")]
+    NotScheduled { doing: String, status: &'static str },
+    #[error(
+        "this administration session cannot be completed while screening flags are unacknowledged: {}. Acknowledge each with a written reason (or revise the screening) first",
+        .0.join("; ")
+    )]
+    ScreeningFlagsOpen(Vec<String>),
+}
+
+impl AreaError for SessionError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Conflict
+    }
+}
+
 fn require_open_arc(conn: &Connection, arc_id: Uuid, doing: &str) -> Result<()> {
     let arc = arc::get(conn, arc_id)?;
     if arc.phase.is_closed() {
-        return Err(Error::Conflict(format!(
-            "cannot {doing}: the arc is closed ({}); open a new arc first",
-            arc.phase.as_str()
-        )));
+        return Err(SessionError::ArcClosed { doing: doing.to_owned(), phase: arc.phase.as_str() }.into());
     }
     Ok(())
 }
@@ -179,7 +197,7 @@ fn require_open_arc(conn: &Connection, arc_id: Uuid, doing: &str) -> Result<()> 
 fn scheduled(conn: &Connection, id: Uuid, doing: &str) -> Result<Session> {
     let s = get(conn, id)?;
     if s.status != SessionStatus::Scheduled {
-        return Err(Error::Conflict(format!("cannot {doing}: this session is already {}", s.status.as_str())));
+        return Err(SessionError::NotScheduled { doing: doing.to_owned(), status: s.status.as_str() }.into());
     }
     require_open_arc(conn, s.arc_id, doing)?;
     Ok(s)

@@ -17,6 +17,7 @@ use crate::domain::arc::{self, AdvanceArc, Phase};
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::{ZonedTime, from_db, parse_time, to_db};
 use crate::domain::{MAX_TEXT_CHARS, id_from_db, optional_text, required_line};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -278,10 +279,7 @@ pub(crate) fn on_administration_completed(
     match (last_series, follow_up) {
         (None, _) => queue(conn, arc_id, &plan::for_arc(conn, arc_id)?, ended, 1, &profile, now)?,
         (Some(_), None) => {
-            return Err(Error::Conflict(
-                "this arc already has a follow-up timeline; say whether to re-anchor the check-ins still due to this session or to add a new series (--re-anchor or --new-series)"
-                    .into(),
-            ));
+            return Err(CheckInError::TimelineExists.into());
         }
         (Some(n), Some(FollowUp::NewSeries)) => {
             queue(conn, arc_id, &plan::for_arc(conn, arc_id)?, ended, n + 1, &profile, now)?
@@ -342,14 +340,38 @@ pub(crate) fn close_open(conn: &Connection, arc_id: Uuid, why: &str, now: DateTi
     Ok(())
 }
 
+/// What the check-in rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckInError {
+    #[error(
+        "this arc already has a follow-up timeline; say whether to re-anchor the check-ins still due to this session or to add a new series"
+    )]
+    TimelineExists,
+    #[error("cannot {doing}: this check-in is already {status}")]
+    NotDue { doing: String, status: &'static str },
+    #[error("cannot {doing}: the arc is closed")]
+    ArcClosed { doing: String },
+    #[error("this check-in is {status}; its integration note can no longer be started")]
+    NoteClosed { status: String },
+}
+
+impl AreaError for CheckInError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            CheckInError::TimelineExists => ErrorCode::TimelineExists,
+            _ => ErrorCode::Conflict,
+        }
+    }
+}
+
 /// Loads a check-in that is still due on an open arc, or says why it cannot change.
 fn open_checkin(conn: &Connection, id: Uuid, doing: &str) -> Result<CheckIn> {
     let c = get(conn, id)?;
     if c.status != CheckInStatus::Due {
-        return Err(Error::Conflict(format!("cannot {doing}: this check-in is already {}", c.status.as_str())));
+        return Err(CheckInError::NotDue { doing: doing.to_owned(), status: c.status.as_str() }.into());
     }
     if arc::get(conn, c.arc_id)?.phase.is_closed() {
-        return Err(Error::Conflict(format!("cannot {doing}: the arc is closed")));
+        return Err(CheckInError::ArcClosed { doing: doing.to_owned() }.into());
     }
     Ok(c)
 }
@@ -377,9 +399,7 @@ impl CheckIns<'_> {
                 .optional()?
                 .ok_or_else(|| Error::NotFound { what: "check-in", id: checkin.to_string() })?;
             if status != "due" {
-                return Err(Error::Conflict(format!(
-                    "this check-in is {status}; its integration note can no longer be started"
-                )));
+                return Err(CheckInError::NoteClosed { status }.into());
             }
             let arc = id_from_db(&arc)?;
             let (family, title, answers) = if reassessment {
@@ -532,7 +552,7 @@ impl CheckIns<'_> {
         self.practice.write(|tx| {
             let a = arc::get(tx, input.arc_id)?;
             if a.phase.is_closed() {
-                return Err(Error::Conflict("cannot add a check-in: the arc is closed".into()));
+                return Err(CheckInError::ArcClosed { doing: "add a check-in".into() }.into());
             }
             let zone = profile::load(tx)?.timezone;
             let due = parse_time(&input.at, &zone)?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::time::{ZonedTime, parse_date, to_db};
 use crate::domain::{MAX_LINE_CHARS, arc, id_from_db, optional_line, optional_text, profile, required_line};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -116,6 +117,21 @@ pub struct NewMilestone {
     pub note: Option<String>,
 }
 
+/// What the milestone rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum MilestoneError {
+    #[error("cannot {doing}: the arc is closed")]
+    ArcClosed { doing: &'static str },
+    #[error("the milestone is already {0}")]
+    AlreadyIn(String),
+}
+
+impl AreaError for MilestoneError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Conflict
+    }
+}
+
 fn category(s: &str) -> Result<String> {
     let c = required_line("a milestone's category", s)?.to_lowercase();
     if c.chars().count() > MAX_LINE_CHARS / 10 {
@@ -208,7 +224,7 @@ impl Milestones<'_> {
     pub fn add(self, input: &NewMilestone, now: DateTime<Utc>) -> Result<Milestone> {
         self.practice.write(|tx| {
             if arc::get(tx, input.arc_id)?.phase.is_closed() {
-                return Err(Error::Conflict("cannot add a milestone: the arc is closed".into()));
+                return Err(MilestoneError::ArcClosed { doing: "add a milestone" }.into());
             }
             let tz = profile::load(tx)?.timezone;
             let title = required_line("a milestone's title", &input.title)?;
@@ -246,10 +262,10 @@ impl Milestones<'_> {
         self.practice.write(|tx| {
             let m = get(tx, id)?;
             if m.status == status {
-                return Err(Error::Conflict(format!("the milestone is already {}", status.as_str().replace('_', " "))));
+                return Err(MilestoneError::AlreadyIn(status.as_str().replace('_', " ")).into());
             }
             if arc::get(tx, m.arc_id)?.phase.is_closed() {
-                return Err(Error::Conflict("cannot change a milestone: the arc is closed".into()));
+                return Err(MilestoneError::ArcClosed { doing: "change a milestone" }.into());
             }
             let tz = profile::load(tx)?.timezone;
             let note = optional_text("the note", note)?;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::schedule::Offset;
 use crate::domain::time::to_db;
 use crate::domain::{MAX_LINE_CHARS, id_from_db, required_line};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -99,6 +100,26 @@ impl PlanInput {
 }
 
 /// Measure ids as the library names them, each once, in the library's order; an unknown one refused.
+/// What the plan rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("there is no default follow-up plan; mark one as the default")]
+    NoDefault,
+    #[error("there is already a plan named {0:?}; choose another name")]
+    NameTaken(String),
+    #[error("this arc is closed; its follow-up plan no longer changes")]
+    ArcClosed,
+}
+
+impl AreaError for PlanError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            PlanError::NoDefault => ErrorCode::NoDefaultPlan,
+            _ => ErrorCode::Conflict,
+        }
+    }
+}
+
 pub(crate) fn measure_ids(ids: &[String]) -> Result<Vec<String>> {
     let mut known = Vec::new();
     for id in ids.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
@@ -153,10 +174,10 @@ pub(crate) fn prompts_to_db(prompts: &[String]) -> String {
 }
 
 pub(crate) fn default_id(conn: &Connection) -> Result<Uuid> {
-    let id: String =
-        conn.query_row("SELECT id FROM plan WHERE is_default = 1", [], |r| r.get(0)).optional()?.ok_or_else(|| {
-            Error::Conflict("there is no default follow-up plan; make one with `arcwell plan edit ID --default`".into())
-        })?;
+    let id: String = conn
+        .query_row("SELECT id FROM plan WHERE is_default = 1", [], |r| r.get(0))
+        .optional()?
+        .ok_or(PlanError::NoDefault)?;
     Ok(id_from_db(&id)?)
 }
 
@@ -178,7 +199,7 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
         .query_row("SELECT id FROM plan WHERE name = ?1 AND id <> ?2", params![name, id.to_string()], |r| r.get(0))
         .optional()?;
     if clash.is_some() {
-        return Err(Error::Conflict(format!("there is already a plan named {name:?}; choose another name")));
+        return Err(PlanError::NameTaken(name.to_string()).into());
     }
     if input.make_default {
         conn.execute("UPDATE plan SET is_default = 0 WHERE is_default = 1", [])?;
@@ -261,7 +282,7 @@ impl Plans<'_> {
     pub fn set_for_arc(self, arc: Uuid, plan: Option<Uuid>) -> Result<()> {
         self.practice.write(|tx| {
             if crate::domain::arc::get(tx, arc)?.closed.is_some() {
-                return Err(Error::Conflict("this arc is closed; its follow-up plan no longer changes".into()));
+                return Err(PlanError::ArcClosed.into());
             }
             if let Some(p) = plan {
                 get(tx, p)?;

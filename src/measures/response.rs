@@ -12,6 +12,7 @@ use super::scoring::{Score, score};
 use super::{Measure, measure};
 use crate::domain::id_from_db;
 use crate::domain::time::{ZonedTime, parse_time, to_db};
+use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -100,6 +101,21 @@ const COLUMNS: &str = "r.id, r.arc_id, a.participant_id, p.name, r.measure, r.me
 const FROM: &str = "measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id";
 
 /// A nullable id column (the check-in or session a response was given at).
+/// What the rules for giving measures refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum MeasureError {
+    #[error("the arc is closed ({0}); measures are given on an open arc")]
+    ArcClosed(&'static str),
+    #[error("that response is already withdrawn")]
+    AlreadyWithdrawn,
+}
+
+impl AreaError for MeasureError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Conflict
+    }
+}
+
 fn id_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
     r.get::<_, Option<String>>(i)?.as_deref().map(id_from_db).transpose()
 }
@@ -277,10 +293,7 @@ impl Measures<'_> {
         self.practice.write(|tx| {
             let arc = crate::domain::arc::get(tx, input.arc_id)?;
             if arc.phase.is_closed() {
-                return Err(Error::Conflict(format!(
-                    "the arc is closed ({}); measures are given on an open arc",
-                    arc.phase.as_str()
-                )));
+                return Err(MeasureError::ArcClosed(arc.phase.as_str()).into());
             }
             for (what, table, link) in
                 [("check-in", "checkin", input.checkin_id), ("session", "session", input.session_id)]
@@ -350,7 +363,7 @@ impl Measures<'_> {
                 let exists: bool =
                     tx.query_row("SELECT count(*) FROM measure_response WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
                 return Err(if exists {
-                    Error::Conflict("that response is already withdrawn".into())
+                    MeasureError::AlreadyWithdrawn.into()
                 } else {
                     Error::NotFound { what: "measure response", id: id.to_string() }
                 });

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::documents::document::{self, Link};
-use crate::domain::session::{self, CompleteSession, Session, SessionKind};
+use crate::domain::session::{self, CompleteSession, Session, SessionError, SessionKind};
 use crate::integration::checkin;
 use crate::store::audit::{self, Action, Subject};
-use crate::{Error, Practice, Result};
+use crate::{Practice, Result};
 
 impl Practice {
     /// Records when a scheduled session really started and ended. A dosing session (an
@@ -24,10 +24,7 @@ impl Practice {
             if dosing {
                 let open = document::open_flags(tx, pending.arc_id)?;
                 if !open.is_empty() {
-                    return Err(Error::Conflict(format!(
-                        "this administration session cannot be completed while screening flags are unacknowledged: {}. Acknowledge each with a written reason (or revise the screening) first",
-                        open.join("; ")
-                    )));
+                    return Err(SessionError::ScreeningFlagsOpen(open).into());
                 }
             }
             let held = session::held_times(input, &zone, now)?;

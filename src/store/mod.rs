@@ -85,7 +85,7 @@ pub fn key_path(dir: &Path) -> PathBuf {
 pub fn default_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("org", "Arcwell", "arcwell")
         .map(|d| d.data_dir().to_owned())
-        .ok_or_else(|| Error::invalid("cannot find your home directory; pass --data-dir DIR or set ARCWELL_DATA_DIR"))
+        .ok_or_else(|| Error::invalid("cannot find your home directory; set ARCWELL_DATA_DIR to the practice's folder"))
 }
 
 /// Whether `dir` holds a practice (its database file exists).
@@ -556,7 +556,7 @@ impl Practice {
         let result = match file.try_lock() {
             Ok(()) | Err(std::fs::TryLockError::Error(_)) => f(self),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::Conflict(
-                "another Arcwell process has this practice open (the app, `arcwell watch`, a backup from cron); close it, then try again; nothing was changed"
+                "another Arcwell process has this practice open (the app, the reminder watcher, a scheduled backup); close it, then try again; nothing was changed"
                     .into(),
             )),
         };

@@ -91,7 +91,7 @@ fn errors_have_exit_codes_and_json_shapes_fit_for_scripts() {
         (vec!["--json", "participant", "add", "  "], 3, "invalid_input"),
         (vec!["--json", "participant", "show", "not-an-id"], 3, "invalid_input"),
         (vec!["--json", "participant", "show", "0b9e6c3e-4f0a-4a7e-9d7b-2f1c8a9e5d21"], 4, "not_found"),
-        (vec!["--json", "arc", "advance", &aid, "completion"], 3, "invalid_input"),
+        (vec!["--json", "arc", "advance", &aid, "completion"], 3, "reason_required"),
         (vec!["--json", "arc", "advance", &aid, "inquiry"], 5, "conflict"),
         (
             vec!["--json", "session", "schedule", &aid, "--kind", "dosing", "--at", "2026-12-01T10:00"],
@@ -108,7 +108,16 @@ fn errors_have_exit_codes_and_json_shapes_fit_for_scripts() {
         let err: Value = serde_json::from_slice(&out.stderr).unwrap();
         assert_eq!(err["error"]["code"], code, "{args:?}");
         assert!(err["error"]["message"].as_str().is_some_and(|m| m.len() > 20), "{args:?} explains itself");
+        assert!(err["error"].get("advice").is_some(), "{args:?}: advice is always there, null or text");
     }
+    // The core's message names no flag; the CLI adds its own advice, in text and in JSON.
+    let out = arcwell(dir.path(), &["arc", "advance", &aid, "completion"]);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.trim_end().ends_with("needs a reason; add one with --reason"), "{text}");
+    let out = arcwell(dir.path(), &["--json", "arc", "advance", &aid, "completion"]);
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["advice"], "add one with --reason");
+    assert!(!err["error"]["message"].as_str().unwrap().contains("--"), "{err}");
 }
 
 #[test]

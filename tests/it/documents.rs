@@ -118,7 +118,7 @@ fn arcwells_own_templates_take_no_facilitator_version_and_are_adapted_by_copying
     let file = TemplateFile::parse(&serde_json::to_string(&edited).unwrap()).unwrap();
     let before = p.templates().list().unwrap();
     let (c, m) = code(p.templates().import(&file, now()));
-    assert_eq!(c, ErrorCode::Conflict, "{m}");
+    assert_eq!(c, ErrorCode::ShippedTemplate, "{m}");
     assert!(m.contains("copy it"), "the refusal says what to do: {m}");
     assert_eq!(p.templates().list().unwrap(), before, "nothing was added");
 
@@ -126,7 +126,11 @@ fn arcwells_own_templates_take_no_facilitator_version_and_are_adapted_by_copying
     let oregon = p.templates().list().unwrap().into_iter().find(|t| t.family == "oregon.administration").unwrap();
     let mut file =
         TemplateFile::parse(&serde_json::to_string(&p.templates().get(oregon.id).unwrap()).unwrap()).unwrap();
-    assert_eq!(code(p.templates().import(&file, now())).0, ErrorCode::Conflict, "a pack template is Arcwell's too");
+    assert_eq!(
+        code(p.templates().import(&file, now())).0,
+        ErrorCode::ShippedTemplate,
+        "a pack template is Arcwell's too"
+    );
     file.family = None;
     let mine = p.templates().import(&file, now()).unwrap();
     assert!(mine.family.starts_with("custom."), "without its family the file imports as a new template");
@@ -174,8 +178,8 @@ fn jurisdiction_packs_are_off_until_turned_on_and_turning_off_keeps_what_was_wri
     p.templates().set_pack("colorado", false, now()).unwrap();
     assert!(p.templates().list().unwrap().iter().all(|t| t.pack.is_none()));
     let (c, m) = code(p.documents().add(&input, now()));
-    assert_eq!(c, ErrorCode::Conflict);
-    assert!(m.contains("arcwell pack on colorado"), "{m}");
+    assert_eq!(c, ErrorCode::PackOff);
+    assert!(m.contains("the Colorado natural medicine pack, which is turned off"), "{m}");
     let signed = p.documents().sign(d.document.id, now()).unwrap();
     assert_eq!(signed.document.state, DocState::Signed, "a document written with a pack outlives turning it off");
 

@@ -94,11 +94,11 @@ fn phase_changes_through_the_store() {
     // (from, to, reason, expected error code or None when accepted)
     let cases = [
         (Phase::Inquiry, Phase::Preparation, None, None),
-        (Phase::Inquiry, Phase::Administration, None, Some(ErrorCode::InvalidInput)),
+        (Phase::Inquiry, Phase::Administration, None, Some(ErrorCode::ReasonRequired)),
         (Phase::Inquiry, Phase::Administration, Some("Prepared elsewhere by a colleague"), None),
-        (Phase::Integration, Phase::Preparation, None, Some(ErrorCode::InvalidInput)),
+        (Phase::Integration, Phase::Preparation, None, Some(ErrorCode::ReasonRequired)),
         (Phase::Integration, Phase::Preparation, Some("A second session is planned"), None),
-        (Phase::Preparation, Phase::Withdrawn, None, Some(ErrorCode::InvalidInput)),
+        (Phase::Preparation, Phase::Withdrawn, None, Some(ErrorCode::ReasonRequired)),
         (Phase::Preparation, Phase::Withdrawn, Some("Moved abroad"), None),
         (Phase::Preparation, Phase::Preparation, Some("again"), Some(ErrorCode::Conflict)),
         (Phase::Completion, Phase::Integration, Some("more work"), Some(ErrorCode::Conflict)),

@@ -140,7 +140,7 @@ fn a_second_administration_asks_and_keeps_history_either_way() {
         .unwrap();
 
     let err = administer(&mut practice, arc, "2026-11-20T09:00", "2026-11-20T15:00", None).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(err.code(), ErrorCode::TimelineExists);
     assert!(err.to_string().contains("re-anchor"), "the message offers the choice: {err}");
     assert_eq!(due_of(&mut practice, arc).len(), 6, "the refused completion changed nothing");
 

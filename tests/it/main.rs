@@ -25,3 +25,4 @@ mod store;
 mod support;
 mod synthetic;
 mod tamper;
+mod wording;

@@ -54,8 +54,8 @@ fn a_purge_needs_the_export_and_the_name_then_removes_every_trace_from_the_file(
 
     // Refused before the export, with what to do.
     let err = p.retention().purge(id, &name, later()).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Conflict);
-    assert!(err.to_string().contains("export the participant's printable record first"), "{err}");
+    assert_eq!(err.code(), ErrorCode::RecordNotExported);
+    assert!(err.to_string().contains("printable record has not been exported"), "{err}");
     let out = tempfile::tempdir().unwrap();
     p.exports().participant_record(id, &out.path().join("record.html"), later()).unwrap();
     assert!(p.retention().past(later()).unwrap().iter().any(|x| x.participant_id == id && x.exported));

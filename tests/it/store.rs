@@ -180,7 +180,7 @@ fn opening_a_missing_practice_says_how_to_create_one() {
     let dir = tempfile::tempdir().unwrap();
     let err = Practice::open(dir.path(), None, &Keychain::Off).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotInitialized);
-    assert!(err.to_string().contains("arcwell init"), "{err}");
+    assert!(err.to_string().contains("there is no Arcwell practice in"), "{err}");
     assert_eq!(snapshot(dir.path()).len(), 0, "opening creates nothing");
 }
 

@@ -1,9 +1,10 @@
 //! `arcwell`: the command-line face of the core, for scripts, headless machines and cron.
 //!
 //! Every command prints for people by default and, with `--json`, prints the objects it read or
-//! created. Errors go to stderr (as `{"error":{"code","message"}}` with `--json`) with an exit code
+//! created. Errors go to stderr (as `{"error":{"code","message","advice"}}` with `--json`) with an exit code
 //! per error kind, listed in README.md.
 
+mod advice;
 mod args;
 mod audit;
 mod backup;
@@ -41,9 +42,14 @@ fn main() -> ExitCode {
 fn exit_code(e: &Error) -> u8 {
     match e.code() {
         ErrorCode::Storage => 1,
-        ErrorCode::InvalidInput => 3,
+        ErrorCode::InvalidInput | ErrorCode::ReasonRequired => 3,
         ErrorCode::NotFound => 4,
-        ErrorCode::Conflict => 5,
+        ErrorCode::Conflict
+        | ErrorCode::TimelineExists
+        | ErrorCode::NoDefaultPlan
+        | ErrorCode::RecordNotExported
+        | ErrorCode::PackOff
+        | ErrorCode::ShippedTemplate => 5,
         ErrorCode::PassphraseRequired | ErrorCode::WrongPassphrase | ErrorCode::Locked => 6,
         ErrorCode::NotInitialized
         | ErrorCode::AlreadyInitialized

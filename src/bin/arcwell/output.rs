@@ -21,12 +21,17 @@ pub fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> Strin
     Ok(())
 }
 
+/// An error on stderr: the core's message, then what to do in the CLI's words (`advice.rs`).
 pub fn error(e: &Error, json: bool) {
+    let advice = crate::advice::advice(e);
     if json {
-        let body = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
+        let body = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string(), "advice": advice } });
         eprintln!("{body}");
     } else {
-        eprintln!("arcwell: {e}");
+        match advice {
+            Some(a) => eprintln!("arcwell: {e}; {a}"),
+            None => eprintln!("arcwell: {e}"),
+        }
     }
 }
 

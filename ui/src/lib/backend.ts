@@ -78,10 +78,15 @@ export class BackendError extends Error {
   }
 }
 
-const CODES: readonly ErrorCode[] = [
-  'invalid_input', 'not_found', 'conflict', 'not_initialized', 'already_initialized', 'passphrase_required',
-  'wrong_passphrase', 'not_arcwell_database', 'newer_database', 'encryption_unavailable', 'locked', 'storage',
-];
+// Every code the core can send: a record keyed by the generated `ErrorCode`, so the type check
+// fails when the Rust enum gains a code this list lacks (or loses one it has).
+const KNOWN: Record<ErrorCode, true> = {
+  invalid_input: true, not_found: true, conflict: true, not_initialized: true, already_initialized: true,
+  passphrase_required: true, wrong_passphrase: true, not_arcwell_database: true, newer_database: true,
+  encryption_unavailable: true, locked: true, storage: true, reason_required: true, timeline_exists: true,
+  no_default_plan: true, record_not_exported: true, pack_off: true, shipped_template: true,
+};
+const CODES = Object.keys(KNOWN) as ErrorCode[];
 
 /** Turns whatever `invoke` rejected with into a BackendError. */
 export function toBackendError(e: unknown): BackendError {
