@@ -3,6 +3,8 @@
 //! This crate knows about windows and IPC and nothing else: every command is a thin adapter that
 //! calls one core function and maps its error to `{ code, message }`.
 
+#[cfg(test)]
+mod command_map;
 mod commands;
 mod error;
 mod lockwatch;

@@ -2,70 +2,33 @@
 // `invoke` directly; every request and response type is generated from Rust (src/bindings).
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { BackupProgress } from '../bindings/BackupProgress';
-import type { AuditEntry } from '../bindings/AuditEntry';
-import type { AuditReport } from '../bindings/AuditReport';
 import type { LockReason } from '../bindings/LockReason';
 import type { SecuritySettings } from '../bindings/SecuritySettings';
-import type { PastRetention } from '../bindings/PastRetention';
 import type { CalendarRange } from '../bindings/CalendarRange';
-import type { ExportDefaults } from '../bindings/ExportDefaults';
-import type { Exported } from '../bindings/Exported';
-import type { Manifest } from '../bindings/Manifest';
-import type { ArcMeasures } from '../bindings/ArcMeasures';
 import type { GiveMeasure } from '../bindings/GiveMeasure';
-import type { Measure } from '../bindings/Measure';
-import type { MeasureResponse } from '../bindings/MeasureResponse';
-import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
 import type { CohortFilter } from '../bindings/CohortFilter';
 import type { GroupBy } from '../bindings/GroupBy';
 import type { FhirExport } from '../bindings/FhirExport';
 import type { OpenBackup } from '../bindings/OpenBackup';
-import type { Replaced } from '../bindings/Replaced';
 import type { AddCheckIn } from '../bindings/AddCheckIn';
 import type { AdvanceArc } from '../bindings/AdvanceArc';
-import type { Alert } from '../bindings/Alert';
-import type { CheckIn } from '../bindings/CheckIn';
-import type { CheckInDetail } from '../bindings/CheckInDetail';
 import type { CompleteCheckIn } from '../bindings/CompleteCheckIn';
-import type { Dashboard } from '../bindings/Dashboard';
-import type { Milestone } from '../bindings/Milestone';
 import type { MilestoneStatus } from '../bindings/MilestoneStatus';
 import type { NewMilestone } from '../bindings/NewMilestone';
-import type { Outreach } from '../bindings/Outreach';
-import type { Plan } from '../bindings/Plan';
 import type { PlanInput } from '../bindings/PlanInput';
-import type { AppStatus } from '../bindings/AppStatus';
 import type { StartupStage } from '../bindings/StartupStage';
 import type { AutoBackupInput } from '../bindings/AutoBackupInput';
-import type { AutoBackupSettings } from '../bindings/AutoBackupSettings';
-import type { AutoOutcome } from '../bindings/AutoOutcome';
-import type { BackupHealth } from '../bindings/BackupHealth';
-import type { Arc } from '../bindings/Arc';
-import type { ArcDetail } from '../bindings/ArcDetail';
 import type { Phase } from '../bindings/Phase';
-import type { PhaseArc } from '../bindings/PhaseArc';
 import type { CompleteSession } from '../bindings/CompleteSession';
+import type { Commands } from '../bindings/commands';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { OpenArc } from '../bindings/OpenArc';
-import type { Participant } from '../bindings/Participant';
-import type { ParticipantDetail } from '../bindings/ParticipantDetail';
 import type { ParticipantInput } from '../bindings/ParticipantInput';
-import type { PracticeStatus } from '../bindings/PracticeStatus';
 import type { ProfileInput } from '../bindings/ProfileInput';
-import type { Profile } from '../bindings/Profile';
 import type { ScheduleSession } from '../bindings/ScheduleSession';
-import type { Session } from '../bindings/Session';
-import type { NotificationEntry } from '../bindings/NotificationEntry';
-import type { Document } from '../bindings/Document';
-import type { DocumentDetail } from '../bindings/DocumentDetail';
 import type { SaveDocument } from '../bindings/SaveDocument';
-import type { ScreeningFlag } from '../bindings/ScreeningFlag';
-import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchQuery } from '../bindings/SearchQuery';
-import type { Template } from '../bindings/Template';
-import type { TemplateSummary } from '../bindings/TemplateSummary';
 import type { TemplateFile } from '../bindings/TemplateFile';
-import type { TemplatePack } from '../bindings/TemplatePack';
 import type { ReminderSettings } from '../bindings/ReminderSettings';
 
 /** An error from the backend, with the closed code the UI branches on. */
@@ -108,123 +71,131 @@ function channel<T>(onMessage: (m: T) => void): Channel<T> {
   return c;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+type Name = keyof Commands;
+type Args<K extends Name> = Commands[K]['args'];
+
+/** Calls a command by its registered name; its arguments and result are typed from the Rust
+ *  signature (bindings/commands.ts), so a renamed command or argument fails the type check. */
+async function call<K extends Name>(
+  command: K,
+  ...args: Args<K> extends Record<string, never> ? [] : [Args<K>]
+): Promise<Commands[K]['returns']> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[K]['returns']>(command, args[0]);
   } catch (e) {
     throw toBackendError(e);
   }
 }
 
 export const backend = {
-  startupMark: (stage: StartupStage) => call<null>('startup_mark', { stage }),
-  appStatus: () => call<AppStatus>('app_status'),
-  setup: (profile: ProfileInput, passphrase: string) => call<AppStatus>('setup', { profile, passphrase }),
-  unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
-  unlockWithPin: (pin: string) => call<AppStatus>('unlock_with_pin', { pin }),
-  setUnlockPin: (passphrase: string, pin: string | null) => call<boolean>('set_unlock_pin', { passphrase, pin }),
-  hasUnlockPin: () => call<boolean>('has_unlock_pin'),
-  lock: (reason: LockReason) => call<AppStatus>('lock_practice', { reason }),
+  startupMark: (stage: StartupStage) => call('startup_mark', { stage }),
+  appStatus: () => call('app_status'),
+  setup: (profile: ProfileInput, passphrase: string) => call('setup', { profile, passphrase }),
+  unlock: (passphrase: string) => call('unlock', { passphrase }),
+  unlockWithPin: (pin: string) => call('unlock_with_pin', { pin }),
+  setUnlockPin: (passphrase: string, pin: string | null) => call('set_unlock_pin', { passphrase, pin }),
+  hasUnlockPin: () => call('has_unlock_pin'),
+  lock: (reason: LockReason) => call('lock_practice', { reason }),
   auditEntries: (participantId: string | null, before: number | null, limit: number) =>
-    call<AuditEntry[]>('audit_entries', { participantId, before, limit }),
-  verifyAudit: () => call<AuditReport>('verify_audit'),
-  reanchorAudit: () => call<AuditReport>('reanchor_audit'),
-  securitySettings: () => call<SecuritySettings>('security_settings'),
-  saveSecuritySettings: (input: SecuritySettings) => call<SecuritySettings>('save_security_settings', { input }),
-  changePassphrase: (current: string, next: string) => call<null>('change_passphrase', { current, new: next }),
-  rotateKey: (passphrase: string) => call<null>('rotate_key', { passphrase }),
-  pastRetention: () => call<PastRetention[]>('past_retention'),
-  purgeParticipant: (participantId: string, confirmName: string) => call<null>('purge_participant', { participantId, confirmName }),
-  backupSettings: () => call<AutoBackupSettings>('backup_settings'),
-  saveBackupSettings: (input: AutoBackupInput) => call<AutoBackupSettings>('save_backup_settings', { input }),
-  backupNow: () => call<AutoOutcome>('backup_now'),
-  backupHealth: () => call<BackupHealth>('backup_health'),
+    call('audit_entries', { participantId, before, limit }),
+  verifyAudit: () => call('verify_audit'),
+  reanchorAudit: () => call('reanchor_audit'),
+  securitySettings: () => call('security_settings'),
+  saveSecuritySettings: (input: SecuritySettings) => call('save_security_settings', { input }),
+  changePassphrase: (current: string, next: string) => call('change_passphrase', { current, new: next }),
+  rotateKey: (passphrase: string) => call('rotate_key', { passphrase }),
+  pastRetention: () => call('past_retention'),
+  purgeParticipant: (participantId: string, confirmName: string) => call('purge_participant', { participantId, confirmName }),
+  backupSettings: () => call('backup_settings'),
+  saveBackupSettings: (input: AutoBackupInput) => call('save_backup_settings', { input }),
+  backupNow: () => call('backup_now'),
+  backupHealth: () => call('backup_health'),
   verifyBackup: (open: OpenBackup, onProgress: (p: BackupProgress) => void) =>
-    call<Manifest>('verify_backup', { open, progress: channel(onProgress) }),
+    call('verify_backup', { open, progress: channel(onProgress) }),
   restoreBackup: (open: OpenBackup, recoveryPassphrase: string | null, onProgress: (p: BackupProgress) => void) =>
-    call<Replaced>('restore_backup', { open, recoveryPassphrase, progress: channel(onProgress) }),
+    call('restore_backup', { open, recoveryPassphrase, progress: channel(onProgress) }),
   restoreNewPractice: (open: OpenBackup, passphrase: string, onProgress: (p: BackupProgress) => void) =>
-    call<AppStatus>('restore_new_practice', { open, passphrase, progress: channel(onProgress) }),
-  measuresLibrary: () => call<Measure[]>('measures_library'),
-  arcMeasures: (arcId: string) => call<ArcMeasures>('arc_measures', { arcId }),
-  giveMeasure: (input: GiveMeasure) => call<MeasureResponse>('give_measure', { input }),
-  withdrawMeasureResponse: (id: string, reason: string) => call<MeasureResponse>('withdraw_measure_response', { id, reason }),
+    call('restore_new_practice', { open, passphrase, progress: channel(onProgress) }),
+  measuresLibrary: () => call('measures_library'),
+  arcMeasures: (arcId: string) => call('arc_measures', { arcId }),
+  giveMeasure: (input: GiveMeasure) => call('give_measure', { input }),
+  withdrawMeasureResponse: (id: string, reason: string) => call('withdraw_measure_response', { id, reason }),
   practiceOutcomes: (measure: string, filter: CohortFilter, by: GroupBy) =>
-    call<PracticeOutcomes>('practice_outcomes', { measure, filter, by }),
-  setArcApproaches: (arcId: string, tags: string[]) => call<string[]>('set_arc_approaches', { arcId, tags }),
-  exportDefaults: () => call<ExportDefaults>('export_defaults'),
-  exportRecord: (participantId: string, path: string) => call<Exported>('export_record', { participantId, path }),
-  exportCsv: (folder: string, names: boolean) => call<Exported>('export_csv', { folder, names }),
-  exportCalendar: (path: string, range: CalendarRange) => call<Exported>('export_calendar', { path, range }),
-  exportFhir: (path: string, what: FhirExport) => call<Exported>('export_fhir', { path, what }),
-  practiceStatus: () => call<PracticeStatus>('practice_status'),
-  getProfile: () => call<Profile>('get_profile'),
-  saveProfile: (input: ProfileInput) => call<Profile>('save_profile', { input }),
+    call('practice_outcomes', { measure, filter, by }),
+  setArcApproaches: (arcId: string, tags: string[]) => call('set_arc_approaches', { arcId, tags }),
+  exportDefaults: () => call('export_defaults'),
+  exportRecord: (participantId: string, path: string) => call('export_record', { participantId, path }),
+  exportCsv: (folder: string, names: boolean) => call('export_csv', { folder, names }),
+  exportCalendar: (path: string, range: CalendarRange) => call('export_calendar', { path, range }),
+  exportFhir: (path: string, what: FhirExport) => call('export_fhir', { path, what }),
+  practiceStatus: () => call('practice_status'),
+  getProfile: () => call('get_profile'),
+  saveProfile: (input: ProfileInput) => call('save_profile', { input }),
 
-  listParticipants: () => call<Participant[]>('list_participants'),
-  getParticipant: (id: string) => call<ParticipantDetail>('get_participant', { id }),
-  addParticipant: (input: ParticipantInput) => call<Participant>('add_participant', { input }),
-  editParticipant: (id: string, input: ParticipantInput) => call<Participant>('edit_participant', { id, input }),
+  listParticipants: () => call('list_participants'),
+  getParticipant: (id: string) => call('get_participant', { id }),
+  addParticipant: (input: ParticipantInput) => call('add_participant', { input }),
+  editParticipant: (id: string, input: ParticipantInput) => call('edit_participant', { id, input }),
 
-  openArc: (input: OpenArc) => call<Arc>('open_arc', { input }),
-  advanceArc: (id: string, change: AdvanceArc) => call<Arc>('advance_arc', { id, change }),
-  getArc: (id: string) => call<ArcDetail>('get_arc', { id }),
-  arcsInPhase: (phase: Phase) => call<PhaseArc[]>('arcs_in_phase', { phase }),
+  openArc: (input: OpenArc) => call('open_arc', { input }),
+  advanceArc: (id: string, change: AdvanceArc) => call('advance_arc', { id, change }),
+  getArc: (id: string) => call('get_arc', { id }),
+  arcsInPhase: (phase: Phase) => call('arcs_in_phase', { phase }),
 
-  scheduleSession: (input: ScheduleSession) => call<Session>('schedule_session', { input }),
-  completeSession: (id: string, input: CompleteSession) => call<Session>('complete_session', { id, input }),
-  cancelSession: (id: string, reason: string | null) => call<Session>('cancel_session', { id, reason }),
-  markNoShow: (id: string, reason: string | null) => call<Session>('mark_no_show', { id, reason }),
+  scheduleSession: (input: ScheduleSession) => call('schedule_session', { input }),
+  completeSession: (id: string, input: CompleteSession) => call('complete_session', { id, input }),
+  cancelSession: (id: string, reason: string | null) => call('cancel_session', { id, reason }),
+  markNoShow: (id: string, reason: string | null) => call('mark_no_show', { id, reason }),
 
   /** Today; with `first`, each list cut to its first rows (`totals` counts them all). */
-  dashboard: (first: number | null = null) => call<Dashboard>('dashboard', { first }),
-  listPlans: () => call<Plan[]>('list_plans'),
-  savePlan: (id: string | null, input: PlanInput) => call<Plan>('save_plan', { id, input }),
-  setArcPlan: (arcId: string, planId: string | null) => call<null>('set_arc_plan', { arcId, planId }),
+  dashboard: (first: number | null = null) => call('dashboard', { first }),
+  listPlans: () => call('list_plans'),
+  savePlan: (id: string | null, input: PlanInput) => call('save_plan', { id, input }),
+  setArcPlan: (arcId: string, planId: string | null) => call('set_arc_plan', { arcId, planId }),
 
-  getCheckin: (id: string) => call<CheckInDetail>('get_checkin', { id }),
-  completeCheckin: (id: string, input: CompleteCheckIn) => call<CheckIn>('complete_checkin', { id, input }),
-  skipCheckin: (id: string, reason: string) => call<CheckIn>('skip_checkin', { id, reason }),
-  rescheduleCheckin: (id: string, at: string, reason: string | null) => call<CheckIn>('reschedule_checkin', { id, at, reason }),
-  addCheckin: (input: AddCheckIn) => call<CheckIn>('add_checkin', { input }),
-  outreach: (id: string) => call<Outreach>('checkin_outreach', { id }),
-  openOutreachInMail: (id: string) => call<null>('open_outreach_in_mail', { id }),
+  getCheckin: (id: string) => call('get_checkin', { id }),
+  completeCheckin: (id: string, input: CompleteCheckIn) => call('complete_checkin', { id, input }),
+  skipCheckin: (id: string, reason: string) => call('skip_checkin', { id, reason }),
+  rescheduleCheckin: (id: string, at: string, reason: string | null) => call('reschedule_checkin', { id, at, reason }),
+  addCheckin: (input: AddCheckIn) => call('add_checkin', { input }),
+  outreach: (id: string) => call('checkin_outreach', { id }),
+  openOutreachInMail: (id: string) => call('open_outreach_in_mail', { id }),
 
-  addMilestone: (input: NewMilestone) => call<Milestone>('add_milestone', { input }),
+  addMilestone: (input: NewMilestone) => call('add_milestone', { input }),
   setMilestoneStatus: (id: string, status: MilestoneStatus, note: string | null) =>
-    call<Milestone>('set_milestone_status', { id, status, note }),
+    call('set_milestone_status', { id, status, note }),
 
-  listAlerts: (all: boolean) => call<Alert[]>('list_alerts', { all }),
-  acknowledgeAlert: (key: string) => call<null>('acknowledge_alert', { key }),
-  snoozeAlert: (key: string, until: string) => call<null>('snooze_alert', { key, until }),
+  listAlerts: (all: boolean) => call('list_alerts', { all }),
+  acknowledgeAlert: (key: string) => call('acknowledge_alert', { key }),
+  snoozeAlert: (key: string, until: string) => call('snooze_alert', { key, until }),
 
-  notifications: () => call<NotificationEntry[]>('notifications'),
-  unreadNotifications: () => call<number>('unread_notifications'),
-  markNotificationsRead: () => call<number>('mark_notifications_read'),
-  reminderSettings: () => call<ReminderSettings>('reminder_settings'),
-  saveReminderSettings: (settings: ReminderSettings) => call<ReminderSettings>('save_reminder_settings', { settings }),
-  runRemindersNow: () => call<null>('run_reminders_now'),
+  notifications: () => call('notifications'),
+  unreadNotifications: () => call('unread_notifications'),
+  markNotificationsRead: () => call('mark_notifications_read'),
+  reminderSettings: () => call('reminder_settings'),
+  saveReminderSettings: (settings: ReminderSettings) => call('save_reminder_settings', { settings }),
+  runRemindersNow: () => call('run_reminders_now'),
 
-  listTemplates: () => call<TemplateSummary[]>('list_templates'),
-  getTemplate: (id: string) => call<Template>('get_template', { id }),
-  saveTemplate: (file: TemplateFile) => call<Template>('save_template', { file }),
-  copyTemplate: (id: string, name: string) => call<Template>('copy_template', { id, name }),
-  listTemplatePacks: () => call<TemplatePack[]>('list_template_packs'),
-  setTemplatePack: (id: string, enabled: boolean) => call<TemplatePack>('set_template_pack', { id, enabled }),
-  checkinDocument: (checkinId: string) => call<DocumentDetail>('checkin_document', { checkinId }),
+  listTemplates: () => call('list_templates'),
+  getTemplate: (id: string) => call('get_template', { id }),
+  saveTemplate: (file: TemplateFile) => call('save_template', { file }),
+  copyTemplate: (id: string, name: string) => call('copy_template', { id, name }),
+  listTemplatePacks: () => call('list_template_packs'),
+  setTemplatePack: (id: string, enabled: boolean) => call('set_template_pack', { id, enabled }),
+  checkinDocument: (checkinId: string) => call('checkin_document', { checkinId }),
   sessionDocument: (sessionId: string, templateId: string | null) =>
-    call<DocumentDetail>('session_document', { sessionId, templateId }),
-  addDocument: (input: SaveDocument) => call<DocumentDetail>('add_document', { input }),
-  saveDraft: (id: string, answers: Record<string, unknown>) => call<DocumentDetail>('save_draft', { id, answers }),
-  signDocument: (id: string) => call<DocumentDetail>('sign_document', { id }),
+    call('session_document', { sessionId, templateId }),
+  addDocument: (input: SaveDocument) => call('add_document', { input }),
+  saveDraft: (id: string, answers: Record<string, unknown>) => call('save_draft', { id, answers }),
+  signDocument: (id: string) => call('sign_document', { id }),
   amendDocument: (id: string, changes: Record<string, unknown>, reason: string) =>
-    call<DocumentDetail>('amend_document', { id, changes, reason }),
-  withdrawConsent: (id: string, reason: string) => call<DocumentDetail>('withdraw_consent', { id, reason }),
-  getDocument: (id: string) => call<DocumentDetail>('get_document', { id }),
-  listDocuments: (arcId: string) => call<Document[]>('list_documents', { arcId }),
-  listScreeningFlags: (arcId: string) => call<ScreeningFlag[]>('list_screening_flags', { arcId }),
-  acknowledgeFlag: (id: string, reason: string) => call<null>('acknowledge_flag', { id, reason }),
-  search: (query: SearchQuery) => call<SearchHit[]>('search', { query }),
+    call('amend_document', { id, changes, reason }),
+  withdrawConsent: (id: string, reason: string) => call('withdraw_consent', { id, reason }),
+  getDocument: (id: string) => call('get_document', { id }),
+  listDocuments: (arcId: string) => call('list_documents', { arcId }),
+  listScreeningFlags: (arcId: string) => call('list_screening_flags', { arcId }),
+  acknowledgeFlag: (id: string, reason: string) => call('acknowledge_flag', { id, reason }),
+  search: (query: SearchQuery) => call('search', { query }),
 };
 
 /** Events the shell sends: the unread count changed; a notification was clicked (show what is due). */
