@@ -19,6 +19,7 @@ pub mod reminders;
 pub mod retention;
 pub mod search;
 pub mod security;
+pub mod stats;
 pub mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;

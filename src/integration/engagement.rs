@@ -11,6 +11,7 @@ use super::status::{end_of_day, local_day};
 use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::time::from_db;
+use crate::stats::Rate;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -24,9 +25,9 @@ pub struct Engagement {
     pub skipped: u32,
     /// Still due after their day.
     pub overdue: u32,
-    /// `completed / checkins` (0–1); `null` with no check-ins.
-    pub completion_rate: Option<f64>,
-    pub on_time_rate: Option<f64>,
+    /// `completed / checkins`, with its 95 % interval; no value below `stats::MIN_N`.
+    pub completion_rate: Rate,
+    pub on_time_rate: Rate,
     /// The median of (contact − due time) over the completed ones, in days (negative: early).
     pub median_days_from_due: Option<f64>,
     /// Arcs whose first dosing session ended in the range.
@@ -45,10 +46,6 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     let n = xs.len();
     let m = if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 };
     Some((m * 10.0).round() / 10.0)
-}
-
-fn share(hits: u32, n: u32) -> Option<f64> {
-    (n > 0).then(|| (f64::from(hits) / f64::from(n) * 1000.0).round() / 1000.0)
 }
 
 fn days(d: chrono::TimeDelta) -> f64 {
@@ -114,8 +111,8 @@ impl Integration<'_> {
                 completed_on_time: on_time,
                 skipped,
                 overdue,
-                completion_rate: share(done, n),
-                on_time_rate: share(on_time, n),
+                completion_rate: Rate::of(done as usize, n as usize),
+                on_time_rate: Rate::of(on_time as usize, n as usize),
                 median_days_from_due: median(from_due),
                 arcs_dosed: dosed,
                 arcs_completed: to_completion.len() as u32,
@@ -134,7 +131,5 @@ mod tests {
         assert_eq!(median(vec![]), None);
         assert_eq!(median(vec![3.0, -1.0, 2.0]), Some(2.0));
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(share(2, 3), Some(0.667));
-        assert_eq!(share(0, 0), None);
     }
 }

@@ -14,6 +14,7 @@ use super::cohort::{self, CohortFilter, GroupBy};
 use super::status::end_of_day;
 use crate::measures::response::{query, trajectories};
 use crate::measures::{Measure, measure};
+use crate::stats::{Mean, Rate};
 use crate::{Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -25,24 +26,21 @@ pub struct Outcomes {
     pub arcs: u32,
     /// Arcs with a baseline only (no later score yet): not in the figures.
     pub baseline_only: u32,
-    pub mean_baseline: Option<f64>,
+    /// The means over the cohort, each with its 95 % interval; no value below `stats::MIN_N`.
+    pub mean_baseline: Mean,
     /// Each arc's latest score.
-    pub mean_latest: Option<f64>,
-    pub mean_change: Option<f64>,
-    /// Share of the cohort (0–1) meeting each definition at its latest score; `null` where the
-    /// measure defines none.
-    pub response_rate: Option<f64>,
-    pub remission_rate: Option<f64>,
-    pub improved_rate: Option<f64>,
-    pub worsened_rate: Option<f64>,
+    pub mean_latest: Mean,
+    pub mean_change: Mean,
+    /// Share of the cohort meeting each definition at its latest score, with its 95 % interval;
+    /// `null` where the measure defines none.
+    pub response_rate: Option<Rate>,
+    pub remission_rate: Option<Rate>,
+    pub improved_rate: Option<Rate>,
+    pub worsened_rate: Option<Rate>,
 }
 
-fn mean(xs: &[f64]) -> Option<f64> {
-    (!xs.is_empty()).then(|| (xs.iter().sum::<f64>() / xs.len() as f64 * 10.0).round() / 10.0)
-}
-
-fn rate(hits: usize, n: usize, defined: bool) -> Option<f64> {
-    (defined && n > 0).then(|| (hits as f64 / n as f64 * 1000.0).round() / 1000.0)
+fn rate(hits: usize, n: usize, defined: bool) -> Option<Rate> {
+    defined.then(|| Rate::of(hits, n))
 }
 
 /// One arc's part in the figures: its baseline and latest scores and what the latest counts as.
@@ -91,9 +89,9 @@ fn summarise<'a>(m: &Measure, arcs: impl Iterator<Item = &'a Option<ArcOutcome>>
         measure_name: m.name.clone(),
         arcs: n as u32,
         baseline_only: only_base,
-        mean_baseline: mean(&base),
-        mean_latest: mean(&latest),
-        mean_change: mean(&change),
+        mean_baseline: Mean::of(&base, 1),
+        mean_latest: Mean::of(&latest, 1),
+        mean_change: Mean::of(&change, 1),
         response_rate: rate(resp, n, c.response_fall_percent.is_some()),
         remission_rate: rate(remit, n, c.remission_below.is_some()),
         improved_rate: rate(better, n, c.meaningful_points.is_some()),

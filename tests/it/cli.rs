@@ -505,12 +505,21 @@ fn measures_and_exports_from_the_command_line() {
     let by = json(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--by", "approach"]);
     let labels: Vec<&str> = by.as_array().unwrap().iter().map(|g| g["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["ifs", "somatic"]);
+    // One arc is too few to say anything: the text says so instead of a bare figure.
+    let text = arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("mean change too few to say (n = "), "{text}");
+    assert!(!text.contains("100 %") && !text.contains(" 0 %"), "no bare percentage: {text}");
     let bad =
         arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--dose-min", "20", "--dose-max", "10"]);
     assert_eq!(bad.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("the dose range is empty"));
     let e = json(dir.path(), &["measure", "engagement"]);
-    assert_eq!((e["checkins"].as_u64(), e["completion_rate"].is_null()), (Some(0), true), "nothing queued yet");
+    assert_eq!(
+        (e["checkins"].as_u64(), e["completion_rate"]["value"].is_null()),
+        (Some(0), true),
+        "nothing queued yet"
+    );
     let text = arcwell(dir.path(), &["measure", "engagement"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("check-ins that could have been done: 0"));
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. A module may import from its own top-level module and from any
 /// module in a lower layer; never from a sibling in its own layer or from above.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("errors", &["error"]),
+    ("errors, and figures with their uncertainty (numbers only)", &["error", "stats"]),
     ("key material: the database key, passphrases, the key file", &["key"]),
     ("the OS keychain", &["keychain"]),
     ("store: the encrypted file, migrations, the write path and its audit trail, locks", &["store"]),

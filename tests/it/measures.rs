@@ -5,6 +5,7 @@ use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
 use arcwell::domain::participant::ParticipantInput;
 use arcwell::integration::alerts::{AlertKind, Severity};
 use arcwell::measures::response::{GiveMeasure, Timepoint};
+use arcwell::stats::{Mean, Rate};
 use arcwell::{ErrorCode, Practice};
 use chrono::Duration;
 use serde_json::{Map, Value, json};
@@ -232,7 +233,8 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
         (15, None, 50, None, None, &[]),                          // baseline only: not in the figures
         (9, Some(3), 50, Some(other), None, &["Somatic"]),        // −6, 67 %: response, remission, improved
     ];
-    for (base, latest, ago, plan, mg, approaches) in cohort {
+    // Each row three times over: twelve arcs in the figures, enough (5 or more) to say something.
+    for (base, latest, ago, plan, mg, approaches) in cohort.iter().flat_map(|r| [*r; 3]) {
         let a = arc(&mut p);
         if let Some(plan) = plan {
             p.plans().set_for_arc(a, Some(plan)).unwrap();
@@ -248,72 +250,99 @@ fn practice_outcomes_on_a_small_cohort_match_the_figures_computed_by_hand() {
             p.measures().give(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(l)), now()).unwrap();
         }
     }
+    // The figures and their 95 % intervals, computed by hand (Wilson; Student t with n − 1 df).
+    let mean = |m: Mean| (m.value, m.low, m.high);
+    let rate = |r: Option<Rate>| r.map(|r| (r.hits, r.n, r.value, r.low, r.high));
     let all = p.integration().outcomes("phq9", &CohortFilter::default()).unwrap();
-    assert_eq!((all.arcs, all.baseline_only), (4, 1));
-    assert_eq!(all.mean_baseline, Some(12.8), "(20 + 12 + 10 + 9) / 4 = 12.75");
-    assert_eq!(all.mean_latest, Some(7.0), "(8 + 5 + 12 + 3) / 4");
-    assert_eq!(all.mean_change, Some(-5.8), "(−12 − 7 + 2 − 6) / 4 = −5.75");
+    assert_eq!((all.arcs, all.baseline_only), (12, 3));
+    assert_eq!(mean(all.mean_baseline), (Some(12.8), Some(9.9), Some(15.6)), "(20 + 12 + 10 + 9) / 4 = 12.75, sd 4.52");
+    assert_eq!(all.mean_baseline.sd, Some(4.52));
+    assert_eq!(mean(all.mean_latest), (Some(7.0), Some(4.7), Some(9.3)), "(8 + 5 + 12 + 3) / 4");
+    assert_eq!(mean(all.mean_change), (Some(-5.8), Some(-9.1), Some(-2.4)), "(−12 − 7 + 2 − 6) / 4 = −5.75");
+    assert_eq!(rate(all.response_rate), Some((9, 12, Some(0.75), Some(0.468), Some(0.911))));
+    assert_eq!(rate(all.remission_rate), Some((3, 12, Some(0.25), Some(0.089), Some(0.532))));
+    assert_eq!(rate(all.improved_rate), Some((9, 12, Some(0.75), Some(0.468), Some(0.911))));
     assert_eq!(
-        (all.response_rate, all.remission_rate, all.improved_rate, all.worsened_rate),
-        (Some(0.75), Some(0.25), Some(0.75), Some(0.0))
+        rate(all.worsened_rate),
+        Some((0, 12, Some(0.0), Some(0.0), Some(0.242))),
+        "none, and still not surely none"
     );
 
     let default = p.plans().default().unwrap().id;
     let standard =
         p.integration().outcomes("phq9", &CohortFilter { plan_id: Some(default), ..Default::default() }).unwrap();
-    assert_eq!((standard.arcs, standard.response_rate), (3, Some(0.667)), "2 of the 3 arcs on the standard plan");
+    assert_eq!(standard.arcs, 9);
+    assert_eq!(
+        rate(standard.response_rate),
+        Some((6, 9, Some(0.667), Some(0.354), Some(0.879))),
+        "2 of 3 on the standard plan"
+    );
     let recent = p
         .integration()
         .outcomes("phq9", &CohortFilter { from: Some((now() - Duration::days(70)).date_naive()), ..Default::default() })
         .unwrap();
-    assert_eq!(recent.arcs, 3, "the baseline given 100 days ago is before the range");
+    assert_eq!(recent.arcs, 9, "the baselines given 100 days ago are before the range");
     let who5 = p.integration().outcomes("who5", &CohortFilter::default()).unwrap();
-    assert_eq!((who5.arcs, who5.mean_change, who5.response_rate), (0, None, None));
+    assert_eq!(
+        (who5.arcs, who5.mean_change.n, mean(who5.mean_change), who5.response_rate),
+        (0, 0, (None, None, None), None)
+    );
 
     // By substance, dose and approach, from the signed administration records and the tags.
     let psilocybin =
         p.integration().outcomes("phq9", &CohortFilter { substance: Some("psilocybin".into()), ..Default::default() });
-    assert_eq!(psilocybin.unwrap().mean_change, Some(-5.7), "(−12 − 7 + 2) / 3 = −5.67");
+    assert_eq!(
+        mean(psilocybin.unwrap().mean_change),
+        (Some(-5.7), Some(-10.4), Some(-0.9)),
+        "(−12 − 7 + 2) / 3 = −5.67"
+    );
     let mid = CohortFilter { dose_min_mg: Some(10.0), dose_max_mg: Some(25.0), ..Default::default() };
     let mid = p.integration().outcomes("phq9", &mid).unwrap();
-    assert_eq!((mid.arcs, mid.mean_change, mid.response_rate), (2, Some(-2.5), Some(0.5)), "10 and 24 mg; 25 is out");
+    assert_eq!(mid.arcs, 6, "10 and 24 mg; 25 is out");
+    assert_eq!(
+        mean(mid.mean_change),
+        (Some(-2.5), Some(-7.7), Some(2.7)),
+        "an interval across 0: no change is as likely"
+    );
+    assert_eq!(rate(mid.response_rate), Some((3, 6, Some(0.5), Some(0.188), Some(0.812))));
     let somatic = p
         .integration()
         .outcomes("phq9", &CohortFilter { approach: Some("somatic".into()), ..Default::default() })
         .unwrap();
-    assert_eq!((somatic.arcs, somatic.mean_change), (3, Some(-3.7)), "(−7 + 2 − 6) / 3; tags are case-blind");
+    assert_eq!(somatic.arcs, 9, "tags are case-blind");
+    assert_eq!(mean(somatic.mean_change), (Some(-3.7), Some(-7.0), Some(-0.4)), "(−7 + 2 − 6) / 3");
 
     let summary = |groups: Vec<arcwell::integration::outcomes::OutcomeGroup>| -> Vec<(String, u32, u32, Option<f64>)> {
         groups
             .into_iter()
-            .map(|g| (g.label, g.outcomes.arcs, g.outcomes.baseline_only, g.outcomes.mean_change))
+            .map(|g| (g.label, g.outcomes.arcs, g.outcomes.baseline_only, g.outcomes.mean_change.value))
             .collect()
     };
     let by_dose = summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Dose).unwrap());
     assert_eq!(
         by_dose,
         [
-            ("10 to under 25 mg".to_owned(), 2, 0, Some(-2.5)),
-            ("25 to 35 mg".to_owned(), 1, 0, Some(-12.0)),
-            ("not recorded".to_owned(), 1, 1, Some(-6.0)),
+            ("10 to under 25 mg".to_owned(), 6, 0, Some(-2.5)),
+            ("25 to 35 mg".to_owned(), 3, 0, None),
+            ("not recorded".to_owned(), 3, 3, None),
         ],
-        "in the tiers' order, arcs without a record last"
+        "in the tiers' order, arcs without a record last; three arcs are too few to say"
     );
     let by_approach =
         summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Approach).unwrap());
     assert_eq!(
         by_approach,
         [
-            ("somatic".to_owned(), 3, 0, Some(-3.7)),
-            ("ifs".to_owned(), 2, 0, Some(-9.5)),
-            ("not recorded".to_owned(), 0, 1, None),
+            ("somatic".to_owned(), 9, 0, Some(-3.7)),
+            ("ifs".to_owned(), 6, 0, Some(-9.5)),
+            ("not recorded".to_owned(), 0, 3, None),
         ],
         "an arc with two tags counts in both; largest group first"
     );
     let (overall, _) = p.integration().outcomes_and_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap();
     assert_eq!(overall, all, "the app's one-reading call gives the same overall figures");
     let by_plan = summary(p.integration().outcome_groups("phq9", &CohortFilter::default(), GroupBy::Plan).unwrap());
-    assert_eq!(by_plan[1], ("Somatic integration".to_owned(), 1, 0, Some(-6.0)));
+    assert_eq!(by_plan[1], ("Somatic integration".to_owned(), 3, 0, None));
     let err =
         p.integration().outcomes("phq9", &CohortFilter { dose_min_mg: Some(-1.0), ..Default::default() }).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);

@@ -171,7 +171,10 @@ fn check_in_completion_and_time_to_completion_match_the_figures_computed_by_hand
         .engagement(&CohortFilter { approach: Some("somatic".into()), ..Default::default() }, now())
         .unwrap();
     assert_eq!((e.checkins, e.completed, e.completed_on_time, e.skipped, e.overdue), (5, 2, 1, 1, 2));
-    assert_eq!((e.completion_rate, e.on_time_rate, e.median_days_from_due), (Some(0.4), Some(0.2), Some(1.0)));
+    let share = |r: arcwell::stats::Rate| (r.hits, r.n, r.value, r.low, r.high);
+    assert_eq!(share(e.completion_rate), (2, 5, Some(0.4), Some(0.118), Some(0.769)), "Wilson 95 %, by hand");
+    assert_eq!(share(e.on_time_rate), (1, 5, Some(0.2), Some(0.036), Some(0.624)));
+    assert_eq!(e.median_days_from_due, Some(1.0));
     assert_eq!((e.arcs_dosed, e.arcs_completed, e.median_days_to_completion), (1, 0, None));
 
     // Arc 2, dosed 60 days ago, completed now: closing skips its five past check-ins (counted)
@@ -180,7 +183,10 @@ fn check_in_completion_and_time_to_completion_match_the_figures_computed_by_hand
     p.advance_arc(two, &AdvanceArc { to: Phase::Completion, reason: None }, now()).unwrap();
     let all = p.integration().engagement(&CohortFilter::default(), now()).unwrap();
     assert_eq!((all.checkins, all.completed, all.skipped, all.overdue), (10, 2, 6, 2));
-    assert_eq!((all.completion_rate, all.arcs_dosed, all.arcs_completed), (Some(0.2), 2, 1));
+    assert_eq!(
+        (share(all.completion_rate), all.arcs_dosed, all.arcs_completed),
+        ((2, 10, Some(0.2), Some(0.057), Some(0.51)), 2, 1)
+    );
     assert_eq!(all.median_days_to_completion, Some(59.8));
 
     let day = |d: DateTime<Utc>| Some(d.date_naive());

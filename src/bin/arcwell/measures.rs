@@ -9,6 +9,7 @@ use arcwell::integration::engagement::Engagement;
 use arcwell::integration::outcomes::Outcomes;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Timepoint, Trajectory};
 use arcwell::measures::{self, Measure};
+use arcwell::stats::{Mean, Rate};
 use arcwell::{Error, Practice, Result};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -108,23 +109,40 @@ impl CohortArgs {
 }
 
 fn outcomes_text(o: &Outcomes) -> String {
-    let f = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_else(|| "—".into());
     format!(
-        "{} arcs with a baseline and a later score ({} with a baseline only)\n  mean baseline {}  latest {}  change {}\n  response {}  remission {}  meaningfully better {}  worse {}\n",
+        "{} arcs with a baseline and a later score ({} with a baseline only); 95 % intervals\n  mean baseline {}\n  mean latest {}\n  mean change {}\n  response {}\n  remission {}\n  meaningfully better {}\n  meaningfully worse {}\n",
         o.arcs,
         o.baseline_only,
-        f(o.mean_baseline),
-        f(o.mean_latest),
-        f(o.mean_change),
-        percent(o.response_rate),
-        percent(o.remission_rate),
-        percent(o.improved_rate),
-        percent(o.worsened_rate)
+        mean(&o.mean_baseline),
+        mean(&o.mean_latest),
+        mean(&o.mean_change),
+        defined(o.response_rate.as_ref()),
+        defined(o.remission_rate.as_ref()),
+        defined(o.improved_rate.as_ref()),
+        defined(o.worsened_rate.as_ref())
     )
 }
 
-fn percent(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
+/// "62 % (41–80 %, 8 of 13)", or "too few to say (3 of 4)" below the core's minimum.
+fn percent(r: &Rate) -> String {
+    let pc = |x: f64| format!("{:.0}", x * 100.0);
+    match (r.value, r.low, r.high) {
+        (Some(v), Some(lo), Some(hi)) => format!("{} % ({}–{} %, {} of {})", pc(v), pc(lo), pc(hi), r.hits, r.n),
+        _ => format!("too few to say ({} of {})", r.hits, r.n),
+    }
+}
+
+/// A rate the measure defines, or "—" where it defines none.
+fn defined(r: Option<&Rate>) -> String {
+    r.map_or_else(|| "—".into(), percent)
+}
+
+/// "−5.8 (−9.1 to −2.4, n = 12)", or "too few to say (n = 4)".
+fn mean(m: &Mean) -> String {
+    match (m.value, m.low, m.high) {
+        (Some(v), Some(lo), Some(hi)) => format!("{v} ({lo} to {hi}, n = {})", m.n),
+        _ => format!("too few to say (n = {})", m.n),
+    }
 }
 
 fn engagement_text(e: &Engagement) -> String {
@@ -133,9 +151,9 @@ fn engagement_text(e: &Engagement) -> String {
         "check-ins that could have been done: {}\n  completed {} ({}), on their day {} ({}), skipped {}, overdue {}\n  median contact vs due time: {}\narcs dosed: {}, completed: {}; median from dosing to completion: {}\n",
         e.checkins,
         e.completed,
-        percent(e.completion_rate),
+        percent(&e.completion_rate),
         e.completed_on_time,
-        percent(e.on_time_rate),
+        percent(&e.on_time_rate),
         e.skipped,
         e.overdue,
         days(e.median_days_from_due),

@@ -3,27 +3,33 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Outcomes from './Outcomes.svelte';
 import type { Outcomes as Figures } from '../bindings/Outcomes';
+import type { Mean } from '../bindings/Mean';
 import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
+import type { Rate } from '../bindings/Rate';
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
 
-const figures = (arcs: number, mean_change: number | null, response_rate: number | null): Figures => ({
-  measure: 'phq9', measure_name: 'PHQ-9', arcs, baseline_only: 1, mean_baseline: 14.2, mean_latest: 8.1,
-  mean_change, response_rate, remission_rate: 0.25, improved_rate: 0.75, worsened_rate: 0,
+// Shares and means as the core sends them: with their 95 % interval, or none below 5.
+const r = (hits: number, n: number, value: number | null, low: number | null = null, high: number | null = null): Rate => ({ hits, n, value, low, high });
+const m = (n: number, value: number | null, low: number | null = null, high: number | null = null): Mean => ({ n, value, sd: null, low, high });
+
+const figures = (arcs: number, mean_change: Mean, response_rate: Rate | null): Figures => ({
+  measure: 'phq9', measure_name: 'PHQ-9', arcs, baseline_only: 1, mean_baseline: m(arcs, 12.8, 9.9, 15.6), mean_latest: m(arcs, 7, 4.7, 9.3),
+  mean_change, response_rate, remission_rate: r(3, 12, 0.25, 0.089, 0.532), improved_rate: r(9, 12, 0.75, 0.468, 0.911), worsened_rate: r(0, 12, 0, 0, 0.242),
 });
 
 const answer: PracticeOutcomes = {
-  overall: figures(4, -5.75, 0.75),
+  overall: figures(12, m(12, -5.8, -9.1, -2.4), r(9, 12, 0.75, 0.468, 0.911)),
   groups: [
-    { label: 'somatic', outcomes: figures(3, -3.7, 0.667) },
-    { label: 'not recorded', outcomes: figures(0, null, null) },
+    { label: 'somatic', outcomes: figures(9, m(9, -3.7, -7, -0.4), r(6, 9, 0.667, 0.354, 0.879)) },
+    { label: 'ifs', outcomes: { ...figures(3, m(3, null), r(2, 3, null)), remission_rate: r(1, 3, null), improved_rate: r(2, 3, null), worsened_rate: null } },
   ],
   engagement: {
-    checkins: 10, completed: 2, completed_on_time: 1, skipped: 6, overdue: 2, completion_rate: 0.2, on_time_rate: 0.1,
-    median_days_from_due: 1, arcs_dosed: 2, arcs_completed: 1, median_days_to_completion: 59.8,
+    checkins: 10, completed: 2, completed_on_time: 1, skipped: 6, overdue: 2, completion_rate: r(2, 10, 0.2, 0.057, 0.51),
+    on_time_rate: r(1, 10, 0.1, 0.018, 0.404), median_days_from_due: 1, arcs_dosed: 2, arcs_completed: 1, median_days_to_completion: 59.8,
   },
   approaches: ['ifs', 'somatic'],
 };
@@ -39,12 +45,16 @@ describe('practice outcomes', () => {
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
-    await screen.findByText(/PHQ-9: 4 arcs/);
+    await screen.findByText(/PHQ-9: 12 arcs/);
     expect(calls.find(([c]) => c === 'practice_outcomes')).toEqual(['practice_outcomes', { measure: 'phq9', filter: {}, by: 'approach' }]);
-    expect(screen.getByTestId('mean-change').textContent).toBe('−5.8');
-    expect(screen.getByTestId('completion-rate').textContent).toBe('20 %');
+    expect(screen.getByTestId('mean-change').textContent).toBe('−5.8 (−9.1 to −2.4)');
+    expect(screen.getByTestId('completion-rate').textContent).toBe('20 % (6–51 %)');
+    expect(screen.getByTestId('uncertainty-note').textContent).toContain('too few to say');
     const rows = within(screen.getByTestId('outcome-groups')).getAllByRole('row').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
-    expect(rows.slice(1)).toEqual(['somatic31−3.767 %25 %75 %0 %', 'not recorded01——25 %75 %0 %']);
+    expect(rows.slice(1)).toEqual([
+      'somatic91−3.7 (−7 to −0.4)67 % (35–88 %)25 % (9–53 %)75 % (47–91 %)0 % (0–24 %)',
+      'ifs31too few to say (n = 3)too few to say (2 of 3)too few to say (1 of 3)too few to say (2 of 3)—',
+    ]);
 
     await fireEvent.change(screen.getByTestId('outcome-approach'), { target: { value: 'ifs' } });
     await fireEvent.input(screen.getByTestId('dose-min'), { target: { value: '10' } });
@@ -66,7 +76,7 @@ describe('practice outcomes', () => {
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
-    await screen.findByText(/PHQ-9: 4 arcs/);
+    await screen.findByText(/PHQ-9: 12 arcs/);
     await fireEvent.input(screen.getByTestId('dose-max'), { target: { value: 'a lot' } });
     await fireEvent.submit(screen.getByRole('form', { name: 'Which arcs to count' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The highest dose must be a number');

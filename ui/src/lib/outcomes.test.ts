@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, change, chartGroups, rate, toFilter } from './outcomes';
+import { EMPTY_FILTER, change, chartGroups, meanChange, meanScore, rate, toFilter } from './outcomes';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
+import type { Mean } from '../bindings/Mean';
 
-const group = (label: string, mean_change: number | null): OutcomeGroup => ({
+const mean = (n: number, value: number | null, low: number | null = null, high: number | null = null): Mean => ({ n, value, sd: null, low, high });
+const group = (label: string, change: number | null): OutcomeGroup => ({
   label,
   outcomes: {
-    measure: 'phq9', measure_name: 'PHQ-9', arcs: mean_change === null ? 0 : 2, baseline_only: 1,
-    mean_baseline: null, mean_latest: null, mean_change, response_rate: null, remission_rate: null,
-    improved_rate: null, worsened_rate: null,
+    measure: 'phq9', measure_name: 'PHQ-9', arcs: change === null ? 3 : 6, baseline_only: 1,
+    mean_baseline: mean(0, null), mean_latest: mean(0, null), mean_change: mean(change === null ? 3 : 6, change, -9, 2),
+    response_rate: null, remission_rate: null, improved_rate: null, worsened_rate: null,
   },
 });
 
@@ -21,11 +23,18 @@ describe('practice outcomes', () => {
     expect(toFilter({ ...EMPTY_FILTER, doseMax: 'lots' })).toEqual({ error: 'The highest dose must be a number of milligrams, 0 or more (got “lots”).' });
     expect(toFilter({ ...EMPTY_FILTER, doseMin: '-3' })).toHaveProperty('error');
   });
-  it('reads rates and changes as a facilitator would', () => {
-    expect([rate(0.667), rate(0), rate(null)]).toEqual(['67 %', '0 %', '—']);
+  it('reads rates and changes with their intervals, and says when there are too few', () => {
+    expect(rate({ hits: 8, n: 12, value: 0.667, low: 0.391, high: 0.862 })).toBe('67 % (39–86 %)');
+    expect(rate({ hits: 0, n: 12, value: 0, low: 0, high: 0.242 })).toBe('0 % (0–24 %)');
+    expect(rate({ hits: 3, n: 4, value: null, low: null, high: null })).toBe('too few to say (3 of 4)');
+    expect(rate(null)).toBe('—');
     expect([change(-5.75), change(2), change(0), change(null)]).toEqual(['−5.8', '+2', '±0', '—']);
+    expect(meanChange(mean(12, -5.8, -9.1, -2.4))).toBe('−5.8 (−9.1 to −2.4)');
+    expect(meanChange(mean(6, -2.5, -7.7, 2.7))).toBe('−2.5 (−7.7 to +2.7)');
+    expect(meanChange(mean(4, null))).toBe('too few to say (n = 4)');
+    expect(meanScore(mean(12, 12.8, 9.9, 15.6))).toBe('12.8 (9.9–15.6)');
   });
-  it('draws only the groups that have a change', () => {
+  it('draws only the groups with enough arcs to have a change', () => {
     expect(chartGroups([group('ifs', -6.6), group('not recorded', null), group('somatic', 1)])).toEqual({
       labels: ['ifs', 'somatic'],
       changes: [-6.6, 1],

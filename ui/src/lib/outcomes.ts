@@ -1,7 +1,9 @@
 // The practice outcomes screen's pure parts: the filter as typed into the one the core takes, how
 // rates and changes read, and the bar chart's data — unit-tested without a canvas.
 import type { CohortFilter } from '../bindings/CohortFilter';
+import type { Mean } from '../bindings/Mean';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
+import type { Rate } from '../bindings/Rate';
 import { fmt } from './measures';
 
 /** What the filter fields hold as typed (empty strings are "any"). */
@@ -37,9 +39,13 @@ export function toFilter(f: FilterForm): CohortFilter | { error: string } {
   return out;
 }
 
-/** "62 %" for 0.62; "—" where the measure defines no such rate or nobody is counted. */
-export function rate(x: number | null): string {
-  return x === null ? '—' : `${Math.round(x * 100)} %`;
+/** "62 % (41–80 %)": a share with its 95 % interval; "too few to say (3 of 4)" below the
+ *  core's minimum; "—" where the measure defines no such rate. */
+export function rate(r: Rate | null): string {
+  if (r === null) return '—';
+  if (r.value === null || r.low === null || r.high === null) return `too few to say (${r.hits} of ${r.n})`;
+  const pc = (x: number) => Math.round(x * 100);
+  return `${pc(r.value)} % (${pc(r.low)}–${pc(r.high)} %)`;
 }
 
 /** "−5.8", "+2", "±0"; "—" without a figure. */
@@ -49,12 +55,24 @@ export function change(x: number | null): string {
   return x > 0 ? `+${fmt(x)}` : `−${fmt(-x)}`;
 }
 
+/** A mean change with its 95 % interval: "−5.8 (−9.1 to −2.4)"; "too few to say (n = 4)". */
+export function meanChange(m: Mean): string {
+  if (m.value === null || m.low === null || m.high === null) return `too few to say (n = ${m.n})`;
+  return `${change(m.value)} (${change(m.low)} to ${change(m.high)})`;
+}
+
+/** A mean score with its interval: "12.8 (9.9–15.6)"; "too few to say (n = 4)". */
+export function meanScore(m: Mean): string {
+  if (m.value === null || m.low === null || m.high === null) return `too few to say (n = ${m.n})`;
+  return `${fmt(m.value)} (${fmt(m.low)}–${fmt(m.high)})`;
+}
+
 export function days(x: number | null): string {
   return x === null ? '—' : `${fmt(x)} days`;
 }
 
-/** The groups with a figure to draw (a group of baselines only has none), in the table's order. */
+/** The groups with a figure to draw (too few arcs, or baselines only, have none), in the table's order. */
 export function chartGroups(groups: OutcomeGroup[]): { labels: string[]; changes: number[] } {
-  const drawn = groups.filter((g) => g.outcomes.mean_change !== null);
-  return { labels: drawn.map((g) => g.label), changes: drawn.map((g) => g.outcomes.mean_change as number) };
+  const drawn = groups.filter((g) => g.outcomes.mean_change.value !== null);
+  return { labels: drawn.map((g) => g.label), changes: drawn.map((g) => g.outcomes.mean_change.value as number) };
 }
