@@ -67,7 +67,6 @@ pub struct TemplateSummary {
     pub pack: Option<String>,
 }
 
-/// The current version of every family, without those of packs turned off.
 /// What the template library refuses.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -88,6 +87,7 @@ impl AreaError for TemplateError {
     }
 }
 
+/// The current version of every family, without those of packs turned off.
 fn summaries(conn: &Connection) -> Result<Vec<TemplateSummary>> {
     let on = packs::enabled(conn)?;
     let mut stmt = conn.prepare(

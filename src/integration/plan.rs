@@ -99,7 +99,6 @@ impl PlanInput {
     }
 }
 
-/// Measure ids as the library names them, each once, in the library's order; an unknown one refused.
 /// What the plan rules refuse.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -120,6 +119,7 @@ impl AreaError for PlanError {
     }
 }
 
+/// Measure ids as the library names them, each once, in the library's order; an unknown one refused.
 pub(crate) fn measure_ids(ids: &[String]) -> Result<Vec<String>> {
     let mut known = Vec::new();
     for id in ids.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {

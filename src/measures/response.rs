@@ -100,7 +100,6 @@ const COLUMNS: &str = "r.id, r.arc_id, a.participant_id, p.name, r.measure, r.me
     r.administered_at, r.administered_tz, r.checkin_id, r.session_id, r.answers, r.withdrawn_at, r.withdrawn_reason";
 const FROM: &str = "measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id";
 
-/// A nullable id column (the check-in or session a response was given at).
 /// What the rules for giving measures refuse.
 #[derive(Debug, thiserror::Error)]
 pub enum MeasureError {
@@ -116,6 +115,7 @@ impl AreaError for MeasureError {
     }
 }
 
+/// A nullable id column (the check-in or session a response was given at).
 fn id_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
     r.get::<_, Option<String>>(i)?.as_deref().map(id_from_db).transpose()
 }
