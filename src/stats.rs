@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::statistics::{Data, OrderStatistics, RankTieBreaker, Statistics};
 use ts_rs::TS;
 
 /// Below this many, a share or a mean is "too few to say": its value and interval are `null`.
@@ -33,6 +34,31 @@ pub struct Mean {
     /// `null` below `MIN_N`, as are the others.
     pub value: Option<f64>,
     pub sd: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// Spearman's rank correlation of pairs, with its 95 % interval: Fisher's z with the variance
+/// 1.06 / (n − 3) that Fieller, Hartley and Pearson (1957) give for rank correlations.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Correlation {
+    pub n: u32,
+    /// −1 to 1; `null` below `MIN_N`, or when either side does not vary.
+    pub rho: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// A difference of two groups' means (Welch's t, unequal variances), with its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Difference {
+    /// How many are in the group, and in the rest.
+    pub n_in: u32,
+    pub n_out: u32,
+    /// The group's mean minus the rest's; `null` unless both have at least `MIN_N`.
+    pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
 }
@@ -111,6 +137,75 @@ impl Mean {
     }
 }
 
+impl Correlation {
+    /// Spearman's ρ of `(x, y)` pairs: Pearson's correlation of their ranks, ties averaged.
+    pub fn spearman(pairs: &[(f64, f64)]) -> Correlation {
+        let n = pairs.len();
+        let none = Correlation { n: count(n), rho: None, low: None, high: None };
+        if count(n) < MIN_N {
+            return none;
+        }
+        let ranks = |xs: Vec<f64>| {
+            let mut data = Data::new(xs);
+            data.ranks(RankTieBreaker::Average)
+        };
+        let rx = ranks(pairs.iter().map(|p| p.0).collect());
+        let ry = ranks(pairs.iter().map(|p| p.1).collect());
+        let (sx, sy) = (rx.iter().std_dev(), ry.iter().std_dev());
+        if !(sx > 0.0 && sy > 0.0) {
+            return none;
+        }
+        let rho = (rx.iter().covariance(ry.iter()) / (sx * sy)).clamp(-1.0, 1.0);
+        let half = z() * (1.06 / (n as f64 - 3.0)).sqrt();
+        let fisher = rho.atanh();
+        Correlation {
+            n: count(n),
+            rho: Some(round(rho, 3)),
+            low: Some(round((fisher - half).tanh(), 3)),
+            high: Some(round((fisher + half).tanh(), 3)),
+        }
+    }
+
+    /// Whether the interval leaves out 0: an association this sample can tell from none.
+    pub fn clear(&self) -> bool {
+        matches!((self.low, self.high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+    }
+}
+
+impl Difference {
+    /// `inside`'s mean minus `outside`'s, rounded to `places`, with Welch's interval.
+    pub fn of(inside: &[f64], outside: &[f64], places: i32) -> Difference {
+        let (ni, no) = (inside.len(), outside.len());
+        let none = Difference { n_in: count(ni), n_out: count(no), value: None, low: None, high: None };
+        if count(ni) < MIN_N || count(no) < MIN_N {
+            return none;
+        }
+        let (a, b) = (inside.iter().mean(), outside.iter().mean());
+        let (va, vb) = (inside.iter().variance() / ni as f64, outside.iter().variance() / no as f64);
+        let diff = a - b;
+        let se = (va + vb).sqrt();
+        let half = if se > 0.0 {
+            // Welch–Satterthwaite degrees of freedom.
+            let df = (va + vb).powi(2) / (va * va / (ni as f64 - 1.0) + vb * vb / (no as f64 - 1.0));
+            let Some(t) = t(df) else { return none };
+            t * se
+        } else {
+            0.0
+        };
+        Difference {
+            n_in: count(ni),
+            n_out: count(no),
+            value: Some(round(diff, places)),
+            low: Some(round(diff - half, places)),
+            high: Some(round(diff + half, places)),
+        }
+    }
+
+    pub fn clear(&self) -> bool {
+        matches!((self.low, self.high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +248,35 @@ mod tests {
         assert_eq!((m.value, m.low, m.high), (Some(-6.2), Some(-8.7), Some(-3.7)));
         let same = Mean::of(&[4.0; 6], 1);
         assert_eq!((same.value, same.low, same.high), (Some(4.0), Some(4.0), Some(4.0)), "no spread, no width");
+    }
+
+    #[test]
+    fn spearman_with_ties_matches_a_hand_computed_one() {
+        // y has a tie (7, 7): ranks 1, 2, 3.5, 5, 3.5; ρ = 0.821; Fisher z with 1.06 / (n − 3).
+        let c = Correlation::spearman(&[(1.0, 5.0), (2.0, 6.0), (3.0, 7.0), (4.0, 8.0), (5.0, 7.0)]);
+        assert_eq!((c.n, c.rho, c.low, c.high), (5, Some(0.821), Some(-0.261), Some(0.989)));
+        assert!(!c.clear(), "five pairs cannot tell even 0.82 from nothing");
+        // Dose against PHQ-9 change in eight arcs: ρ = −0.548 (−0.908 to 0.28).
+        let dose = [10.0, 25.0, 24.0, 30.0, 5.0, 18.0, 22.0, 12.0];
+        let change = [-7.0, -12.0, 2.0, -9.0, 1.0, -3.0, -8.0, 0.0];
+        let pairs: Vec<(f64, f64)> = dose.into_iter().zip(change).collect();
+        let c = Correlation::spearman(&pairs);
+        assert_eq!((c.rho, c.low, c.high), (Some(-0.548), Some(-0.908), Some(0.28)));
+        let flat = Correlation::spearman(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0), (1.0, 4.0), (1.0, 5.0)]);
+        assert_eq!(flat.rho, None, "a covariate that does not vary says nothing");
+        let perfect = Correlation::spearman(&[(1.0, 2.0), (2.0, 4.0), (3.0, 6.0), (4.0, 8.0), (5.0, 10.0), (6.0, 12.0)]);
+        assert_eq!((perfect.rho, perfect.low, perfect.high), (Some(1.0), Some(1.0), Some(1.0)));
+    }
+
+    #[test]
+    fn welch_differences_match_a_hand_computed_one() {
+        // −8.8 against −2: a difference of −6.8, se 1.594, 9.0 df (t 2.262): −10.4 to −3.2.
+        let d = Difference::of(&[-12.0, -7.0, -9.0, -10.0, -6.0], &[2.0, -6.0, -1.0, 0.0, -3.0, -4.0], 1);
+        assert_eq!((d.n_in, d.n_out, d.value, d.low, d.high), (5, 6, Some(-6.8), Some(-10.4), Some(-3.2)));
+        assert!(d.clear());
+        let few = Difference::of(&[1.0, 2.0, 3.0, 4.0], &[1.0; 9], 1);
+        assert_eq!((few.n_in, few.value), (4, None), "four on one side are too few");
+        let same = Difference::of(&[3.0; 5], &[1.0; 5], 1);
+        assert_eq!((same.value, same.low, same.high), (Some(2.0), Some(2.0), Some(2.0)));
     }
 }
