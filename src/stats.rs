@@ -264,7 +264,8 @@ mod tests {
         assert_eq!((c.rho, c.low, c.high), (Some(-0.548), Some(-0.908), Some(0.28)));
         let flat = Correlation::spearman(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0), (1.0, 4.0), (1.0, 5.0)]);
         assert_eq!(flat.rho, None, "a covariate that does not vary says nothing");
-        let perfect = Correlation::spearman(&[(1.0, 2.0), (2.0, 4.0), (3.0, 6.0), (4.0, 8.0), (5.0, 10.0), (6.0, 12.0)]);
+        let perfect =
+            Correlation::spearman(&[(1.0, 2.0), (2.0, 4.0), (3.0, 6.0), (4.0, 8.0), (5.0, 10.0), (6.0, 12.0)]);
         assert_eq!((perfect.rho, perfect.low, perfect.high), (Some(1.0), Some(1.0), Some(1.0)));
     }
 

@@ -12,6 +12,7 @@ pub mod measures_due;
 pub mod milestone;
 pub mod outcomes;
 pub mod plan;
+pub mod predictors;
 pub mod schedule;
 pub mod status;
 

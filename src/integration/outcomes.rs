@@ -44,10 +44,12 @@ fn rate(hits: usize, n: usize, defined: bool) -> Option<Rate> {
 }
 
 /// One arc's part in the figures: its baseline and latest scores and what the latest counts as.
-#[derive(Debug, Clone, Copy)]
-struct ArcOutcome {
-    baseline: f64,
-    latest: f64,
+#[derive(Debug, Clone)]
+pub(super) struct ArcOutcome {
+    pub baseline: f64,
+    /// The baseline's severity band.
+    pub baseline_band: Option<String>,
+    pub latest: f64,
     response: bool,
     remission: bool,
     improved: bool,
@@ -55,7 +57,7 @@ struct ArcOutcome {
 }
 
 /// What each arc contributes: `Some` with a baseline and a later score, `None` with a baseline only.
-type PerArc = BTreeMap<Uuid, Option<ArcOutcome>>;
+pub(super) type PerArc = BTreeMap<Uuid, Option<ArcOutcome>>;
 
 /// The outcomes of `measure` in one group of arcs.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -145,7 +147,11 @@ impl Integration<'_> {
 }
 
 impl Practice {
-    fn per_arc(&self, m: &Measure, filter: &CohortFilter) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
+    pub(super) fn per_arc(
+        &self,
+        m: &Measure,
+        filter: &CohortFilter,
+    ) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
         let zone = self.read(crate::domain::profile::load)?.zone()?;
         let (arcs, responses) = self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
@@ -172,6 +178,7 @@ impl Practice {
             let (Some(baseline), Some(latest)) = (b.total, last.total) else { continue };
             let outcome = ArcOutcome {
                 baseline,
+                baseline_band: b.band.clone(),
                 latest,
                 response: last.response,
                 remission: last.remission,

@@ -510,6 +510,11 @@ fn measures_and_exports_from_the_command_line() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("mean change too few to say (n = "), "{text}");
     assert!(!text.contains("100 %") && !text.contains(" 0 %"), "no bare percentage: {text}");
+    let pred = json(dir.path(), &["measure", "predictors", "--measure", "phq9"]);
+    assert!(pred["caution"].as_str().unwrap().contains("not causes"));
+    assert!(pred["predictors"].as_array().unwrap().iter().all(|x| x["effect"].is_null()), "one arc says nothing");
+    let text = arcwell(dir.path(), &["measure", "predictors", "--measure", "phq9"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("too few arcs to say"));
     let bad =
         arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--dose-min", "20", "--dose-max", "10"]);
     assert_eq!(bad.status.code(), Some(3));

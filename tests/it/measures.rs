@@ -422,3 +422,72 @@ fn the_plans_measurement_schedule_asks_for_a_baseline_then_rides_on_the_queued_c
         "an unknown measure is refused"
     );
 }
+
+#[test]
+fn what_predicts_change_matches_associations_computed_by_hand_and_ranks_them() {
+    use arcwell::integration::cohort::CohortFilter;
+    use arcwell::integration::predictors::CovariateKind;
+    let (_fx, mut p) = Fixture::new();
+    // Ten arcs: PHQ-9 from 15 by `change`; psilocybin mg; every MEQ-30 item answered `meq` (a
+    // total of `meq`, a complete mystical experience from 3 on); some tagged somatic.
+    let dose = [10.0, 25.0, 24.0, 30.0, 5.0, 18.0, 22.0, 12.0, 28.0, 15.0];
+    let change = [-7, -12, 2, -9, 1, -3, -8, 0, -10, -4];
+    let meq = [2, 4, 1, 5, 0, 3, 4, 1, 5, 2];
+    let somatic = [true, true, false, true, false, false, true, false, true, false];
+    for i in 0..10 {
+        let a = arc(&mut p);
+        dosed(&mut p, a, "Psilocybin", dose[i]);
+        if somatic[i] {
+            p.arcs().set_approaches(a, &["somatic".into()]).unwrap();
+        }
+        p.measures().give(&give(a, "phq9", Timepoint::Baseline, 60, &phq(15)), now()).unwrap();
+        p.measures().give(&give(a, "meq30", Timepoint::AfterAdministration, 50, &[meq[i]; 30]), now()).unwrap();
+        p.measures().give(&give(a, "phq9", Timepoint::FollowUp, 2, &phq(15 + change[i])), now()).unwrap();
+    }
+    let got = p.integration().predictors("phq9", &CohortFilter::default()).unwrap();
+    assert_eq!(got.arcs.len(), 10);
+    assert_eq!((got.change.value, got.change.n), (Some(-5.0), 10));
+    assert!(got.caution.contains("not causes"), "the caution travels with the figures");
+    let one = |key: &str| got.predictors.iter().find(|x| x.key == key).unwrap_or_else(|| panic!("{key}")).clone();
+
+    // Spearman's ρ with Fisher's interval, and Welch's differences, as computed by hand (Python).
+    let m = one("meq30");
+    assert_eq!(
+        (m.kind, m.n, m.effect, m.low, m.high, m.clear),
+        (CovariateKind::Number, 10, Some(-0.884), Some(-0.973), Some(-0.557), true)
+    );
+    assert!(m.reading.starts_with("arcs with a higher MEQ-30 total improved more"), "{}", m.reading);
+    let d = one("dose_mg");
+    assert_eq!((d.effect, d.low, d.high, d.clear), (Some(-0.612), Some(-0.901), Some(0.05), false));
+    assert!(d.reading.starts_with("no clear association"), "{}", d.reading);
+    let s = one("approach:somatic");
+    assert_eq!(
+        (s.kind, s.n, s.n_rest, s.effect, s.low, s.high),
+        (CovariateKind::Group, 5, Some(5), Some(-8.4), Some(-11.8), Some(-5.0))
+    );
+    assert!(s.reading.starts_with("improved more by 8.4 points against the rest"), "{}", s.reading);
+    let c = one("complete mystical experience:yes");
+    assert_eq!((c.effect, c.low, c.high), (Some(-6.8), Some(-12.0), Some(-1.6)));
+    assert_eq!(one("ebi").reading, "too few arcs to say (0 with it recorded)");
+    assert_eq!(one("checkins_completed").reading, "the same in all 10 arcs: nothing to compare");
+    assert_eq!(
+        (one("substance:Psilocybin").effect, one("substance:Psilocybin").n_rest),
+        (None, Some(0)),
+        "no rest to compare with"
+    );
+
+    // Clear ones first, strongest first on one scale: ρ 0.884, then the groups' d / √(d² + 4).
+    let order: Vec<&str> = got.predictors.iter().take(4).map(|x| x.key.as_str()).collect();
+    assert_eq!(
+        order,
+        ["meq30", "approach:somatic", "complete mystical experience:no", "complete mystical experience:yes"]
+    );
+    assert!(got.predictors.iter().skip(4).all(|x| !x.clear), "the clear ones are all at the top");
+
+    // Each arc's row carries its covariates, ids only.
+    let row = got.arcs.iter().find(|a| a.dose_mg == Some(30.0)).unwrap();
+    assert_eq!(
+        (row.change, row.meq30, row.complete_mystical, row.baseline_band.as_deref()),
+        (-9.0, Some(5.0), Some(true), Some("Moderately severe"))
+    );
+}

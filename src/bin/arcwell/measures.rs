@@ -7,6 +7,7 @@ use arcwell::domain::parse_id;
 use arcwell::integration::cohort::{CohortFilter, GroupBy};
 use arcwell::integration::engagement::Engagement;
 use arcwell::integration::outcomes::Outcomes;
+use arcwell::integration::predictors::Predictors;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Timepoint, Trajectory};
 use arcwell::measures::{self, Measure};
 use arcwell::stats::{Mean, Rate};
@@ -61,6 +62,14 @@ pub enum MeasureCmd {
         /// One line per substance, dose (Oregon's tiers), plan or approach tag
         #[arg(long, value_parser = ["substance", "dose", "plan", "approach"])]
         by: Option<String>,
+    },
+    /// What goes with a better change in a measure: each covariate's association, ranked, with
+    /// its interval (associations in this practice, not causes)
+    Predictors {
+        #[arg(long)]
+        measure: String,
+        #[command(flatten)]
+        cohort: CohortArgs,
     },
     /// Check-ins completed (and on their day), how late, and days from dosing to completion
     Engagement {
@@ -143,6 +152,21 @@ fn mean(m: &Mean) -> String {
         (Some(v), Some(lo), Some(hi)) => format!("{v} ({lo} to {hi}, n = {})", m.n),
         _ => format!("too few to say (n = {})", m.n),
     }
+}
+
+fn predictors_text(p: &Predictors) -> String {
+    let mut s = format!(
+        "{}: {} arcs with a baseline and a later score; mean change {}\n",
+        p.measure_name,
+        p.arcs.len(),
+        mean(&p.change)
+    );
+    for x in &p.predictors {
+        let _ = writeln!(s, "  {}{}: {}", if x.clear { "* " } else { "  " }, x.label, x.reading);
+    }
+    let _ =
+        writeln!(s, "* its 95 % interval leaves out 0: an association these arcs can tell from none.\n{}", p.caution);
+    s
 }
 
 fn engagement_text(e: &Engagement) -> String {
@@ -329,6 +353,9 @@ pub fn run(p: &mut Practice, cmd: MeasureCmd, json: bool, now: DateTime<Utc>) ->
                     })
                 }
             }
+        }
+        MeasureCmd::Predictors { measure, cohort } => {
+            output::print(json, &p.integration().predictors(&measure, &cohort.filter()?)?, predictors_text)
         }
         MeasureCmd::Engagement { cohort } => {
             output::print(json, &p.integration().engagement(&cohort.filter()?, now)?, engagement_text)

@@ -1,0 +1,319 @@
+//! What goes with a better outcome in this practice: for one measure, each arc's change from
+//! baseline beside what is known of the arc (dose, MEQ-30, EBI, approach, plan, how the follow-up
+//! went), and each covariate's association with that change, with its interval, ranked. This is
+//! association in one practice's arcs, never a cause; every result says so.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::Integration;
+use super::cohort::{CohortFilter, UNRECORDED};
+use crate::Result;
+use crate::domain::id_from_db;
+use crate::domain::time::from_db;
+use crate::measures::response::query;
+use crate::measures::{Measure, measure};
+use crate::stats::{Correlation, Difference, MIN_N, Mean};
+
+/// Said with every result, on every surface.
+pub const CAUTION: &str = "These are associations among this practice's own arcs, not causes: people who differ in one way \
+often differ in others, and with few arcs a real effect can hide and a chance one can show. Read them as questions for \
+reflection or supervision, not as rules.";
+
+/// One arc in the cohort: its change in the measure and what is known of it. Ids only, no names.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ArcCovariates {
+    #[ts(type = "string")]
+    pub arc_id: Uuid,
+    /// Latest score minus baseline.
+    pub change: f64,
+    /// The baseline's severity band in this measure.
+    pub baseline_band: Option<String>,
+    pub substance: Option<String>,
+    /// Total mg of the first signed administration record.
+    pub dose_mg: Option<f64>,
+    /// The arc's first MEQ-30 total (0–5) and whether it was a complete mystical experience.
+    pub meq30: Option<f64>,
+    pub complete_mystical: Option<bool>,
+    /// The arc's first Emotional Breakthrough Inventory total.
+    pub ebi: Option<f64>,
+    pub approaches: Vec<String>,
+    pub plan: String,
+    pub checkins_completed: u32,
+    /// Days from the first dosing session's end to the first check-in completed after it.
+    pub days_to_first_contact: Option<f64>,
+    /// Milestones achieved or being maintained.
+    pub milestones_achieved: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum CovariateKind {
+    /// Spearman's ρ with the change.
+    Number,
+    /// The group's mean change minus the rest's.
+    Group,
+}
+
+/// One covariate's association with the change.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Predictor {
+    /// A stable key: `dose_mg`, `meq30`, …, or `approach:somatic`, `substance:psilocybin`.
+    pub key: String,
+    pub label: String,
+    pub kind: CovariateKind,
+    /// Arcs with the covariate known (a number), or in the group.
+    pub n: u32,
+    /// Arcs in the rest, for a group.
+    pub n_rest: Option<u32>,
+    /// ρ, or the difference in mean change; `null` when too few to say.
+    pub effect: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// The 95 % interval leaves out 0.
+    pub clear: bool,
+    /// What it says, in plain words.
+    pub reading: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Predictors {
+    pub measure: String,
+    pub measure_name: String,
+    /// Whether a fall in this measure is an improvement (PHQ-9) or a rise is (WHO-5).
+    pub lower_is_better: bool,
+    /// The change over the whole cohort, for scale.
+    pub change: Mean,
+    pub arcs: Vec<ArcCovariates>,
+    /// Strongest first: those whose interval leaves out 0, then by strength.
+    pub predictors: Vec<Predictor>,
+    pub caution: String,
+}
+
+/// The numeric covariates (key, label, what "more" of it reads as), in the order they are offered
+/// for the scatter chart.
+pub const NUMBERS: [(&str, &str, &str); 6] = [
+    ("meq30", "MEQ-30 total", "a higher MEQ-30 total"),
+    ("ebi", "EBI total", "a higher EBI total"),
+    ("dose_mg", "dose (mg)", "a higher dose"),
+    ("checkins_completed", "check-ins completed", "more check-ins completed"),
+    ("days_to_first_contact", "days from dosing to first contact", "a later first contact"),
+    ("milestones_achieved", "milestones achieved", "more milestones achieved"),
+];
+
+impl ArcCovariates {
+    /// A numeric covariate by its key.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match key {
+            "meq30" => self.meq30,
+            "ebi" => self.ebi,
+            "dose_mg" => self.dose_mg,
+            "checkins_completed" => Some(f64::from(self.checkins_completed)),
+            "days_to_first_contact" => self.days_to_first_contact,
+            "milestones_achieved" => Some(f64::from(self.milestones_achieved)),
+            _ => None,
+        }
+    }
+
+    /// The groups this arc is in: `(key, label)`.
+    fn groups(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut add = |kind: &str, value: &str| out.push((format!("{kind}:{value}"), format!("{kind}: {value}")));
+        add("substance", self.substance.as_deref().unwrap_or(UNRECORDED));
+        if let Some(c) = self.complete_mystical {
+            add("complete mystical experience", if c { "yes" } else { "no" });
+        }
+        add("baseline", self.baseline_band.as_deref().unwrap_or(UNRECORDED));
+        for a in &self.approaches {
+            add("approach", a);
+        }
+        add("plan", &self.plan);
+        out
+    }
+}
+
+/// What the practice knows of each arc beyond the cohort's traits.
+#[derive(Debug, Default)]
+struct Facts {
+    checkins_completed: u32,
+    days_to_first_contact: Option<f64>,
+    milestones_achieved: u32,
+    meq30: Option<(f64, bool)>,
+    ebi: Option<f64>,
+}
+
+fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
+    let mut stmt = conn.prepare(
+        "WITH dosed AS (SELECT arc_id, min(ended_at) AS ended FROM session
+                        WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id)
+         SELECT a.id, d.ended,
+                (SELECT min(c.resolved_at) FROM checkin c
+                  WHERE c.arc_id = a.id AND c.status = 'completed' AND c.resolved_at >= d.ended),
+                (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'completed'),
+                (SELECT count(*) FROM milestone m WHERE m.arc_id = a.id AND m.status IN ('achieved', 'maintaining'))
+         FROM arc a LEFT JOIN dosed d ON d.arc_id = a.id",
+    )?;
+    type Row = (String, Option<String>, Option<String>, u32, u32);
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = BTreeMap::new();
+    for (arc, dosed, contact, checkins_completed, milestones_achieved) in rows {
+        let days = match (dosed.as_deref().map(from_db).transpose()?, contact.as_deref().map(from_db).transpose()?) {
+            (Some(d), Some(c)) => Some(((c - d).num_minutes() as f64 / 1440.0 * 10.0).round() / 10.0),
+            _ => None,
+        };
+        out.insert(
+            id_from_db(&arc)?,
+            Facts { checkins_completed, days_to_first_contact: days, milestones_achieved, ..Facts::default() },
+        );
+    }
+    // The first response of each to an arc (the list is in time order).
+    for r in query(conn, "r.measure IN ('meq30', 'ebi') AND r.withdrawn_at IS NULL", [])? {
+        let (Some(f), Some(total)) = (out.get_mut(&r.arc_id), r.score.total) else { continue };
+        match r.measure.as_str() {
+            "meq30" if f.meq30.is_none() => f.meq30 = Some((total, r.score.criterion.is_some())),
+            "ebi" if f.ebi.is_none() => f.ebi = Some(total),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// "improved more", "improved less": what a positive or negative shift in change means here.
+fn direction(shift: f64, lower_is_better: bool) -> &'static str {
+    if (shift < 0.0) == lower_is_better { "improved more" } else { "improved less" }
+}
+
+fn number((key, label, more): (&str, &str, &str), arcs: &[ArcCovariates], lower_is_better: bool) -> Predictor {
+    let pairs: Vec<(f64, f64)> = arcs.iter().filter_map(|a| Some((a.number(key)?, a.change))).collect();
+    let c = Correlation::spearman(&pairs);
+    let reading = match (c.rho, c.low, c.high) {
+        (Some(rho), Some(lo), Some(hi)) if c.clear() => {
+            format!("arcs with {more} {} (ρ {rho}, {lo} to {hi}; {} arcs)", direction(rho, lower_is_better), c.n)
+        }
+        (Some(rho), Some(lo), Some(hi)) => {
+            format!("no clear association (ρ {rho}, {lo} to {hi}; {} arcs)", c.n)
+        }
+        _ if c.n >= MIN_N => format!("the same in all {} arcs: nothing to compare", c.n),
+        _ => format!("too few arcs to say ({} with it recorded)", c.n),
+    };
+    Predictor {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        kind: CovariateKind::Number,
+        n: c.n,
+        n_rest: None,
+        effect: c.rho,
+        low: c.low,
+        high: c.high,
+        clear: c.clear(),
+        reading,
+    }
+}
+
+fn group(key: &str, label: &str, arcs: &[ArcCovariates], lower_is_better: bool) -> Predictor {
+    let (inside, outside): (Vec<&ArcCovariates>, Vec<&ArcCovariates>) =
+        arcs.iter().partition(|a| a.groups().iter().any(|(k, _)| k == key));
+    let changes = |xs: &[&ArcCovariates]| xs.iter().map(|a| a.change).collect::<Vec<_>>();
+    let d = Difference::of(&changes(&inside), &changes(&outside), 1);
+    let points = |x: f64| format!("{} point{}", x.abs(), if x.abs() == 1.0 { "" } else { "s" });
+    let reading = match (d.value, d.low, d.high) {
+        (Some(v), Some(lo), Some(hi)) if d.clear() => format!(
+            "{} by {} against the rest ({lo} to {hi}; {} against {} arcs)",
+            direction(v, lower_is_better),
+            points(v),
+            d.n_in,
+            d.n_out
+        ),
+        (Some(v), Some(lo), Some(hi)) => {
+            format!("no clear difference from the rest ({v}, {lo} to {hi}; {} against {} arcs)", d.n_in, d.n_out)
+        }
+        _ => format!("too few arcs to say ({} against {})", d.n_in, d.n_out),
+    };
+    Predictor {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        kind: CovariateKind::Group,
+        n: d.n_in,
+        n_rest: Some(d.n_out),
+        effect: d.value,
+        low: d.low,
+        high: d.high,
+        clear: d.clear(),
+        reading,
+    }
+}
+
+/// Every covariate's association with the change, strongest first.
+fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predictor> {
+    let better = m.change.lower_is_better;
+    let mut out: Vec<Predictor> = NUMBERS.iter().map(|n| number(*n, arcs, better)).collect();
+    let mut groups: BTreeMap<String, String> = BTreeMap::new();
+    for a in arcs {
+        groups.extend(a.groups());
+    }
+    out.extend(groups.iter().map(|(k, l)| group(k, l, arcs, better)));
+    // Strength on one scale, 0–1: |ρ|; for a group, its difference in units of the cohort's spread
+    // of change (Cohen's d), as the correlation it amounts to, d / √(d² + 4).
+    let strength = |p: &Predictor| match (p.kind, p.effect) {
+        (_, None) => -1.0,
+        (CovariateKind::Number, Some(rho)) => rho.abs(),
+        (CovariateKind::Group, Some(diff)) => spread.filter(|s| *s > 0.0).map_or(0.0, |s| {
+            let d = diff / s;
+            d.abs() / (d * d + 4.0).sqrt()
+        }),
+    };
+    out.sort_by(|a, b| {
+        b.clear.cmp(&a.clear).then(strength(b).total_cmp(&strength(a))).then(b.n.cmp(&a.n)).then(a.key.cmp(&b.key))
+    });
+    out
+}
+
+impl Integration<'_> {
+    /// What goes with a better change in `measure_id` among the arcs `filter` selects.
+    pub fn predictors(self, measure_id: &str, filter: &CohortFilter) -> Result<Predictors> {
+        let m = measure(measure_id)?;
+        let (per_arc, traits) = self.practice.per_arc(m, filter)?;
+        let facts = self.practice.read(facts)?;
+        let mut arcs = Vec::new();
+        for (id, outcome) in &per_arc {
+            let (Some(o), Some(t)) = (outcome, traits.get(id)) else { continue };
+            let f = facts.get(id);
+            arcs.push(ArcCovariates {
+                arc_id: *id,
+                change: o.latest - o.baseline,
+                baseline_band: o.baseline_band.clone(),
+                substance: t.substance.clone(),
+                dose_mg: t.dose_mg,
+                meq30: f.and_then(|f| f.meq30).map(|m| m.0),
+                complete_mystical: f.and_then(|f| f.meq30).map(|m| m.1),
+                ebi: f.and_then(|f| f.ebi),
+                approaches: t.approaches.clone(),
+                plan: t.plan.clone(),
+                checkins_completed: f.map_or(0, |f| f.checkins_completed),
+                days_to_first_contact: f.and_then(|f| f.days_to_first_contact),
+                milestones_achieved: f.map_or(0, |f| f.milestones_achieved),
+            });
+        }
+        let change = Mean::of(&arcs.iter().map(|a| a.change).collect::<Vec<_>>(), 1);
+        let predictors = rank(&arcs, m, change.sd);
+        Ok(Predictors {
+            measure: m.id.clone(),
+            measure_name: m.name.clone(),
+            lower_is_better: m.change.lower_is_better,
+            change,
+            arcs,
+            predictors,
+            caution: CAUTION.to_owned(),
+        })
+    }
+}
