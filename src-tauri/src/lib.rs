@@ -91,6 +91,7 @@ pub fn run() {
             commands::measures::give_measure,
             commands::measures::withdraw_measure_response,
             commands::measures::practice_outcomes,
+            commands::measures::practice_predictors,
             commands::exports::export_defaults,
             commands::exports::export_record,
             commands::exports::export_csv,

@@ -7,7 +7,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { remote } from 'webdriverio';
 
 const app = process.env.ARCWELL_APP;
@@ -809,6 +809,28 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   let sum = 0;
   for (const row of await browser.$$('[data-testid="outcome-groups"] tbody tr')) sum += Number(await row.$('td:nth-child(2)').getText());
   assert.equal(sum, n);
+
+  // What goes with a better change: the screen shows the core's ranking, as the CLI reads it from
+  // the same practice while the app has it open, with the caution beside it.
+  const table = await browser.$('[data-testid="predictors"]');
+  await table.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await browser.$('[data-testid="predictors-caution"]').getText(), /not causes/);
+  const core = JSON.parse(
+    execFileSync(join(dirname(app), 'arcwell'), ['--data-dir', join(dataDir, 'demo'), '--json', 'measure', 'predictors', '--measure', 'phq9'], {
+      env: { ...process.env, ARCWELL_KEYCHAIN: 'off', ARCWELL_PASSPHRASE: 'arcwell demo practice' },
+    }).toString(),
+  );
+  assert.ok(core.predictors.length > 5 && core.arcs.length === n, `the CLI counts the same ${n} arcs`);
+  const rows = await table.$$('tbody tr');
+  assert.equal(rows.length, core.predictors.length);
+  for (const [i, want] of core.predictors.slice(0, 3).entries()) {
+    assert.equal(await rows[i].getAttribute('data-key'), want.key);
+    assert.ok((await rows[i].getText()).includes(want.reading), `row ${i}: ${want.reading}`);
+  }
+  await browser.$('[data-testid="scatter-against"]').selectByVisibleText('check-ins completed');
+  await table.$('canvas').waitForExist({ timeout: 5_000, timeoutMsg: 'each arc drawn against the covariate' });
+  await table.scrollIntoView();
+  await shoot('predictors');
 });
 
 test('accessibility: the main screens have no serious axe-core violations', async () => {

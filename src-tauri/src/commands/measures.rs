@@ -5,6 +5,7 @@ use arcwell::integration::cohort::{CohortFilter, GroupBy};
 use arcwell::integration::engagement::Engagement;
 use arcwell::integration::measures_due::MeasuresDue;
 use arcwell::integration::outcomes::{OutcomeGroup, Outcomes};
+use arcwell::integration::predictors::Predictors;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Trajectory};
 use arcwell::measures::{self, Measure};
 use serde::Serialize;
@@ -61,6 +62,13 @@ pub struct PracticeOutcomes {
     pub groups: Vec<OutcomeGroup>,
     pub engagement: Engagement,
     pub approaches: Vec<String>,
+}
+
+/// What goes with a better change in one measure, ranked, with each arc's covariates for the
+/// scatter chart (ids only).
+#[tauri::command]
+pub async fn practice_predictors(app: AppHandle, measure: String, filter: CohortFilter) -> CommandResult<Predictors> {
+    blocking(app, move |s| s.with(|p| p.integration().predictors(&measure, &filter))).await
 }
 
 #[tauri::command]

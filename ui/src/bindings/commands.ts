@@ -50,6 +50,7 @@ import type { Plan } from './Plan';
 import type { PlanInput } from './PlanInput';
 import type { PracticeOutcomes } from './PracticeOutcomes';
 import type { PracticeStatus } from './PracticeStatus';
+import type { Predictors } from './Predictors';
 import type { Profile } from './Profile';
 import type { ProfileInput } from './ProfileInput';
 import type { ReminderSettings } from './ReminderSettings';
@@ -98,6 +99,7 @@ export interface Commands {
   give_measure: { args: { input: GiveMeasure }; returns: MeasureResponse };
   withdraw_measure_response: { args: { id: string; reason: string }; returns: MeasureResponse };
   practice_outcomes: { args: { measure: string; filter: CohortFilter; by: GroupBy }; returns: PracticeOutcomes };
+  practice_predictors: { args: { measure: string; filter: CohortFilter }; returns: Predictors };
   export_defaults: { args: Record<string, never>; returns: ExportDefaults };
   export_record: { args: { participantId: string; path: string }; returns: Exported };
   export_csv: { args: { folder: string; names: boolean }; returns: Exported };

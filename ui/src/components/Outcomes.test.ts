@@ -6,6 +6,7 @@ import type { Outcomes as Figures } from '../bindings/Outcomes';
 import type { Mean } from '../bindings/Mean';
 import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
 import type { Rate } from '../bindings/Rate';
+import type { Predictors } from '../bindings/Predictors';
 
 afterEach(() => {
   cleanup();
@@ -34,6 +35,19 @@ const answer: PracticeOutcomes = {
   approaches: ['ifs', 'somatic'],
 };
 
+const predictors: Predictors = {
+  measure: 'phq9', measure_name: 'PHQ-9', lower_is_better: true, change: m(12, -5.8, -9.1, -2.4), arcs: [],
+  predictors: [
+    { key: 'meq30', label: 'MEQ-30 total', kind: 'number', n: 10, n_rest: null, effect: -0.884, low: -0.973, high: -0.557, clear: true,
+      reading: 'arcs with a higher MEQ-30 total improved more (ρ -0.884, -0.973 to -0.557; 10 arcs)' },
+    { key: 'approach:somatic', label: 'approach: somatic', kind: 'group', n: 5, n_rest: 5, effect: -8.4, low: -11.8, high: -5, clear: true,
+      reading: 'improved more by 8.4 points against the rest (-11.8 to -5; 5 against 5 arcs)' },
+    { key: 'ebi', label: 'EBI total', kind: 'number', n: 0, n_rest: null, effect: null, low: null, high: null, clear: false,
+      reading: 'too few arcs to say (0 with it recorded)' },
+  ],
+  caution: "These are associations among this practice's own arcs, not causes.",
+};
+
 describe('practice outcomes', () => {
   it('shows the figures the core computed, and asks again with the filters chosen', async () => {
     const calls: [string, unknown][] = [];
@@ -42,10 +56,19 @@ describe('practice outcomes', () => {
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }, { id: 'who5', name: 'WHO-5' }];
       if (cmd === 'list_plans') return [{ id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [] }];
       if (cmd === 'practice_outcomes') return answer;
+      if (cmd === 'practice_predictors') return predictors;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
     await screen.findByText(/PHQ-9: 12 arcs/);
+    const ranked = within(screen.getByTestId('predictors')).getAllByRole('row').slice(1).map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    expect(ranked).toEqual([
+      '●MEQ-30 totalρ −0.88 (−0.97 to −0.56)10arcs with a higher MEQ-30 total improved more (ρ -0.884, -0.973 to -0.557; 10 arcs)',
+      '●approach: somatic−8.4 (−11.8 to −5)5 against 5improved more by 8.4 points against the rest (-11.8 to -5; 5 against 5 arcs)',
+      'EBI totaltoo few to say0too few arcs to say (0 with it recorded)',
+    ]);
+    expect(screen.getByTestId('predictors-caution').textContent).toContain('not causes');
+    expect(calls.find(([c]) => c === 'practice_predictors')).toEqual(['practice_predictors', { measure: 'phq9', filter: {} }]);
     expect(calls.find(([c]) => c === 'practice_outcomes')).toEqual(['practice_outcomes', { measure: 'phq9', filter: {}, by: 'approach' }]);
     expect(screen.getByTestId('mean-change').textContent).toBe('−5.8 (−9.1 to −2.4)');
     expect(screen.getByTestId('completion-rate').textContent).toBe('20 % (6–51 %)');
@@ -73,6 +96,7 @@ describe('practice outcomes', () => {
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }];
       if (cmd === 'list_plans') return [];
       if (cmd === 'practice_outcomes') return answer;
+      if (cmd === 'practice_predictors') return predictors;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);

@@ -122,6 +122,8 @@ export const backend = {
   withdrawMeasureResponse: (id: string, reason: string) => call('withdraw_measure_response', { id, reason }),
   practiceOutcomes: (measure: string, filter: CohortFilter, by: GroupBy) =>
     call('practice_outcomes', { measure, filter, by }),
+  /** What goes with a better change in `measure`, ranked; each arc's covariates for the scatter. */
+  practicePredictors: (measure: string, filter: CohortFilter) => call('practice_predictors', { measure, filter }),
   setArcApproaches: (arcId: string, tags: string[]) => call('set_arc_approaches', { arcId, tags }),
   exportDefaults: () => call('export_defaults'),
   exportRecord: (participantId: string, path: string) => call('export_record', { participantId, path }),

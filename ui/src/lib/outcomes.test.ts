@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, change, chartGroups, meanChange, meanScore, rate, toFilter } from './outcomes';
+import { EMPTY_FILTER, change, chartGroups, meanChange, meanScore, rate, scatter, toFilter } from './outcomes';
+import type { ArcCovariates } from '../bindings/ArcCovariates';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
 import type { Mean } from '../bindings/Mean';
 
@@ -39,5 +40,13 @@ describe('practice outcomes', () => {
       labels: ['ifs', 'somatic'],
       changes: [-6.6, 1],
     });
+  });
+  it('puts the arcs that have the covariate in x order for the scatter chart', () => {
+    const arc = (change: number, meq30: number | null): ArcCovariates => ({
+      arc_id: 'a', change, baseline_band: null, substance: null, dose_mg: null, meq30, complete_mystical: null, ebi: null,
+      approaches: [], plan: 'Standard', checkins_completed: 2, days_to_first_contact: null, milestones_achieved: 0,
+    });
+    expect(scatter([arc(-3, 4.2), arc(1, null), arc(-8, 2.5)], 'meq30')).toEqual({ xs: [2.5, 4.2], ys: [-8, -3] });
+    expect(scatter([arc(-3, null)], 'checkins_completed')).toEqual({ xs: [2], ys: [-3] });
   });
 });

@@ -4,6 +4,8 @@ import type { CohortFilter } from '../bindings/CohortFilter';
 import type { Mean } from '../bindings/Mean';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
 import type { Rate } from '../bindings/Rate';
+import type { ArcCovariates } from '../bindings/ArcCovariates';
+import type { Predictor } from '../bindings/Predictor';
 import { fmt } from './measures';
 
 /** What the filter fields hold as typed (empty strings are "any"). */
@@ -75,4 +77,29 @@ export function days(x: number | null): string {
 export function chartGroups(groups: OutcomeGroup[]): { labels: string[]; changes: number[] } {
   const drawn = groups.filter((g) => g.outcomes.mean_change.value !== null);
   return { labels: drawn.map((g) => g.label), changes: drawn.map((g) => g.outcomes.mean_change.value as number) };
+}
+
+/** A covariate's association with change: "ρ −0.88 (−0.97 to −0.56)" for a number, the group's
+ *  difference in mean change "−8.4 (−11.8 to −5)"; "too few to say" without a figure. */
+export function effect(p: Predictor): string {
+  if (p.effect === null || p.low === null || p.high === null) return 'too few to say';
+  if (p.kind === 'number') {
+    const r = (x: number) => (x < 0 ? `−${Math.abs(x).toFixed(2)}` : x.toFixed(2));
+    return `ρ ${r(p.effect)} (${r(p.low)} to ${r(p.high)})`;
+  }
+  return `${change(p.effect)} (${change(p.low)} to ${change(p.high)})`;
+}
+
+/** How many arcs a row is about: "17", or "9 against 9" for a group. */
+export function arcsOf(p: Predictor): string {
+  return p.n_rest === null ? String(p.n) : `${p.n} against ${p.n_rest}`;
+}
+
+/** The numeric covariates (their keys are the arc rows' field names). */
+export type NumberKey = 'meq30' | 'ebi' | 'dose_mg' | 'checkins_completed' | 'days_to_first_contact' | 'milestones_achieved';
+
+/** Change against one numeric covariate, for the arcs that have it, in x order (uPlot wants it). */
+export function scatter(arcs: ArcCovariates[], key: NumberKey): { xs: number[]; ys: number[] } {
+  const pts = arcs.flatMap((a) => (a[key] === null ? [] : [[a[key] as number, a.change] as const])).sort((p, q) => p[0] - q[0]);
+  return { xs: pts.map((p) => p[0]), ys: pts.map((p) => p[1]) };
 }
