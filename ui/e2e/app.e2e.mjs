@@ -795,8 +795,10 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   if (await page.$('[data-testid="chart-failed"]').isExisting()) assert.fail(await page.$('[data-testid="chart-failed"]').getText());
   await page.$('canvas').waitForExist({ timeout: 5_000, timeoutMsg: 'the groups are charted (uPlot draws on a canvas)' });
   // Every figure carries its 95 % interval (or says there are too few to tell).
-  assert.match(await browser.$('[data-testid="completion-rate"]').getText(), /^\d+ % \(\d+–\d+ %\)$/);
-  assert.match(await browser.$('[data-testid="mean-change"]').getText(), /^([−+]\d+(\.\d)? \([−+±]?[\d.]+ to [−+±]?[\d.]+\)|±0 .*|too few to say \(n = \d\))$/);
+  assert.match(await browser.$('[data-testid="completion-rate"]').getText(), /^\d+ %$/);
+  assert.match(await browser.$('[data-testid="completion-rate-interval"]').getText(), /^\d+–\d+ % · \d+ of \d+$/);
+  assert.match(await browser.$('[data-testid="mean-change"]').getText(), /^([−+]\d+(\.\d)?|±0|too few to say)$/);
+  assert.match(await browser.$('[data-testid="mean-change-interval"]').getText(), /^([−+±][\d.]+ to [−+±][\d.]+ · \d+ arcs|n = \d)$/);
   await shoot('outcomes');
 
   await browser.$('[data-testid="outcome-by"]').selectByVisibleText('Dose (Oregon tiers)');

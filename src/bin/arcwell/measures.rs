@@ -7,7 +7,7 @@ use arcwell::domain::parse_id;
 use arcwell::integration::cohort::{CohortFilter, GroupBy};
 use arcwell::integration::engagement::Engagement;
 use arcwell::integration::outcomes::Outcomes;
-use arcwell::integration::predictors::Predictors;
+use arcwell::integration::predictors::{CovariateKind, Predictors};
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Timepoint, Trajectory};
 use arcwell::measures::{self, Measure};
 use arcwell::stats::{Mean, Rate};
@@ -162,7 +162,15 @@ fn predictors_text(p: &Predictors) -> String {
         mean(&p.change)
     );
     for x in &p.predictors {
-        let _ = writeln!(s, "  {}{}: {}", if x.clear { "* " } else { "  " }, x.label, x.reading);
+        let figures = match (x.kind, x.effect, x.low, x.high, x.n_rest) {
+            (CovariateKind::Number, Some(e), Some(lo), Some(hi), _) => format!("ρ {e}, {lo} to {hi}; {} arcs", x.n),
+            (CovariateKind::Group, Some(e), Some(lo), Some(hi), Some(rest)) => {
+                format!("{e}, {lo} to {hi}; {} against {rest} arcs", x.n)
+            }
+            (_, _, _, _, Some(rest)) => format!("{} against {rest} arcs", x.n),
+            _ => format!("{} with it recorded", x.n),
+        };
+        let _ = writeln!(s, "  {}{}: {} ({figures})", if x.clear { "* " } else { "  " }, x.label, x.reading);
     }
     let _ =
         writeln!(s, "* its 95 % interval leaves out 0: an association these arcs can tell from none.\n{}", p.caution);

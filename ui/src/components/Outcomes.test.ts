@@ -39,11 +39,11 @@ const predictors: Predictors = {
   measure: 'phq9', measure_name: 'PHQ-9', lower_is_better: true, change: m(12, -5.8, -9.1, -2.4), arcs: [],
   predictors: [
     { key: 'meq30', label: 'MEQ-30 total', kind: 'number', n: 10, n_rest: null, effect: -0.884, low: -0.973, high: -0.557, clear: true,
-      reading: 'arcs with a higher MEQ-30 total improved more (ρ -0.884, -0.973 to -0.557; 10 arcs)' },
+      reading: 'arcs with a higher MEQ-30 total improved more' },
     { key: 'approach:somatic', label: 'approach: somatic', kind: 'group', n: 5, n_rest: 5, effect: -8.4, low: -11.8, high: -5, clear: true,
-      reading: 'improved more by 8.4 points against the rest (-11.8 to -5; 5 against 5 arcs)' },
+      reading: 'improved more than the rest, by 8.4 points' },
     { key: 'ebi', label: 'EBI total', kind: 'number', n: 0, n_rest: null, effect: null, low: null, high: null, clear: false,
-      reading: 'too few arcs to say (0 with it recorded)' },
+      reading: 'too few arcs to say' },
   ],
   caution: "These are associations among this practice's own arcs, not causes.",
 };
@@ -63,15 +63,17 @@ describe('practice outcomes', () => {
     await screen.findByText(/PHQ-9: 12 arcs/);
     const ranked = within(screen.getByTestId('predictors')).getAllByRole('row').slice(1).map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
     expect(ranked).toEqual([
-      '●MEQ-30 totalρ −0.88 (−0.97 to −0.56)10arcs with a higher MEQ-30 total improved more (ρ -0.884, -0.973 to -0.557; 10 arcs)',
-      '●approach: somatic−8.4 (−11.8 to −5)5 against 5improved more by 8.4 points against the rest (-11.8 to -5; 5 against 5 arcs)',
-      'EBI totaltoo few to say0too few arcs to say (0 with it recorded)',
+      '●MEQ-30 totalρ −0.88 (−0.97 to −0.56)10arcs with a higher MEQ-30 total improved more',
+      '●approach: somatic−8.4 (−11.8 to −5)5 against 5improved more than the rest, by 8.4 points',
+      'EBI totaltoo few to say0too few arcs to say',
     ]);
     expect(screen.getByTestId('predictors-caution').textContent).toContain('not causes');
     expect(calls.find(([c]) => c === 'practice_predictors')).toEqual(['practice_predictors', { measure: 'phq9', filter: {} }]);
     expect(calls.find(([c]) => c === 'practice_outcomes')).toEqual(['practice_outcomes', { measure: 'phq9', filter: {}, by: 'approach' }]);
-    expect(screen.getByTestId('mean-change').textContent).toBe('−5.8 (−9.1 to −2.4)');
-    expect(screen.getByTestId('completion-rate').textContent).toBe('20 % (6–51 %)');
+    expect(screen.getByTestId('mean-change').textContent).toBe('−5.8');
+    expect(screen.getByTestId('mean-change-interval').textContent).toBe('−9.1 to −2.4 · 12 arcs');
+    expect(screen.getByTestId('completion-rate').textContent).toBe('20 %');
+    expect(screen.getByTestId('completion-rate-interval').textContent).toBe('6–51 % · 2 of 10');
     expect(screen.getByTestId('uncertainty-note').textContent).toContain('too few to say');
     const rows = within(screen.getByTestId('outcome-groups')).getAllByRole('row').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
     expect(rows.slice(1)).toEqual([

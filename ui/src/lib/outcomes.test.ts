@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, change, chartGroups, meanChange, meanScore, rate, scatter, toFilter } from './outcomes';
+import { EMPTY_FILTER, change, changeFigure, chartGroups, meanChange, meanScore, rate, rateFigure, scatter, scoresFigure, toFilter } from './outcomes';
 import type { ArcCovariates } from '../bindings/ArcCovariates';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
 import type { Mean } from '../bindings/Mean';
@@ -34,6 +34,14 @@ describe('practice outcomes', () => {
     expect(meanChange(mean(6, -2.5, -7.7, 2.7))).toBe('−2.5 (−7.7 to +2.7)');
     expect(meanChange(mean(4, null))).toBe('too few to say (n = 4)');
     expect(meanScore(mean(12, 12.8, 9.9, 15.6))).toBe('12.8 (9.9–15.6)');
+  });
+  it('gives each headline figure its interval and count on the line below', () => {
+    expect(rateFigure({ hits: 13, n: 18, value: 0.722, low: 0.491, high: 0.875 })).toEqual({ value: '72 %', detail: '49–88 % · 13 of 18' });
+    expect(rateFigure({ hits: 2, n: 3, value: null, low: null, high: null })).toEqual({ value: 'too few to say', detail: '2 of 3' });
+    expect(rateFigure(null).value).toBe('—');
+    expect(changeFigure(mean(18, -7.2, -8.7, -5.7))).toEqual({ value: '−7.2', detail: '−8.7 to −5.7 · 18 arcs' });
+    expect(scoresFigure(mean(18, 14.3, 12.8, 15.7), mean(18, 7.1, 4.9, 9.3))).toEqual({ value: '14.3 → 7.1', detail: '12.8–15.7 → 4.9–9.3' });
+    expect(scoresFigure(mean(3, null), mean(3, null))).toEqual({ value: 'too few to say', detail: 'n = 3' });
   });
   it('draws only the groups with enough arcs to have a change', () => {
     expect(chartGroups([group('ifs', -6.6), group('not recorded', null), group('somatic', 1)])).toEqual({

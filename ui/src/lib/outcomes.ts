@@ -103,3 +103,28 @@ export function scatter(arcs: ArcCovariates[], key: NumberKey): { xs: number[]; 
   const pts = arcs.flatMap((a) => (a[key] === null ? [] : [[a[key] as number, a.change] as const])).sort((p, q) => p[0] - q[0]);
   return { xs: pts.map((p) => p[0]), ys: pts.map((p) => p[1]) };
 }
+
+/** A headline figure: the value large, its interval and count small beneath. */
+export type Figure = { value: string; detail: string };
+
+/** A share as a headline: "72 %" over "49–88 % · 13 of 18". */
+export function rateFigure(r: Rate | null): Figure {
+  if (r === null) return { value: '—', detail: 'not defined for this measure' };
+  if (r.value === null || r.low === null || r.high === null) return { value: 'too few to say', detail: `${r.hits} of ${r.n}` };
+  const pc = (x: number) => Math.round(x * 100);
+  return { value: `${pc(r.value)} %`, detail: `${pc(r.low)}–${pc(r.high)} % · ${r.hits} of ${r.n}` };
+}
+
+/** A mean change as a headline: "−7.2" over "−8.7 to −5.7 · 18 arcs". */
+export function changeFigure(m: Mean): Figure {
+  if (m.value === null || m.low === null || m.high === null) return { value: 'too few to say', detail: `n = ${m.n}` };
+  return { value: change(m.value), detail: `${change(m.low)} to ${change(m.high)} · ${m.n} arcs` };
+}
+
+/** Mean baseline and latest as a headline: "14.3 → 7.1" over "12.8–15.7 → 4.9–9.3". */
+export function scoresFigure(base: Mean, latest: Mean): Figure {
+  const part = (m: Mean) => (m.value === null ? '—' : fmt(m.value));
+  const range = (m: Mean) => (m.low === null || m.high === null ? `n = ${m.n}` : `${fmt(m.low)}–${fmt(m.high)}`);
+  if (base.value === null) return { value: 'too few to say', detail: `n = ${base.n}` };
+  return { value: `${part(base)} → ${part(latest)}`, detail: `${range(base)} → ${range(latest)}` };
+}
