@@ -1,14 +1,19 @@
 //! CSV exports of arcs, sessions, check-ins and outcome scores, with a data dictionary written from the same
 //! column list as the files, so the two cannot disagree.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row};
+use uuid::Uuid;
 
 use super::Exports;
 use super::{Exported, Privacy, WARNING, write_new};
-use crate::domain::time::{ZonedTime, from_db};
+use crate::domain::id_from_db;
+use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::integration::cohort::{self, ArcTraits, CohortFilter};
+use crate::integration::predictors::{self, Facts};
 use crate::integration::schedule::{Offset, OffsetUnit};
 use crate::store::audit::{Action, Subject};
 use crate::{Error, Result};
@@ -22,8 +27,30 @@ enum Cell {
     L(usize, usize),
     /// A plan offset (amount, unit) as words: `1 week`.
     O(usize, usize),
+    /// What the outcome analytics know of the arc whose id is in column 0
+    /// (`integration::predictors`), so the spreadsheet sees the covariates the app ranks.
+    K(Known),
 }
-use Cell::{L, O, T};
+use Cell::{K, L, O, T};
+
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    Substance,
+    DoseMg,
+    Approaches,
+    Dosed,
+    DaysToFirstContact,
+    MilestonesAchieved,
+    Meq30,
+    CompleteMystical,
+    Ebi,
+}
+
+/// Everything `K` cells read, by arc.
+struct KnownArcs {
+    traits: BTreeMap<Uuid, ArcTraits>,
+    facts: BTreeMap<Uuid, Facts>,
+}
 
 /// One column of an exported file, as the data dictionary describes it, with where its value comes
 /// from: the file, its header and the dictionary are all written from this one list.
@@ -82,6 +109,30 @@ pub const ARCS: Table = Table {
         col("checkins_completed", "integer", "check-ins completed", T(11)),
         col("checkins_skipped", "integer", "check-ins skipped", T(12)),
         col("checkins_due", "integer", "check-ins still due", T(13)),
+        col(
+            "substance",
+            "text",
+            "the substances of the arc's first signed administration record, joined by \" + \"",
+            K(Known::Substance),
+        ),
+        col("dose_mg", "number", "the total mg of that record's doses", K(Known::DoseMg)),
+        col("approaches", "text", "the arc's approach tags, separated by \";\"", K(Known::Approaches)),
+        col("first_dosing_end", UTC, "when its first administration session ended, UTC", K(Known::Dosed)),
+        col(
+            "days_to_first_contact",
+            "number",
+            "days from that end to the first check-in completed after it, to 0.1",
+            K(Known::DaysToFirstContact),
+        ),
+        col("milestones_achieved", "integer", "milestones achieved or being maintained", K(Known::MilestonesAchieved)),
+        col("meq30_total", "number", "the arc's first MEQ-30 total (mean of 30 items, 0-5)", K(Known::Meq30)),
+        col(
+            "complete_mystical",
+            "one of: yes, no",
+            "whether that MEQ-30 met the complete mystical experience criterion (all four subscales at least 60 %)",
+            K(Known::CompleteMystical),
+        ),
+        col("ebi_total", "number", "the arc's first Emotional Breakthrough Inventory total", K(Known::Ebi)),
     ],
     query: "SELECT a.id, a.participant_id, p.name, a.intention, a.phase, a.opened_at, a.opened_tz, a.closed_at,
                    a.closed_tz, pl.name,
@@ -235,19 +286,45 @@ fn offset(r: &Row<'_>, amount: usize, unit: usize) -> rusqlite::Result<String> {
     Ok(amount.zip(unit).map(|(amount, unit)| Offset { amount, unit }.label()).unwrap_or_default())
 }
 
-fn cell(r: &Row<'_>, from: Cell) -> rusqlite::Result<String> {
-    match from {
-        T(i) => text(r, i),
-        L(at, zone) => local(r, at, zone),
-        O(amount, unit) => offset(r, amount, unit),
+fn known(r: &Row<'_>, what: Known, arcs: &KnownArcs) -> rusqlite::Result<String> {
+    let id = id_from_db(&r.get::<_, String>(0)?)?;
+    let (t, f) = (arcs.traits.get(&id), arcs.facts.get(&id));
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    Ok(match what {
+        Known::Substance => t.and_then(|t| t.substance.clone()).unwrap_or_default(),
+        Known::DoseMg => num(t.and_then(|t| t.dose_mg)),
+        Known::Approaches => t.map(|t| t.approaches.join(";")).unwrap_or_default(),
+        Known::Dosed => f.and_then(|f| f.dosed).map(to_db).unwrap_or_default(),
+        Known::DaysToFirstContact => num(f.and_then(|f| f.days_to_first_contact)),
+        Known::MilestonesAchieved => f.map(|f| f.milestones_achieved.to_string()).unwrap_or_default(),
+        Known::Meq30 => num(f.and_then(|f| f.meq30).map(|m| m.0)),
+        Known::CompleteMystical => {
+            f.and_then(|f| f.meq30).map(|m| if m.1 { "yes" } else { "no" }.to_owned()).unwrap_or_default()
+        }
+        Known::Ebi => num(f.and_then(|f| f.ebi)),
+    })
+}
+
+fn cell(r: &Row<'_>, from: Cell, arcs: Option<&KnownArcs>) -> rusqlite::Result<String> {
+    match (from, arcs) {
+        (T(i), _) => text(r, i),
+        (L(at, zone), _) => local(r, at, zone),
+        (O(amount, unit), _) => offset(r, amount, unit),
+        (K(what), Some(arcs)) => known(r, what, arcs),
+        (K(_), None) => Ok(String::new()),
     }
 }
 
 /// A table's rows as they are written: identifying columns only when names are asked for.
 fn rows(conn: &Connection, table: &Table, privacy: Privacy) -> Result<Vec<Vec<String>>> {
     let kept: Vec<Cell> = table.columns.iter().filter(|c| privacy.names || !c.identifying).map(|c| c.from).collect();
+    let arcs = if kept.iter().any(|c| matches!(c, K(_))) {
+        Some(KnownArcs { traits: cohort::arcs(conn, &CohortFilter::default())?, facts: predictors::facts(conn)? })
+    } else {
+        None
+    };
     let mut stmt = conn.prepare(table.query)?;
-    let rows = stmt.query_map([], |r| kept.iter().map(|&from| cell(r, from)).collect())?;
+    let rows = stmt.query_map([], |r| kept.iter().map(|&from| cell(r, from, arcs.as_ref())).collect())?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -141,17 +141,20 @@ impl ArcCovariates {
     }
 }
 
-/// What the practice knows of each arc beyond the cohort's traits.
+/// What the practice knows of each arc beyond the cohort's traits (the CSV export writes it too).
 #[derive(Debug, Default)]
-struct Facts {
-    checkins_completed: u32,
-    days_to_first_contact: Option<f64>,
-    milestones_achieved: u32,
-    meq30: Option<(f64, bool)>,
-    ebi: Option<f64>,
+pub(crate) struct Facts {
+    pub checkins_completed: u32,
+    /// The first administration session's end.
+    pub dosed: Option<chrono::DateTime<chrono::Utc>>,
+    pub days_to_first_contact: Option<f64>,
+    pub milestones_achieved: u32,
+    /// The first MEQ-30 total, and whether it was a complete mystical experience.
+    pub meq30: Option<(f64, bool)>,
+    pub ebi: Option<f64>,
 }
 
-fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
+pub(crate) fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
     let mut stmt = conn.prepare(
         "WITH dosed AS (SELECT arc_id, min(ended_at) AS ended FROM session
                         WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id)
@@ -168,13 +171,14 @@ fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = BTreeMap::new();
     for (arc, dosed, contact, checkins_completed, milestones_achieved) in rows {
-        let days = match (dosed.as_deref().map(from_db).transpose()?, contact.as_deref().map(from_db).transpose()?) {
+        let dosed = dosed.as_deref().map(from_db).transpose()?;
+        let days = match (dosed, contact.as_deref().map(from_db).transpose()?) {
             (Some(d), Some(c)) => Some(((c - d).num_minutes() as f64 / 1440.0 * 10.0).round() / 10.0),
             _ => None,
         };
         out.insert(
             id_from_db(&arc)?,
-            Facts { checkins_completed, days_to_first_contact: days, milestones_achieved, ..Facts::default() },
+            Facts { checkins_completed, dosed, days_to_first_contact: days, milestones_achieved, ..Facts::default() },
         );
     }
     // The first response of each to an arc (the list is in time order).

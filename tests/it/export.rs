@@ -99,6 +99,29 @@ fn csv_files_match_their_dictionary_and_the_practice_and_name_no_one_unless_aske
     );
     assert!(rows.iter().any(|r| r[col("offset")] == "1 week"), "offsets read as words");
 
+    // arcs.csv carries the covariates the Outcomes screen ranks, the same as the core reads them.
+    let (h, rows) = read_csv(&folder.join("arcs.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("arcs.csv has {n}"));
+    let core = p.integration().predictors("phq9", &Default::default()).unwrap();
+    assert!(core.arcs.len() > 10 && core.arcs.iter().any(|a| a.meq30.is_some()), "the demo has covariates to compare");
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for a in &core.arcs {
+        let r = rows.iter().find(|r| r[col("arc_id")] == a.arc_id.to_string()).expect("every arc is in arcs.csv");
+        assert_eq!(r[col("dose_mg")], num(a.dose_mg));
+        assert_eq!(r[col("substance")], a.substance.clone().unwrap_or_default());
+        assert_eq!(r[col("meq30_total")], num(a.meq30));
+        assert_eq!(r[col("complete_mystical")], a.complete_mystical.map_or("", |c| if c { "yes" } else { "no" }));
+        assert_eq!(r[col("ebi_total")], num(a.ebi));
+        assert_eq!(r[col("days_to_first_contact")], num(a.days_to_first_contact));
+        assert_eq!(r[col("milestones_achieved")], a.milestones_achieved.to_string());
+        assert_eq!(r[col("approaches")], a.approaches.join(";"));
+        assert_eq!(r[col("checkins_completed")], a.checkins_completed.to_string());
+    }
+    let dictionary = std::fs::read_to_string(folder.join("data-dictionary.csv")).unwrap();
+    for c in ["dose_mg", "meq30_total", "complete_mystical", "days_to_first_contact", "approaches"] {
+        assert!(dictionary.contains(&format!("arcs.csv,{c},")), "the dictionary describes {c}");
+    }
+
     let named = p.exports().csv(&out, Privacy { names: true }, now() + chrono::Duration::seconds(1)).unwrap();
     let folder = Path::new(&named.files[0]).parent().unwrap().to_owned();
     let (h, rows) = read_csv(&folder.join("arcs.csv"));
