@@ -26,6 +26,7 @@ effect: number | null, low: number | null, high: number | null,
  */
 clear: boolean, 
 /**
- * What it says, in plain words.
+ * What it says, in plain words (the figures are beside it): "arcs with a higher MEQ-30 total
+ * improved more", "no clear association", "too few arcs to say".
  */
 reading: string, };
