@@ -309,7 +309,14 @@ fn walk(
     }
     let mut last = dosed;
     for (k, c) in queued.iter().take(done).enumerate() {
-        let contact = c.due.utc + Duration::hours(1 + (i + k) as i64 % 3);
+        // Most 72-hour check-ins are held a day late (the day after a long session is rarely
+        // free), so the timelines view has a step it suggests moving.
+        let late = if k == 1 && !i.is_multiple_of(4) && c.due.utc + Duration::days(2) < now {
+            Duration::days(1)
+        } else {
+            Duration::zero()
+        };
+        let contact = c.due.utc + late + Duration::hours(1 + (i + k) as i64 % 3);
         if k == 3 && i % 2 == 1 {
             practice.checkins().skip(
                 c.id,

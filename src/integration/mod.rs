@@ -15,6 +15,7 @@ pub mod plan;
 pub mod predictors;
 pub mod schedule;
 pub mod status;
+pub mod timelines;
 
 use crate::Practice;
 

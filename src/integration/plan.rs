@@ -128,7 +128,7 @@ pub(crate) fn measure_ids(ids: &[String]) -> Result<Vec<String>> {
     Ok(crate::measures::library()?.iter().map(|m| m.id.clone()).filter(|id| known.contains(id)).collect())
 }
 
-fn nominal_hours(o: Offset) -> u32 {
+pub(crate) fn nominal_hours(o: Offset) -> u32 {
     use super::schedule::OffsetUnit::*;
     o.amount
         * match o.unit {
@@ -275,6 +275,29 @@ impl Plans<'_> {
             let plan = save(tx, id, input, now, false)?;
             audit::record(tx, Action::Update, &Subject::Plan(id), None)?;
             Ok(plan)
+        })
+    }
+
+    /// Moves step `step` (1 = the first) of a plan to `offset`: a timeline suggestion applied.
+    /// Check-ins already queued keep their times; they copied their offset when queued.
+    pub fn move_step(self, id: Uuid, step: u32, offset: Offset, now: DateTime<Utc>) -> Result<Plan> {
+        self.practice.write(|tx| {
+            let plan = get(tx, id)?;
+            let index = usize::try_from(step).ok().and_then(|s| s.checked_sub(1)).filter(|i| *i < plan.steps.len());
+            let Some(index) = index else {
+                return Err(Error::NotFound { what: "plan step", id: format!("{id} step {step}") });
+            };
+            let mut steps = plan.steps.clone();
+            steps[index].offset = offset;
+            let input = PlanInput {
+                name: plan.name.clone(),
+                steps,
+                baseline_measures: plan.baseline_measures.clone(),
+                make_default: false,
+            };
+            let moved = save(tx, id, &input, now, false)?;
+            audit::record(tx, Action::Update, &Subject::Plan(id), Some("step moved"))?;
+            Ok(moved)
         })
     }
 

@@ -515,6 +515,13 @@ fn measures_and_exports_from_the_command_line() {
     assert!(pred["predictors"].as_array().unwrap().iter().all(|x| x["effect"].is_null()), "one arc says nothing");
     let text = arcwell(dir.path(), &["measure", "predictors", "--measure", "phq9"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("too few arcs to say"));
+    let steps = json(dir.path(), &["plan", "timelines"]);
+    assert!(steps.as_array().unwrap().is_empty(), "nothing queued yet: no step to judge");
+    let plan = json(dir.path(), &["plan", "show"]);
+    let id = plan["id"].as_str().unwrap();
+    let moved = json(dir.path(), &["plan", "move-step", id, "2", "96h"]);
+    assert_eq!(moved["steps"][1]["offset"], serde_json::json!({ "amount": 96, "unit": "hours" }));
+    assert_eq!(arcwell(dir.path(), &["plan", "move-step", id, "9", "1d"]).status.code(), Some(4), "no step 9");
     let bad =
         arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--dose-min", "20", "--dose-max", "10"]);
     assert_eq!(bad.status.code(), Some(3));

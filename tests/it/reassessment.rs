@@ -217,3 +217,76 @@ fn the_reassessment_forms_milestone_statuses_are_the_milestones_own() {
     let referral = form.fields.iter().find(|f| f.key == "referral_needed").unwrap();
     assert!(referral.required && referral.alert.is_some(), "a referral needed raises an alert");
 }
+
+#[test]
+fn timelines_per_step_match_the_lateness_computed_by_hand_and_a_suggestion_moves_the_step() {
+    use arcwell::integration::cohort::CohortFilter;
+    use arcwell::integration::schedule::{Offset, OffsetUnit};
+    let (_fx, mut p) = Fixture::new();
+    // Six arcs dosed 40 days ago. The 24-hour check-ins all done on their day; the 72-hour ones
+    // done on time, then 1, 1, 1.5 and 2 days late, and one skipped; the rest left undone.
+    let late = [Some(0.0), Some(1.0), Some(1.0), Some(1.5), Some(2.0), None];
+    let names = ["Ilse Marrow", "Tomasz Ferrell", "Orla Vance", "Beni Aldous", "Cass Whitby", "Juno Pell"];
+    let mut due_before = Vec::new();
+    for (name, late) in names.into_iter().zip(late) {
+        let (_, c) = dosed_arc(&mut p, name, 40);
+        let done = |at: DateTime<Utc>| CompleteCheckIn {
+            note: "Call".into(),
+            contacted_at: Some(at.to_rfc3339()),
+            document_id: None,
+        };
+        p.checkins().complete(c[0].id, &done(c[0].due.utc), now()).unwrap();
+        match late {
+            Some(d) => {
+                let at = c[1].due.utc + Duration::minutes((d * 1440.0) as i64);
+                p.checkins().complete(c[1].id, &done(at), now()).unwrap();
+            }
+            None => {
+                p.checkins().skip(c[1].id, "Travelling", now()).unwrap();
+            }
+        }
+        due_before.push(c[2].due.utc);
+    }
+    let steps = p.integration().timelines(&CohortFilter::default(), now()).unwrap();
+    let step = |label: &str| steps.iter().find(|s| s.label == label).unwrap_or_else(|| panic!("{label}")).clone();
+    let share = |r: arcwell::stats::Rate| (r.hits, r.n);
+
+    let first = step("24 hours");
+    assert_eq!((first.checkins, share(first.completed), share(first.on_day)), (6, (6, 6), (6, 6)));
+    assert_eq!(first.lateness_days.map(|q| q.median), Some(0.0));
+    assert_eq!(first.suggestion, None, "on time: nothing to suggest");
+
+    let second = step("72 hours");
+    assert_eq!((second.step, second.checkins), (Some(2), 6));
+    assert_eq!((share(second.completed), share(second.on_day), share(second.skipped)), ((5, 6), (1, 6), (1, 6)));
+    // Quartiles as statrs estimates them (R's type 8): 0.67, 1, 1.67 by hand.
+    let q = second.lateness_days.unwrap();
+    assert_eq!((q.q1, q.median, q.q3), (0.7, 1.0, 1.7));
+    let s = second.suggestion.unwrap();
+    assert_eq!(s.offset, Some(Offset { amount: 96, unit: OffsetUnit::Hours }));
+    assert!(s.text.starts_with("your 72-hour check-ins are held on day 4 at the median, 1 day late"), "{}", s.text);
+
+    let week = step("1 week");
+    assert_eq!((week.checkins, share(week.completed), week.lateness_days, week.suggestion), (6, (0, 6), None, None));
+    assert!(steps.iter().all(|s| s.label != "3 months"), "not yet due: nothing to count");
+
+    // Applying it moves the plan's step; the check-ins already queued keep their times.
+    let plan = second.plan_id;
+    let moved = p.plans().move_step(plan, 2, Offset { amount: 96, unit: OffsetUnit::Hours }, now()).unwrap();
+    assert_eq!(moved.steps[1].offset, Offset { amount: 96, unit: OffsetUnit::Hours });
+    assert_eq!(moved.steps.len(), 6, "the other steps are as they were");
+    let after: Vec<DateTime<Utc>> = p
+        .checkins()
+        .list(&Default::default())
+        .unwrap()
+        .iter()
+        .filter(|c| c.offset == Some(Offset { amount: 1, unit: OffsetUnit::Weeks }))
+        .map(|c| c.due.utc)
+        .collect();
+    assert_eq!(after.len(), 6);
+    assert!(after.iter().all(|d| due_before.contains(d)), "queued check-ins keep their times");
+    assert_eq!(
+        p.plans().move_step(plan, 9, Offset { amount: 1, unit: OffsetUnit::Days }, now()).unwrap_err().code(),
+        arcwell::ErrorCode::NotFound
+    );
+}

@@ -10,6 +10,7 @@ use arcwell::integration::dashboard::{ArcSummary, Dashboard};
 use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
 use arcwell::integration::plan::{Plan, PlanInput, PlanStep};
 use arcwell::integration::schedule::Offset;
+use arcwell::integration::timelines::StepTimeline;
 use arcwell::{Error, Practice, Result};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -48,6 +49,15 @@ pub enum PlanCmd {
         #[arg(long)]
         default: bool,
     },
+    /// How each plan step goes in practice: done, on its day, skipped, how late; and where a step
+    /// is usually late, what to move it to
+    Timelines {
+        #[command(flatten)]
+        cohort: crate::measures::CohortArgs,
+    },
+    /// Move one step of a plan (1 = the first) to another offset, e.g. `plan move-step ID 2 96h`;
+    /// check-ins already queued keep their times
+    MoveStep { id: String, step: u32, offset: String },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +180,14 @@ fn parse_step(s: &str) -> Result<PlanStep> {
 pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
     match cmd {
         PlanCmd::List => output::print(json, &p.plans().list()?, |plans| plans.iter().map(plan_text).collect()),
+        PlanCmd::Timelines { cohort } => {
+            output::print(json, &p.integration().timelines(&cohort.filter()?, now)?, |steps| timelines_text(steps))
+        }
+        PlanCmd::MoveStep { id, step, offset } => output::print(
+            json,
+            &p.plans().move_step(parse_id("plan", &id)?, step, Offset::parse(&offset)?, now)?,
+            plan_text,
+        ),
         PlanCmd::Show { id } => {
             let plan = match id {
                 Some(id) => p.plans().get(parse_id("plan", &id)?)?,
@@ -330,6 +348,42 @@ pub fn alerts(p: &mut Practice, cmd: Option<AlertCmd>, all: bool, json: bool, no
 
 pub fn dashboard(p: &mut Practice, json: bool, now: DateTime<Utc>) -> Result<()> {
     output::print(json, &p.integration().dashboard(now)?, |d| dashboard_text(d, now))
+}
+
+fn days_of(x: f64) -> String {
+    if x == 1.0 { "1 day".into() } else { format!("{x} days") }
+}
+
+fn timelines_text(steps: &[StepTimeline]) -> String {
+    let pc = |r: &arcwell::stats::Rate| match r.value {
+        Some(v) => format!("{:.0} %", v * 100.0),
+        None => format!("too few to say ({} of {})", r.hits, r.n),
+    };
+    let mut s = String::new();
+    let mut plan = "";
+    for t in steps {
+        if t.plan != plan {
+            plan = &t.plan;
+            let _ = writeln!(s, "{plan}");
+        }
+        let late = t.lateness_days.map_or_else(
+            || "lateness: too few completed to say".to_owned(),
+            |q| format!("late by {} at the median ({} to {})", days_of(q.median), q.q1, q.q3),
+        );
+        let _ = writeln!(
+            s,
+            "  {:<10} {} check-ins: {} done, {} on their day, {} skipped; {late}",
+            t.label,
+            t.checkins,
+            pc(&t.completed),
+            pc(&t.on_day),
+            pc(&t.skipped)
+        );
+        if let Some(sug) = &t.suggestion {
+            let _ = writeln!(s, "    {}", sug.text);
+        }
+    }
+    if s.is_empty() { "no plan step has check-ins that could have been done yet\n".into() } else { s }
 }
 
 fn plan_text(p: &Plan) -> String {

@@ -104,7 +104,7 @@ pub struct CohortArgs {
 }
 
 impl CohortArgs {
-    fn filter(self) -> Result<CohortFilter> {
+    pub(crate) fn filter(self) -> Result<CohortFilter> {
         Ok(CohortFilter {
             plan_id: self.plan.map(|p| parse_id("plan", &p)).transpose()?,
             from: self.from.map(|d| arcwell::domain::time::parse_date(&d)).transpose()?,
