@@ -116,6 +116,8 @@ pub fn run() {
             commands::integration::list_plans,
             commands::integration::save_plan,
             commands::integration::set_arc_plan,
+            commands::integration::plan_timelines,
+            commands::integration::move_plan_step,
             commands::integration::set_arc_approaches,
             commands::integration::get_checkin,
             commands::integration::complete_checkin,

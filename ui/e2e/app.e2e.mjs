@@ -800,6 +800,9 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   assert.match(await browser.$('[data-testid="mean-change"]').getText(), /^([−+]\d+(\.\d)?|±0|too few to say)$/);
   assert.match(await browser.$('[data-testid="mean-change-interval"]').getText(), /^([−+±][\d.]+ to [−+±][\d.]+ · \d+ arcs|n = \d)$/);
   await shoot('outcomes');
+  // How the plan's steps go: the demo holds most 72-hour check-ins a day late, and Arcwell says so.
+  assert.match(await browser.$('[data-testid="step-suggestion"]').getText(), /72-hour check-ins are held on day 4 at the median/);
+  assert.ok(await browser.$('button=Move the 72 hours step to 96 hours').isExisting(), 'the suggestion can be applied');
 
   await browser.$('[data-testid="outcome-by"]').selectByVisibleText('Dose (Oregon tiers)');
   await browser.waitUntil(async () => /25 to 35 mg/.test(await browser.$('[data-testid="outcome-groups"]').getText()), {

@@ -5,9 +5,12 @@ use arcwell::domain::parse_id;
 use arcwell::domain::time::parse_date;
 use arcwell::integration::alerts::Alert;
 use arcwell::integration::checkin::{AddCheckIn, CheckIn, CheckInDetail, CompleteCheckIn, Outreach};
+use arcwell::integration::cohort::CohortFilter;
 use arcwell::integration::dashboard::Dashboard;
 use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
 use arcwell::integration::plan::{Plan, PlanInput};
+use arcwell::integration::schedule::Offset;
+use arcwell::integration::timelines::StepTimeline;
 use tauri::AppHandle;
 use tauri_plugin_opener::OpenerExt;
 
@@ -41,6 +44,22 @@ pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> 
             Some(id) => p.plans().edit(id, &input, now()),
             None => p.plans().create(&input, now()),
         })
+    })
+    .await
+}
+
+/// How each plan step goes in practice, with a suggestion where a step is usually late.
+#[tauri::command]
+pub async fn plan_timelines(app: AppHandle, filter: CohortFilter) -> CommandResult<Vec<StepTimeline>> {
+    blocking(app, move |s| s.with(|p| p.integration().timelines(&filter, now()))).await
+}
+
+/// Moves one step of a plan (1 = the first) to `offset`; check-ins already queued keep their times.
+#[tauri::command]
+pub async fn move_plan_step(app: AppHandle, plan_id: String, step: u32, offset: Offset) -> CommandResult<Plan> {
+    blocking(app, move |s| {
+        let id = parse_id("plan", &plan_id)?;
+        s.write(|p| p.plans().move_step(id, step, offset, now()))
     })
     .await
 }

@@ -7,6 +7,7 @@ import type { Mean } from '../bindings/Mean';
 import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
 import type { Rate } from '../bindings/Rate';
 import type { Predictors } from '../bindings/Predictors';
+import type { StepTimeline } from '../bindings/StepTimeline';
 
 afterEach(() => {
   cleanup();
@@ -48,6 +49,14 @@ const predictors: Predictors = {
   caution: "These are associations among this practice's own arcs, not causes.",
 };
 
+const timelines: StepTimeline[] = [
+  { plan_id: 'p1', plan: 'Standard integration', step: 1, offset: { amount: 24, unit: 'hours' }, label: '24 hours', checkins: 6,
+    completed: r(6, 6, 1, 0.61, 1), on_day: r(6, 6, 1, 0.61, 1), skipped: r(0, 6, 0, 0, 0.39), lateness_days: { q1: 0, median: 0, q3: 0.1 }, suggestion: null },
+  { plan_id: 'p1', plan: 'Standard integration', step: 2, offset: { amount: 72, unit: 'hours' }, label: '72 hours', checkins: 6,
+    completed: r(5, 6, 0.833, 0.436, 0.97), on_day: r(1, 6, 0.167, 0.03, 0.564), skipped: r(1, 6, 0.167, 0.03, 0.564), lateness_days: { q1: 0.7, median: 1, q3: 1.7 },
+    suggestion: { offset: { amount: 96, unit: 'hours' }, text: 'your 72-hour check-ins are held on day 4 at the median, 1 day late (half of them between 0.7 and 1.7): move the step to 96 hours, or keep it and expect it' } },
+];
+
 describe('practice outcomes', () => {
   it('shows the figures the core computed, and asks again with the filters chosen', async () => {
     const calls: [string, unknown][] = [];
@@ -57,6 +66,7 @@ describe('practice outcomes', () => {
       if (cmd === 'list_plans') return [{ id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [] }];
       if (cmd === 'practice_outcomes') return answer;
       if (cmd === 'practice_predictors') return predictors;
+      if (cmd === 'plan_timelines') return timelines;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
@@ -99,6 +109,7 @@ describe('practice outcomes', () => {
       if (cmd === 'list_plans') return [];
       if (cmd === 'practice_outcomes') return answer;
       if (cmd === 'practice_predictors') return predictors;
+      if (cmd === 'plan_timelines') return timelines;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
@@ -107,5 +118,28 @@ describe('practice outcomes', () => {
     await fireEvent.submit(screen.getByRole('form', { name: 'Which arcs to count' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The highest dose must be a number');
     expect(calls.filter((c) => c === 'practice_outcomes')).toHaveLength(1);
+  });
+
+  it("shows how each plan step goes and moves a late step when asked", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }];
+      if (cmd === 'list_plans') return [];
+      if (cmd === 'practice_outcomes') return answer;
+      if (cmd === 'practice_predictors') return predictors;
+      if (cmd === 'plan_timelines') return timelines;
+      if (cmd === 'move_plan_step') return { id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(Outcomes);
+    const panel = await screen.findByTestId('timelines');
+    const rows = within(panel).getAllByRole('row').slice(1).map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    expect(rows[1]).toBe('Standard integration72 hours683 % (44–97 %)17 % (3–56 %)17 % (3–56 %)1 day (0.7 to 1.7)');
+    expect(within(panel).getByTestId('step-suggestion').textContent).toContain('held on day 4 at the median');
+    await fireEvent.click(within(panel).getByRole('button', { name: 'Move the 72 hours step to 96 hours' }));
+    await vi.waitFor(() => expect(calls.find(([c]) => c === 'move_plan_step')).toEqual(['move_plan_step', { planId: 'p1', step: 2, offset: { amount: 96, unit: 'hours' } }]));
+    expect((await within(panel).findByRole('status')).textContent).toContain('Check-ins already queued keep their times.');
+    expect(calls.filter(([c]) => c === 'plan_timelines')).toHaveLength(2);
   });
 });

@@ -21,6 +21,7 @@ import type { AutoBackupInput } from '../bindings/AutoBackupInput';
 import type { Phase } from '../bindings/Phase';
 import type { CompleteSession } from '../bindings/CompleteSession';
 import type { Commands } from '../bindings/commands';
+import type { Offset } from '../bindings/Offset';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { OpenArc } from '../bindings/OpenArc';
 import type { ParticipantInput } from '../bindings/ParticipantInput';
@@ -124,6 +125,9 @@ export const backend = {
     call('practice_outcomes', { measure, filter, by }),
   /** What goes with a better change in `measure`, ranked; each arc's covariates for the scatter. */
   practicePredictors: (measure: string, filter: CohortFilter) => call('practice_predictors', { measure, filter }),
+  /** How each plan step goes, with a suggestion where one is usually late. */
+  planTimelines: (filter: CohortFilter) => call('plan_timelines', { filter }),
+  movePlanStep: (planId: string, step: number, offset: Offset) => call('move_plan_step', { planId, step, offset }),
   setArcApproaches: (arcId: string, tags: string[]) => call('set_arc_approaches', { arcId, tags }),
   exportDefaults: () => call('export_defaults'),
   exportRecord: (participantId: string, path: string) => call('export_record', { participantId, path }),

@@ -70,7 +70,7 @@ export function meanScore(m: Mean): string {
 }
 
 export function days(x: number | null): string {
-  return x === null ? '—' : `${fmt(x)} days`;
+  return x === null ? '—' : `${fmt(x)} ${x === 1 ? 'day' : 'days'}`;
 }
 
 /** The groups with a figure to draw (too few arcs, or baselines only, have none), in the table's order. */
