@@ -135,7 +135,7 @@ describe('practice outcomes', () => {
     render(Outcomes);
     const panel = await screen.findByTestId('timelines');
     const rows = within(panel).getAllByRole('row').slice(1).map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
-    expect(rows[1]).toBe('Standard integration72 hours683 % (44–97 %)17 % (3–56 %)17 % (3–56 %)1 day (0.7 to 1.7)');
+    expect(rows[1]).toBe('Standard integration72 hours683 %44–97 % · 5 of 617 %3–56 % · 1 of 617 %3–56 % · 1 of 61 day0.7 to 1.7');
     expect(within(panel).getByTestId('step-suggestion').textContent).toContain('held on day 4 at the median');
     await fireEvent.click(within(panel).getByRole('button', { name: 'Move the 72 hours step to 96 hours' }));
     await vi.waitFor(() => expect(calls.find(([c]) => c === 'move_plan_step')).toEqual(['move_plan_step', { planId: 'p1', step: 2, offset: { amount: 96, unit: 'hours' } }]));
