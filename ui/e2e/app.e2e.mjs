@@ -803,6 +803,8 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   // How the plan's steps go: the demo holds most 72-hour check-ins a day late, and Arcwell says so.
   assert.match(await browser.$('[data-testid="step-suggestion"]').getText(), /72-hour check-ins are held on day 4 at the median/);
   assert.ok(await browser.$('button=Move the 72 hours step to 96 hours').isExisting(), 'the suggestion can be applied');
+  await browser.$('[data-testid="timelines"]').scrollIntoView();
+  await shoot('timelines');
 
   await browser.$('[data-testid="outcome-by"]').selectByVisibleText('Dose (Oregon tiers)');
   await browser.waitUntil(async () => /25 to 35 mg/.test(await browser.$('[data-testid="outcome-groups"]').getText()), {
@@ -836,6 +838,8 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   await table.$('canvas').waitForExist({ timeout: 5_000, timeoutMsg: 'each arc drawn against the covariate' });
   await table.scrollIntoView();
   await shoot('predictors');
+  await table.$('canvas').scrollIntoView({ block: 'end' });
+  await shoot('predictors-scatter');
 });
 
 test('accessibility: the main screens have no serious axe-core violations', async () => {
