@@ -63,6 +63,10 @@ pub struct Difference {
     pub high: Option<f64>,
 }
 
+fn leaves_out_zero(low: Option<f64>, high: Option<f64>) -> bool {
+    matches!((low, high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+}
+
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -78,7 +82,7 @@ fn t(df: f64) -> Option<f64> {
 }
 
 /// Rounds to `places` decimals, as figures are shown and compared.
-fn round(x: f64, places: i32) -> f64 {
+pub(crate) fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
 }
@@ -103,11 +107,6 @@ impl Rate {
             high: Some(round((centre + half).min(1.0), 3)),
         }
     }
-
-    /// Whether there are enough to say anything.
-    pub fn enough(&self) -> bool {
-        self.value.is_some()
-    }
 }
 
 impl Mean {
@@ -130,10 +129,6 @@ impl Mean {
             low: Some(round(mean - half, places)),
             high: Some(round(mean + half, places)),
         }
-    }
-
-    pub fn enough(&self) -> bool {
-        self.value.is_some()
     }
 }
 
@@ -168,7 +163,7 @@ impl Correlation {
 
     /// Whether the interval leaves out 0: an association this sample can tell from none.
     pub fn clear(&self) -> bool {
-        matches!((self.low, self.high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+        leaves_out_zero(self.low, self.high)
     }
 }
 
@@ -201,8 +196,9 @@ impl Difference {
         }
     }
 
+    /// Whether the interval leaves out 0: a difference this sample can tell from none.
     pub fn clear(&self) -> bool {
-        matches!((self.low, self.high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+        leaves_out_zero(self.low, self.high)
     }
 }
 
@@ -231,7 +227,6 @@ mod tests {
     fn below_five_there_is_nothing_to_say_but_the_count() {
         let r = Rate::of(3, 4);
         assert_eq!((r.hits, r.n, r.value, r.low, r.high), (3, 4, None, None, None));
-        assert!(!r.enough());
         let m = Mean::of(&[1.0, 2.0, 3.0, 4.0], 1);
         assert_eq!((m.n, m.value, m.low), (4, None, None), "four is too few for a mean too");
         assert_eq!(Rate::of(0, 0).n, 0);

@@ -11,7 +11,7 @@ use super::status::{end_of_day, local_day};
 use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::time::from_db;
-use crate::stats::Rate;
+use crate::stats::{Rate, round};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -45,11 +45,46 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
     let m = if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 };
-    Some((m * 10.0).round() / 10.0)
+    Some(round(m, 1))
 }
 
 fn days(d: chrono::TimeDelta) -> f64 {
     d.num_seconds() as f64 / 86_400.0
+}
+
+/// What became of a check-in, for the practice figures.
+pub(super) enum Fate {
+    /// Done: whether by the end of its local due day, and how many days after its due time.
+    Done {
+        on_day: bool,
+        late_days: f64,
+    },
+    Skipped,
+    /// Still due after its day.
+    Overdue,
+    /// Its day has not ended (or it was skipped before it did): it could not have been done yet.
+    NotYet,
+}
+
+/// A check-in's fate from its stored due time, status and contact time; the one definition the
+/// engagement figures and the per-step timelines share.
+pub(super) fn fate(
+    due: DateTime<Utc>,
+    status: &str,
+    resolved: Option<&str>,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Fate> {
+    let day_end = end_of_day(local_day(due, zone), zone);
+    Ok(match (status, resolved) {
+        ("completed", Some(at)) => {
+            let at = from_db(at)?;
+            Fate::Done { on_day: at < day_end, late_days: days(at - due) }
+        }
+        ("skipped", _) if day_end <= now => Fate::Skipped,
+        ("due", _) if day_end <= now => Fate::Overdue,
+        _ => Fate::NotYet,
+    })
 }
 
 impl Integration<'_> {
@@ -73,17 +108,15 @@ impl Integration<'_> {
                 if !arcs.contains_key(&id_from_db(&arc)?) || !in_range(due) {
                     continue;
                 }
-                let day_end = end_of_day(local_day(due, zone), zone);
-                match (status.as_str(), resolved) {
-                    ("completed", Some(at)) => {
-                        let at = from_db(&at)?;
+                match fate(due, &status, resolved.as_deref(), zone, now)? {
+                    Fate::Done { on_day, late_days } => {
                         (n, done) = (n + 1, done + 1);
-                        on_time += u32::from(at < day_end);
-                        from_due.push(days(at - due));
+                        on_time += u32::from(on_day);
+                        from_due.push(late_days);
                     }
-                    ("skipped", _) if day_end <= now => (n, skipped) = (n + 1, skipped + 1),
-                    ("due", _) if day_end <= now => (n, overdue) = (n + 1, overdue + 1),
-                    _ => {}
+                    Fate::Skipped => (n, skipped) = (n + 1, skipped + 1),
+                    Fate::Overdue => (n, overdue) = (n + 1, overdue + 1),
+                    Fate::NotYet => {}
                 }
             }
             let mut stmt = conn.prepare(

@@ -17,7 +17,7 @@ use crate::domain::id_from_db;
 use crate::domain::time::from_db;
 use crate::measures::response::query;
 use crate::measures::{Measure, measure};
-use crate::stats::{Correlation, Difference, MIN_N, Mean};
+use crate::stats::{Correlation, Difference, MIN_N, Mean, round};
 
 /// Said with every result, on every surface.
 pub const CAUTION: &str = "These are associations among this practice's own arcs, not causes: people who differ in one way \
@@ -173,7 +173,7 @@ pub(crate) fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
     for (arc, dosed, contact, checkins_completed, milestones_achieved) in rows {
         let dosed = dosed.as_deref().map(from_db).transpose()?;
         let days = match (dosed, contact.as_deref().map(from_db).transpose()?) {
-            (Some(d), Some(c)) => Some(((c - d).num_minutes() as f64 / 1440.0 * 10.0).round() / 10.0),
+            (Some(d), Some(c)) => Some(round((c - d).num_minutes() as f64 / 1440.0, 1)),
             _ => None,
         };
         out.insert(
@@ -221,11 +221,19 @@ fn number((key, label, more): (&str, &str, &str), arcs: &[ArcCovariates], lower_
     }
 }
 
-fn group(key: &str, label: &str, arcs: &[ArcCovariates], lower_is_better: bool) -> Predictor {
-    let (inside, outside): (Vec<&ArcCovariates>, Vec<&ArcCovariates>) =
-        arcs.iter().partition(|a| a.groups().iter().any(|(k, _)| k == key));
-    let changes = |xs: &[&ArcCovariates]| xs.iter().map(|a| a.change).collect::<Vec<_>>();
-    let d = Difference::of(&changes(&inside), &changes(&outside), 1);
+/// `memberships[i]` holds the group keys of `arcs[i]`.
+fn group(
+    key: &str,
+    label: &str,
+    arcs: &[ArcCovariates],
+    memberships: &[Vec<String>],
+    lower_is_better: bool,
+) -> Predictor {
+    let (mut inside, mut outside) = (Vec::new(), Vec::new());
+    for (a, keys) in arcs.iter().zip(memberships) {
+        if keys.iter().any(|k| k == key) { inside.push(a.change) } else { outside.push(a.change) }
+    }
+    let d = Difference::of(&inside, &outside, 1);
     let points = |x: f64| format!("{} point{}", x.abs(), if x.abs() == 1.0 { "" } else { "s" });
     let reading = match d.value {
         Some(v) if d.clear() => format!("{} than the rest, by {}", direction(v, lower_is_better), points(v)),
@@ -251,11 +259,14 @@ fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predict
     let better = m.change.lower_is_better;
     let mut out: Vec<Predictor> = NUMBERS.iter().map(|n| number(*n, arcs, better)).collect();
     let mut groups: BTreeMap<String, String> = BTreeMap::new();
+    let mut memberships = Vec::with_capacity(arcs.len());
     for a in arcs {
-        groups.extend(a.groups());
+        let mine = a.groups();
+        memberships.push(mine.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
+        groups.extend(mine);
     }
     // A group every arc is in has no rest to compare with: it says nothing, so it is not listed.
-    out.extend(groups.iter().map(|(k, l)| group(k, l, arcs, better)).filter(|p| p.n_rest != Some(0)));
+    out.extend(groups.iter().map(|(k, l)| group(k, l, arcs, &memberships, better)).filter(|p| p.n_rest != Some(0)));
     // Strength on one scale, 0–1: |ρ|; for a group, its difference in units of the cohort's spread
     // of change (Cohen's d), as the correlation it amounts to, d / √(d² + 4).
     let strength = |p: &Predictor| match (p.kind, p.effect) {

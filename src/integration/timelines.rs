@@ -12,13 +12,14 @@ use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, CohortFilter};
+use super::engagement::{Fate, fate};
 use super::plan::{self, nominal_hours};
 use super::schedule::{Offset, OffsetUnit};
-use super::status::{end_of_day, local_day};
+use super::status::local_day;
 use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::time::from_db;
-use crate::stats::{MIN_N, Rate};
+use crate::stats::{MIN_N, Rate, round};
 
 /// Quartiles of a list of days, to 0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
@@ -62,14 +63,6 @@ pub struct StepTimeline {
     pub suggestion: Option<StepSuggestion>,
 }
 
-fn days(d: chrono::TimeDelta) -> f64 {
-    d.num_seconds() as f64 / 86_400.0
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 /// "1 day", "1.5 days".
 fn in_days(x: f64) -> String {
     if x == 1.0 { "1 day".into() } else { format!("{x} days") }
@@ -80,7 +73,7 @@ fn quartiles(xs: &[f64]) -> Option<Quartiles> {
         return None;
     }
     let mut d = Data::new(xs.to_vec());
-    Some(Quartiles { q1: round1(d.lower_quartile()), median: round1(d.median()), q3: round1(d.upper_quartile()) })
+    Some(Quartiles { q1: round(d.lower_quartile(), 1), median: round(d.median(), 1), q3: round(d.upper_quartile(), 1) })
 }
 
 /// The step's offset moved by `late` days, in its own unit where that can say it.
@@ -179,17 +172,15 @@ impl Integration<'_> {
                 let offset = Offset { amount, unit };
                 let key = (plan_id, nominal_hours(offset), amount);
                 let (_, t) = tallies.entry(key).or_insert_with(|| (offset, Tally::default()));
-                let day_end = end_of_day(day, zone);
-                match (status.as_str(), resolved) {
-                    ("completed", Some(at)) => {
-                        let at = from_db(&at)?;
+                match fate(due, &status, resolved.as_deref(), zone, now)? {
+                    Fate::Done { on_day, late_days } => {
                         (t.n, t.done) = (t.n + 1, t.done + 1);
-                        t.on_day += usize::from(at < day_end);
-                        t.late.push(days(at - due));
+                        t.on_day += usize::from(on_day);
+                        t.late.push(late_days);
                     }
-                    ("skipped", _) if day_end <= now => (t.n, t.skipped) = (t.n + 1, t.skipped + 1),
-                    ("due", _) if day_end <= now => t.n += 1,
-                    _ => {}
+                    Fate::Skipped => (t.n, t.skipped) = (t.n + 1, t.skipped + 1),
+                    Fate::Overdue => t.n += 1,
+                    Fate::NotYet => {}
                 }
             }
             let mut plans: BTreeMap<String, plan::Plan> = BTreeMap::new();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, change, changeFigure, chartGroups, meanChange, meanScore, rate, rateFigure, scatter, scoresFigure, toFilter } from './outcomes';
+import { EMPTY_FILTER, change, changeFigure, chartGroups, meanChange, rate, rateFigure, scatter, scoresFigure, toFilter } from './outcomes';
 import type { ArcCovariates } from '../bindings/ArcCovariates';
 import type { OutcomeGroup } from '../bindings/OutcomeGroup';
 import type { Mean } from '../bindings/Mean';
@@ -33,7 +33,6 @@ describe('practice outcomes', () => {
     expect(meanChange(mean(12, -5.8, -9.1, -2.4))).toBe('−5.8 (−9.1 to −2.4)');
     expect(meanChange(mean(6, -2.5, -7.7, 2.7))).toBe('−2.5 (−7.7 to +2.7)');
     expect(meanChange(mean(4, null))).toBe('too few to say (n = 4)');
-    expect(meanScore(mean(12, 12.8, 9.9, 15.6))).toBe('12.8 (9.9–15.6)');
   });
   it('gives each headline figure its interval and count on the line below', () => {
     expect(rateFigure({ hits: 13, n: 18, value: 0.722, low: 0.491, high: 0.875 })).toEqual({ value: '72 %', detail: '49–88 % · 13 of 18' });

@@ -63,12 +63,6 @@ export function meanChange(m: Mean): string {
   return `${change(m.value)} (${change(m.low)} to ${change(m.high)})`;
 }
 
-/** A mean score with its interval: "12.8 (9.9–15.6)"; "too few to say (n = 4)". */
-export function meanScore(m: Mean): string {
-  if (m.value === null || m.low === null || m.high === null) return `too few to say (n = ${m.n})`;
-  return `${fmt(m.value)} (${fmt(m.low)}–${fmt(m.high)})`;
-}
-
 export function days(x: number | null): string {
   return x === null ? '—' : `${fmt(x)} ${x === 1 ? 'day' : 'days'}`;
 }
