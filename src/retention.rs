@@ -131,6 +131,7 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
         format!("SELECT id FROM document WHERE arc_id IN ({ARCS})"),
         format!("SELECT id FROM measure_response WHERE arc_id IN ({ARCS})"),
         format!("SELECT id FROM screening_flag WHERE arc_id IN ({ARCS})"),
+        format!("SELECT id FROM milestone WHERE arc_id IN ({ARCS})"),
     ] {
         let mut stmt = tx.prepare(&sql)?;
         for row in stmt.query_map([id], |r| r.get::<_, String>(0))? {
@@ -139,6 +140,12 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
     }
     for other in &ids {
         tx.execute("DELETE FROM alert_state WHERE instr(key, ?1) > 0", [other])?;
+        // A notification that told of an alert about them (with names shown) loses its text too.
+        tx.execute(
+            "UPDATE notification SET body = '' WHERE id IN (SELECT notification_id FROM alert_notice WHERE instr(key, ?1) > 0)",
+            [other],
+        )?;
+        tx.execute("DELETE FROM alert_notice WHERE instr(key, ?1) > 0", [other])?;
     }
     // A notification that named this participant (with names shown) loses its text; one that was
     // only about them goes.
@@ -151,7 +158,8 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
     )?;
     tx.execute(&format!("DELETE FROM checkin_notice WHERE checkin_id IN ({checkins})"), [id])?;
     tx.execute(
-        "DELETE FROM notification WHERE body = '' AND id NOT IN (SELECT notification_id FROM checkin_notice)",
+        "DELETE FROM notification WHERE body = '' AND id NOT IN (SELECT notification_id FROM checkin_notice)
+           AND id NOT IN (SELECT notification_id FROM alert_notice)",
         [],
     )?;
     let docs = format!("SELECT id FROM document WHERE arc_id IN ({ARCS})");

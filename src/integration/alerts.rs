@@ -2,6 +2,8 @@
 //! the integration status; what the facilitator did with each (acknowledged, snoozed until a date)
 //! is kept by the alert's key, which names the fact it is about.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,7 @@ use uuid::Uuid;
 use super::arcs::{ArcRow, Scope, load, overdue_checkins};
 use super::checkin::CheckIn;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
+use super::warnings::WarningKind;
 use crate::domain::profile::{self, Profile};
 use crate::domain::time::at_local;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -28,6 +31,48 @@ pub enum AlertKind {
     CriticalAnswer,
     /// A signed document's answer calls for action: a re-assessment's "referral needed".
     DocumentAnswer,
+    /// Early warnings (`warnings.rs`): a score worse than baseline by the measure's meaningful change,
+    Deterioration,
+    /// a signed note's wellbeing two steps below the previous one's,
+    WellbeingFalling,
+    /// a milestone lapsed,
+    MilestoneLapsed,
+    /// or still open past its target date,
+    MilestonePastTarget,
+    /// or an arc at risk of stalling: a late first contact, two skips in a row, lateness growing.
+    AtRiskOfStalling,
+}
+
+impl From<WarningKind> for AlertKind {
+    fn from(k: WarningKind) -> Self {
+        match k {
+            WarningKind::Deterioration => AlertKind::Deterioration,
+            WarningKind::WellbeingFalling => AlertKind::WellbeingFalling,
+            WarningKind::MilestoneLapsed => AlertKind::MilestoneLapsed,
+            WarningKind::MilestonePastTarget => AlertKind::MilestonePastTarget,
+            WarningKind::AtRiskOfStalling => AlertKind::AtRiskOfStalling,
+        }
+    }
+}
+
+impl AlertKind {
+    /// An early warning (`warnings.rs`), counted apart on Today.
+    pub fn is_early_warning(self) -> bool {
+        matches!(
+            self,
+            AlertKind::Deterioration
+                | AlertKind::WellbeingFalling
+                | AlertKind::MilestoneLapsed
+                | AlertKind::MilestonePastTarget
+                | AlertKind::AtRiskOfStalling
+        )
+    }
+
+    /// Notified by the scheduler once: everything but what the check-in notices already say
+    /// (overdue, stalled) and the arcs ready to complete.
+    pub fn is_notified(self) -> bool {
+        !matches!(self, AlertKind::OverdueCheckin | AlertKind::Stalled | AlertKind::ReadyToComplete)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -46,11 +91,14 @@ const URGENT_AFTER_DAYS: i64 = 7;
 #[ts(export)]
 pub struct Alert {
     /// Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`,
-    /// `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`.
+    /// `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`, and the early
+    /// warnings' (`worse:`, `wellbeing:`, `lapsed:`, `late:`, `skips:`, `drift:`, `first-contact:`).
     pub key: String,
     pub kind: AlertKind,
     pub severity: Severity,
     pub reason: String,
+    /// The rule that raised it, in words.
+    pub rule: String,
     #[ts(type = "string")]
     pub participant_id: Uuid,
     pub participant_name: String,
@@ -105,6 +153,7 @@ fn candidates(
             kind: AlertKind::OverdueCheckin,
             severity,
             reason,
+            rule: format!("A check-in still due once its local due day has ended; urgent after {URGENT_AFTER_DAYS} days"),
             participant_id: c.participant_id,
             participant_name: c.participant_name.clone(),
             arc_id: c.arc_id,
@@ -115,7 +164,7 @@ fn candidates(
         });
     }
     for (row, d) in derived {
-        let (key, kind, severity, reason) = match d.status {
+        let (key, kind, severity, reason, rule) = match d.status {
             IntegrationStatus::Stalled => (
                 format!("stalled:{}:{}", row.arc_id, d.last_contact.map(to_db).unwrap_or_default()),
                 AlertKind::Stalled,
@@ -124,12 +173,14 @@ fn candidates(
                     "No contact for {} days while a check-in is past due",
                     d.last_contact.map_or(0, |c| (now - c).num_days())
                 ),
+                format!("No contact for {} days while a check-in is past due", profile.stall_days),
             ),
             IntegrationStatus::ReadyToComplete => (
                 format!("ready:{}", row.arc_id),
                 AlertKind::ReadyToComplete,
                 Severity::Info,
                 "Every check-in is done and no milestone is open: ready to complete".to_owned(),
+                "Every check-in completed or skipped and no milestone planned or in progress".to_owned(),
             ),
             _ => continue,
         };
@@ -139,6 +190,7 @@ fn candidates(
             kind,
             severity,
             reason,
+            rule,
             participant_id: row.participant_id,
             participant_name: row.participant_name.clone(),
             arc_id: row.arc_id,
@@ -170,12 +222,13 @@ impl Answered {
         })
     }
 
-    fn urgent(self, key: String, kind: AlertKind, reason: String, tz: &str) -> Result<Alert> {
+    fn urgent(self, key: String, kind: AlertKind, reason: String, rule: String, tz: &str) -> Result<Alert> {
         Ok(Alert {
             key,
             kind,
             severity: Severity::Urgent,
             reason,
+            rule,
             participant_id: crate::domain::id_from_db(&self.participant)?,
             participant_name: self.name,
             arc_id: crate::domain::id_from_db(&self.arc)?,
@@ -211,7 +264,8 @@ fn critical_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        out.push(answered.urgent(format!("critical:{id}"), AlertKind::CriticalAnswer, reason, tz)?);
+        let rule = format!("An answer on a critical item of the {name_of} at the level the measure says needs action");
+        out.push(answered.urgent(format!("critical:{id}"), AlertKind::CriticalAnswer, reason, rule, tz)?);
     }
     Ok(out)
 }
@@ -236,7 +290,10 @@ fn document_answers(conn: &Connection, tz: &str) -> Result<Vec<Alert>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(key, reason, answered)| answered.urgent(key, AlertKind::DocumentAnswer, reason, tz))
+        .map(|(key, reason, answered)| {
+            let rule = "An answer the document's template names in its alert rule".to_owned();
+            answered.urgent(key, AlertKind::DocumentAnswer, reason, rule, tz)
+        })
         .collect()
 }
 
@@ -265,8 +322,8 @@ pub(crate) fn open_alerts(
     Ok(gathered(conn, derived, overdue, profile, now)?.into_iter().filter(|a| a.is_open(now)).collect())
 }
 
-/// Every current alert — from the arcs' facts, critical answers and signed documents' alert answers —
-/// with what was done with it.
+/// Every current alert — from the arcs' facts, critical answers, signed documents' alert answers and
+/// the early warnings — with what was done with it.
 fn gathered(
     conn: &Connection,
     derived: &[(&ArcRow, Derived)],
@@ -277,11 +334,30 @@ fn gathered(
     let mut found = candidates(derived, overdue, profile, now)?;
     found.extend(critical_answers(conn, &profile.timezone)?);
     found.extend(document_answers(conn, &profile.timezone)?);
+    let names: HashMap<Uuid, (Uuid, &str)> =
+        derived.iter().map(|(r, _)| (r.arc_id, (r.participant_id, r.participant_name.as_str()))).collect();
+    for w in super::warnings::found(conn, derived, profile.zone()?, now)? {
+        let Some(&(participant_id, name)) = names.get(&w.arc_id) else { continue };
+        found.push(Alert {
+            key: w.key,
+            kind: w.kind.into(),
+            severity: Severity::Warning,
+            reason: w.reason,
+            rule: w.rule,
+            participant_id,
+            participant_name: name.to_owned(),
+            arc_id: w.arc_id,
+            checkin_id: None,
+            since: ZonedTime::new(w.since, &profile.timezone),
+            snoozed_until: None,
+            acknowledged_at: None,
+        });
+    }
     with_state(conn, found, &profile.timezone)
 }
 
 /// Every current alert with its state.
-fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
+pub(crate) fn current(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
     let profile = profile::load(conn)?;
     let zone = profile.zone()?;
     let rows = load(conn, Scope::Integration)?;

@@ -76,6 +76,8 @@ pub struct ListTotals {
     pub stalled: u32,
     pub ready_to_complete: u32,
     pub alerts: u32,
+    /// Of the open alerts, the early warnings (a participant worsening or drifting).
+    pub warnings: u32,
 }
 
 impl Dashboard {
@@ -157,6 +159,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         stalled: count(stalled.len()),
         ready_to_complete: count(ready_to_complete.len()),
         alerts: count(alerts.len()),
+        warnings: count(alerts.iter().filter(|a| a.kind.is_early_warning()).count()),
     };
     Ok(Dashboard {
         totals,

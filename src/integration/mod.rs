@@ -16,6 +16,7 @@ pub mod predictors;
 pub mod schedule;
 pub mod status;
 pub mod timelines;
+pub mod warnings;
 
 use crate::Practice;
 

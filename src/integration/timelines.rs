@@ -64,7 +64,7 @@ pub struct StepTimeline {
 }
 
 /// "1 day", "1.5 days".
-fn in_days(x: f64) -> String {
+pub(super) fn in_days(x: f64) -> String {
     if x == 1.0 { "1 day".into() } else { format!("{x} days") }
 }
 

@@ -117,6 +117,27 @@ pub struct Change {
     #[serde(default)]
     #[ts(optional, type = "number")]
     pub meaningful_points: Option<i64>,
+    /// Where the meaningful change comes from, cited (an early warning names it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub meaningful_source: Option<String>,
+}
+
+impl Change {
+    /// How much better `latest` is than `baseline`, in points (negative: worse).
+    pub fn better_by(&self, baseline: f64, latest: f64) -> f64 {
+        if self.lower_is_better { baseline - latest } else { latest - baseline }
+    }
+
+    /// Better by at least the meaningful change; never where the measure defines none.
+    pub fn meaningfully_better(&self, baseline: f64, latest: f64) -> bool {
+        self.meaningful_points.is_some_and(|p| self.better_by(baseline, latest) >= p as f64)
+    }
+
+    /// Worse by at least the meaningful change.
+    pub fn meaningfully_worse(&self, baseline: f64, latest: f64) -> bool {
+        self.meaningful_points.is_some_and(|p| self.better_by(baseline, latest) <= -(p as f64))
+    }
 }
 
 /// A subscale (factor): a named subset of the items, scored as their mean.

@@ -218,6 +218,12 @@ pub struct Trajectory {
     pub points: Vec<TrajectoryPoint>,
 }
 
+/// The baseline among one measure's responses on an arc, oldest first: the latest given as
+/// baseline, else the first. The trajectories and the early warnings share it.
+pub(crate) fn baseline_of<T>(responses: &[T], is_baseline: impl Fn(&T) -> bool) -> Option<&T> {
+    responses.iter().rev().find(|r| is_baseline(r)).or(responses.first())
+}
+
 /// Trajectories of the (not withdrawn) responses, one per measure, in library order.
 pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
     let mut out = Vec::new();
@@ -229,7 +235,7 @@ pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
         if mine.is_empty() {
             continue;
         }
-        let baseline = mine.iter().rev().find(|r| r.timepoint == Timepoint::Baseline).or(mine.first()).copied();
+        let baseline = baseline_of(&mine, |r| r.timepoint == Timepoint::Baseline).copied();
         let base = baseline.and_then(|b| b.score.total);
         let c = &m.change;
         let points = mine
@@ -238,7 +244,6 @@ pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
                 let total = r.score.total;
                 let change = total.zip(base).map(|(t, b)| t - b);
                 let is_base = baseline.is_some_and(|b| b.id == r.id);
-                let better = change.map(|d| if c.lower_is_better { -d } else { d });
                 TrajectoryPoint {
                     response_id: r.id,
                     at: r.administered.clone(),
@@ -249,8 +254,8 @@ pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
                     response: !is_base
                         && matches!((c.response_fall_percent, total, base), (Some(p), Some(t), Some(b)) if b > 0.0 && (b - t) / b * 100.0 >= p as f64),
                     remission: !is_base && matches!((c.remission_below, total), (Some(r), Some(t)) if t < r as f64),
-                    improved: !is_base && matches!((c.meaningful_points, better), (Some(p), Some(d)) if d >= p as f64),
-                    worsened: !is_base && matches!((c.meaningful_points, better), (Some(p), Some(d)) if d <= -(p as f64)),
+                    improved: !is_base && total.zip(base).is_some_and(|(t, b)| c.meaningfully_better(b, t)),
+                    worsened: !is_base && total.zip(base).is_some_and(|(t, b)| c.meaningfully_worse(b, t)),
                 }
             })
             .collect();

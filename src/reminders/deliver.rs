@@ -12,7 +12,9 @@ use crate::Result;
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
+use crate::integration::alerts::{self, Alert, AlertKind};
 use crate::integration::schedule::{Offset, OffsetUnit};
+use crate::integration::status::{end_of_day, local_day};
 use crate::store::audit::{self, Action, Subject};
 
 /// A notice delivered more than this after its due time counts as late, and says why.
@@ -97,6 +99,8 @@ pub struct Notice {
     pub body: String,
     /// How many check-ins it is about.
     pub count: usize,
+    /// How many alerts it tells of (early warnings, critical answers), each once.
+    pub alerts: usize,
 }
 
 /// The result of one delivery pass.
@@ -104,7 +108,7 @@ pub struct Notice {
 pub struct Delivery {
     /// The notification raised now, if anything was due.
     pub notice: Option<Notice>,
-    /// Check-ins due but held by quiet hours.
+    /// Check-ins due and alerts not yet told of, held by quiet hours.
     pub held: usize,
     /// The next instant worth waking for; `None` when nothing is due in the future.
     pub next_wake: Option<DateTime<Utc>>,
@@ -148,11 +152,38 @@ fn next_due(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DateTime<Utc
     Ok(next.as_deref().map(from_db).transpose()?)
 }
 
-fn title(n: usize) -> String {
-    if n == 1 { "1 check-in due".to_owned() } else { format!("{n} check-ins due") }
+fn title(checkins: usize, alerts: usize) -> String {
+    let mut parts = Vec::new();
+    match checkins {
+        0 => {}
+        1 => parts.push("1 check-in due".to_owned()),
+        n => parts.push(format!("{n} check-ins due")),
+    }
+    match alerts {
+        0 => {}
+        1 => parts.push("1 new alert".to_owned()),
+        n => parts.push(format!("{n} new alerts")),
+    }
+    parts.join(" · ")
 }
 
-fn body(items: &[(Pending, Option<Lateness>)], show_names: bool) -> String {
+/// What an alert is, in a few words, for a notification that may name the participant.
+fn gist(kind: AlertKind) -> &'static str {
+    match kind {
+        AlertKind::CriticalAnswer => "a critical answer",
+        AlertKind::DocumentAnswer => "an answer that needs action",
+        AlertKind::Deterioration => "a score worse than baseline",
+        AlertKind::WellbeingFalling => "wellbeing falling",
+        AlertKind::MilestoneLapsed => "a milestone lapsed",
+        AlertKind::MilestonePastTarget => "a milestone past its date",
+        AlertKind::AtRiskOfStalling => "at risk of stalling",
+        AlertKind::OverdueCheckin => "a check-in overdue",
+        AlertKind::Stalled => "stalled",
+        AlertKind::ReadyToComplete => "ready to complete",
+    }
+}
+
+fn body(items: &[(Pending, Option<Lateness>)], alerts: &[Alert], show_names: bool) -> String {
     let mut lines = Vec::new();
     if show_names {
         for (p, _) in items.iter().take(NAMES_SHOWN) {
@@ -161,6 +192,12 @@ fn body(items: &[(Pending, Option<Lateness>)], show_names: bool) -> String {
         }
         if items.len() > NAMES_SHOWN {
             lines.push(format!("and {} more", items.len() - NAMES_SHOWN));
+        }
+        for a in alerts.iter().take(NAMES_SHOWN) {
+            lines.push(format!("{}: {}", a.participant_name, gist(a.kind)));
+        }
+        if alerts.len() > NAMES_SHOWN {
+            lines.push(format!("and {} more alerts", alerts.len() - NAMES_SHOWN));
         }
     } else {
         lines.push("Open Arcwell to see who.".to_owned());
@@ -174,19 +211,49 @@ fn body(items: &[(Pending, Option<Lateness>)], show_names: bool) -> String {
     lines.join("\n")
 }
 
+/// Open alerts of the kinds a notification tells of that none has told of yet, most severe first.
+fn untold(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    let mut told = conn.prepare_cached("SELECT 1 FROM alert_notice WHERE key = ?1")?;
+    let mut out = Vec::new();
+    for a in alerts::current(conn, now)? {
+        if a.kind.is_notified() && a.is_open(now) && !told.exists([&a.key])? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+/// The start of the day after the soonest target date still ahead of an open milestone of an arc in
+/// integration: when its early warning begins.
+fn next_milestone_late(conn: &Connection, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>> {
+    let today = local_day(now, zone);
+    let next: Option<String> = conn
+        .prepare_cached(
+            "SELECT min(m.target_date) FROM arc a JOIN milestone m ON m.arc_id = a.id
+             WHERE a.phase = 'integration' AND m.status IN ('planned', 'in_progress') AND m.target_date >= ?1",
+        )?
+        .query_row([today.to_string()], |r| r.get(0))?;
+    Ok(next.and_then(|d| d.parse::<chrono::NaiveDate>().ok()).map(|d| end_of_day(d, zone)))
+}
+
 fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc>) -> Result<Delivery> {
     let zone = profile::load(tx)?.zone()?;
     let settings = settings::load(tx)?;
     let quiet: Option<Quiet> = settings::quiet(&settings)?;
     let due = pending(tx, now)?;
-    let next = next_due(tx, now)?;
+    let fresh = untold(tx, now)?;
+    let next = match (next_due(tx, now)?, next_milestone_late(tx, now, zone)?) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
 
     if let Some(q) = quiet.filter(|q| q.holds(now, zone)) {
         let end = q.next_end(now, zone);
-        let next_wake = if due.is_empty() { next.map(|d| d.max(end)) } else { Some(end) };
-        return Ok(Delivery { notice: None, held: due.len(), next_wake });
+        let held = due.len() + fresh.len();
+        let next_wake = if held == 0 { next.map(|d| d.max(end)) } else { Some(end) };
+        return Ok(Delivery { notice: None, held, next_wake });
     }
-    if due.is_empty() {
+    if due.is_empty() && fresh.is_empty() {
         return Ok(Delivery { notice: None, held: 0, next_wake: next });
     }
 
@@ -207,9 +274,10 @@ fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc
         .collect();
     let notice = Notice {
         id: Uuid::new_v4(),
-        title: title(items.len()),
-        body: body(&items, settings.show_names),
+        title: title(items.len(), fresh.len()),
+        body: body(&items, &fresh, settings.show_names),
         count: items.len(),
+        alerts: fresh.len(),
     };
     tx.execute(
         "INSERT INTO notification (id, created_at, title, body) VALUES (?1, ?2, ?3, ?4)",
@@ -227,7 +295,12 @@ fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc
             late.map(Lateness::as_str)
         ])?;
     }
-    audit::record(tx, Action::Create, &Subject::Notification, Some(&format!("{} check-ins", items.len())))?;
+    let mut told = tx.prepare_cached("INSERT INTO alert_notice (key, notification_id, delivered_at) VALUES (?1, ?2, ?3)")?;
+    for a in &fresh {
+        told.execute(params![a.key, notice.id.to_string(), to_db(now)])?;
+    }
+    let what = format!("{} check-ins, {} alerts", items.len(), fresh.len());
+    audit::record(tx, Action::Create, &Subject::Notification, Some(&what))?;
     Ok(Delivery { notice: Some(notice), held: 0, next_wake: next })
 }
 
@@ -266,8 +339,9 @@ pub struct NotificationEntry {
 }
 
 impl Reminders<'_> {
-    /// Delivers every check-in that is due and not yet delivered at its current due time, as one
-    /// notification, unless quiet hours hold it; returns it and the next instant worth waking for.
+    /// Delivers every check-in that is due and not yet delivered at its current due time, and every
+    /// open alert not yet told of (early warnings, critical answers), as one notification, unless
+    /// quiet hours hold it; returns it and the next instant worth waking for.
     /// `running_since` is when the calling scheduler started (check-ins due before it are marked as
     /// missed while Arcwell was not running).
     pub fn deliver(self, now: DateTime<Utc>, running_since: DateTime<Utc>) -> Result<Delivery> {

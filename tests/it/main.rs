@@ -25,4 +25,5 @@ mod store;
 mod support;
 mod synthetic;
 mod tamper;
+mod warnings;
 mod wording;

@@ -322,6 +322,7 @@ async fn click_child() {
         title: "2 check-ins due".into(),
         body: "Open Arcwell to see who.".into(),
         count: 2,
+        alerts: 0,
     };
     notifier.show(&notice).await.unwrap();
     tokio::time::timeout(StdDuration::from_secs(20), opened.recv()).await.expect("the click arrives").unwrap();

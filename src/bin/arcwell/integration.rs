@@ -458,11 +458,12 @@ fn alerts_text(list: &[Alert], now: DateTime<Utc>) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<7} {}  {} (since {}){state}\n        key: {}",
+            "{:<7} {}  {} (since {}){state}\n        rule: {}\n        key: {}",
             format!("{:?}", a.severity).to_lowercase(),
             a.participant_name,
             a.reason,
             a.since.local,
+            a.rule,
             a.key
         );
     }

@@ -6,6 +6,11 @@ import type { ZonedTime } from "./ZonedTime";
 export type Alert = { 
 /**
  * Names the fact: `overdue:<oldest overdue check-in>:<its due time>`, `stalled:<arc>:<last contact>`,
- * `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`.
+ * `ready:<arc>`, `critical:<measure response>`, `document:<document>:<field>`, and the early
+ * warnings' (`worse:`, `wellbeing:`, `lapsed:`, `late:`, `skips:`, `drift:`, `first-contact:`).
  */
-key: string, kind: AlertKind, severity: Severity, reason: string, participant_id: string, participant_name: string, arc_id: string, checkin_id: string | null, since: ZonedTime, snoozed_until: ZonedTime | null, acknowledged_at: ZonedTime | null, };
+key: string, kind: AlertKind, severity: Severity, reason: string, 
+/**
+ * The rule that raised it, in words.
+ */
+rule: string, participant_id: string, participant_name: string, arc_id: string, checkin_id: string | null, since: ZonedTime, snoozed_until: ZonedTime | null, acknowledged_at: ZonedTime | null, };

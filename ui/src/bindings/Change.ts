@@ -19,4 +19,8 @@ remission_below?: number,
 /**
  * A change of at least this many points counts as meaningful.
  */
-meaningful_points?: number, };
+meaningful_points?: number, 
+/**
+ * Where the meaningful change comes from, cited (an early warning names it).
+ */
+meaningful_source?: string, };
