@@ -277,14 +277,11 @@ fn walk(
     };
     for (k, (title, category, status)) in milestones.iter().enumerate() {
         let added = dosed + Duration::days(2 + k as i64);
+        // One participant set a date for the call to their sister, three weeks on; it has passed.
+        let target_date = (i == EARLY.milestone_past_date && *status == MilestoneStatus::Planned)
+            .then(|| (added + Duration::days(21)).date_naive().to_string());
         let m = practice.milestones().add(
-            &NewMilestone {
-                arc_id: arc,
-                title: (*title).into(),
-                category: (*category).into(),
-                target_date: None,
-                note: None,
-            },
+            &NewMilestone { arc_id: arc, title: (*title).into(), category: (*category).into(), target_date, note: None },
             added,
         )?;
         if *status != MilestoneStatus::Planned {
@@ -292,6 +289,9 @@ fn walk(
             practice.milestones().set_status(m.id, MilestoneStatus::InProgress, note, added + Duration::days(1))?;
             if *status != MilestoneStatus::InProgress {
                 practice.milestones().set_status(m.id, *status, None, added + Duration::days(20))?;
+            } else if i == EARLY.milestone_lapsed {
+                let note = Some("Stopped after a hard week; wants to talk about it");
+                practice.milestones().set_status(m.id, MilestoneStatus::Lapsed, note, added + Duration::days(6))?;
             }
         }
     }
@@ -309,15 +309,11 @@ fn walk(
     }
     let mut last = dosed;
     for (k, c) in queued.iter().take(done).enumerate() {
-        // Most 72-hour check-ins are held a day late (the day after a long session is rarely
-        // free), so the timelines view has a step it suggests moving.
-        let late = if k == 1 && !i.is_multiple_of(4) && c.due.utc + Duration::days(2) < now {
-            Duration::days(1)
-        } else {
-            Duration::zero()
-        };
+        let late = late_by(i, k);
+        // Never a contact after `now`: the contact falls up to three hours after due + late.
+        let late = if c.due.utc + late + Duration::hours(4) < now { late } else { Duration::zero() };
         let contact = c.due.utc + late + Duration::hours(1 + (i + k) as i64 % 3);
-        if k == 3 && i % 2 == 1 {
+        if (k == 3 && i % 2 == 1) || (i == EARLY.two_skips && k == 2) {
             practice.checkins().skip(
                 c.id,
                 "Participant asked for space that week; met at the 1-month mark instead",
@@ -352,6 +348,14 @@ fn walk(
                 }
                 practice.documents().save_draft(form.document.id, &answers, contact)?;
                 Some(form.document.id)
+            } else if matches!(target, Integration { .. }) && i.is_multiple_of(2) {
+                // Half the arcs in integration keep an integration note per contact, with how the
+                // participant rates their wellbeing: rising, except for one whose falls.
+                let form = practice.checkins().document(c.id, contact)?;
+                let wellbeing = if i == EARLY.wellbeing_falling { [7, 7, 6, 4][k.min(3)] } else { (5 + k + i % 3).min(9) };
+                let answers = serde_json::json!({ "insights": NOTES[(k + i) % NOTES.len()], "wellbeing": wellbeing });
+                practice.documents().save_draft(form.document.id, &answers.as_object().cloned().unwrap_or_default(), contact)?;
+                Some(form.document.id)
             } else {
                 None
             };
@@ -363,7 +367,13 @@ fn walk(
             practice.checkins().complete(c.id, &note, contact)?;
             // At one and three months the measures again: most improve, a few do not.
             if k >= 4 {
-                let better = if i % 6 == 1 { 1 } else { (k as i64 - 2) * 3 };
+                let better = if i == EARLY.worse_than_baseline {
+                    -6
+                } else if i % 6 == 1 {
+                    1
+                } else {
+                    (k as i64 - 2) * 3
+                };
                 let now_sev = (severity - better).max(1);
                 let at = Some(c.id);
                 // One participant's 1-month PHQ-9 names thoughts of self-harm: an urgent alert on Today.
@@ -387,6 +397,46 @@ fn walk(
         advance(practice, Phase::Completion, None, last + Duration::days(2))?;
     }
     Ok(())
+}
+
+/// Which demo participants (by index) show each early warning on Today.
+pub struct EarlyWarnings {
+    /// The 1-month PHQ-9, GAD-7 and WHO-5 all worse than baseline by more than their meaningful change.
+    pub worse_than_baseline: usize,
+    /// Wellbeing in the integration notes 7, 7, 6, then 4.
+    pub wellbeing_falling: usize,
+    pub milestone_lapsed: usize,
+    pub milestone_past_date: usize,
+    /// The 1-week and 2-week check-ins both skipped.
+    pub two_skips: usize,
+    /// The 2-week, 1-month and 3-month contacts each later after their due time.
+    pub drifting: usize,
+    /// The 24-hour check-in held a day and a half late, nothing since.
+    pub late_first_contact: usize,
+}
+
+pub const EARLY: EarlyWarnings = EarlyWarnings {
+    worse_than_baseline: 33,
+    wellbeing_falling: 28,
+    milestone_lapsed: 22,
+    milestone_past_date: 16,
+    two_skips: 11,
+    drifting: 30,
+    late_first_contact: 19,
+};
+
+/// How late participant `i` is reached at their `k`-th check-in (0 = the first).
+fn late_by(i: usize, k: usize) -> Duration {
+    match (i, k) {
+        (i, 0) if i == EARLY.late_first_contact => Duration::hours(30),
+        (i, 3) if i == EARLY.drifting => Duration::hours(12),
+        (i, 4) if i == EARLY.drifting => Duration::hours(36),
+        (i, 5) if i == EARLY.drifting => Duration::hours(72),
+        // Most 72-hour check-ins are held a day late (the day after a long session is rarely
+        // free), so the timelines view has a step it suggests moving.
+        (i, 1) if !i.is_multiple_of(4) => Duration::days(1),
+        _ => Duration::zero(),
+    }
 }
 
 /// `n` item values from 0 to `top` adding up to `total` (first items first), the last one `last`.

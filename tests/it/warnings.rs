@@ -283,3 +283,27 @@ fn skips_in_a_row_growing_lateness_and_a_late_first_contact_put_an_arc_at_risk_o
     let left = warnings(&mut p, at);
     assert!(of(&left, skipping).is_empty() && of(&left, late_first).is_empty(), "{left:#?}");
 }
+
+#[test]
+fn the_demo_practice_shows_every_early_warning() {
+    let (_fx, mut p) = Fixture::new();
+    arcwell::demo::seed(&mut p, now()).unwrap();
+    let all = warnings(&mut p, now());
+    let reasons = |kind: AlertKind| -> Vec<String> {
+        all.iter().filter(|a| a.kind == kind).map(|a| format!("{}: {}", a.participant_name, a.reason)).collect()
+    };
+    for line in all.iter().map(|a| format!("{:?} {}: {}", a.kind, a.participant_name, a.reason)) {
+        println!("{line}");
+    }
+    let worse = reasons(AlertKind::Deterioration);
+    assert_eq!(worse.len(), 3, "PHQ-9, GAD-7 and WHO-5, for one participant: {worse:#?}");
+    assert_eq!(reasons(AlertKind::WellbeingFalling).len(), 1, "{all:#?}");
+    assert_eq!(reasons(AlertKind::MilestoneLapsed).len(), 1, "{all:#?}");
+    assert!(!reasons(AlertKind::MilestonePastTarget).is_empty(), "{all:#?}");
+    let risk = reasons(AlertKind::AtRiskOfStalling);
+    for rule in ["were both skipped", "Days late at the last three contacts", "The first contact came"] {
+        assert_eq!(risk.iter().filter(|r| r.contains(rule)).count(), 1, "{rule}: {risk:#?}");
+    }
+    let today = p.integration().dashboard(now()).unwrap();
+    assert_eq!(today.totals.warnings as usize, all.len());
+}

@@ -786,6 +786,47 @@ test('re-assessment: the demo’s referral is urgent on Today; a 1-month check-i
   assert.ok(texts.some((t) => /Panic at night since week 3; to the GP today/.test(t)), texts.join('\n'));
 });
 
+test('early warnings: a PHQ-9 worse than baseline is on Today with its rule, acknowledged, and the core keeps it so', async () => {
+  await browser.$('nav').$('button=Today').click();
+  const alerts = await browser.$('[data-testid="alerts"]');
+  await alerts.waitForDisplayed({ timeout: 5_000 });
+  if (await browser.$('[data-testid="show-all-alerts"]').isExisting()) {
+    await browser.$('[data-testid="show-all-alerts"]').click();
+    await browser.$('[data-testid="show-all-alerts"]').waitForExist({ reverse: true, timeout: 5_000 });
+  }
+  const count = async () => Number((await alerts.$('[data-testid="warning-count"]').getText()).match(/^(\d+) early/)[1]);
+  const before = await count();
+  assert.ok(before >= 7, `the demo shows every kind of early warning: ${before}`);
+  const phq = async () => {
+    for (const a of await alerts.$$('.alert[data-kind="deterioration"]')) if (/^PHQ-9 /.test(await a.$('div.small').getText())) return a;
+    return undefined;
+  };
+  const worse = await phq();
+  assert.ok(worse, 'the demo’s PHQ-9 worse than baseline is on Today');
+  const text = await worse.getText();
+  assert.match(text, /PHQ-9 23 on \d{4}-\d\d-\d\d, 6 points worse than the baseline of 17/);
+  assert.ok(text.includes("Rule: A score worse than baseline by the measure's meaningful change: PHQ-9 5 points (Löwe B"), text);
+  assert.match(text, /Worse than baseline/);
+  for (const kind of ['wellbeing_falling', 'milestone_lapsed', 'milestone_past_target', 'at_risk_of_stalling']) {
+    assert.ok(await alerts.$(`.alert[data-kind="${kind}"]`).isExisting(), `a ${kind} warning on Today`);
+  }
+  await worse.scrollIntoView({ block: 'center' });
+  await shoot('early-warnings');
+  const name = await worse.$('button.link').getText();
+  await worse.$('button=Acknowledge').click();
+  await browser.waitUntil(async () => (await phq()) === undefined, { timeout: 5_000, timeoutMsg: 'acknowledged, it leaves Today' });
+  assert.equal(await count(), before - 1, 'the warnings count one fewer');
+  // The core, read by the CLI from the same practice while the app has it open, has it acknowledged.
+  const listed = JSON.parse(
+    execFileSync(join(dirname(app), 'arcwell'), ['--data-dir', join(dataDir, 'demo'), '--json', 'alerts', '--all'], {
+      env: { ...process.env, ARCWELL_KEYCHAIN: 'off', ARCWELL_PASSPHRASE: 'arcwell demo practice' },
+    }).toString(),
+  );
+  const kept = listed.filter((a) => a.kind === 'deterioration' && a.participant_name === name && /^PHQ-9 /.test(a.reason));
+  assert.equal(kept.length, 1, JSON.stringify(listed.filter((a) => a.kind === 'deterioration')));
+  assert.ok(kept[0].acknowledged_at, 'acknowledged in the practice');
+});
+
 test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, with check-in completion', async () => {
   await browser.$('nav').$('button=Outcomes').click();
   const overall = await browser.$('[data-testid="outcomes-overall"]');

@@ -4,6 +4,8 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Dashboard from './Dashboard.svelte';
 import type { Dashboard as Data } from '../bindings/Dashboard';
 import type { CheckIn } from '../bindings/CheckIn';
+import type { Alert } from '../bindings/Alert';
+import { EARLY_WARNINGS } from '../lib/format';
 
 afterEach(() => {
   cleanup();
@@ -46,6 +48,7 @@ function answer(whole: Omit<Data, 'totals'>, args: unknown): Data {
       stalled: whole.stalled.length,
       ready_to_complete: whole.ready_to_complete.length,
       alerts: whole.alerts.length,
+      warnings: whole.alerts.filter((a) => EARLY_WARNINGS.includes(a.kind)).length,
     },
   };
 }
@@ -74,6 +77,7 @@ const whole: Omit<Data, 'totals'> = {
       kind: 'stalled',
       severity: 'urgent',
       reason: 'No contact for 32 days while a check-in is past due',
+      rule: 'No contact for 14 days while a check-in is past due',
       participant_id: 'p-s',
       participant_name: 'Arlo Larkspur',
       arc_id: 'arc-s',
@@ -129,6 +133,32 @@ describe('the Today dashboard', () => {
       ['startup_mark', { stage: 'dashboard' }],
     ]);
     expect(calls.find(([c]) => c === 'acknowledge_alert')?.[1]).toEqual({ key: 'stalled:arc-s:2026-10-23T17:00:00.000Z' });
+  });
+
+  it('marks an early warning, says its rule and counts the warnings apart', async () => {
+    const worse: Alert = {
+      key: 'worse:r1',
+      kind: 'deterioration',
+      severity: 'warning',
+      reason: 'PHQ-9 13 on 2026-11-20, 5 points worse than the baseline of 8 on 2026-09-20',
+      rule: 'A score worse than baseline by the measure\'s meaningful change: PHQ-9 5 points (Löwe B, et al.)',
+      participant_id: 'p-w',
+      participant_name: 'Ilse Varga',
+      arc_id: 'arc-w',
+      checkin_id: null,
+      since: { utc: '2026-11-20T09:00:00Z', zone: 'Europe/Berlin', local: '2026-11-20T10:00' },
+      snoozed_until: null,
+      acknowledged_at: null,
+    };
+    mockIPC((cmd, args) => (cmd === 'dashboard' ? answer({ ...whole, alerts: [...whole.alerts, worse] }, args) : null));
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    const alerts = await screen.findByTestId('alerts');
+    expect(within(alerts).getByTestId('warning-count').textContent).toBe('1 early warning');
+    const row = alerts.querySelector('[data-kind="deterioration"]') as HTMLElement;
+    expect(within(row).getByText('Worse than baseline')).toBeTruthy();
+    expect(within(row).getByText(/^Rule: A score worse than baseline/)).toBeTruthy();
+    const stalled = alerts.querySelector('[data-kind="stalled"]') as HTMLElement;
+    expect(within(stalled).queryByText('Stalled')).toBeNull();
   });
 
   it('says when the practice needs a backup, and why', async () => {

@@ -3,6 +3,7 @@ import type { Phase } from '../bindings/Phase';
 import type { SessionKind } from '../bindings/SessionKind';
 import type { SessionStatus } from '../bindings/SessionStatus';
 import type { Lateness } from '../bindings/Lateness';
+import type { AlertKind } from '../bindings/AlertKind';
 
 export const PATH: Phase[] = ['inquiry', 'preparation', 'administration', 'integration', 'completion'];
 export const EXITS: Phase[] = ['withdrawn', 'referred_out'];
@@ -108,6 +109,22 @@ const INTEGRATION_LABELS: Record<IntegrationStatus, string> = {
   completed: 'Completed',
 };
 export const integrationLabel = (s: IntegrationStatus): string => INTEGRATION_LABELS[s];
+
+/** The early warnings' kinds, as `AlertKind::is_early_warning` says in the core. */
+export const EARLY_WARNINGS: AlertKind[] = ['deterioration', 'wellbeing_falling', 'milestone_lapsed', 'milestone_past_target', 'at_risk_of_stalling'];
+const ALERT_KIND_LABELS: Record<AlertKind, string> = {
+  overdue_checkin: 'Overdue',
+  stalled: 'Stalled',
+  ready_to_complete: 'Ready to complete',
+  critical_answer: 'Critical answer',
+  document_answer: 'Needs action',
+  deterioration: 'Worse than baseline',
+  wellbeing_falling: 'Wellbeing falling',
+  milestone_lapsed: 'Milestone lapsed',
+  milestone_past_target: 'Milestone past its date',
+  at_risk_of_stalling: 'At risk of stalling',
+};
+export const alertKindLabel = (k: AlertKind): string => ALERT_KIND_LABELS[k];
 
 export const MILESTONE_STATUSES: MilestoneStatus[] = ['planned', 'in_progress', 'achieved', 'maintaining', 'lapsed'];
 const MILESTONE_LABELS: Record<MilestoneStatus, string> = {
