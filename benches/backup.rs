@@ -50,8 +50,12 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let (mut practice, counts) =
-        synthetic::create(&dir.path().join("practice"), Spec { participants, seed: 7, extra_notes }, now).unwrap();
+    let (mut practice, counts) = synthetic::create(
+        &dir.path().join("practice"),
+        Spec { participants, seed: 7, extra_notes, measures: false },
+        now,
+    )
+    .unwrap();
     println!("generated in {:.1} s: {}", t.elapsed().as_secs_f64(), serde_json::to_string(&counts).unwrap());
 
     let id = age::x25519::Identity::generate();

@@ -104,7 +104,7 @@ fn main() {
     let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let spec = Spec { participants, seed: 7, extra_notes: 0 };
+    let spec = Spec { participants, seed: 7, extra_notes: 0, measures: false };
     let synthetic::Pair { mut encrypted, mut plain, counts, generated_in, mib } =
         synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
     println!("generated in {:.1} s: {}", generated_in.as_secs_f64(), serde_json::to_string(&counts).unwrap());

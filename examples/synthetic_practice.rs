@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let (_practice, counts) = synthetic::create(
         std::path::Path::new(&dir),
-        Spec { participants, seed: 7, extra_notes: 0 },
+        Spec { participants, seed: 7, extra_notes: 0, measures: false },
         chrono::Utc::now(),
     )?;
     println!("{} in {:.1} s", serde_json::to_string(&counts)?, started.elapsed().as_secs_f64());

@@ -281,7 +281,13 @@ fn walk(
         let target_date = (i == EARLY.milestone_past_date && *status == MilestoneStatus::Planned)
             .then(|| (added + Duration::days(21)).date_naive().to_string());
         let m = practice.milestones().add(
-            &NewMilestone { arc_id: arc, title: (*title).into(), category: (*category).into(), target_date, note: None },
+            &NewMilestone {
+                arc_id: arc,
+                title: (*title).into(),
+                category: (*category).into(),
+                target_date,
+                note: None,
+            },
             added,
         )?;
         if *status != MilestoneStatus::Planned {
@@ -352,9 +358,14 @@ fn walk(
                 // Half the arcs in integration keep an integration note per contact, with how the
                 // participant rates their wellbeing: rising, except for one whose falls.
                 let form = practice.checkins().document(c.id, contact)?;
-                let wellbeing = if i == EARLY.wellbeing_falling { [7, 7, 6, 4][k.min(3)] } else { (5 + k + i % 3).min(9) };
+                let wellbeing =
+                    if i == EARLY.wellbeing_falling { [7, 7, 6, 4][k.min(3)] } else { (5 + k + i % 3).min(9) };
                 let answers = serde_json::json!({ "insights": NOTES[(k + i) % NOTES.len()], "wellbeing": wellbeing });
-                practice.documents().save_draft(form.document.id, &answers.as_object().cloned().unwrap_or_default(), contact)?;
+                practice.documents().save_draft(
+                    form.document.id,
+                    &answers.as_object().cloned().unwrap_or_default(),
+                    contact,
+                )?;
                 Some(form.document.id)
             } else {
                 None

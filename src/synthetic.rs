@@ -32,6 +32,10 @@ pub struct Spec {
     /// Integration notes beyond the one per completed check-in (free notes on arcs that were dosed),
     /// to reach a note count for the search benchmark.
     pub extra_notes: usize,
+    /// Outcome measures on every dosed arc (PHQ-9, GAD-7, WHO-5 at baseline, one and three months),
+    /// for the insight and dashboard benchmarks. Drawn from a stream of their own, so the rest of
+    /// the practice is the same with or without them.
+    pub measures: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -43,6 +47,7 @@ pub struct Counts {
     pub checkins: usize,
     pub notes: usize,
     pub milestones: usize,
+    pub measure_responses: usize,
 }
 
 const SYLLABLES: &[&str] = &[
@@ -414,6 +419,9 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
             }
         }
     }
+    if spec.measures {
+        c.measure_responses = measures(tx, &dosed_arcs, spec.seed, now)?;
+    }
     for _ in 0..spec.extra_notes {
         if dosed_arcs.is_empty() {
             break;
@@ -425,6 +433,67 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
         c.notes += 1;
     }
     Ok(c)
+}
+
+/// PHQ-9, GAD-7 and WHO-5 on each dosed arc: a baseline three weeks before dosing, then at one and
+/// three months where those have passed; most improve, some do not, a few worsen. Scored by the
+/// measures' own scoring, as a response given in the app is.
+fn measures(
+    tx: &rusqlite::Connection,
+    arcs: &[(String, DateTime<Utc>)],
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x6d65_6173_7572_6573);
+    let mut insert = tx.prepare(
+        "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
+           administered_tz, answers, total, band, critical, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Europe/Berlin', ?7, ?8, ?9, NULL, ?6)",
+    )?;
+    // (measure, items, top answer, how a severity of 0..=27 maps to its raw sum)
+    let shapes: [(&str, usize, i64, fn(i64) -> i64); 3] =
+        [("phq9", 9, 3, |s| s), ("gad7", 7, 3, |s| s * 7 / 9), ("who5", 5, 5, |s| 25 - s * 25 / 27)];
+    let mut n = 0;
+    for (arc, dosed) in arcs {
+        let severity = rng.random_range(4..=20i64);
+        let change = rng.random_range(-12..=5i64);
+        for (at, sev) in [
+            (*dosed - Duration::days(21), severity),
+            (*dosed + Duration::days(30), (severity + change / 2).clamp(0, 27)),
+            (*dosed + Duration::days(91), (severity + change).clamp(0, 27)),
+        ] {
+            if at >= now {
+                break;
+            }
+            let timepoint = if at < *dosed { "baseline" } else { "follow_up" };
+            for (id, items, top, raw) in shapes {
+                let m = crate::measures::measure(id)?;
+                // Items filled from the first, the critical PHQ-9 item 9 left at 0.
+                let mut left = raw(sev).clamp(0, top * (items as i64 - 1));
+                let answers: serde_json::Map<String, serde_json::Value> = (1..=items)
+                    .map(|k| {
+                        let v = if k == items && id == "phq9" { 0 } else { left.min(top) };
+                        left -= v;
+                        (k.to_string(), serde_json::json!(v))
+                    })
+                    .collect();
+                let score = crate::measures::scoring::score(m, &answers)?;
+                insert.execute(params![
+                    Uuid::new_v4().to_string(),
+                    arc,
+                    id,
+                    m.version,
+                    timepoint,
+                    to_db(at),
+                    serde_json::Value::Object(answers).to_string(),
+                    score.total,
+                    score.band
+                ])?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// Writes an unencrypted copy of a *synthetic* practice to `path`, for plain-SQLite comparisons.

@@ -153,7 +153,9 @@ fn candidates(
             kind: AlertKind::OverdueCheckin,
             severity,
             reason,
-            rule: format!("A check-in still due once its local due day has ended; urgent after {URGENT_AFTER_DAYS} days"),
+            rule: format!(
+                "A check-in still due once its local due day has ended; urgent after {URGENT_AFTER_DAYS} days"
+            ),
             participant_id: c.participant_id,
             participant_name: c.participant_name.clone(),
             arc_id: c.arc_id,

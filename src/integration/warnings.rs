@@ -69,7 +69,14 @@ pub(crate) fn found(
 
 type Arcs<'a> = HashMap<Uuid, (&'a ArcRow, &'a Derived)>;
 
-fn warning(row: &ArcRow, key: String, kind: WarningKind, reason: String, rule: String, since: DateTime<Utc>) -> Warning {
+fn warning(
+    row: &ArcRow,
+    key: String,
+    kind: WarningKind,
+    reason: String,
+    rule: String,
+    since: DateTime<Utc>,
+) -> Warning {
     Warning { key, kind, arc_id: row.arc_id, reason, rule, since }
 }
 
@@ -132,7 +139,12 @@ fn deterioration(conn: &Connection, arcs: &Arcs<'_>, zone: Tz, out: &mut Vec<War
             scores.clear();
             group = Some((arc, measure));
         }
-        scores.push(Score { id: r.get(2)?, is_baseline: r.get(3)?, at: from_db(&r.get::<_, String>(4)?)?, total: r.get(5)? });
+        scores.push(Score {
+            id: r.get(2)?,
+            is_baseline: r.get(3)?,
+            at: from_db(&r.get::<_, String>(4)?)?,
+            total: r.get(5)?,
+        });
     }
     if let Some((a, m)) = group {
         check(&a, &m, &scores, out)?;
@@ -181,23 +193,15 @@ fn wellbeing(conn: &Connection, arcs: &Arcs<'_>, zone: Tz, out: &mut Vec<Warning
             figure(previous.3),
             local_day(then_at, zone)
         );
-        let rule = format!(
-            "A signed note's wellbeing at least {} steps below the previous note's",
-            figure(WELLBEING_FALL)
-        );
+        let rule =
+            format!("A signed note's wellbeing at least {} steps below the previous note's", figure(WELLBEING_FALL));
         out.push(warning(row, format!("wellbeing:{id}"), WarningKind::WellbeingFalling, reason, rule, now_at));
     }
     Ok(())
 }
 
 /// `lapsed:<milestone>:<when>` and `late:<milestone>:<target date>`.
-fn milestones(
-    conn: &Connection,
-    arcs: &Arcs<'_>,
-    zone: Tz,
-    now: DateTime<Utc>,
-    out: &mut Vec<Warning>,
-) -> Result<()> {
+fn milestones(conn: &Connection, arcs: &Arcs<'_>, zone: Tz, now: DateTime<Utc>, out: &mut Vec<Warning>) -> Result<()> {
     let today = local_day(now, zone);
     let mut stmt = conn.prepare_cached(
         "SELECT m.arc_id, m.id, m.title, m.status, m.target_date,
@@ -366,7 +370,11 @@ mod tests {
         assert_eq!(rule, "Two check-ins skipped in a row");
         let mut then_done = two.to_vec();
         then_done.push(r("d", "2026-11-15T10:00:00Z", "2026-11-15T10:30:00Z", false));
-        assert_eq!(at_risk(&then_done, None, chrono_tz::UTC), None, "a skip, a skip, then a contact: no longer two in a row");
+        assert_eq!(
+            at_risk(&then_done, None, chrono_tz::UTC),
+            None,
+            "a skip, a skip, then a contact: no longer two in a row"
+        );
     }
 
     #[test]
@@ -400,7 +408,10 @@ mod tests {
         let late = [r("a", "2026-11-01T10:00:00Z", "2026-11-02T10:00:01Z", false)];
         let (key, reason, ..) = at_risk(&late, Some(t("2026-11-04T10:00:00Z")), chrono_tz::UTC).unwrap();
         assert_eq!(key, "first-contact:a");
-        assert_eq!(reason, "The first contact came 1 day after the first check-in was due (2026-11-01), and none has followed");
+        assert_eq!(
+            reason,
+            "The first contact came 1 day after the first check-in was due (2026-11-01), and none has followed"
+        );
         let on_time = [r("a", "2026-11-01T10:00:00Z", "2026-11-02T10:00:00Z", false)];
         assert_eq!(at_risk(&on_time, None, chrono_tz::UTC), None, "exactly a day late is within the grace");
         // The first check-in skipped and the next done three days after the first was due.
@@ -411,7 +422,10 @@ mod tests {
         assert_eq!(at_risk(&skipped_first, None, chrono_tz::UTC).unwrap().0, "first-contact:b");
         // A still-due check-in rescheduled before the first resolved one is the first due.
         let moved_earlier = [r("b", "2026-11-03T10:00:00Z", "2026-11-03T11:00:00Z", false)];
-        assert_eq!(at_risk(&moved_earlier, Some(t("2026-11-01T10:00:00Z")), chrono_tz::UTC).unwrap().0, "first-contact:b");
+        assert_eq!(
+            at_risk(&moved_earlier, Some(t("2026-11-01T10:00:00Z")), chrono_tz::UTC).unwrap().0,
+            "first-contact:b"
+        );
         let followed = [
             r("a", "2026-11-01T10:00:00Z", "2026-11-03T10:00:00Z", false),
             r("b", "2026-11-03T10:00:00Z", "2026-11-03T11:00:00Z", false),

@@ -295,7 +295,8 @@ fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc
             late.map(Lateness::as_str)
         ])?;
     }
-    let mut told = tx.prepare_cached("INSERT INTO alert_notice (key, notification_id, delivered_at) VALUES (?1, ?2, ?3)")?;
+    let mut told =
+        tx.prepare_cached("INSERT INTO alert_notice (key, notification_id, delivered_at) VALUES (?1, ?2, ?3)")?;
     for a in &fresh {
         told.execute(params![a.key, notice.id.to_string(), to_db(now)])?;
     }

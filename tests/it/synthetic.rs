@@ -10,9 +10,12 @@ use crate::support::{Fixture, now};
 #[test]
 fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut practice, counts) =
-        synthetic::create(&dir.path().join("enc"), Spec { participants: 600, seed: 1, extra_notes: 500 }, now())
-            .unwrap();
+    let (mut practice, counts) = synthetic::create(
+        &dir.path().join("enc"),
+        Spec { participants: 600, seed: 1, extra_notes: 500, measures: true },
+        now(),
+    )
+    .unwrap();
     assert_eq!(counts.participants, 600);
     assert!(counts.arcs > 600 && counts.checkins > 1000 && counts.arcs_in_integration > 10, "{counts:?}");
     let d = practice.integration().dashboard(now()).unwrap();
@@ -20,6 +23,10 @@ fn a_small_synthetic_practice_fills_every_dashboard_list_and_copies_to_plaintext
         !d.overdue.is_empty() && !d.stalled.is_empty() && !d.due_this_week.is_empty(),
         "the data exercises every list"
     );
+    // Its measures are real responses, scored: the insight view and the early warnings read them.
+    let outcomes = practice.integration().outcomes("phq9", &Default::default()).unwrap();
+    assert!(counts.measure_responses > 1000 && outcomes.arcs > 100, "{counts:?} {outcomes:?}");
+    assert!(d.alerts.iter().any(|a| a.kind == arcwell::integration::alerts::AlertKind::Deterioration), "a few worsen");
 
     let plain_path = dir.path().join("plain.db");
     synthetic::export_plaintext(&practice, &plain_path).unwrap();

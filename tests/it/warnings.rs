@@ -140,7 +140,12 @@ fn a_score_worse_than_baseline_by_the_meaningful_change_warns_and_is_told_once()
 fn note(p: &mut Practice, arc: Uuid, wellbeing: i64, at: DateTime<Utc>) -> Uuid {
     let template = p.templates().list().unwrap().into_iter().find(|t| t.family == "arcwell.integration").unwrap().id;
     let answers = json!({ "insights": "Walking every morning", "wellbeing": wellbeing });
-    let input = SaveDocument { arc_id: arc, template_id: template, answers: answers.as_object().unwrap().clone(), ..Default::default() };
+    let input = SaveDocument {
+        arc_id: arc,
+        template_id: template,
+        answers: answers.as_object().unwrap().clone(),
+        ..Default::default()
+    };
     let doc = p.documents().add(&input, at).unwrap().document.id;
     p.documents().sign(doc, at).unwrap();
     doc
@@ -158,7 +163,12 @@ fn wellbeing_falling_two_steps_between_signed_notes_warns_until_amended() {
     // A draft does not count.
     let template = p.templates().list().unwrap().into_iter().find(|t| t.family == "arcwell.integration").unwrap().id;
     let draft = json!({ "wellbeing": 2 });
-    let input = SaveDocument { arc_id: dipping, template_id: template, answers: draft.as_object().unwrap().clone(), ..Default::default() };
+    let input = SaveDocument {
+        arc_id: dipping,
+        template_id: template,
+        answers: draft.as_object().unwrap().clone(),
+        ..Default::default()
+    };
     p.documents().add(&input, t("2026-11-20T10:00:00Z")).unwrap();
 
     let all = warnings(&mut p, now());
