@@ -450,8 +450,9 @@ fn measures(
            administered_tz, answers, total, band, critical, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Europe/Berlin', ?7, ?8, ?9, NULL, ?6)",
     )?;
-    // (measure, items, top answer, how a severity of 0..=27 maps to its raw sum)
-    let shapes: [(&str, usize, i64, fn(i64) -> i64); 3] =
+    /// A measure, its item count, its top answer, and how a severity of 0..=27 maps to its raw sum.
+    type Shape = (&'static str, usize, i64, fn(i64) -> i64);
+    let shapes: [Shape; 3] =
         [("phq9", 9, 3, |s| s), ("gad7", 7, 3, |s| s * 7 / 9), ("who5", 5, 5, |s| 25 - s * 25 / 27)];
     let mut n = 0;
     for (arc, dosed) in arcs {

@@ -1,0 +1,65 @@
+//! The Outcomes screen ("insight view") on a synthetic practice of 10,000 participants with their
+//! outcome measures: encrypted (SQLCipher) against a plain SQLite copy of the same data, in the
+//! same run. One view is what the screen asks for when it opens on PHQ-9: the outcomes overall and
+//! by approach, check-in engagement, the approach tags, what predicts change, and the plan steps'
+//! timelines.
+//!
+//! `cargo bench --features synthetic --bench insight` (ARCWELL_BENCH_PARTICIPANTS overrides the size).
+//! Criterion measures means; the p50/p95/p99 below come from 50 individually timed views each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use arcwell::Practice;
+use arcwell::integration::cohort::{CohortFilter, GroupBy};
+use arcwell::synthetic::{self, Spec};
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+
+fn view(p: &mut Practice, now: DateTime<Utc>) {
+    let all = CohortFilter::default();
+    black_box(p.integration().outcomes_and_groups("phq9", &all, GroupBy::Approach).unwrap());
+    black_box(p.integration().engagement(&all, now).unwrap());
+    black_box(p.arcs().approach_tags().unwrap());
+    black_box(p.integration().predictors("phq9", &all).unwrap());
+    black_box(p.integration().timelines(&all, now).unwrap());
+}
+
+fn percentiles(p: &mut Practice, now: DateTime<Utc>) -> [Duration; 3] {
+    let mut times: Vec<Duration> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            view(p, now);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    [times[24], times[47], times[49]]
+}
+
+fn main() {
+    let participants = std::env::var("ARCWELL_BENCH_PARTICIPANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec { participants, seed: 7, extra_notes: 0, measures: true };
+    let synthetic::Pair { mut encrypted, mut plain, counts, generated_in, mib } =
+        synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
+    println!("generated in {:.1} s: {}", generated_in.as_secs_f64(), serde_json::to_string(&counts).unwrap());
+    println!("database size: encrypted {} MiB, plain {} MiB", mib.0, mib.1);
+    let o = encrypted.integration().outcomes("phq9", &CohortFilter::default()).unwrap();
+    let pr = encrypted.integration().predictors("phq9", &CohortFilter::default()).unwrap();
+    println!("PHQ-9: {} arcs with a baseline and a later score; {} predictors", o.arcs, pr.predictors.len());
+
+    let mut c = Criterion::default().sample_size(20).configure_from_args();
+    c.bench_function("insight/encrypted", |b| b.iter(|| view(&mut encrypted, now)));
+    c.bench_function("insight/plain", |b| b.iter(|| view(&mut plain, now)));
+
+    let enc = percentiles(&mut encrypted, now);
+    let pl = percentiles(&mut plain, now);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("insight/encrypted: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms", ms(enc[0]), ms(enc[1]), ms(enc[2]));
+    println!("insight/plain:     p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms", ms(pl[0]), ms(pl[1]), ms(pl[2]));
+    println!("encrypted / plain: p50 {:.2}x, p95 {:.2}x", ms(enc[0]) / ms(pl[0]), ms(enc[1]) / ms(pl[1]));
+    c.final_summary();
+}
