@@ -8,7 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::schedule::Offset;
-use crate::domain::time::to_db;
+use crate::domain::time::{ZonedTime, to_db};
 use crate::domain::{MAX_LINE_CHARS, id_from_db, required_line};
 use crate::error::{AreaError, ErrorCode};
 use crate::store::audit::{self, Action, Subject};
@@ -46,6 +46,21 @@ pub struct Plan {
     pub baseline_measures: Vec<String>,
     /// In order of their offsets.
     pub steps: Vec<PlanStep>,
+    /// Each save of the plan is a new version, 1 the first (`Plans::history`).
+    pub version: u32,
+}
+
+/// A plan as one save left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PlanVersion {
+    pub version: u32,
+    pub name: String,
+    pub baseline_measures: Vec<String>,
+    pub steps: Vec<PlanStep>,
+    pub saved: ZonedTime,
+    /// What changed, where the change said it (a step moved by a timeline suggestion).
+    pub note: Option<String>,
 }
 
 /// A plan as the facilitator writes it: the whole new state.
@@ -160,7 +175,10 @@ pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Plan> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Plan { id, name, is_default, baseline_measures: baseline, steps })
+    let version: u32 = conn
+        .prepare_cached("SELECT coalesce(max(version), 0) FROM plan_version WHERE plan_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    Ok(Plan { id, name, is_default, baseline_measures: baseline, steps, version })
 }
 
 pub(crate) fn prompts_from_db(s: &str) -> rusqlite::Result<Vec<String>> {
@@ -192,7 +210,15 @@ pub(crate) fn for_arc(conn: &Connection, arc: Uuid) -> Result<Plan> {
     get(conn, id)
 }
 
-fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, create: bool) -> Result<Plan> {
+/// Writes a plan's new state and keeps it as its next version, with `note` saying what changed.
+fn save(
+    conn: &Connection,
+    id: Uuid,
+    input: &PlanInput,
+    now: DateTime<Utc>,
+    create: bool,
+    note: Option<&str>,
+) -> Result<Plan> {
     let (name, steps) = input.validate()?;
     let baseline = measure_ids(&input.baseline_measures)?;
     let clash: Option<String> = conn
@@ -234,7 +260,23 @@ fn save(conn: &Connection, id: Uuid, input: &PlanInput, now: DateTime<Utc>, crea
             step.reassessment
         ])?;
     }
-    get(conn, id)
+    let saved = get(conn, id)?;
+    // A Vec of plain steps always serialises.
+    let steps_json = serde_json::to_string(&saved.steps).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO plan_version (plan_id, version, name, baseline_measures, steps, saved_at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id.to_string(),
+            saved.version + 1,
+            saved.name,
+            prompts_to_db(&saved.baseline_measures),
+            steps_json,
+            to_db(now),
+            note
+        ],
+    )?;
+    Ok(Plan { version: saved.version + 1, ..saved })
 }
 
 /// Follow-up plans and which one an arc follows.
@@ -263,7 +305,7 @@ impl Plans<'_> {
 
     pub fn create(self, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
         self.practice.write(|tx| {
-            let plan = save(tx, Uuid::new_v4(), input, now, true)?;
+            let plan = save(tx, Uuid::new_v4(), input, now, true, None)?;
             audit::record(tx, Action::Create, &Subject::Plan(plan.id), None)?;
             Ok(plan)
         })
@@ -272,7 +314,7 @@ impl Plans<'_> {
     /// Replaces a plan's name and steps. Check-ins already queued from it keep their own copy.
     pub fn edit(self, id: Uuid, input: &PlanInput, now: DateTime<Utc>) -> Result<Plan> {
         self.practice.write(|tx| {
-            let plan = save(tx, id, input, now, false)?;
+            let plan = save(tx, id, input, now, false, None)?;
             audit::record(tx, Action::Update, &Subject::Plan(id), None)?;
             Ok(plan)
         })
@@ -288,6 +330,7 @@ impl Plans<'_> {
                 return Err(Error::NotFound { what: "plan step", id: format!("{id} step {step}") });
             };
             let mut steps = plan.steps.clone();
+            let note = format!("step {step} moved from {} to {}", steps[index].offset.label(), offset.label());
             steps[index].offset = offset;
             let input = PlanInput {
                 name: plan.name.clone(),
@@ -295,9 +338,37 @@ impl Plans<'_> {
                 baseline_measures: plan.baseline_measures.clone(),
                 make_default: false,
             };
-            let moved = save(tx, id, &input, now, false)?;
+            let moved = save(tx, id, &input, now, false, Some(&note))?;
             audit::record(tx, Action::Update, &Subject::Plan(id), Some("step moved"))?;
             Ok(moved)
+        })
+    }
+
+    /// Every version of a plan, the newest first.
+    pub fn history(self, id: Uuid) -> Result<Vec<PlanVersion>> {
+        self.practice.read(|conn| {
+            get(conn, id)?;
+            let zone = crate::domain::profile::load(conn)?.timezone;
+            let mut stmt = conn.prepare(
+                "SELECT version, name, baseline_measures, steps, saved_at, note FROM plan_version
+                 WHERE plan_id = ?1 ORDER BY version DESC",
+            )?;
+            let rows = stmt
+                .query_map([id.to_string()], |r| {
+                    let steps: String = r.get(3)?;
+                    Ok(PlanVersion {
+                        version: r.get(0)?,
+                        name: r.get(1)?,
+                        baseline_measures: prompts_from_db(&r.get::<_, String>(2)?)?,
+                        steps: serde_json::from_str(&steps).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+                        })?,
+                        saved: ZonedTime::from_db(&r.get::<_, String>(4)?, &zone)?,
+                        note: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
         })
     }
 

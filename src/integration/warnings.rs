@@ -3,7 +3,7 @@
 //! the rules and their keys are listed in ARCHITECTURE.md ("Early warnings").
 //!
 //! They read the arcs in integration only, each rule with one query along an index kept for it
-//! (`schema/0014_early_warnings.sql`), in the transaction the rest of the alerts read in.
+//! (`schema/0014_warnings_and_plan_versions.sql`), in the transaction the rest of the alerts read in.
 
 use std::collections::HashMap;
 

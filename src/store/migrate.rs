@@ -24,7 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0011_search_drafts.sql"),
     include_str!("../../schema/0012_practice_identity.sql"),
     include_str!("../../schema/0013_unlock_pin.sql"),
-    include_str!("../../schema/0014_early_warnings.sql"),
+    include_str!("../../schema/0014_warnings_and_plan_versions.sql"),
 ];
 
 /// What each schema version's `sqlite_master` holds, as `schema_digest` computes it: entry `v - 1`
@@ -46,7 +46,7 @@ const SCHEMA_DIGESTS: &[&str] = &[
     "b687110e2a4d9443cfc1c9190341c97314ce402116849c010573b13d7c4001f0",
     "a596a94299485c1e2ea70812d6c547b01c3a8d940a7e49fc0de5c62ca8ecf103",
     "58797e971b2ad3b754c180ad561faf1f639cb417d793c13368113862f5dc371e",
-    "02848add4e53d8e3c1b570614a5be2b7e25e6b634e293ecebfb8e735baeacf15",
+    "9536d2b2d64ddc88bd95a2acae1a3f79b158b361ac519d3e3c29ed9302612954",
 ];
 
 /// The migrations' SQL, for tests that build a practice's image by hand.

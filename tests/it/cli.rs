@@ -522,6 +522,11 @@ fn measures_and_exports_from_the_command_line() {
     let moved = json(dir.path(), &["plan", "move-step", id, "2", "96h"]);
     assert_eq!(moved["steps"][1]["offset"], serde_json::json!({ "amount": 96, "unit": "hours" }));
     assert_eq!(arcwell(dir.path(), &["plan", "move-step", id, "9", "1d"]).status.code(), Some(4), "no step 9");
+    assert_eq!(moved["version"], 2, "a new version of the plan");
+    let history = arcwell(dir.path(), &["plan", "history", id]);
+    let history = String::from_utf8_lossy(&history.stdout);
+    assert!(history.contains("version 2") && history.contains("— step 2 moved from 72 hours to 96 hours"), "{history}");
+    assert!(history.contains("version 1") && history.contains("24 hours, 72 hours, 1 week"), "{history}");
     let bad =
         arcwell(dir.path(), &["measure", "outcomes", "--measure", "phq9", "--dose-min", "20", "--dose-max", "10"]);
     assert_eq!(bad.status.code(), Some(3));

@@ -275,6 +275,17 @@ fn timelines_per_step_match_the_lateness_computed_by_hand_and_a_suggestion_moves
     let moved = p.plans().move_step(plan, 2, Offset { amount: 96, unit: OffsetUnit::Hours }, now()).unwrap();
     assert_eq!(moved.steps[1].offset, Offset { amount: 96, unit: OffsetUnit::Hours });
     assert_eq!(moved.steps.len(), 6, "the other steps are as they were");
+    // A new version of the plan, the one before kept whole beside it.
+    let history = p.plans().history(plan).unwrap();
+    assert_eq!((moved.version, history.len()), (2, 2), "{history:#?}");
+    assert_eq!(history[0].version, 2);
+    assert_eq!(history[0].steps, moved.steps);
+    assert_eq!(history[0].note.as_deref(), Some("step 2 moved from 72 hours to 96 hours"));
+    assert_eq!(history[1].version, 1, "the standard plan as it was shipped");
+    assert_eq!(history[1].steps[1].offset, Offset { amount: 72, unit: OffsetUnit::Hours });
+    let mut before = moved.steps.clone();
+    before[1].offset = Offset { amount: 72, unit: OffsetUnit::Hours };
+    assert_eq!(history[1].steps, before, "version 1, written by the migration, reads back step for step");
     let after: Vec<DateTime<Utc>> = p
         .checkins()
         .list(&Default::default())

@@ -58,6 +58,8 @@ pub enum PlanCmd {
     /// Move one step of a plan (1 = the first) to another offset, e.g. `plan move-step ID 2 96h`;
     /// check-ins already queued keep their times
     MoveStep { id: String, step: u32, offset: String },
+    /// Every version of a plan, the newest first: each save keeps the whole plan as it then stood
+    History { id: String },
 }
 
 #[derive(Subcommand)]
@@ -188,6 +190,16 @@ pub fn plan(p: &mut Practice, cmd: PlanCmd, json: bool, now: DateTime<Utc>) -> R
             &p.plans().move_step(parse_id("plan", &id)?, step, Offset::parse(&offset)?, now)?,
             plan_text,
         ),
+        PlanCmd::History { id } => output::print(json, &p.plans().history(parse_id("plan", &id)?)?, |versions| {
+            let mut s = String::new();
+            for v in versions {
+                let steps: Vec<String> = v.steps.iter().map(|st| st.offset.label()).collect();
+                let note = v.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
+                let _ =
+                    writeln!(s, "version {}  {}  {}{note}\n  {}", v.version, v.saved.local, v.name, steps.join(", "));
+            }
+            s
+        }),
         PlanCmd::Show { id } => {
             let plan = match id {
                 Some(id) => p.plans().get(parse_id("plan", &id)?)?,
@@ -387,7 +399,8 @@ fn timelines_text(steps: &[StepTimeline]) -> String {
 }
 
 fn plan_text(p: &Plan) -> String {
-    let mut s = format!("{}  {}{}\n", p.id, p.name, if p.is_default { "  (default)" } else { "" });
+    let default = if p.is_default { "  (default)" } else { "" };
+    let mut s = format!("{}  {}{default}  version {}\n", p.id, p.name, p.version);
     if !p.baseline_measures.is_empty() {
         let _ = writeln!(s, "  baseline measures: {}", p.baseline_measures.join(", "));
     }

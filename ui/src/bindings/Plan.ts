@@ -9,4 +9,8 @@ baseline_measures: Array<string>,
 /**
  * In order of their offsets.
  */
-steps: Array<PlanStep>, };
+steps: Array<PlanStep>, 
+/**
+ * Each save of the plan is a new version, 1 the first (`Plans::history`).
+ */
+version: number, };

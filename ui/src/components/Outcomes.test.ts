@@ -63,7 +63,7 @@ describe('practice outcomes', () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }, { id: 'who5', name: 'WHO-5' }];
-      if (cmd === 'list_plans') return [{ id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [] }];
+      if (cmd === 'list_plans') return [{ id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [], version: 1 }];
       if (cmd === 'practice_outcomes') return answer;
       if (cmd === 'practice_predictors') return predictors;
       if (cmd === 'plan_timelines') return timelines;
@@ -129,7 +129,7 @@ describe('practice outcomes', () => {
       if (cmd === 'practice_outcomes') return answer;
       if (cmd === 'practice_predictors') return predictors;
       if (cmd === 'plan_timelines') return timelines;
-      if (cmd === 'move_plan_step') return { id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [] };
+      if (cmd === 'move_plan_step') return { id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [], version: 2 };
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
@@ -139,7 +139,7 @@ describe('practice outcomes', () => {
     expect(within(panel).getByTestId('step-suggestion').textContent).toContain('held on day 4 at the median');
     await fireEvent.click(within(panel).getByRole('button', { name: 'Move the 72 hours step to 96 hours' }));
     await vi.waitFor(() => expect(calls.find(([c]) => c === 'move_plan_step')).toEqual(['move_plan_step', { planId: 'p1', step: 2, offset: { amount: 96, unit: 'hours' } }]));
-    expect((await within(panel).findByRole('status')).textContent).toContain('Check-ins already queued keep their times.');
+    expect((await within(panel).findByRole('status')).textContent).toContain("in the plan's version 2. Check-ins already queued keep their times.");
     expect(calls.filter(([c]) => c === 'plan_timelines')).toHaveLength(2);
   });
 });

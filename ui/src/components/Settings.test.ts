@@ -66,7 +66,7 @@ describe('the Settings screen', () => {
 });
 
 const standard: Plan = {
-  id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: ['phq9', 'gad7'],
+  id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: ['phq9', 'gad7'], version: 3,
   steps: [
     { offset: { amount: 24, unit: 'hours' }, purpose: 'First check-in', prompts: ['How did you sleep?'], measures: ['ebi'], reassessment: false },
     { offset: { amount: 1, unit: 'weeks' }, purpose: 'One week', prompts: [], measures: ['phq9'], reassessment: true },
