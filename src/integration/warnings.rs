@@ -122,7 +122,7 @@ fn deterioration(conn: &Connection, arcs: &Arcs<'_>, zone: Tz, out: &mut Vec<War
             figure(base.total),
             local_day(base.at, zone)
         );
-        let source = m.change.meaningful_source.as_deref().unwrap_or("the measure's own definition");
+        let source = m.change.meaningful_cite.as_deref().unwrap_or("the measure's own definition");
         let rule = format!(
             "A score worse than baseline by the measure's meaningful change: {} {points} points ({source})",
             m.name

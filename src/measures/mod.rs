@@ -117,10 +117,14 @@ pub struct Change {
     #[serde(default)]
     #[ts(optional, type = "number")]
     pub meaningful_points: Option<i64>,
-    /// Where the meaningful change comes from, cited (an early warning names it).
+    /// Where the meaningful change comes from, in full …
     #[serde(default)]
     #[ts(optional)]
     pub meaningful_source: Option<String>,
+    /// … and as an early warning's rule names it ("Löwe et al. 2004").
+    #[serde(default)]
+    #[ts(optional)]
+    pub meaningful_cite: Option<String>,
 }
 
 impl Change {
@@ -323,6 +327,18 @@ mod tests {
         assert_eq!(measure("PHQ-9").unwrap().loinc.total.as_deref(), Some("44261-6"));
         assert_eq!(measure("gad7").unwrap().loinc.total.as_deref(), Some("70274-6"));
         assert!(all.iter().all(|m| !m.citation.is_empty() && !m.licence.is_empty()));
+        let meaningful: Vec<(&str, i64)> =
+            all.iter().filter_map(|m| m.change.meaningful_points.map(|p| (m.id.as_str(), p))).collect();
+        assert_eq!(meaningful, [("phq9", 5), ("gad7", 4), ("who5", 10), ("pcl5", 10)], "the issue's figures");
+        for m in all.iter().filter(|m| m.change.meaningful_points.is_some()) {
+            let c = &m.change;
+            assert!(c.meaningful_source.as_deref().is_some_and(|s| s.len() > 40), "{}: a full source", m.id);
+            assert!(
+                c.meaningful_cite.as_deref().is_some_and(|s| !s.is_empty() && s.len() < 30),
+                "{}: a short cite",
+                m.id
+            );
+        }
         assert!(measure("ceq").unwrap_err().to_string().contains("phq9, gad7"));
     }
 

@@ -559,7 +559,7 @@ test('plans: a copy of the standard plan is saved in Settings and chosen for an 
   await form.$('button=Save plan').scrollIntoView({ block: 'center' });
   await form.$('button=Save plan').click();
   await plans.$('p*=Saved “Retreat integration”').waitForDisplayed({ timeout: 5_000 });
-  assert.match(await plans.$('ul.plans').getText(), /Retreat integration\s*Edit\s*Copy\s*1 week · 2 weeks · 1 month · 3 months/);
+  assert.match(await plans.$('ul.plans').getText(), /Retreat integration\s*version 1\s*Edit\s*Copy\s*1 week · 2 weeks · 1 month · 3 months/);
   await shoot('plans');
 
   await browser.$('nav').$('button=Today').click();
@@ -805,7 +805,7 @@ test('early warnings: a PHQ-9 worse than baseline is on Today with its rule, ack
   assert.ok(worse, 'the demo’s PHQ-9 worse than baseline is on Today');
   const text = await worse.getText();
   assert.match(text, /PHQ-9 23 on \d{4}-\d\d-\d\d, 6 points worse than the baseline of 17/);
-  assert.ok(text.includes("Rule: A score worse than baseline by the measure's meaningful change: PHQ-9 5 points (Löwe B"), text);
+  assert.ok(text.includes("Rule: A score worse than baseline by the measure's meaningful change: PHQ-9 5 points (Löwe et al. 2004)"), text);
   assert.match(text, /Worse than baseline/);
   for (const kind of ['wellbeing_falling', 'milestone_lapsed', 'milestone_past_target', 'at_risk_of_stalling']) {
     assert.ok(await alerts.$(`.alert[data-kind="${kind}"]`).isExisting(), `a ${kind} warning on Today`);
@@ -814,7 +814,12 @@ test('early warnings: a PHQ-9 worse than baseline is on Today with its rule, ack
   await shoot('early-warnings');
   const name = await worse.$('button.link').getText();
   await worse.$('button=Acknowledge').click();
-  await browser.waitUntil(async () => (await phq()) === undefined, { timeout: 5_000, timeoutMsg: 'acknowledged, it leaves Today' });
+  // Read in the page in one step: the list re-renders under an element-by-element walk.
+  const stillThere = () =>
+    browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="alerts"] .alert[data-kind="deterioration"] div.small')].some((d) => /^PHQ-9 /.test(d.textContent ?? '')),
+    );
+  await browser.waitUntil(async () => !(await stillThere()), { timeout: 5_000, timeoutMsg: 'acknowledged, it leaves Today' });
   assert.equal(await count(), before - 1, 'the warnings count one fewer');
   // The core, read by the CLI from the same practice while the app has it open, has it acknowledged.
   const listed = JSON.parse(

@@ -21,6 +21,10 @@ remission_below?: number,
  */
 meaningful_points?: number, 
 /**
- * Where the meaningful change comes from, cited (an early warning names it).
+ * Where the meaningful change comes from, in full …
  */
-meaningful_source?: string, };
+meaningful_source?: string, 
+/**
+ * … and as an early warning's rule names it ("Löwe et al. 2004").
+ */
+meaningful_cite?: string, };

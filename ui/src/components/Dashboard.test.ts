@@ -141,7 +141,7 @@ describe('the Today dashboard', () => {
       kind: 'deterioration',
       severity: 'warning',
       reason: 'PHQ-9 13 on 2026-11-20, 5 points worse than the baseline of 8 on 2026-09-20',
-      rule: 'A score worse than baseline by the measure\'s meaningful change: PHQ-9 5 points (Löwe B, et al.)',
+      rule: 'A score worse than baseline by the measure\'s meaningful change: PHQ-9 5 points (Löwe et al. 2004)',
       participant_id: 'p-w',
       participant_name: 'Ilse Varga',
       arc_id: 'arc-w',
