@@ -51,6 +51,29 @@ fn main() {
     let pr = encrypted.integration().predictors("phq9", &CohortFilter::default()).unwrap();
     println!("PHQ-9: {} arcs with a baseline and a later score; {} predictors", o.arcs, pr.predictors.len());
 
+    // Where the time goes: each call of the view once, encrypted.
+    let all = CohortFilter::default();
+    let part = |name: &str, f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        println!("  {name}: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    };
+    part("outcomes and groups", &mut || {
+        black_box(encrypted.integration().outcomes_and_groups("phq9", &all, GroupBy::Approach).unwrap());
+    });
+    part("engagement", &mut || {
+        black_box(encrypted.integration().engagement(&all, now).unwrap());
+    });
+    part("approach tags", &mut || {
+        black_box(encrypted.arcs().approach_tags().unwrap());
+    });
+    part("predictors", &mut || {
+        black_box(encrypted.integration().predictors("phq9", &all).unwrap());
+    });
+    part("timelines", &mut || {
+        black_box(encrypted.integration().timelines(&all, now).unwrap());
+    });
+
     let mut c = Criterion::default().sample_size(20).configure_from_args();
     c.bench_function("insight/encrypted", |b| b.iter(|| view(&mut encrypted, now)));
     c.bench_function("insight/plain", |b| b.iter(|| view(&mut plain, now)));

@@ -12,7 +12,9 @@ use uuid::Uuid;
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
 use super::status::end_of_day;
-use crate::measures::response::{query, trajectories};
+use crate::domain::id_from_db;
+use crate::domain::time::from_db;
+use crate::measures::response::baseline_of;
 use crate::measures::{Measure, measure};
 use crate::stats::{Mean, Rate};
 use crate::{Practice, Result};
@@ -153,37 +155,66 @@ impl Practice {
         filter: &CohortFilter,
     ) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
         let zone = self.read(crate::domain::profile::load)?.zone()?;
-        let (arcs, responses) = self.read(|conn| {
+        // The stored scores (computed at saving with the response's measure version), read along the
+        // index of counted responses: no answers are parsed or scored again.
+        struct Point {
+            id: String,
+            is_baseline: bool,
+            at: chrono::DateTime<chrono::Utc>,
+            total: f64,
+            band: Option<String>,
+        }
+        let (arcs, rows) = self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
-            let responses = query(conn, "r.measure = ?1 AND r.withdrawn_at IS NULL", rusqlite::params![m.id])?;
-            Ok((arcs, responses))
+            let mut stmt = conn.prepare_cached(
+                "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band FROM measure_response
+                 WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
+                 ORDER BY arc_id, administered_at, id",
+            )?;
+            let mut rows: Vec<(String, Point)> = Vec::new();
+            let mut read = stmt.query([&m.id])?;
+            while let Some(r) = read.next()? {
+                let at: String = r.get(3)?;
+                let point = Point {
+                    id: r.get(1)?,
+                    is_baseline: r.get(2)?,
+                    at: from_db(&at)?,
+                    total: r.get(4)?,
+                    band: r.get(5)?,
+                };
+                rows.push((r.get(0)?, point));
+            }
+            Ok((arcs, rows))
         })?;
         let (from, to) =
             (filter.from.map(|d| end_of_day(d - chrono::Days::new(1), zone)), filter.to.map(|d| end_of_day(d, zone)));
-        let mut by_arc: BTreeMap<Uuid, Vec<_>> = Default::default();
-        for r in responses.into_iter().filter(|r| arcs.contains_key(&r.arc_id)) {
-            by_arc.entry(r.arc_id).or_default().push(r);
+        let mut by_arc: BTreeMap<Uuid, Vec<Point>> = Default::default();
+        for (arc, point) in rows {
+            let arc = id_from_db(&arc)?;
+            if arcs.contains_key(&arc) {
+                by_arc.entry(arc).or_default().push(point);
+            }
         }
+        let c = &m.change;
         let mut out = PerArc::new();
-        for (arc, rs) in &by_arc {
-            let Some(t) = trajectories(rs)?.into_iter().next() else { continue };
-            let Some(b) = t.points.iter().find(|p| Some(p.response_id) == t.baseline) else { continue };
-            if from.is_some_and(|f| b.at.utc < f) || to.is_some_and(|t| b.at.utc >= t) {
+        for (arc, points) in &by_arc {
+            let Some(b) = baseline_of(points, |p| p.is_baseline) else { continue };
+            if from.is_some_and(|f| b.at < f) || to.is_some_and(|t| b.at >= t) {
                 continue;
             }
-            let Some(last) = t.points.iter().rfind(|p| p.at.utc > b.at.utc) else {
+            let Some(last) = points.iter().rfind(|p| p.at > b.at && p.id != b.id) else {
                 out.insert(*arc, None);
                 continue;
             };
-            let (Some(baseline), Some(latest)) = (b.total, last.total) else { continue };
+            let (baseline, latest) = (b.total, last.total);
             let outcome = ArcOutcome {
                 baseline,
                 baseline_band: b.band.clone(),
                 latest,
-                response: last.response,
-                remission: last.remission,
-                improved: last.improved,
-                worsened: last.worsened,
+                response: matches!(c.response_fall_percent, Some(p) if baseline > 0.0 && (baseline - latest) / baseline * 100.0 >= p as f64),
+                remission: matches!(c.remission_below, Some(r) if latest < r as f64),
+                improved: c.meaningfully_better(baseline, latest),
+                worsened: c.meaningfully_worse(baseline, latest),
             };
             out.insert(*arc, Some(outcome));
         }
