@@ -18,12 +18,7 @@ use chrono::{DateTime, Utc};
 use criterion::Criterion;
 
 fn view(p: &mut Practice, now: DateTime<Utc>) {
-    let all = CohortFilter::default();
-    black_box(p.integration().outcomes_and_groups("phq9", &all, GroupBy::Approach).unwrap());
-    black_box(p.integration().engagement(&all, now).unwrap());
-    black_box(p.arcs().approach_tags().unwrap());
-    black_box(p.integration().predictors("phq9", &all).unwrap());
-    black_box(p.integration().timelines(&all, now).unwrap());
+    black_box(p.integration().insight("phq9", &CohortFilter::default(), GroupBy::Approach, now).unwrap());
 }
 
 fn percentiles(p: &mut Practice, now: DateTime<Utc>) -> [Duration; 3] {

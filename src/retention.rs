@@ -164,7 +164,7 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
     )?;
     let docs = format!("SELECT id FROM document WHERE arc_id IN ({ARCS})");
     tx.execute(&format!("DELETE FROM document_event WHERE document_id IN ({docs})"), [id])?;
-    for table in ["screening_flag", "document_alert", "measure_response", "document"] {
+    for table in ["arc_given", "screening_flag", "document_alert", "measure_response", "document"] {
         tx.execute(&in_arcs(table), [id])?;
     }
     tx.execute(&format!("DELETE FROM checkin_event WHERE checkin_id IN ({checkins})"), [id])?;

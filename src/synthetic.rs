@@ -32,9 +32,10 @@ pub struct Spec {
     /// Integration notes beyond the one per completed check-in (free notes on arcs that were dosed),
     /// to reach a note count for the search benchmark.
     pub extra_notes: usize,
-    /// Outcome measures on every dosed arc (PHQ-9, GAD-7, WHO-5 at baseline, one and three months),
-    /// for the insight and dashboard benchmarks. Drawn from a stream of their own, so the rest of
-    /// the practice is the same with or without them.
+    /// Outcome measures on every dosed arc (PHQ-9, GAD-7, WHO-5 at baseline, one and three months;
+    /// MEQ-30 and EBI the day after dosing) and its signed administration record (substance, dose,
+    /// vitals, observations), for the insight and dashboard benchmarks. Drawn from streams of their
+    /// own, so the rest of the practice is the same with or without them.
     pub measures: bool,
 }
 
@@ -48,6 +49,7 @@ pub struct Counts {
     pub notes: usize,
     pub milestones: usize,
     pub measure_responses: usize,
+    pub administration_records: usize,
 }
 
 const SYLLABLES: &[&str] = &[
@@ -171,6 +173,7 @@ pub fn create(dir: &Path, spec: Spec, now: DateTime<Utc>) -> Result<(Practice, C
     let mut practice = Practice::init(dir, &profile, &Passphrase::new(PASSPHRASE), &Keychain::Off, now)?;
     let counts = practice.write(|tx| {
         let counts = fill(tx, spec, now)?;
+        crate::documents::document::keep_given(tx, None)?;
         // One entry for the whole generated practice (a benchmark's, never a facilitator's).
         crate::store::audit::record(
             tx,
@@ -421,6 +424,8 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
     }
     if spec.measures {
         c.measure_responses = measures(tx, &dosed_arcs, spec.seed, now)?;
+        c.measure_responses += experience(tx, &dosed_arcs, spec.seed, now)?;
+        c.administration_records = records(tx, &dosed_arcs, spec.seed, now)?;
     }
     for _ in 0..spec.extra_notes {
         if dosed_arcs.is_empty() {
@@ -493,6 +498,116 @@ fn measures(
                 n += 1;
             }
         }
+    }
+    Ok(n)
+}
+
+/// MEQ-30 and EBI the day after each dosing session, scored (criterion included) as in the app.
+fn experience(
+    tx: &rusqlite::Connection,
+    arcs: &[(String, DateTime<Utc>)],
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x6578_7065_7269_656e);
+    let mut insert = tx.prepare(
+        "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
+           administered_tz, answers, total, band, critical, created_at, criterion)
+         VALUES (?1, ?2, ?3, ?4, 'after_administration', ?5, 'Europe/Berlin', ?6, ?7, NULL, NULL, ?5, ?8)",
+    )?;
+    let mut n = 0;
+    for (arc, dosed) in arcs {
+        let at = *dosed + Duration::days(1);
+        if at >= now {
+            continue;
+        }
+        // How strong the experience was, shared by both measures so that they agree as in life.
+        let depth = rng.random_range(0.0..1.0f64);
+        for (id, items, top) in [("meq30", 30, 5.0), ("ebi", 6, 100.0)] {
+            let m = crate::measures::measure(id)?;
+            let answers: serde_json::Map<String, serde_json::Value> = (1..=items)
+                .map(|k| {
+                    let v = (depth * top + rng.random_range(-0.25..0.25) * top).clamp(0.0, top).round();
+                    (k.to_string(), serde_json::json!(v as i64))
+                })
+                .collect();
+            let score = crate::measures::scoring::score(m, &answers)?;
+            insert.execute(params![
+                Uuid::new_v4().to_string(),
+                arc,
+                id,
+                m.version,
+                to_db(at),
+                serde_json::Value::Object(answers).to_string(),
+                score.total,
+                score.criterion
+            ])?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// A signed administration record for each dosing session: psilocybin (now and then mushrooms or a
+/// booster), vitals every two hours, a few observations; `arc_given` kept from them.
+fn records(
+    tx: &rusqlite::Connection,
+    arcs: &[(String, DateTime<Utc>)],
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x7265_636f_7264_7321);
+    let mut doc = tx.prepare(
+        "INSERT INTO document (id, arc_id, template_id, title, answers, state, created_at, updated_at, signed_at, written_tz)
+         VALUES (?1, ?2, ?3, 'Administration record', ?4, 'signed', ?5, ?5, ?5, 'Europe/Berlin')",
+    )?;
+    let mut event =
+        tx.prepare("INSERT INTO document_event (document_id, seq, kind, at) VALUES (?1, 1, 'signed', ?2)")?;
+    let template: String = tx.query_row(
+        "SELECT id FROM template WHERE family = 'arcwell.administration' ORDER BY version DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut n = 0;
+    for (arc, ended) in arcs {
+        if *ended >= now {
+            continue;
+        }
+        let start = *ended - Duration::hours(6);
+        let at = |h: i64| serde_json::json!(to_db(start + Duration::minutes(h)));
+        let mut doses = vec![serde_json::json!({
+            "substance": if rng.random_bool(0.15) { "Psilocybin mushrooms (dried)" } else { "Psilocybin" },
+            "amount": f64::from(rng.random_range(10..=35u32)),
+            "route": "Oral",
+            "at": at(10),
+        })];
+        if rng.random_bool(0.1) {
+            doses.push(serde_json::json!({ "substance": "Psilocybin", "amount": 5.0, "at": at(90), "booster": true }));
+        }
+        let vitals: Vec<serde_json::Value> = (0..4)
+            .map(|k| {
+                serde_json::json!({
+                    "at": at(k * 120),
+                    "systolic": rng.random_range(110..140u32),
+                    "diastolic": rng.random_range(70..90u32),
+                    "heart_rate": rng.random_range(60..95u32),
+                    "spo2": rng.random_range(95..=100u32),
+                })
+            })
+            .collect();
+        let observations: Vec<serde_json::Value> =
+            (0..3).map(|k| serde_json::json!({ "at": at(60 + k * 90), "text": note_text(&mut rng) })).collect();
+        let answers = serde_json::json!({
+            "session_start": to_db(start),
+            "session_end": to_db(*ended),
+            "doses": doses,
+            "vitals": vitals,
+            "observations": observations,
+        });
+        let id = Uuid::new_v4().to_string();
+        doc.execute(params![id, arc, template, answers.to_string(), to_db(*ended)])?;
+        event.execute(params![id, to_db(*ended)])?;
+        n += 1;
     }
     Ok(n)
 }

@@ -205,21 +205,83 @@ fn get(conn: &Connection, id: Uuid) -> Result<Document> {
     .ok_or_else(|| Error::NotFound { what: "document", id: id.to_string() })
 }
 
-/// Per arc, the current answers (amendments applied) of its first signed administration record:
-/// what the practice analytics call the arc's substance and dose.
-pub(crate) fn first_administrations(conn: &Connection) -> Result<std::collections::HashMap<Uuid, Map<String, Value>>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
-         WHERE t.phase = 'administration' AND d.state = 'signed' ORDER BY d.arc_id, d.created_at, d.id"
-    ))?;
-    let docs: Vec<Document> = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
-    let mut out = std::collections::HashMap::new();
-    for doc in docs {
-        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(doc.arc_id) {
-            slot.insert(current(&doc, &events(conn, doc.id, &doc.created.zone)?));
+/// What an arc's first signed administration record says was given, as `arc_given` keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Given {
+    pub arc_id: Uuid,
+    pub document_id: Uuid,
+    /// The substances, joined with " + " when mixed.
+    pub substance: Option<String>,
+    /// The doses' total, in mg.
+    pub dose_mg: Option<f64>,
+}
+
+/// The substances and the total mg an administration record's answers give: its `doses` (or,
+/// in Colorado's record, `products`) entries, each a `substance` and an `amount` in mg.
+pub(crate) fn doses(answers: &Map<String, Value>) -> (Option<String>, Option<f64>) {
+    let entries: Vec<&Value> =
+        ["doses", "products"].iter().filter_map(|k| answers.get(*k)?.as_array()).flatten().collect();
+    let mut substances: Vec<&str> = Vec::new();
+    for s in entries.iter().filter_map(|e| e.get("substance")?.as_str()) {
+        if !substances.contains(&s) {
+            substances.push(s);
         }
     }
+    let amounts: Vec<f64> = entries.iter().filter_map(|e| e.get("amount")?.as_f64()).collect();
+    let total = (!amounts.is_empty()).then(|| amounts.iter().sum());
+    ((!substances.is_empty()).then(|| substances.join(" + ")), total)
+}
+
+/// Per arc (one arc, or every arc), the first signed administration record with its current answers
+/// (amendments applied): what the practice analytics call the arc's substance and dose. Reads the
+/// records themselves; `arc_given` keeps the result.
+pub(crate) fn given_now(conn: &Connection, arc: Option<Uuid>) -> Result<Vec<Given>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM document d JOIN template t ON t.id = d.template_id
+         WHERE t.phase = 'administration' AND d.state = 'signed' AND (?1 IS NULL OR d.arc_id = ?1)
+         ORDER BY d.arc_id, d.created_at, d.id"
+    ))?;
+    let docs: Vec<Document> =
+        stmt.query_map([arc.map(|a| a.to_string())], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut out: Vec<Given> = Vec::new();
+    for doc in docs {
+        if out.last().is_some_and(|g| g.arc_id == doc.arc_id) {
+            continue;
+        }
+        let (substance, dose_mg) = doses(&current(&doc, &events(conn, doc.id, &doc.created.zone)?));
+        out.push(Given { arc_id: doc.arc_id, document_id: doc.id, substance, dose_mg });
+    }
     Ok(out)
+}
+
+/// What `arc_given` keeps, every arc.
+pub(crate) fn given_kept(conn: &Connection) -> Result<Vec<Given>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT arc_id, document_id, substance, dose_mg FROM arc_given ORDER BY arc_id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Given {
+            arc_id: id_from_db(&r.get::<_, String>(0)?)?,
+            document_id: id_from_db(&r.get::<_, String>(1)?)?,
+            substance: r.get(2)?,
+            dose_mg: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Brings `arc_given` up to date for one arc (after one of its administration records is signed
+/// or amended), or for every arc (after the migration that made the table).
+pub(crate) fn keep_given(tx: &Transaction<'_>, arc: Option<Uuid>) -> Result<()> {
+    match arc {
+        Some(a) => tx.execute("DELETE FROM arc_given WHERE arc_id = ?1", [a.to_string()])?,
+        None => tx.execute("DELETE FROM arc_given", [])?,
+    };
+    let mut insert =
+        tx.prepare_cached("INSERT INTO arc_given (arc_id, document_id, substance, dose_mg) VALUES (?1, ?2, ?3, ?4)")?;
+    for g in given_now(tx, arc)? {
+        insert.execute(params![g.arc_id.to_string(), g.document_id.to_string(), g.substance, g.dose_mg])?;
+    }
+    Ok(())
 }
 
 fn events(conn: &Connection, id: Uuid, tz: &str) -> Result<Vec<DocEvent>> {
@@ -432,6 +494,9 @@ fn sign(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         params![id.to_string(), next_seq(tx, id)?, to_db(now)],
     )?;
     audit::record(tx, Action::Sign, &Subject::Document(id), Some(t.phase.as_str()))?;
+    if t.phase == DocPhase::Administration {
+        keep_given(tx, Some(doc.arc_id))?;
+    }
     realert(tx, &doc, &t, &doc.answers, now)
 }
 
@@ -638,6 +703,9 @@ impl Documents<'_> {
             tx.execute("UPDATE document SET updated_at = ?2 WHERE id = ?1", params![id.to_string(), to_db(now)])?;
             reflag(tx, &doc, &t, &checked, now)?;
             audit::record(tx, Action::Amend, &Subject::Document(id), Some(&format!("{} answers", normalised.len())))?;
+            if t.phase == DocPhase::Administration {
+                keep_given(tx, Some(doc.arc_id))?;
+            }
             realert(tx, &doc, &t, &checked, now)
         })?;
         self.practice.documents().get(id)
@@ -719,5 +787,23 @@ impl Documents<'_> {
             let zone = profile::load(conn)?.timezone;
             flags_of(conn, "arc_id = ?1", arc, &zone)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doses_total_every_entry_and_name_mixed_substances_once() {
+        let answers = serde_json::json!({ "doses": [
+            { "substance": "Psilocybin", "amount": 20.0 },
+            { "substance": "Psilocybin", "amount": 5.0, "booster": { "yes": true } },
+            { "substance": "Other", "amount": 1.5 },
+        ]});
+        assert_eq!(doses(answers.as_object().unwrap()), (Some("Psilocybin + Other".into()), Some(26.5)));
+        let colorado = serde_json::json!({ "products": [{ "substance": "Psilocin", "amount": 12.0 }] });
+        assert_eq!(doses(colorado.as_object().unwrap()), (Some("Psilocin".into()), Some(12.0)));
+        assert_eq!(doses(&serde_json::Map::new()), (None, None));
     }
 }

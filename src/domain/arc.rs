@@ -338,10 +338,7 @@ impl Arcs<'_> {
 
     /// Every approach tag in use, for suggestions.
     pub fn approach_tags(self) -> Result<Vec<String>> {
-        self.practice.read(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT DISTINCT tag FROM arc_approach ORDER BY tag")?;
-            Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
-        })
+        self.practice.read(approach_tags)
     }
 
     /// A participant's arcs, newest first.
@@ -356,6 +353,12 @@ impl Arcs<'_> {
 pub(crate) fn approaches(conn: &Connection, arc: Uuid) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT tag FROM arc_approach WHERE arc_id = ?1 ORDER BY tag")?;
     Ok(stmt.query_map([arc.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every approach tag in use, in order.
+pub(crate) fn approach_tags(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT tag FROM arc_approach ORDER BY tag")?;
+    Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

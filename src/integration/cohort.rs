@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -64,9 +63,10 @@ pub enum GroupBy {
     Approach,
 }
 
-/// What an arc is described by.
+/// What an arc is described by (its substance and dose as `arc_given` keeps them).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ArcTraits {
+    pub plan_id: Uuid,
     pub plan: String,
     /// The substances of the first signed administration record, joined with " + " when mixed.
     pub substance: Option<String>,
@@ -155,37 +155,31 @@ pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<
         let (arc, tag) = row?;
         tags.entry(arc).or_default().push(tag);
     }
-    let given = crate::documents::document::first_administrations(conn)?;
+    let mut given: BTreeMap<String, (Option<String>, Option<f64>)> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached("SELECT arc_id, substance, dose_mg FROM arc_given")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+        let (arc, substance, dose) = row?;
+        given.insert(arc, (substance, dose));
+    }
     let want_plan = filter.plan_id.map(|p| p.to_string());
     let mut out = BTreeMap::new();
     for (arc, plan_id, plan) in rows {
         if want_plan.as_ref().is_some_and(|p| p != &plan_id) {
             continue;
         }
-        let id = id_from_db(&arc)?;
-        let (substance, dose_mg) = given.get(&id).map(doses).unwrap_or_default();
-        let traits = ArcTraits { plan, substance, dose_mg, approaches: tags.remove(&arc).unwrap_or_default() };
+        let (substance, dose_mg) = given.remove(&arc).unwrap_or_default();
+        let traits = ArcTraits {
+            plan_id: id_from_db(&plan_id)?,
+            plan,
+            substance,
+            dose_mg,
+            approaches: tags.remove(&arc).unwrap_or_default(),
+        };
         if traits.passes(filter) {
-            out.insert(id, traits);
+            out.insert(id_from_db(&arc)?, traits);
         }
     }
     Ok(out)
-}
-
-/// The substances and the total mg an administration record's answers give: its `doses` (or,
-/// in Colorado's record, `products`) entries, each a `substance` and an `amount` in mg.
-fn doses(answers: &serde_json::Map<String, Value>) -> (Option<String>, Option<f64>) {
-    let entries: Vec<&Value> =
-        ["doses", "products"].iter().filter_map(|k| answers.get(*k)?.as_array()).flatten().collect();
-    let mut substances: Vec<&str> = Vec::new();
-    for s in entries.iter().filter_map(|e| e.get("substance")?.as_str()) {
-        if !substances.contains(&s) {
-            substances.push(s);
-        }
-    }
-    let amounts: Vec<f64> = entries.iter().filter_map(|e| e.get("amount")?.as_f64()).collect();
-    let total = (!amounts.is_empty()).then(|| amounts.iter().sum());
-    ((!substances.is_empty()).then(|| substances.join(" + ")), total)
 }
 
 #[cfg(test)]
@@ -210,21 +204,9 @@ mod tests {
     }
 
     #[test]
-    fn doses_total_every_entry_and_name_mixed_substances_once() {
-        let answers = serde_json::json!({ "doses": [
-            { "substance": "Psilocybin", "amount": 20.0 },
-            { "substance": "Psilocybin", "amount": 5.0, "booster": { "yes": true } },
-            { "substance": "Other", "amount": 1.5 },
-        ]});
-        assert_eq!(doses(answers.as_object().unwrap()), (Some("Psilocybin + Other".into()), Some(26.5)));
-        let colorado = serde_json::json!({ "products": [{ "substance": "Psilocin", "amount": 12.0 }] });
-        assert_eq!(doses(colorado.as_object().unwrap()), (Some("Psilocin".into()), Some(12.0)));
-        assert_eq!(doses(&serde_json::Map::new()), (None, None));
-    }
-
-    #[test]
     fn filters_match_substance_dose_range_and_approach() {
         let t = ArcTraits {
+            plan_id: Uuid::nil(),
             plan: "Standard".into(),
             substance: Some("Psilocybin + Other".into()),
             dose_mg: Some(25.0),

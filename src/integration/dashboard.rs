@@ -15,6 +15,7 @@ use super::arcs::{ArcRow, Scope, at_start_of_day, due_before, load};
 use super::checkin::CheckIn;
 use super::status::{Derived, IntegrationStatus, derive, end_of_day, local_day};
 use crate::Result;
+use crate::documents::document;
 use crate::domain::profile::{self, Profile};
 use crate::domain::status::PhaseCount;
 use crate::domain::time::ZonedTime;
@@ -202,7 +203,7 @@ impl Integration<'_> {
 }
 
 impl Integration<'_> {
-    /// Recomputes what the triggers keep (`arc_facts`, `arc_phase_count`) and lists every
+    /// Recomputes what the triggers and the core keep (`arc_facts`, `arc_phase_count`, `arc_given`) and lists every
     /// difference; empty when they are current. For tests and a future `arcwell check`.
     pub fn verify_derived(self) -> Result<Vec<String>> {
         self.practice.read(|conn| {
@@ -221,6 +222,14 @@ impl Integration<'_> {
             for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
                 let (phase, kept, real) = row?;
                 problems.push(format!("phase {phase}: {kept} arcs counted, {real} in fact"));
+            }
+            let (kept, now) = (document::given_kept(conn)?, document::given_now(conn, None)?);
+            if kept != now {
+                problems.push(format!(
+                    "what was given: {} arcs kept, {} from the administration records, or they differ",
+                    kept.len(),
+                    now.len()
+                ));
             }
             Ok(problems)
         })

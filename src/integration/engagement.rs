@@ -7,10 +7,8 @@ use ts_rs::TS;
 
 use super::Integration;
 use super::cohort::{self, CohortFilter};
-use super::status::{end_of_day, local_day};
+use super::course::{Course, Fate, days};
 use crate::Result;
-use crate::domain::id_from_db;
-use crate::domain::time::from_db;
 use crate::stats::{Rate, round};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -48,43 +46,47 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     Some(round(m, 1))
 }
 
-fn days(d: chrono::TimeDelta) -> f64 {
-    d.num_seconds() as f64 / 86_400.0
-}
-
-/// What became of a check-in, for the practice figures.
-pub(super) enum Fate {
-    /// Done: whether by the end of its local due day, and how many days after its due time.
-    Done {
-        on_day: bool,
-        late_days: f64,
-    },
-    Skipped,
-    /// Still due after its day.
-    Overdue,
-    /// Its day has not ended (or it was skipped before it did): it could not have been done yet.
-    NotYet,
-}
-
-/// A check-in's fate from its stored due time, status and contact time; the one definition the
-/// engagement figures and the per-step timelines share.
-pub(super) fn fate(
-    due: DateTime<Utc>,
-    status: &str,
-    resolved: Option<&str>,
-    zone: chrono_tz::Tz,
-    now: DateTime<Utc>,
-) -> Result<Fate> {
-    let day_end = end_of_day(local_day(due, zone), zone);
-    Ok(match (status, resolved) {
-        ("completed", Some(at)) => {
-            let at = from_db(at)?;
-            Fate::Done { on_day: at < day_end, late_days: days(at - due) }
+impl Engagement {
+    /// The figures over a course read; the filter's date range applies to each check-in's due day
+    /// and to each arc's first dosing session.
+    pub(super) fn of(course: &Course, filter: &CohortFilter, now: DateTime<Utc>) -> Engagement {
+        let (mut n, mut done, mut on_time, mut skipped, mut overdue, mut from_due) = (0, 0, 0, 0, 0, Vec::new());
+        for c in course.checkins.iter().filter(|c| Course::in_range(filter, c.day)) {
+            match c.fate(now) {
+                Fate::Done { on_day, late_days } => {
+                    (n, done) = (n + 1, done + 1);
+                    on_time += u32::from(on_day);
+                    from_due.push(late_days);
+                }
+                Fate::Skipped => (n, skipped) = (n + 1, skipped + 1),
+                Fate::Overdue => (n, overdue) = (n + 1, overdue + 1),
+                Fate::NotYet => {}
+            }
         }
-        ("skipped", _) if day_end <= now => Fate::Skipped,
-        ("due", _) if day_end <= now => Fate::Overdue,
-        _ => Fate::NotYet,
-    })
+        let (mut dosed, mut to_completion) = (0, Vec::new());
+        for (arc, dosed_at) in &course.dosed {
+            if !Course::in_range(filter, course.day(*dosed_at)) {
+                continue;
+            }
+            dosed += 1;
+            if let Some(at) = course.completed.get(arc) {
+                to_completion.push(days(*at - *dosed_at));
+            }
+        }
+        Engagement {
+            checkins: n,
+            completed: done,
+            completed_on_time: on_time,
+            skipped,
+            overdue,
+            completion_rate: Rate::of(done as usize, n as usize),
+            on_time_rate: Rate::of(on_time as usize, n as usize),
+            median_days_from_due: median(from_due),
+            arcs_dosed: dosed,
+            arcs_completed: to_completion.len() as u32,
+            median_days_to_completion: median(to_completion),
+        }
+    }
 }
 
 impl Integration<'_> {
@@ -92,66 +94,8 @@ impl Integration<'_> {
     /// applies to each check-in's due day and to each arc's first dosing session.
     pub fn engagement(self, filter: &CohortFilter, now: DateTime<Utc>) -> Result<Engagement> {
         let zone = self.practice.facilitator().profile()?.zone()?;
-        let in_range = |at: DateTime<Utc>| {
-            let day = local_day(at, zone);
-            filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t)
-        };
-        self.practice.read(|conn| {
-            let arcs = cohort::arcs(conn, filter)?;
-            let mut stmt = conn.prepare("SELECT arc_id, due_at, status, resolved_at FROM checkin")?;
-            let rows: Vec<(String, String, String, Option<String>)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let (mut n, mut done, mut on_time, mut skipped, mut overdue, mut from_due) = (0, 0, 0, 0, 0, Vec::new());
-            for (arc, due, status, resolved) in rows {
-                let due = from_db(&due)?;
-                if !arcs.contains_key(&id_from_db(&arc)?) || !in_range(due) {
-                    continue;
-                }
-                match fate(due, &status, resolved.as_deref(), zone, now)? {
-                    Fate::Done { on_day, late_days } => {
-                        (n, done) = (n + 1, done + 1);
-                        on_time += u32::from(on_day);
-                        from_due.push(late_days);
-                    }
-                    Fate::Skipped => (n, skipped) = (n + 1, skipped + 1),
-                    Fate::Overdue => (n, overdue) = (n + 1, overdue + 1),
-                    Fate::NotYet => {}
-                }
-            }
-            let mut stmt = conn.prepare(
-                "SELECT a.id, (SELECT min(ended_at) FROM session s
-                               WHERE s.arc_id = a.id AND s.kind = 'administration' AND s.status = 'completed'),
-                        (SELECT min(at) FROM arc_event e WHERE e.arc_id = a.id AND e.to_phase = 'completion')
-                 FROM arc a",
-            )?;
-            let rows: Vec<(String, Option<String>, Option<String>)> =
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-            let (mut dosed, mut to_completion) = (0, Vec::new());
-            for (arc, dosed_at, completed_at) in rows {
-                let Some(dosed_at) = dosed_at.as_deref().map(from_db).transpose()? else { continue };
-                if !arcs.contains_key(&id_from_db(&arc)?) || !in_range(dosed_at) {
-                    continue;
-                }
-                dosed += 1;
-                if let Some(at) = completed_at.as_deref().map(from_db).transpose()? {
-                    to_completion.push(days(at - dosed_at));
-                }
-            }
-            Ok(Engagement {
-                checkins: n,
-                completed: done,
-                completed_on_time: on_time,
-                skipped,
-                overdue,
-                completion_rate: Rate::of(done as usize, n as usize),
-                on_time_rate: Rate::of(on_time as usize, n as usize),
-                median_days_from_due: median(from_due),
-                arcs_dosed: dosed,
-                arcs_completed: to_completion.len() as u32,
-                median_days_to_completion: median(to_completion),
-            })
-        })
+        self.practice
+            .read(|conn| Ok(Engagement::of(&Course::load(conn, cohort::arcs(conn, filter)?, zone)?, filter, now)))
     }
 }
 

@@ -5,12 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
+use super::course::text;
 use super::status::end_of_day;
 use crate::domain::id_from_db;
 use crate::domain::time::from_db;
@@ -117,7 +119,7 @@ impl Integration<'_> {
         Ok(self.practice.integration().outcomes_and_groups(measure_id, filter, by)?.1)
     }
 
-    /// Both at once, from one reading of the cohort (the app's Outcomes screen shows both).
+    /// Both at once, from one reading of the cohort.
     pub fn outcomes_and_groups(
         self,
         measure_id: &str,
@@ -126,26 +128,37 @@ impl Integration<'_> {
     ) -> Result<(Outcomes, Vec<OutcomeGroup>)> {
         let m = measure(measure_id)?;
         let (per_arc, traits) = self.practice.per_arc(m, filter)?;
-        let mut groups: BTreeMap<String, Vec<&Option<ArcOutcome>>> = BTreeMap::new();
-        for (arc, outcome) in &per_arc {
-            for label in traits[arc].groups(by) {
-                groups.entry(label).or_default().push(outcome);
-            }
-        }
-        let mut out: Vec<OutcomeGroup> = groups
-            .into_iter()
-            .map(|(label, arcs)| OutcomeGroup { label, outcomes: summarise(m, arcs.into_iter()) })
-            .collect();
-        if by == GroupBy::Dose {
-            let rank = |l: &str| cohort::DOSE_BANDS.iter().position(|b| *b == l).unwrap_or(cohort::DOSE_BANDS.len());
-            out.sort_by_key(|g| rank(&g.label));
-        } else {
-            out.sort_by(|a, b| {
-                (b.outcomes.arcs, b.outcomes.baseline_only).cmp(&(a.outcomes.arcs, a.outcomes.baseline_only))
-            });
-        }
-        Ok((summarise(m, per_arc.values()), out))
+        Ok(summarise_with_groups(m, &per_arc, &traits, by))
     }
+}
+
+/// The outcomes overall and per group: by substance, dose band, plan or approach tag, largest
+/// group first (dose bands in their order).
+pub(super) fn summarise_with_groups(
+    m: &Measure,
+    per_arc: &PerArc,
+    traits: &BTreeMap<Uuid, cohort::ArcTraits>,
+    by: GroupBy,
+) -> (Outcomes, Vec<OutcomeGroup>) {
+    let mut groups: BTreeMap<String, Vec<&Option<ArcOutcome>>> = BTreeMap::new();
+    for (arc, outcome) in per_arc {
+        for label in traits[arc].groups(by) {
+            groups.entry(label).or_default().push(outcome);
+        }
+    }
+    let mut out: Vec<OutcomeGroup> = groups
+        .into_iter()
+        .map(|(label, arcs)| OutcomeGroup { label, outcomes: summarise(m, arcs.into_iter()) })
+        .collect();
+    if by == GroupBy::Dose {
+        let rank = |l: &str| cohort::DOSE_BANDS.iter().position(|b| *b == l).unwrap_or(cohort::DOSE_BANDS.len());
+        out.sort_by_key(|g| rank(&g.label));
+    } else {
+        out.sort_by(|a, b| {
+            (b.outcomes.arcs, b.outcomes.baseline_only).cmp(&(a.outcomes.arcs, a.outcomes.baseline_only))
+        });
+    }
+    (summarise(m, per_arc.values()), out)
 }
 
 impl Practice {
@@ -155,69 +168,89 @@ impl Practice {
         filter: &CohortFilter,
     ) -> Result<(PerArc, BTreeMap<Uuid, cohort::ArcTraits>)> {
         let zone = self.read(crate::domain::profile::load)?.zone()?;
-        // The stored scores (computed at saving with the response's measure version), read along the
-        // index of counted responses: no answers are parsed or scored again.
-        struct Point {
-            id: String,
-            is_baseline: bool,
-            at: chrono::DateTime<chrono::Utc>,
-            total: f64,
-            band: Option<String>,
-        }
-        let (arcs, rows) = self.read(|conn| {
+        self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band FROM measure_response
-                 WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
-                 ORDER BY arc_id, administered_at, id",
-            )?;
-            let mut rows: Vec<(String, Point)> = Vec::new();
-            let mut read = stmt.query([&m.id])?;
-            while let Some(r) = read.next()? {
-                let at: String = r.get(3)?;
-                let point = Point {
-                    id: r.get(1)?,
-                    is_baseline: r.get(2)?,
-                    at: from_db(&at)?,
-                    total: r.get(4)?,
-                    band: r.get(5)?,
-                };
-                rows.push((r.get(0)?, point));
-            }
-            Ok((arcs, rows))
-        })?;
-        let (from, to) =
-            (filter.from.map(|d| end_of_day(d - chrono::Days::new(1), zone)), filter.to.map(|d| end_of_day(d, zone)));
-        let mut by_arc: BTreeMap<Uuid, Vec<Point>> = Default::default();
-        for (arc, point) in rows {
-            let arc = id_from_db(&arc)?;
-            if arcs.contains_key(&arc) {
-                by_arc.entry(arc).or_default().push(point);
-            }
-        }
-        let c = &m.change;
-        let mut out = PerArc::new();
-        for (arc, points) in &by_arc {
-            let Some(b) = baseline_of(points, |p| p.is_baseline) else { continue };
-            if from.is_some_and(|f| b.at < f) || to.is_some_and(|t| b.at >= t) {
-                continue;
-            }
-            let Some(last) = points.iter().rfind(|p| p.at > b.at && p.id != b.id) else {
-                out.insert(*arc, None);
-                continue;
-            };
-            let (baseline, latest) = (b.total, last.total);
-            let outcome = ArcOutcome {
-                baseline,
-                baseline_band: b.band.clone(),
-                latest,
-                response: matches!(c.response_fall_percent, Some(p) if baseline > 0.0 && (baseline - latest) / baseline * 100.0 >= p as f64),
-                remission: matches!(c.remission_below, Some(r) if latest < r as f64),
-                improved: c.meaningfully_better(baseline, latest),
-                worsened: c.meaningfully_worse(baseline, latest),
-            };
-            out.insert(*arc, Some(outcome));
-        }
-        Ok((out, arcs))
+            Ok((per_arc(conn, m, &arcs, filter, zone)?, arcs))
+        })
     }
+}
+
+/// What each arc in `arcs` contributes to the outcomes of `m`; the filter's date range applies to
+/// the day the baseline was given. The stored scores (computed at saving with the response's
+/// measure version) are read along the index of counted responses by measure: no answers are
+/// parsed or scored again.
+pub(super) fn per_arc(
+    conn: &Connection,
+    m: &Measure,
+    arcs: &BTreeMap<Uuid, cohort::ArcTraits>,
+    filter: &CohortFilter,
+    zone: chrono_tz::Tz,
+) -> Result<PerArc> {
+    struct Point {
+        id: String,
+        is_baseline: bool,
+        at: chrono::DateTime<chrono::Utc>,
+        total: f64,
+        band: Option<String>,
+    }
+    let (from, to) =
+        (filter.from.map(|d| end_of_day(d - chrono::Days::new(1), zone)), filter.to.map(|d| end_of_day(d, zone)));
+    let c = &m.change;
+    let mut out = PerArc::new();
+    let mut judge = |arc: Uuid, points: &[Point]| {
+        let Some(b) = baseline_of(points, |p| p.is_baseline) else { return };
+        if from.is_some_and(|f| b.at < f) || to.is_some_and(|t| b.at >= t) {
+            return;
+        }
+        let Some(last) = points.iter().rfind(|p| p.at > b.at && p.id != b.id) else {
+            out.insert(arc, None);
+            return;
+        };
+        let (baseline, latest) = (b.total, last.total);
+        let outcome = ArcOutcome {
+            baseline,
+            baseline_band: b.band.clone(),
+            latest,
+            response: matches!(c.response_fall_percent, Some(p) if baseline > 0.0 && (baseline - latest) / baseline * 100.0 >= p as f64),
+            remission: matches!(c.remission_below, Some(r) if latest < r as f64),
+            improved: c.meaningfully_better(baseline, latest),
+            worsened: c.meaningfully_worse(baseline, latest),
+        };
+        out.insert(arc, Some(outcome));
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band
+         FROM measure_response INDEXED BY measure_response_by_measure
+         WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
+         ORDER BY arc_id, administered_at, id",
+    )?;
+    let mut rows = stmt.query([&m.id])?;
+    // Rows come arc by arc: each arc's points are judged when the next arc's begin.
+    let mut current: Option<(String, Option<Uuid>)> = None;
+    let mut points: Vec<Point> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let arc_text = text(r, 0)?;
+        if current.as_ref().is_none_or(|(text, _)| text != arc_text) {
+            if let Some((_, Some(arc))) = current.take() {
+                judge(arc, &points);
+            }
+            points.clear();
+            let id = id_from_db(arc_text)?;
+            current = Some((arc_text.to_owned(), arcs.contains_key(&id).then_some(id)));
+        }
+        if !matches!(current, Some((_, Some(_)))) {
+            continue;
+        }
+        points.push(Point {
+            id: r.get(1)?,
+            is_baseline: r.get(2)?,
+            at: from_db(text(r, 3)?)?,
+            total: r.get(4)?,
+            band: r.get(5)?,
+        });
+    }
+    if let Some((_, Some(arc))) = current {
+        judge(arc, &points);
+    }
+    Ok(out)
 }

@@ -11,11 +11,11 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::Integration;
-use super::cohort::{CohortFilter, UNRECORDED};
+use super::cohort::{self, ArcTraits, CohortFilter, UNRECORDED};
+use super::course::{Course, Status, text};
+use super::outcomes::{PerArc, per_arc};
 use crate::Result;
 use crate::domain::id_from_db;
-use crate::domain::time::from_db;
-use crate::measures::response::query;
 use crate::measures::{Measure, measure};
 use crate::stats::{Correlation, Difference, MIN_N, Mean, round};
 
@@ -154,38 +154,59 @@ pub(crate) struct Facts {
     pub ebi: Option<f64>,
 }
 
+/// Every arc's facts (the CSV export's), from a course read of the whole practice.
 pub(crate) fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
-    let mut stmt = conn.prepare(
-        "WITH dosed AS (SELECT arc_id, min(ended_at) AS ended FROM session
-                        WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id)
-         SELECT a.id, d.ended,
-                (SELECT min(c.resolved_at) FROM checkin c
-                  WHERE c.arc_id = a.id AND c.status = 'completed' AND c.resolved_at >= d.ended),
-                (SELECT count(*) FROM checkin c WHERE c.arc_id = a.id AND c.status = 'completed'),
-                (SELECT count(*) FROM milestone m WHERE m.arc_id = a.id AND m.status IN ('achieved', 'maintaining'))
-         FROM arc a LEFT JOIN dosed d ON d.arc_id = a.id",
-    )?;
-    type Row = (String, Option<String>, Option<String>, u32, u32);
-    let rows: Vec<Row> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = BTreeMap::new();
-    for (arc, dosed, contact, checkins_completed, milestones_achieved) in rows {
-        let dosed = dosed.as_deref().map(from_db).transpose()?;
-        let days = match (dosed, contact.as_deref().map(from_db).transpose()?) {
-            (Some(d), Some(c)) => Some(round((c - d).num_minutes() as f64 / 1440.0, 1)),
-            _ => None,
-        };
-        out.insert(
-            id_from_db(&arc)?,
-            Facts { checkins_completed, dosed, days_to_first_contact: days, milestones_achieved, ..Facts::default() },
-        );
+    let zone = crate::domain::profile::load(conn)?.zone()?;
+    facts_of(conn, &Course::load(conn, cohort::arcs(conn, &CohortFilter::default())?, zone)?)
+}
+
+/// The facts of the arcs in a course read: counted from its check-ins, with the milestones achieved
+/// and the first MEQ-30 and EBI scores read along their indexes.
+pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<BTreeMap<Uuid, Facts>> {
+    let mut out: BTreeMap<Uuid, Facts> = course.arcs.keys().map(|id| (*id, Facts::default())).collect();
+    for (arc, at) in &course.dosed {
+        if let Some(f) = out.get_mut(arc) {
+            f.dosed = Some(*at);
+        }
     }
-    // The first response of each to an arc (the list is in time order).
-    for r in query(conn, "r.measure IN ('meq30', 'ebi') AND r.withdrawn_at IS NULL", [])? {
-        let (Some(f), Some(total)) = (out.get_mut(&r.arc_id), r.score.total) else { continue };
-        match r.measure.as_str() {
-            "meq30" if f.meq30.is_none() => f.meq30 = Some((total, r.score.criterion.is_some())),
+    let mut first_contact: BTreeMap<Uuid, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
+    for c in course.checkins.iter().filter(|c| c.status == Status::Completed) {
+        let Some(f) = out.get_mut(&c.arc) else { continue };
+        f.checkins_completed += 1;
+        if let (Some(at), Some(dosed)) = (c.resolved, f.dosed)
+            && at >= dosed
+        {
+            first_contact.entry(c.arc).and_modify(|t| *t = (*t).min(at)).or_insert(at);
+        }
+    }
+    for (arc, at) in first_contact {
+        if let Some(f) = out.get_mut(&arc)
+            && let Some(dosed) = f.dosed
+        {
+            f.days_to_first_contact = Some(round((at - dosed).num_minutes() as f64 / 1440.0, 1));
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT arc_id, count(*) FROM milestone WHERE status IN ('achieved', 'maintaining') GROUP BY arc_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(f) = out.get_mut(&id_from_db(text(r, 0)?)?) {
+            f.milestones_achieved = r.get(1)?;
+        }
+    }
+    // The first counted response of each to an arc, by the stored score and criterion.
+    let mut stmt = conn.prepare_cached(
+        "SELECT measure, arc_id, total, criterion IS NOT NULL FROM measure_response INDEXED BY measure_response_by_measure
+         WHERE measure IN ('meq30', 'ebi') AND withdrawn_at IS NULL AND total IS NOT NULL
+         ORDER BY measure, arc_id, administered_at, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(f) = out.get_mut(&id_from_db(text(r, 1)?)?) else { continue };
+        let total: f64 = r.get(2)?;
+        match text(r, 0)? {
+            "meq30" if f.meq30.is_none() => f.meq30 = Some((total, r.get(3)?)),
             "ebi" if f.ebi.is_none() => f.ebi = Some(total),
             _ => {}
         }
@@ -283,42 +304,55 @@ fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predict
     out
 }
 
+/// The predictors of change in `m` over the arcs with an outcome, with their traits and facts.
+pub(super) fn of(
+    m: &Measure,
+    per_arc: &PerArc,
+    traits: &BTreeMap<Uuid, ArcTraits>,
+    facts: &BTreeMap<Uuid, Facts>,
+) -> Predictors {
+    let mut arcs = Vec::new();
+    for (id, outcome) in per_arc {
+        let (Some(o), Some(t)) = (outcome, traits.get(id)) else { continue };
+        let f = facts.get(id);
+        arcs.push(ArcCovariates {
+            arc_id: *id,
+            change: o.latest - o.baseline,
+            baseline_band: o.baseline_band.clone(),
+            substance: t.substance.clone(),
+            dose_mg: t.dose_mg,
+            meq30: f.and_then(|f| f.meq30).map(|m| m.0),
+            complete_mystical: f.and_then(|f| f.meq30).map(|m| m.1),
+            ebi: f.and_then(|f| f.ebi),
+            approaches: t.approaches.clone(),
+            plan: t.plan.clone(),
+            checkins_completed: f.map_or(0, |f| f.checkins_completed),
+            days_to_first_contact: f.and_then(|f| f.days_to_first_contact),
+            milestones_achieved: f.map_or(0, |f| f.milestones_achieved),
+        });
+    }
+    let change = Mean::of(&arcs.iter().map(|a| a.change).collect::<Vec<_>>(), 1);
+    let predictors = rank(&arcs, m, change.sd);
+    Predictors {
+        measure: m.id.clone(),
+        measure_name: m.name.clone(),
+        lower_is_better: m.change.lower_is_better,
+        change,
+        arcs,
+        predictors,
+        caution: CAUTION.to_owned(),
+    }
+}
+
 impl Integration<'_> {
     /// What goes with a better change in `measure_id` among the arcs `filter` selects.
     pub fn predictors(self, measure_id: &str, filter: &CohortFilter) -> Result<Predictors> {
         let m = measure(measure_id)?;
-        let (per_arc, traits) = self.practice.per_arc(m, filter)?;
-        let facts = self.practice.read(facts)?;
-        let mut arcs = Vec::new();
-        for (id, outcome) in &per_arc {
-            let (Some(o), Some(t)) = (outcome, traits.get(id)) else { continue };
-            let f = facts.get(id);
-            arcs.push(ArcCovariates {
-                arc_id: *id,
-                change: o.latest - o.baseline,
-                baseline_band: o.baseline_band.clone(),
-                substance: t.substance.clone(),
-                dose_mg: t.dose_mg,
-                meq30: f.and_then(|f| f.meq30).map(|m| m.0),
-                complete_mystical: f.and_then(|f| f.meq30).map(|m| m.1),
-                ebi: f.and_then(|f| f.ebi),
-                approaches: t.approaches.clone(),
-                plan: t.plan.clone(),
-                checkins_completed: f.map_or(0, |f| f.checkins_completed),
-                days_to_first_contact: f.and_then(|f| f.days_to_first_contact),
-                milestones_achieved: f.map_or(0, |f| f.milestones_achieved),
-            });
-        }
-        let change = Mean::of(&arcs.iter().map(|a| a.change).collect::<Vec<_>>(), 1);
-        let predictors = rank(&arcs, m, change.sd);
-        Ok(Predictors {
-            measure: m.id.clone(),
-            measure_name: m.name.clone(),
-            lower_is_better: m.change.lower_is_better,
-            change,
-            arcs,
-            predictors,
-            caution: CAUTION.to_owned(),
+        let zone = self.practice.facilitator().profile()?.zone()?;
+        self.practice.read(|conn| {
+            let course = Course::load(conn, cohort::arcs(conn, filter)?, zone)?;
+            let per_arc = per_arc(conn, m, &course.arcs, filter, zone)?;
+            Ok(of(m, &per_arc, &course.arcs, &facts_of(conn, &course)?))
         })
     }
 }

@@ -10,15 +10,14 @@ use statrs::statistics::{Data, Median, OrderStatistics};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use rusqlite::Connection;
+
 use super::Integration;
 use super::cohort::{self, CohortFilter};
-use super::engagement::{Fate, fate};
+use super::course::{Course, Fate};
 use super::plan::{self, nominal_hours};
 use super::schedule::{Offset, OffsetUnit};
-use super::status::local_day;
 use crate::Result;
-use crate::domain::id_from_db;
-use crate::domain::time::from_db;
 use crate::stats::{MIN_N, Rate, round};
 
 /// Quartiles of a list of days, to 0.1.
@@ -140,78 +139,65 @@ struct Tally {
     late: Vec<f64>,
 }
 
+/// Per plan and step, over a course read; the filter's date range applies to the due day.
+pub(super) fn of(
+    conn: &Connection,
+    course: &Course,
+    filter: &CohortFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<StepTimeline>> {
+    let mut tallies: BTreeMap<(Uuid, u32, u32), (Offset, Tally)> = BTreeMap::new();
+    for c in course.checkins.iter().filter(|c| Course::in_range(filter, c.day)) {
+        let Some(offset) = c.step else { continue };
+        let plan_id = course.arcs[&c.arc].plan_id;
+        let key = (plan_id, nominal_hours(offset), offset.amount);
+        let (_, t) = tallies.entry(key).or_insert_with(|| (offset, Tally::default()));
+        match c.fate(now) {
+            Fate::Done { on_day, late_days } => {
+                (t.n, t.done) = (t.n + 1, t.done + 1);
+                t.on_day += usize::from(on_day);
+                t.late.push(late_days);
+            }
+            Fate::Skipped => (t.n, t.skipped) = (t.n + 1, t.skipped + 1),
+            Fate::Overdue => t.n += 1,
+            Fate::NotYet => {}
+        }
+    }
+    let mut plans: BTreeMap<Uuid, plan::Plan> = BTreeMap::new();
+    let mut out = Vec::new();
+    for ((plan_id, _, _), (offset, t)) in tallies {
+        if t.n == 0 {
+            continue;
+        }
+        if !plans.contains_key(&plan_id) {
+            plans.insert(plan_id, plan::get(conn, plan_id)?);
+        }
+        let p = &plans[&plan_id];
+        let step = p.steps.iter().position(|s| s.offset == offset).and_then(|i| u32::try_from(i + 1).ok());
+        let lateness_days = quartiles(&t.late);
+        out.push(StepTimeline {
+            plan_id: p.id,
+            plan: p.name.clone(),
+            step,
+            offset,
+            label: offset.label(),
+            checkins: u32::try_from(t.n).unwrap_or(u32::MAX),
+            completed: Rate::of(t.done, t.n),
+            on_day: Rate::of(t.on_day, t.n),
+            skipped: Rate::of(t.skipped, t.n),
+            lateness_days,
+            suggestion: step.and(suggestion(offset, lateness_days)),
+        });
+    }
+    out.sort_by(|a, b| a.plan.cmp(&b.plan).then(nominal_hours(a.offset).cmp(&nominal_hours(b.offset))));
+    Ok(out)
+}
+
 impl Integration<'_> {
     /// Per plan and step, over the arcs `filter` selects; its date range applies to the due day.
     pub fn timelines(self, filter: &CohortFilter, now: DateTime<Utc>) -> Result<Vec<StepTimeline>> {
         let zone = self.practice.facilitator().profile()?.zone()?;
-        self.practice.read(|conn| {
-            let arcs = cohort::arcs(conn, filter)?;
-            let default = plan::default_id(conn)?.to_string();
-            let mut stmt = conn.prepare(
-                "SELECT c.arc_id, coalesce(a.plan_id, ?1), c.offset_amount, c.offset_unit, c.due_at, c.status,
-                        c.resolved_at
-                 FROM checkin c JOIN arc a ON a.id = c.arc_id
-                 WHERE c.step IS NOT NULL",
-            )?;
-            type Row = (String, String, u32, OffsetUnit, String, String, Option<String>);
-            let rows: Vec<Row> = stmt
-                .query_map([&default], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut tallies: BTreeMap<(String, u32, u32), (Offset, Tally)> = BTreeMap::new();
-            for (arc, plan_id, amount, unit, due, status, resolved) in rows {
-                let due = from_db(&due)?;
-                let day = local_day(due, zone);
-                if !arcs.contains_key(&id_from_db(&arc)?)
-                    || filter.from.is_some_and(|f| day < f)
-                    || filter.to.is_some_and(|t| day > t)
-                {
-                    continue;
-                }
-                let offset = Offset { amount, unit };
-                let key = (plan_id, nominal_hours(offset), amount);
-                let (_, t) = tallies.entry(key).or_insert_with(|| (offset, Tally::default()));
-                match fate(due, &status, resolved.as_deref(), zone, now)? {
-                    Fate::Done { on_day, late_days } => {
-                        (t.n, t.done) = (t.n + 1, t.done + 1);
-                        t.on_day += usize::from(on_day);
-                        t.late.push(late_days);
-                    }
-                    Fate::Skipped => (t.n, t.skipped) = (t.n + 1, t.skipped + 1),
-                    Fate::Overdue => t.n += 1,
-                    Fate::NotYet => {}
-                }
-            }
-            let mut plans: BTreeMap<String, plan::Plan> = BTreeMap::new();
-            let mut out = Vec::new();
-            for ((plan_id, _, _), (offset, t)) in tallies {
-                if t.n == 0 {
-                    continue;
-                }
-                if !plans.contains_key(&plan_id) {
-                    plans.insert(plan_id.clone(), plan::get(conn, id_from_db(&plan_id)?)?);
-                }
-                let p = &plans[&plan_id];
-                let step = p.steps.iter().position(|s| s.offset == offset).and_then(|i| u32::try_from(i + 1).ok());
-                let lateness_days = quartiles(&t.late);
-                out.push(StepTimeline {
-                    plan_id: p.id,
-                    plan: p.name.clone(),
-                    step,
-                    offset,
-                    label: offset.label(),
-                    checkins: u32::try_from(t.n).unwrap_or(u32::MAX),
-                    completed: Rate::of(t.done, t.n),
-                    on_day: Rate::of(t.on_day, t.n),
-                    skipped: Rate::of(t.skipped, t.n),
-                    lateness_days,
-                    suggestion: step.and(suggestion(offset, lateness_days)),
-                });
-            }
-            out.sort_by(|a, b| a.plan.cmp(&b.plan).then(nominal_hours(a.offset).cmp(&nominal_hours(b.offset))));
-            Ok(out)
-        })
+        self.practice.read(|conn| of(conn, &Course::load(conn, cohort::arcs(conn, filter)?, zone)?, filter, now))
     }
 }
 

@@ -272,6 +272,28 @@ pub fn trajectories(responses: &[MeasureResponse]) -> Result<Vec<Trajectory>> {
     Ok(out)
 }
 
+/// Fills the stored subscale criterion (`criterion`, kept beside the total since schema 15) of every
+/// response to a measure that defines one, scored as its answers stand. Run once, after that migration.
+pub(crate) fn keep_criteria(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut update = tx.prepare("UPDATE measure_response SET criterion = ?2 WHERE id = ?1")?;
+    for m in super::library()?.iter().filter(|m| m.subscale_criterion.is_some()) {
+        let rows: Vec<(String, String)> = tx
+            .prepare("SELECT id, answers FROM measure_response WHERE measure = ?1")?
+            .query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, answers) in rows {
+            // Stored answers were checked when given; one that no longer scores keeps no criterion
+            // rather than keeping the practice from opening.
+            let criterion = serde_json::from_str::<Map<String, Value>>(&answers)
+                .ok()
+                .and_then(|a| score(m, &a).ok())
+                .and_then(|s| s.criterion);
+            update.execute(params![id, criterion])?;
+        }
+    }
+    Ok(())
+}
+
 /// Outcome measures given: responses, scores, trajectories.
 /// Borrowed from a practice by [`Practice::measures`].
 pub struct Measures<'p> {
@@ -322,8 +344,8 @@ impl Measures<'_> {
                 input.answers.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
             tx.execute(
                 "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
-                   administered_tz, checkin_id, session_id, answers, total, band, critical, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                   administered_tz, checkin_id, session_id, answers, total, band, critical, created_at, criterion)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
                     id.to_string(),
                     input.arc_id.to_string(),
@@ -339,6 +361,7 @@ impl Measures<'_> {
                     scored.band,
                     (!scored.critical.is_empty()).then(|| serde_json::to_string(&scored.critical).unwrap_or_default()),
                     to_db(now),
+                    scored.criterion,
                 ],
             )?;
             audit::record(tx, Action::Create, &Subject::MeasureResponse(id), Some(&m.id))

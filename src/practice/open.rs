@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use std::path::Path;
 
 use crate::backup::{self, BackupInfo, Manifest, Progress, Recipients, Unlock};
-use crate::documents::shipped;
+use crate::documents::{document, shipped};
 use crate::domain::profile::{self, ProfileInput};
 use crate::key::Passphrase;
 use crate::keychain::Keychain;
+use crate::measures::response;
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
@@ -80,6 +81,7 @@ impl Practice {
     ) -> Result<(Manifest, BackupInfo)> {
         let done = self.replace_with_backup(file, unlock, safety, safety_to, passphrase, keychain, now, progress)?;
         shipped::bring_up_to_date(self)?;
+        fill_derived(self)?;
         Ok(done)
     }
 }
@@ -100,5 +102,27 @@ pub fn restore_into(
 
 fn up_to_date(mut practice: Practice) -> Result<Practice> {
     shipped::bring_up_to_date(&mut practice)?;
+    fill_derived(&mut practice)?;
     Ok(practice)
+}
+
+/// Does the work a migration left in `derived_pending` (values only the core can compute), each
+/// with its row's deletion in one transaction; a read and nothing more when none is left.
+fn fill_derived(practice: &mut Practice) -> Result<()> {
+    let conn = practice.connection_mut();
+    let pending: Vec<String> = conn
+        .prepare("SELECT name FROM derived_pending ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for name in pending {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        match name.as_str() {
+            "arc_given" => document::keep_given(&tx, None)?,
+            "measure_criterion" => response::keep_criteria(&tx)?,
+            _ => {}
+        }
+        tx.execute("DELETE FROM derived_pending WHERE name = ?1", [&name])?;
+        tx.commit()?;
+    }
+    Ok(())
 }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0012_practice_identity.sql"),
     include_str!("../../schema/0013_unlock_pin.sql"),
     include_str!("../../schema/0014_warnings_and_plan_versions.sql"),
+    include_str!("../../schema/0015_insight.sql"),
 ];
 
 /// What each schema version's `sqlite_master` holds, as `schema_digest` computes it: entry `v - 1`
@@ -47,6 +48,7 @@ const SCHEMA_DIGESTS: &[&str] = &[
     "a596a94299485c1e2ea70812d6c547b01c3a8d940a7e49fc0de5c62ca8ecf103",
     "58797e971b2ad3b754c180ad561faf1f639cb417d793c13368113862f5dc371e",
     "9536d2b2d64ddc88bd95a2acae1a3f79b158b361ac519d3e3c29ed9302612954",
+    "8c3262db669e5fc89395fd3d3af2fd07a4b10668295fce42165164883f977e13",
 ];
 
 /// The migrations' SQL, for tests that build a practice's image by hand.

@@ -5,12 +5,10 @@ use arcwell::domain::parse_id;
 use arcwell::domain::time::parse_date;
 use arcwell::integration::alerts::Alert;
 use arcwell::integration::checkin::{AddCheckIn, CheckIn, CheckInDetail, CompleteCheckIn, Outreach};
-use arcwell::integration::cohort::CohortFilter;
 use arcwell::integration::dashboard::Dashboard;
 use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
 use arcwell::integration::plan::{Plan, PlanInput};
 use arcwell::integration::schedule::Offset;
-use arcwell::integration::timelines::StepTimeline;
 use tauri::AppHandle;
 use tauri_plugin_opener::OpenerExt;
 
@@ -46,12 +44,6 @@ pub async fn save_plan(app: AppHandle, id: Option<String>, input: PlanInput) -> 
         })
     })
     .await
-}
-
-/// How each plan step goes in practice, with a suggestion where a step is usually late.
-#[tauri::command]
-pub async fn plan_timelines(app: AppHandle, filter: CohortFilter) -> CommandResult<Vec<StepTimeline>> {
-    blocking(app, move |s| s.with(|p| p.integration().timelines(&filter, now()))).await
 }
 
 /// Moves one step of a plan (1 = the first) to `offset`; check-ins already queued keep their times.

@@ -1,11 +1,9 @@
 //! Outcome measures from the app: the library, giving a measure on an arc, withdrawing a
-//! response, an arc's responses with their trajectories, and the practice-wide figures.
+//! response, an arc's responses with their trajectories, and the practice-wide insight.
 
 use arcwell::integration::cohort::{CohortFilter, GroupBy};
-use arcwell::integration::engagement::Engagement;
+use arcwell::integration::insight::Insight;
 use arcwell::integration::measures_due::MeasuresDue;
-use arcwell::integration::outcomes::{OutcomeGroup, Outcomes};
-use arcwell::integration::predictors::Predictors;
 use arcwell::measures::response::{GiveMeasure, MeasureResponse, Trajectory};
 use arcwell::measures::{self, Measure};
 use serde::Serialize;
@@ -53,41 +51,11 @@ pub async fn withdraw_measure_response(app: AppHandle, id: Uuid, reason: String)
     blocking(app, move |s| s.write(|p| p.measures().withdraw(id, &reason, now()))).await
 }
 
-/// The practice screen's figures for one measure over the arcs the filter selects: overall, per
-/// group, and how the check-ins went; with the approach tags in use, to offer as filters.
-#[derive(Debug, Serialize, TS)]
-#[ts(export)]
-pub struct PracticeOutcomes {
-    pub overall: Outcomes,
-    pub groups: Vec<OutcomeGroup>,
-    pub engagement: Engagement,
-    pub approaches: Vec<String>,
-}
-
-/// What goes with a better change in one measure, ranked, with each arc's covariates for the
-/// scatter chart (ids only).
+/// The Outcomes screen for one measure over the arcs the filter selects, in one reading: the
+/// outcomes overall and per group, how the check-ins went, the approach tags in use (to offer as
+/// filters), what predicts change (each arc's covariates, ids only, for the scatter chart) and how
+/// each plan step's timeline holds.
 #[tauri::command]
-pub async fn practice_predictors(app: AppHandle, measure: String, filter: CohortFilter) -> CommandResult<Predictors> {
-    blocking(app, move |s| s.with(|p| p.integration().predictors(&measure, &filter))).await
-}
-
-#[tauri::command]
-pub async fn practice_outcomes(
-    app: AppHandle,
-    measure: String,
-    filter: CohortFilter,
-    by: GroupBy,
-) -> CommandResult<PracticeOutcomes> {
-    blocking(app, move |s| {
-        s.with(|p| {
-            let (overall, groups) = p.integration().outcomes_and_groups(&measure, &filter, by)?;
-            Ok(PracticeOutcomes {
-                overall,
-                groups,
-                engagement: p.integration().engagement(&filter, now())?,
-                approaches: p.arcs().approach_tags()?,
-            })
-        })
-    })
-    .await
+pub async fn practice_insight(app: AppHandle, measure: String, filter: CohortFilter, by: GroupBy) -> CommandResult<Insight> {
+    blocking(app, move |s| s.with(|p| p.integration().insight(&measure, &filter, by, now()))).await
 }

@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Outcomes from './Outcomes.svelte';
 import type { Outcomes as Figures } from '../bindings/Outcomes';
 import type { Mean } from '../bindings/Mean';
-import type { PracticeOutcomes } from '../bindings/PracticeOutcomes';
+import type { Insight } from '../bindings/Insight';
 import type { Rate } from '../bindings/Rate';
 import type { Predictors } from '../bindings/Predictors';
 import type { StepTimeline } from '../bindings/StepTimeline';
@@ -23,7 +23,7 @@ const figures = (arcs: number, mean_change: Mean, response_rate: Rate | null): F
   mean_change, response_rate, remission_rate: r(3, 12, 0.25, 0.089, 0.532), improved_rate: r(9, 12, 0.75, 0.468, 0.911), worsened_rate: r(0, 12, 0, 0, 0.242),
 });
 
-const answer: PracticeOutcomes = {
+const figures: Omit<Insight, 'predictors' | 'timelines'> = {
   overall: figures(12, m(12, -5.8, -9.1, -2.4), r(9, 12, 0.75, 0.468, 0.911)),
   groups: [
     { label: 'somatic', outcomes: figures(9, m(9, -3.7, -7, -0.4), r(6, 9, 0.667, 0.354, 0.879)) },
@@ -57,6 +57,8 @@ const timelines: StepTimeline[] = [
     suggestion: { offset: { amount: 96, unit: 'hours' }, text: 'your 72-hour check-ins are held on day 4 at the median, 1 day late (half of them between 0.7 and 1.7): move the step to 96 hours, or keep it and expect it' } },
 ];
 
+const answer: Insight = { ...figures, predictors, timelines };
+
 describe('practice outcomes', () => {
   it('shows the figures the core computed, and asks again with the filters chosen', async () => {
     const calls: [string, unknown][] = [];
@@ -64,9 +66,7 @@ describe('practice outcomes', () => {
       calls.push([cmd, args]);
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }, { id: 'who5', name: 'WHO-5' }];
       if (cmd === 'list_plans') return [{ id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [], version: 1 }];
-      if (cmd === 'practice_outcomes') return answer;
-      if (cmd === 'practice_predictors') return predictors;
-      if (cmd === 'plan_timelines') return timelines;
+      if (cmd === 'practice_insight') return answer;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
@@ -78,8 +78,7 @@ describe('practice outcomes', () => {
       'EBI totaltoo few to say0too few arcs to say',
     ]);
     expect(screen.getByTestId('predictors-caution').textContent).toContain('not causes');
-    expect(calls.find(([c]) => c === 'practice_predictors')).toEqual(['practice_predictors', { measure: 'phq9', filter: {} }]);
-    expect(calls.find(([c]) => c === 'practice_outcomes')).toEqual(['practice_outcomes', { measure: 'phq9', filter: {}, by: 'approach' }]);
+    expect(calls.filter(([c]) => c === 'practice_insight')).toEqual([['practice_insight', { measure: 'phq9', filter: {}, by: 'approach' }]]);
     expect(screen.getByTestId('mean-change').textContent).toBe('−5.8');
     expect(screen.getByTestId('mean-change-interval').textContent).toBe('−9.1 to −2.4 · 12 arcs');
     expect(screen.getByTestId('completion-rate').textContent).toBe('20 %');
@@ -95,8 +94,8 @@ describe('practice outcomes', () => {
     await fireEvent.input(screen.getByTestId('dose-min'), { target: { value: '10' } });
     await fireEvent.input(screen.getByTestId('dose-max'), { target: { value: '25' } });
     await fireEvent.change(screen.getByTestId('outcome-by'), { target: { value: 'dose' } });
-    await vi.waitFor(() => expect(calls.filter(([c]) => c === 'practice_outcomes')).toHaveLength(2));
-    expect(calls.filter(([c]) => c === 'practice_outcomes')[1]?.[1]).toEqual({
+    await vi.waitFor(() => expect(calls.filter(([c]) => c === 'practice_insight')).toHaveLength(2));
+    expect(calls.filter(([c]) => c === 'practice_insight')[1]?.[1]).toEqual({
       measure: 'phq9', filter: { approach: 'ifs', dose_min_mg: 10, dose_max_mg: 25 }, by: 'dose',
     });
   });
@@ -107,9 +106,7 @@ describe('practice outcomes', () => {
       calls.push(cmd);
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }];
       if (cmd === 'list_plans') return [];
-      if (cmd === 'practice_outcomes') return answer;
-      if (cmd === 'practice_predictors') return predictors;
-      if (cmd === 'plan_timelines') return timelines;
+      if (cmd === 'practice_insight') return answer;
       throw new Error(`unexpected ${cmd}`);
     });
     render(Outcomes);
@@ -117,7 +114,7 @@ describe('practice outcomes', () => {
     await fireEvent.input(screen.getByTestId('dose-max'), { target: { value: 'a lot' } });
     await fireEvent.submit(screen.getByRole('form', { name: 'Which arcs to count' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The highest dose must be a number');
-    expect(calls.filter((c) => c === 'practice_outcomes')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'practice_insight')).toHaveLength(1);
   });
 
   it("shows how each plan step goes and moves a late step when asked", async () => {
@@ -126,9 +123,7 @@ describe('practice outcomes', () => {
       calls.push([cmd, args]);
       if (cmd === 'measures_library') return [{ id: 'phq9', name: 'PHQ-9' }];
       if (cmd === 'list_plans') return [];
-      if (cmd === 'practice_outcomes') return answer;
-      if (cmd === 'practice_predictors') return predictors;
-      if (cmd === 'plan_timelines') return timelines;
+      if (cmd === 'practice_insight') return answer;
       if (cmd === 'move_plan_step') return { id: 'p1', name: 'Standard integration', is_default: true, baseline_measures: [], steps: [], version: 2 };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -140,6 +135,6 @@ describe('practice outcomes', () => {
     await fireEvent.click(within(panel).getByRole('button', { name: 'Move the 72 hours step to 96 hours' }));
     await vi.waitFor(() => expect(calls.find(([c]) => c === 'move_plan_step')).toEqual(['move_plan_step', { planId: 'p1', step: 2, offset: { amount: 96, unit: 'hours' } }]));
     expect((await within(panel).findByRole('status')).textContent).toContain("in the plan's version 2. Check-ins already queued keep their times.");
-    expect(calls.filter(([c]) => c === 'plan_timelines')).toHaveLength(2);
+    expect(calls.filter(([c]) => c === 'practice_insight')).toHaveLength(2);
   });
 });

@@ -121,12 +121,12 @@ export const backend = {
   arcMeasures: (arcId: string) => call('arc_measures', { arcId }),
   giveMeasure: (input: GiveMeasure) => call('give_measure', { input }),
   withdrawMeasureResponse: (id: string, reason: string) => call('withdraw_measure_response', { id, reason }),
-  practiceOutcomes: (measure: string, filter: CohortFilter, by: GroupBy) =>
-    call('practice_outcomes', { measure, filter, by }),
-  /** What goes with a better change in `measure`, ranked; each arc's covariates for the scatter. */
-  practicePredictors: (measure: string, filter: CohortFilter) => call('practice_predictors', { measure, filter }),
-  /** How each plan step goes, with a suggestion where one is usually late. */
-  planTimelines: (filter: CohortFilter) => call('plan_timelines', { filter }),
+  /**
+   * The Outcomes screen in one reading: outcomes overall and by group, engagement, what predicts
+   * change (each arc's covariates for the scatter) and each plan step's timeline with its suggestion.
+   */
+  practiceInsight: (measure: string, filter: CohortFilter, by: GroupBy) =>
+    call('practice_insight', { measure, filter, by }),
   movePlanStep: (planId: string, step: number, offset: Offset) => call('move_plan_step', { planId, step, offset }),
   setArcApproaches: (arcId: string, tags: string[]) => call('set_arc_approaches', { arcId, tags }),
   exportDefaults: () => call('export_defaults'),
