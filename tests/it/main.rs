@@ -10,6 +10,7 @@ mod diskfull;
 mod documents;
 mod domain;
 mod export;
+mod insight;
 mod integration;
 mod keychain;
 mod layers;

@@ -56,6 +56,11 @@ pub async fn withdraw_measure_response(app: AppHandle, id: Uuid, reason: String)
 /// filters), what predicts change (each arc's covariates, ids only, for the scatter chart) and how
 /// each plan step's timeline holds.
 #[tauri::command]
-pub async fn practice_insight(app: AppHandle, measure: String, filter: CohortFilter, by: GroupBy) -> CommandResult<Insight> {
+pub async fn practice_insight(
+    app: AppHandle,
+    measure: String,
+    filter: CohortFilter,
+    by: GroupBy,
+) -> CommandResult<Insight> {
     blocking(app, move |s| s.with(|p| p.integration().insight(&measure, &filter, by, now()))).await
 }
