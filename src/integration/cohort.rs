@@ -139,24 +139,28 @@ impl CohortFilter {
     }
 }
 
+/// Every arc with its plan (its own, or the default `?1`) and the plan's name.
+pub(super) const ARCS: &str =
+    "SELECT a.id, coalesce(a.plan_id, ?1), p.name FROM arc a JOIN plan p ON p.id = coalesce(a.plan_id, ?1)";
+pub(super) const APPROACHES: &str = "SELECT arc_id, tag FROM arc_approach ORDER BY arc_id, tag";
+pub(super) const GIVEN: &str = "SELECT arc_id, substance, dose_mg FROM arc_given";
+
 /// The arcs passing `filter`'s plan, substance, dose and approach filters, with their traits (the
 /// date range is left to each figure).
 pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<Uuid, ArcTraits>> {
     filter.check()?;
     let default_plan = super::plan::default_id(conn)?.to_string();
-    let mut stmt = conn.prepare(
-        "SELECT a.id, coalesce(a.plan_id, ?1), p.name FROM arc a JOIN plan p ON p.id = coalesce(a.plan_id, ?1)",
-    )?;
+    let mut stmt = conn.prepare_cached(ARCS)?;
     let rows: Vec<(String, String, String)> =
         stmt.query_map([&default_plan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let mut tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut stmt = conn.prepare("SELECT arc_id, tag FROM arc_approach ORDER BY arc_id, tag")?;
+    let mut stmt = conn.prepare_cached(APPROACHES)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (arc, tag) = row?;
         tags.entry(arc).or_default().push(tag);
     }
     let mut given: BTreeMap<String, (Option<String>, Option<f64>)> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT arc_id, substance, dose_mg FROM arc_given")?;
+    let mut stmt = conn.prepare_cached(GIVEN)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
         let (arc, substance, dose) = row?;
         given.insert(arc, (substance, dose));

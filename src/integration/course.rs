@@ -84,6 +84,16 @@ impl Held {
     }
 }
 
+/// Every check-in's course, arc by arc.
+pub(super) const CHECKINS: &str = "SELECT arc_id, due_at, status, resolved_at, offset_amount, offset_unit, step
+     FROM checkin INDEXED BY checkin_course ORDER BY arc_id, due_at";
+/// Each arc's first completed administration session's end.
+pub(super) const DOSED: &str = "SELECT arc_id, min(ended_at) FROM session INDEXED BY session_dosed
+     WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id";
+/// When each arc first entered completion.
+pub(super) const COMPLETED: &str = "SELECT arc_id, min(at) FROM arc_event INDEXED BY arc_event_completion
+     WHERE to_phase = 'completion' GROUP BY arc_id";
+
 /// The follow-up of every arc in a cohort.
 pub(super) struct Course {
     pub zone: Tz,
@@ -103,10 +113,7 @@ impl Course {
         let mut ends: HashMap<NaiveDate, DateTime<Utc>> = HashMap::new();
         // Rows come in arc order (the index's): each arc's id is parsed and looked up once.
         let mut current: Option<(String, Option<Uuid>)> = None;
-        let mut stmt = conn.prepare_cached(
-            "SELECT arc_id, due_at, status, resolved_at, offset_amount, offset_unit, step
-             FROM checkin INDEXED BY checkin_course ORDER BY arc_id, due_at",
-        )?;
+        let mut stmt = conn.prepare_cached(CHECKINS)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let arc_text = text(r, 0)?;
@@ -143,11 +150,8 @@ impl Course {
             }
             Ok(out)
         };
-        let dosed = firsts(
-            "SELECT arc_id, min(ended_at) FROM session INDEXED BY session_held_by_arc
-             WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id",
-        )?;
-        let completed = firsts("SELECT arc_id, min(at) FROM arc_event WHERE to_phase = 'completion' GROUP BY arc_id")?;
+        let dosed = firsts(DOSED)?;
+        let completed = firsts(COMPLETED)?;
         Ok(Course { zone, arcs, checkins, dosed, completed })
     }
 

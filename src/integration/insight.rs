@@ -51,3 +51,47 @@ impl Integration<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::super::{cohort, course, outcomes, predictors};
+
+    /// Every read of the insight view walks an index alone (or a narrow table made for it): a
+    /// column missing from an index, a partial index's condition included, would send each row to
+    /// the wide table and the view past its page cache.
+    #[test]
+    fn insight_reads_walk_indexes_only() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in crate::store::migrate::MIGRATION_SQL {
+            conn.execute_batch(sql).unwrap();
+        }
+        for (sql, narrow) in [
+            (course::CHECKINS, "COVERING INDEX checkin_course"),
+            (course::DOSED, "COVERING INDEX session_dosed"),
+            (course::COMPLETED, "COVERING INDEX arc_event_completion"),
+            (outcomes::SCORES, "COVERING INDEX measure_response_by_measure"),
+            (predictors::EXPERIENCE, "COVERING INDEX measure_response_by_measure"),
+            (predictors::MILESTONES, "COVERING INDEX milestone_by_arc"),
+            (cohort::ARCS, "COVERING INDEX arc_plan"),
+            (cohort::APPROACHES, "COVERING INDEX"),
+            (cohort::GIVEN, "SCAN arc_given"),
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let params = vec!["x"; stmt.parameter_count()];
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let plan = plan.join("; ");
+            assert!(plan.contains(narrow), "{sql}\n  is read by: {plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{sql}\n  sorts: {plan}");
+            // The one row looked up by key is the arc's plan (a handful of rows, always cached).
+            for step in plan.split("; ").filter(|s| s.contains("USING INDEX") && !s.contains("COVERING")) {
+                assert!(step.starts_with("SEARCH p USING INDEX"), "{sql}\n  reads table rows: {step}");
+            }
+        }
+    }
+}

@@ -175,6 +175,12 @@ impl Practice {
     }
 }
 
+/// One measure's counted scores, arc by arc in time order.
+pub(super) const SCORES: &str = "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band
+     FROM measure_response INDEXED BY measure_response_by_measure
+     WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
+     ORDER BY arc_id, administered_at, id";
+
 /// What each arc in `arcs` contributes to the outcomes of `m`; the filter's date range applies to
 /// the day the baseline was given. The stored scores (computed at saving with the response's
 /// measure version) are read along the index of counted responses by measure: no answers are
@@ -218,12 +224,7 @@ pub(super) fn per_arc(
         };
         out.insert(arc, Some(outcome));
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band
-         FROM measure_response INDEXED BY measure_response_by_measure
-         WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
-         ORDER BY arc_id, administered_at, id",
-    )?;
+    let mut stmt = conn.prepare_cached(SCORES)?;
     let mut rows = stmt.query([&m.id])?;
     // Rows come arc by arc: each arc's points are judged when the next arc's begin.
     let mut current: Option<(String, Option<Uuid>)> = None;

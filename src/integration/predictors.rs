@@ -154,6 +154,15 @@ pub(crate) struct Facts {
     pub ebi: Option<f64>,
 }
 
+/// Each arc's milestones achieved or being maintained.
+pub(super) const MILESTONES: &str =
+    "SELECT arc_id, count(*) FROM milestone WHERE status IN ('achieved', 'maintaining') GROUP BY arc_id";
+/// The counted MEQ-30 and EBI scores, arc by arc in time order, with the criterion met.
+pub(super) const EXPERIENCE: &str = "SELECT measure, arc_id, total, criterion IS NOT NULL
+     FROM measure_response INDEXED BY measure_response_by_measure
+     WHERE measure IN ('meq30', 'ebi') AND withdrawn_at IS NULL AND total IS NOT NULL
+     ORDER BY measure, arc_id, administered_at, id";
+
 /// Every arc's facts (the CSV export's), from a course read of the whole practice.
 pub(crate) fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
     let zone = crate::domain::profile::load(conn)?.zone()?;
@@ -186,9 +195,7 @@ pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<BTreeMap<Uu
             f.days_to_first_contact = Some(round((at - dosed).num_minutes() as f64 / 1440.0, 1));
         }
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT arc_id, count(*) FROM milestone WHERE status IN ('achieved', 'maintaining') GROUP BY arc_id",
-    )?;
+    let mut stmt = conn.prepare_cached(MILESTONES)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(f) = out.get_mut(&id_from_db(text(r, 0)?)?) {
@@ -196,11 +203,7 @@ pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<BTreeMap<Uu
         }
     }
     // The first counted response of each to an arc, by the stored score and criterion.
-    let mut stmt = conn.prepare_cached(
-        "SELECT measure, arc_id, total, criterion IS NOT NULL FROM measure_response INDEXED BY measure_response_by_measure
-         WHERE measure IN ('meq30', 'ebi') AND withdrawn_at IS NULL AND total IS NOT NULL
-         ORDER BY measure, arc_id, administered_at, id",
-    )?;
+    let mut stmt = conn.prepare_cached(EXPERIENCE)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let Some(f) = out.get_mut(&id_from_db(text(r, 1)?)?) else { continue };

@@ -48,7 +48,7 @@ const SCHEMA_DIGESTS: &[&str] = &[
     "a596a94299485c1e2ea70812d6c547b01c3a8d940a7e49fc0de5c62ca8ecf103",
     "58797e971b2ad3b754c180ad561faf1f639cb417d793c13368113862f5dc371e",
     "9536d2b2d64ddc88bd95a2acae1a3f79b158b361ac519d3e3c29ed9302612954",
-    "8c3262db669e5fc89395fd3d3af2fd07a4b10668295fce42165164883f977e13",
+    "ecbb2884519f59d6ff8d5f35d7dd10c697b9c51406d61c6385009296e05ca2dd",
 ];
 
 /// The migrations' SQL, for tests that build a practice's image by hand.
