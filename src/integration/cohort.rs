@@ -3,7 +3,7 @@
 //! facilitator's approach tags. Outcomes (`integration::outcomes`) and engagement (`engagement`) both
 //! filter and group arcs through here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -153,13 +153,13 @@ pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<
     let mut stmt = conn.prepare_cached(ARCS)?;
     let rows: Vec<(String, String, String)> =
         stmt.query_map([&default_plan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    let mut tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut tags: HashMap<String, Vec<String>> = HashMap::new();
     let mut stmt = conn.prepare_cached(APPROACHES)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (arc, tag) = row?;
         tags.entry(arc).or_default().push(tag);
     }
-    let mut given: BTreeMap<String, (Option<String>, Option<f64>)> = BTreeMap::new();
+    let mut given: HashMap<String, (Option<String>, Option<f64>)> = HashMap::new();
     let mut stmt = conn.prepare_cached(GIVEN)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
         let (arc, substance, dose) = row?;

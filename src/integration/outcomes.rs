@@ -176,7 +176,7 @@ impl Practice {
 }
 
 /// One measure's counted scores, arc by arc in time order.
-pub(super) const SCORES: &str = "SELECT arc_id, id, timepoint = 'baseline', administered_at, total, band
+pub(super) const SCORES: &str = "SELECT arc_id, timepoint = 'baseline', administered_at, total, band
      FROM measure_response INDEXED BY measure_response_by_measure
      WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
      ORDER BY arc_id, administered_at, id";
@@ -193,7 +193,6 @@ pub(super) fn per_arc(
     zone: chrono_tz::Tz,
 ) -> Result<PerArc> {
     struct Point {
-        id: String,
         is_baseline: bool,
         at: chrono::DateTime<chrono::Utc>,
         total: f64,
@@ -208,7 +207,7 @@ pub(super) fn per_arc(
         if from.is_some_and(|f| b.at < f) || to.is_some_and(|t| b.at >= t) {
             return;
         }
-        let Some(last) = points.iter().rfind(|p| p.at > b.at && p.id != b.id) else {
+        let Some(last) = points.iter().rfind(|p| p.at > b.at && !std::ptr::eq(*p, b)) else {
             out.insert(arc, None);
             return;
         };
@@ -242,13 +241,10 @@ pub(super) fn per_arc(
         if !matches!(current, Some((_, Some(_)))) {
             continue;
         }
-        points.push(Point {
-            id: r.get(1)?,
-            is_baseline: r.get(2)?,
-            at: from_db(text(r, 3)?)?,
-            total: r.get(4)?,
-            band: r.get(5)?,
-        });
+        // Only a baseline's band is read, and the first point's (the baseline when none is marked).
+        let is_baseline: bool = r.get(1)?;
+        let band = if is_baseline || points.is_empty() { r.get(4)? } else { None };
+        points.push(Point { is_baseline, at: from_db(text(r, 2)?)?, total: r.get(3)?, band });
     }
     if let Some((_, Some(arc))) = current {
         judge(arc, &points);

@@ -3,7 +3,7 @@
 //! went), and each covariate's association with that change, with its interval, ranked. This is
 //! association in one practice's arcs, never a cause; every result says so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -164,37 +164,44 @@ pub(super) const EXPERIENCE: &str = "SELECT measure, arc_id, total, criterion IS
      ORDER BY measure, arc_id, administered_at, id";
 
 /// Every arc's facts (the CSV export's), from a course read of the whole practice.
-pub(crate) fn facts(conn: &Connection) -> Result<BTreeMap<Uuid, Facts>> {
+pub(crate) fn facts(conn: &Connection) -> Result<HashMap<Uuid, Facts>> {
     let zone = crate::domain::profile::load(conn)?.zone()?;
     facts_of(conn, &Course::load(conn, cohort::arcs(conn, &CohortFilter::default())?, zone)?)
 }
 
 /// The facts of the arcs in a course read: counted from its check-ins, with the milestones achieved
 /// and the first MEQ-30 and EBI scores read along their indexes.
-pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<BTreeMap<Uuid, Facts>> {
-    let mut out: BTreeMap<Uuid, Facts> = course.arcs.keys().map(|id| (*id, Facts::default())).collect();
-    for (arc, at) in &course.dosed {
-        if let Some(f) = out.get_mut(arc) {
-            f.dosed = Some(*at);
+pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<HashMap<Uuid, Facts>> {
+    let mut out: HashMap<Uuid, Facts> = course
+        .arcs
+        .keys()
+        .map(|id| (*id, Facts { dosed: course.dosed.get(id).copied(), ..Facts::default() }))
+        .collect();
+    // The check-ins come arc by arc: each arc's completed ones are counted, then written once.
+    let mut run: Option<(Uuid, u32, Option<chrono::DateTime<chrono::Utc>>)> = None;
+    let mut write = |run: Option<(Uuid, u32, Option<chrono::DateTime<chrono::Utc>>)>| {
+        let Some((arc, completed, first)) = run else { return };
+        if let Some(f) = out.get_mut(&arc) {
+            f.checkins_completed = completed;
+            f.days_to_first_contact =
+                first.zip(f.dosed).map(|(at, dosed)| round((at - dosed).num_minutes() as f64 / 1440.0, 1));
         }
-    }
-    let mut first_contact: BTreeMap<Uuid, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
+    };
     for c in course.checkins.iter().filter(|c| c.status == Status::Completed) {
-        let Some(f) = out.get_mut(&c.arc) else { continue };
-        f.checkins_completed += 1;
-        if let (Some(at), Some(dosed)) = (c.resolved, f.dosed)
-            && at >= dosed
-        {
-            first_contact.entry(c.arc).and_modify(|t| *t = (*t).min(at)).or_insert(at);
+        if run.is_none_or(|(arc, ..)| arc != c.arc) {
+            write(run.take());
+            run = Some((c.arc, 0, None));
+        }
+        if let Some((_, completed, first)) = run.as_mut() {
+            *completed += 1;
+            if let (Some(at), Some(dosed)) = (c.resolved, course.dosed.get(&c.arc))
+                && at >= *dosed
+            {
+                *first = Some(first.map_or(at, |t| t.min(at)));
+            }
         }
     }
-    for (arc, at) in first_contact {
-        if let Some(f) = out.get_mut(&arc)
-            && let Some(dosed) = f.dosed
-        {
-            f.days_to_first_contact = Some(round((at - dosed).num_minutes() as f64 / 1440.0, 1));
-        }
-    }
+    write(run);
     let mut stmt = conn.prepare_cached(MILESTONES)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -245,17 +252,11 @@ fn number((key, label, more): (&str, &str, &str), arcs: &[ArcCovariates], lower_
     }
 }
 
-/// `memberships[i]` holds the group keys of `arcs[i]`.
-fn group(
-    key: &str,
-    label: &str,
-    arcs: &[ArcCovariates],
-    memberships: &[Vec<String>],
-    lower_is_better: bool,
-) -> Predictor {
+/// `member[i]` says whether `arcs[i]` is in the group.
+fn group(key: &str, label: &str, arcs: &[ArcCovariates], member: &[bool], lower_is_better: bool) -> Predictor {
     let (mut inside, mut outside) = (Vec::new(), Vec::new());
-    for (a, keys) in arcs.iter().zip(memberships) {
-        if keys.iter().any(|k| k == key) { inside.push(a.change) } else { outside.push(a.change) }
+    for (a, is_in) in arcs.iter().zip(member) {
+        if *is_in { inside.push(a.change) } else { outside.push(a.change) }
     }
     let d = Difference::of(&inside, &outside, 1);
     let points = |x: f64| format!("{} point{}", x.abs(), if x.abs() == 1.0 { "" } else { "s" });
@@ -282,15 +283,15 @@ fn group(
 fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predictor> {
     let better = m.change.lower_is_better;
     let mut out: Vec<Predictor> = NUMBERS.iter().map(|n| number(*n, arcs, better)).collect();
-    let mut groups: BTreeMap<String, String> = BTreeMap::new();
-    let mut memberships = Vec::with_capacity(arcs.len());
-    for a in arcs {
-        let mine = a.groups();
-        memberships.push(mine.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
-        groups.extend(mine);
+    // Each group's label and which arcs are in it.
+    let mut groups: BTreeMap<String, (String, Vec<bool>)> = BTreeMap::new();
+    for (i, a) in arcs.iter().enumerate() {
+        for (key, label) in a.groups() {
+            groups.entry(key).or_insert_with(|| (label, vec![false; arcs.len()])).1[i] = true;
+        }
     }
     // A group every arc is in has no rest to compare with: it says nothing, so it is not listed.
-    out.extend(groups.iter().map(|(k, l)| group(k, l, arcs, &memberships, better)).filter(|p| p.n_rest != Some(0)));
+    out.extend(groups.iter().map(|(k, (l, member))| group(k, l, arcs, member, better)).filter(|p| p.n_rest != Some(0)));
     // Strength on one scale, 0–1: |ρ|; for a group, its difference in units of the cohort's spread
     // of change (Cohen's d), as the correlation it amounts to, d / √(d² + 4).
     let strength = |p: &Predictor| match (p.kind, p.effect) {
@@ -312,7 +313,7 @@ pub(super) fn of(
     m: &Measure,
     per_arc: &PerArc,
     traits: &BTreeMap<Uuid, ArcTraits>,
-    facts: &BTreeMap<Uuid, Facts>,
+    facts: &HashMap<Uuid, Facts>,
 ) -> Predictors {
     let mut arcs = Vec::new();
     for (id, outcome) in per_arc {
