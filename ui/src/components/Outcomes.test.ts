@@ -23,7 +23,7 @@ const figures = (arcs: number, mean_change: Mean, response_rate: Rate | null): F
   mean_change, response_rate, remission_rate: r(3, 12, 0.25, 0.089, 0.532), improved_rate: r(9, 12, 0.75, 0.468, 0.911), worsened_rate: r(0, 12, 0, 0, 0.242),
 });
 
-const figures: Omit<Insight, 'predictors' | 'timelines'> = {
+const shown: Omit<Insight, 'predictors' | 'timelines'> = {
   overall: figures(12, m(12, -5.8, -9.1, -2.4), r(9, 12, 0.75, 0.468, 0.911)),
   groups: [
     { label: 'somatic', outcomes: figures(9, m(9, -3.7, -7, -0.4), r(6, 9, 0.667, 0.354, 0.879)) },
@@ -57,7 +57,7 @@ const timelines: StepTimeline[] = [
     suggestion: { offset: { amount: 96, unit: 'hours' }, text: 'your 72-hour check-ins are held on day 4 at the median, 1 day late (half of them between 0.7 and 1.7): move the step to 96 hours, or keep it and expect it' } },
 ];
 
-const answer: Insight = { ...figures, predictors, timelines };
+const answer: Insight = { ...shown, predictors, timelines };
 
 describe('practice outcomes', () => {
   it('shows the figures the core computed, and asks again with the filters chosen', async () => {
