@@ -169,8 +169,8 @@ pub(super) fn of(
         if t.n == 0 {
             continue;
         }
-        if !plans.contains_key(&plan_id) {
-            plans.insert(plan_id, plan::get(conn, plan_id)?);
+        if let std::collections::btree_map::Entry::Vacant(slot) = plans.entry(plan_id) {
+            slot.insert(plan::get(conn, plan_id)?);
         }
         let p = &plans[&plan_id];
         let step = p.steps.iter().position(|s| s.offset == offset).and_then(|i| u32::try_from(i + 1).ok());
