@@ -440,6 +440,36 @@ fn fill(tx: &rusqlite::Connection, spec: Spec, now: DateTime<Utc>) -> Result<Cou
     Ok(c)
 }
 
+/// A response given at `at`, stored with its scoring's total, band and criterion (none critical).
+const INSERT_RESPONSE: &str = "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint,
+       administered_at, administered_tz, answers, total, band, criterion, critical, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Europe/Berlin', ?7, ?8, ?9, ?10, NULL, ?6)";
+
+/// Scores `answers` with the measure's own scoring, as a response given in the app is, and stores it.
+fn scored(
+    insert: &mut rusqlite::Statement<'_>,
+    arc: &str,
+    m: &crate::measures::Measure,
+    timepoint: &str,
+    at: DateTime<Utc>,
+    answers: serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    let score = crate::measures::scoring::score(m, &answers)?;
+    insert.execute(params![
+        Uuid::new_v4().to_string(),
+        arc,
+        m.id,
+        m.version,
+        timepoint,
+        to_db(at),
+        serde_json::Value::Object(answers).to_string(),
+        score.total,
+        score.band,
+        score.criterion
+    ])?;
+    Ok(())
+}
+
 /// PHQ-9, GAD-7 and WHO-5 on each dosed arc: a baseline three weeks before dosing, then at one and
 /// three months where those have passed; most improve, some do not, a few worsen. Scored by the
 /// measures' own scoring, as a response given in the app is.
@@ -450,11 +480,7 @@ fn measures(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x6d65_6173_7572_6573);
-    let mut insert = tx.prepare(
-        "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
-           administered_tz, answers, total, band, critical, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Europe/Berlin', ?7, ?8, ?9, NULL, ?6)",
-    )?;
+    let mut insert = tx.prepare(INSERT_RESPONSE)?;
     /// A measure, its item count, its top answer, and how a severity of 0..=27 maps to its raw sum.
     type Shape = (&'static str, usize, i64, fn(i64) -> i64);
     let shapes: [Shape; 3] =
@@ -483,18 +509,7 @@ fn measures(
                         (k.to_string(), serde_json::json!(v))
                     })
                     .collect();
-                let score = crate::measures::scoring::score(m, &answers)?;
-                insert.execute(params![
-                    Uuid::new_v4().to_string(),
-                    arc,
-                    id,
-                    m.version,
-                    timepoint,
-                    to_db(at),
-                    serde_json::Value::Object(answers).to_string(),
-                    score.total,
-                    score.band
-                ])?;
+                scored(&mut insert, arc, m, timepoint, at, answers)?;
                 n += 1;
             }
         }
@@ -510,11 +525,7 @@ fn experience(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x6578_7065_7269_656e);
-    let mut insert = tx.prepare(
-        "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
-           administered_tz, answers, total, band, critical, created_at, criterion)
-         VALUES (?1, ?2, ?3, ?4, 'after_administration', ?5, 'Europe/Berlin', ?6, ?7, NULL, NULL, ?5, ?8)",
-    )?;
+    let mut insert = tx.prepare(INSERT_RESPONSE)?;
     let mut n = 0;
     for (arc, dosed) in arcs {
         let at = *dosed + Duration::days(1);
@@ -531,17 +542,7 @@ fn experience(
                     (k.to_string(), serde_json::json!(v as i64))
                 })
                 .collect();
-            let score = crate::measures::scoring::score(m, &answers)?;
-            insert.execute(params![
-                Uuid::new_v4().to_string(),
-                arc,
-                id,
-                m.version,
-                to_db(at),
-                serde_json::Value::Object(answers).to_string(),
-                score.total,
-                score.criterion
-            ])?;
+            scored(&mut insert, arc, m, "after_administration", at, answers)?;
             n += 1;
         }
     }
