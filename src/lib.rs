@@ -14,6 +14,7 @@ pub mod integration;
 pub mod key;
 pub mod keychain;
 pub mod measures;
+pub mod packet;
 pub mod practice;
 pub mod reminders;
 pub mod retention;

@@ -162,6 +162,10 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
            AND id NOT IN (SELECT notification_id FROM alert_notice)",
         [],
     )?;
+    // Packets first: notes and responses name them, and they name notes.
+    tx.execute(&format!("UPDATE document SET packet_id = NULL WHERE arc_id IN ({ARCS})"), [id])?;
+    tx.execute(&format!("UPDATE measure_response SET packet_id = NULL WHERE arc_id IN ({ARCS})"), [id])?;
+    tx.execute(&in_arcs("packet"), [id])?;
     let docs = format!("SELECT id FROM document WHERE arc_id IN ({ARCS})");
     tx.execute(&format!("DELETE FROM document_event WHERE document_id IN ({docs})"), [id])?;
     for table in ["arc_given", "screening_flag", "document_alert", "measure_response", "document"] {

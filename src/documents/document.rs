@@ -63,6 +63,9 @@ pub struct Document {
     pub updated: ZonedTime,
     pub signed: Option<ZonedTime>,
     pub withdrawn: Option<ZonedTime>,
+    /// The packet whose reply brought its answers, when the participant reported them.
+    #[ts(type = "string | null")]
+    pub packet_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -136,7 +139,7 @@ pub struct SaveDocument {
 }
 
 const COLUMNS: &str = "d.id, d.arc_id, d.template_id, t.name, t.version, t.phase, d.session_id, d.checkin_id, d.title,
-    d.answers, d.state, d.created_at, d.updated_at, d.signed_at, d.written_tz, d.withdrawn_at";
+    d.answers, d.state, d.created_at, d.updated_at, d.signed_at, d.written_tz, d.withdrawn_at, d.packet_id";
 
 /// What the document rules refuse: signed documents are amended, never edited.
 #[derive(Debug, thiserror::Error)]
@@ -193,6 +196,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
         updated: ZonedTime::from_db(&r.get::<_, String>(12)?, &tz)?,
         signed: opt_time(13)?,
         withdrawn: opt_time(15)?,
+        packet_id: opt_id(16)?,
     })
 }
 

@@ -94,10 +94,13 @@ pub struct MeasureResponse {
     pub score: Score,
     pub withdrawn: Option<ZonedTime>,
     pub withdrawn_reason: Option<String>,
+    /// The packet whose reply brought it, when the participant reported it themselves.
+    #[ts(type = "string | null")]
+    pub packet_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "r.id, r.arc_id, a.participant_id, p.name, r.measure, r.measure_version, r.timepoint,
-    r.administered_at, r.administered_tz, r.checkin_id, r.session_id, r.answers, r.withdrawn_at, r.withdrawn_reason";
+    r.administered_at, r.administered_tz, r.checkin_id, r.session_id, r.answers, r.withdrawn_at, r.withdrawn_reason, r.packet_id";
 const FROM: &str = "measure_response r JOIN arc a ON a.id = r.arc_id JOIN participant p ON p.id = a.participant_id";
 
 /// What the rules for giving measures refuse.
@@ -137,6 +140,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<MeasureResponse>> {
     let session_id = id_col(r, 10)?;
     let withdrawn = withdrawn.map(|w| ZonedTime::from_db(&w, &tz)).transpose()?;
     let withdrawn_reason: Option<String> = r.get(13)?;
+    let packet_id = id_col(r, 14)?;
     Ok((|| {
         let m = versioned(&measure_id, version)?;
         let answers: Map<String, Value> = serde_json::from_str(&answers)
@@ -157,6 +161,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<MeasureResponse>> {
             answers,
             withdrawn,
             withdrawn_reason,
+            packet_id,
         })
     })())
 }
@@ -294,6 +299,69 @@ pub(crate) fn keep_criteria(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Records a scored response in `tx` (the caller checked the time): the arc must be open and the
+/// check-in or session named must be on it. `packet` names the reply it came in, when the
+/// participant reported it themselves.
+pub(crate) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    m: &Measure,
+    input: &GiveMeasure,
+    at: ZonedTime,
+    packet: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let scored = score(m, &input.answers)?;
+    if scored.answered == 0 {
+        return Err(Error::invalid(format!("no {} item is answered; answer at least one", m.name)));
+    }
+    let id = Uuid::new_v4();
+    let arc = crate::domain::arc::get(tx, input.arc_id)?;
+    if arc.phase.is_closed() {
+        return Err(MeasureError::ArcClosed(arc.phase.as_str()).into());
+    }
+    for (what, table, link) in [("check-in", "checkin", input.checkin_id), ("session", "session", input.session_id)] {
+        if let Some(link) = link {
+            let on: Option<String> = tx
+                .query_row(&format!("SELECT arc_id FROM {table} WHERE id = ?1"), [link.to_string()], |r| r.get(0))
+                .optional()?;
+            match on {
+                None => return Err(Error::NotFound { what, id: link.to_string() }),
+                Some(a) if a != input.arc_id.to_string() => {
+                    return Err(Error::invalid(format!("that {what} belongs to another arc")));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let answers: Map<String, Value> =
+        input.answers.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    tx.execute(
+        "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
+               administered_tz, checkin_id, session_id, answers, total, band, critical, created_at, criterion)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id.to_string(),
+            input.arc_id.to_string(),
+            m.id,
+            m.version,
+            input.timepoint.as_str(),
+            to_db(at.utc),
+            at.zone,
+            input.checkin_id.map(|c| c.to_string()),
+            input.session_id.map(|s| s.to_string()),
+            Value::Object(answers).to_string(),
+            scored.total,
+            scored.band,
+            (!scored.critical.is_empty()).then(|| serde_json::to_string(&scored.critical).unwrap_or_default()),
+            to_db(now),
+            scored.criterion,
+            packet.map(|p| p.to_string()),
+        ],
+    )?;
+    audit::record(tx, Action::Create, &Subject::MeasureResponse(id), Some(&m.id))?;
+    Ok(id)
+}
+
 /// Outcome measures given: responses, scores, trajectories.
 /// Borrowed from a practice by [`Practice::measures`].
 pub struct Measures<'p> {
@@ -304,10 +372,6 @@ impl Measures<'_> {
     /// Records a measure given on an arc: checked and scored; a critical answer raises an alert at once.
     pub fn give(self, input: &GiveMeasure, now: DateTime<Utc>) -> Result<MeasureResponse> {
         let m = measure(&input.measure)?;
-        let scored = score(m, &input.answers)?;
-        if scored.answered == 0 {
-            return Err(Error::invalid(format!("no {} item is answered; answer at least one", m.name)));
-        }
         let zone = self.practice.facilitator().profile()?.timezone;
         let at = match input.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(t) => parse_time(t, &zone)?,
@@ -316,56 +380,7 @@ impl Measures<'_> {
         if at.utc > now + chrono::Duration::minutes(1) {
             return Err(Error::invalid("that time is in the future; record a measure once it has been answered"));
         }
-        let id = Uuid::new_v4();
-        self.practice.write(|tx| {
-            let arc = crate::domain::arc::get(tx, input.arc_id)?;
-            if arc.phase.is_closed() {
-                return Err(MeasureError::ArcClosed(arc.phase.as_str()).into());
-            }
-            for (what, table, link) in
-                [("check-in", "checkin", input.checkin_id), ("session", "session", input.session_id)]
-            {
-                if let Some(link) = link {
-                    let on: Option<String> = tx
-                        .query_row(&format!("SELECT arc_id FROM {table} WHERE id = ?1"), [link.to_string()], |r| {
-                            r.get(0)
-                        })
-                        .optional()?;
-                    match on {
-                        None => return Err(Error::NotFound { what, id: link.to_string() }),
-                        Some(a) if a != input.arc_id.to_string() => {
-                            return Err(Error::invalid(format!("that {what} belongs to another arc")));
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-            let answers: Map<String, Value> =
-                input.answers.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
-            tx.execute(
-                "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
-                   administered_tz, checkin_id, session_id, answers, total, band, critical, created_at, criterion)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    id.to_string(),
-                    input.arc_id.to_string(),
-                    m.id,
-                    m.version,
-                    input.timepoint.as_str(),
-                    to_db(at.utc),
-                    at.zone,
-                    input.checkin_id.map(|c| c.to_string()),
-                    input.session_id.map(|s| s.to_string()),
-                    Value::Object(answers).to_string(),
-                    scored.total,
-                    scored.band,
-                    (!scored.critical.is_empty()).then(|| serde_json::to_string(&scored.critical).unwrap_or_default()),
-                    to_db(now),
-                    scored.criterion,
-                ],
-            )?;
-            audit::record(tx, Action::Create, &Subject::MeasureResponse(id), Some(&m.id))
-        })?;
+        let id = self.practice.write(|tx| insert(tx, m, input, at, None, now))?;
         self.practice.measures().response(id)
     }
 

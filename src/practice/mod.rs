@@ -24,6 +24,7 @@ use crate::integration::checkin::CheckIns;
 use crate::integration::milestone::Milestones;
 use crate::integration::plan::Plans;
 use crate::measures::response::Measures;
+use crate::packet::Packets;
 use crate::reminders::Reminders;
 use crate::retention::Retention;
 use crate::security::Security;
@@ -71,6 +72,11 @@ impl Practice {
     /// Alerts on Today: list, acknowledge, snooze.
     pub fn alerts(&mut self) -> Alerts<'_> {
         Alerts { practice: self }
+    }
+
+    /// Check-in packets for participants to fill in offline, and importing their replies.
+    pub fn packets(&mut self) -> Packets<'_> {
+        Packets { practice: self }
     }
 
     /// The integration engine's views: Today, an arc's status and detail, engagement, outcomes.

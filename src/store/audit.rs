@@ -47,6 +47,8 @@ pub enum Action {
     Rekey,
     PassphraseChange,
     Purge,
+    /// A file from outside taken in: a participant's check-in reply.
+    Import,
 }
 
 impl Action {
@@ -68,6 +70,7 @@ impl Action {
             Action::Rekey => "rekey",
             Action::PassphraseChange => "passphrase_change",
             Action::Purge => "purge",
+            Action::Import => "import",
         }
     }
 
@@ -76,7 +79,7 @@ impl Action {
     }
 }
 
-const ALL_ACTIONS: [Action; 16] = [
+const ALL_ACTIONS: [Action; 17] = [
     Action::Create,
     Action::Update,
     Action::Sign,
@@ -93,6 +96,7 @@ const ALL_ACTIONS: [Action; 16] = [
     Action::Rekey,
     Action::PassphraseChange,
     Action::Purge,
+    Action::Import,
 ];
 
 /// What it was done to. Arc-scoped subjects name the participant through their arc.
@@ -114,6 +118,8 @@ pub(crate) enum Subject {
     Notification,
     Backup,
     Export,
+    /// A check-in packet, and the reply imported from it.
+    Packet(Uuid),
 }
 
 impl Subject {
@@ -135,6 +141,7 @@ impl Subject {
             Subject::Notification => "notification",
             Subject::Backup => "backup",
             Subject::Export => "export",
+            Subject::Packet(_) => "packet",
         }
     }
 
@@ -147,7 +154,8 @@ impl Subject {
             | Subject::Milestone(id)
             | Subject::Document(id)
             | Subject::MeasureResponse(id)
-            | Subject::Plan(id) => Some(id.to_string()),
+            | Subject::Plan(id)
+            | Subject::Packet(id) => Some(id.to_string()),
             Subject::Template(id) | Subject::Alert(id) => Some(id.clone()),
             Subject::Practice
             | Subject::Profile
@@ -168,6 +176,7 @@ impl Subject {
             Subject::Milestone(id) => ("milestone", id),
             Subject::Document(id) => ("document", id),
             Subject::MeasureResponse(id) => ("measure_response", id),
+            Subject::Packet(id) => ("packet", id),
             Subject::Alert(key) => return alert_participant(conn, key),
             _ => return Ok(None),
         };

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("areas that stand alone", &["measures", "documents", "backup", "security", "search"]),
     ("the integration engine (plans, check-ins, milestones, alerts; reads measures, notes)", &["integration"]),
     ("areas over the engine", &["reminders", "export", "retention"]),
+    ("the participant's side: check-in packets and their replies", &["packet"]),
     ("practice: steps that span areas, opening a practice", &["practice"]),
     ("whole practices made up for demos and benchmarks", &["demo", "synthetic"]),
 ];

@@ -7,4 +7,8 @@ export type Document = { id: string, arc_id: string, template_id: string, templa
 /**
  * The answers as written (for a signed document: as signed, before any amendment).
  */
-answers: Record<string, unknown>, state: DocState, created: ZonedTime, updated: ZonedTime, signed: ZonedTime | null, withdrawn: ZonedTime | null, };
+answers: Record<string, unknown>, state: DocState, created: ZonedTime, updated: ZonedTime, signed: ZonedTime | null, withdrawn: ZonedTime | null, 
+/**
+ * The packet whose reply brought its answers, when the participant reported them.
+ */
+packet_id: string | null, };

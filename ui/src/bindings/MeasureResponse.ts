@@ -3,4 +3,8 @@ import type { Score } from "./Score";
 import type { Timepoint } from "./Timepoint";
 import type { ZonedTime } from "./ZonedTime";
 
-export type MeasureResponse = { id: string, arc_id: string, participant_id: string, participant_name: string, measure: string, measure_name: string, measure_version: number, timepoint: Timepoint, administered: ZonedTime, checkin_id: string | null, session_id: string | null, answers: Record<string, number | null>, score: Score, withdrawn: ZonedTime | null, withdrawn_reason: string | null, };
+export type MeasureResponse = { id: string, arc_id: string, participant_id: string, participant_name: string, measure: string, measure_name: string, measure_version: number, timepoint: Timepoint, administered: ZonedTime, checkin_id: string | null, session_id: string | null, answers: Record<string, number | null>, score: Score, withdrawn: ZonedTime | null, withdrawn_reason: string | null, 
+/**
+ * The packet whose reply brought it, when the participant reported it themselves.
+ */
+packet_id: string | null, };
