@@ -58,6 +58,12 @@ step "Release build: the app and the CLI, once, linted; the shell's tests on it"
 cargo build --release --locked -p arcwell-app -p arcwell
 cargo nextest run --release --locked -p arcwell-app --lib --examples --no-fail-fast
 
+step "The packet page (src/packet/page.html) is what ui/packet builds"
+(cd ui && npm run --silent build:packet >/dev/null)
+if [ -n "$(git status --porcelain -- src/packet/page.html)" ]; then
+  die "src/packet/page.html differs from what ui/packet builds: run 'npm run build:packet' in ui/ and commit it"
+fi
+
 step "Generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --short -- ui/src/bindings
@@ -71,6 +77,10 @@ deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
 step "End to end: the release app under Xvfb through WebDriver"
 (cd ui && ARCWELL_APP="$ROOT/target/release/arcwell-app" NO_AT_BRIDGE=1 \
   timeout 600 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- node --test e2e/app.e2e.mjs)
+
+step "The check-in packet: written by the CLI, filled in a real WebKit (MiniBrowser) via WebDriver"
+(cd ui && ARCWELL_CLI="$ROOT/target/release/arcwell" NO_AT_BRIDGE=1 \
+  timeout 300 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- node --test e2e/packet.e2e.mjs)
 
 step "Package: install the .deb with apt, launch it from its desktop entry, see the dashboard"
 bash tests/package/deb.sh "$deb"

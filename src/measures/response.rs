@@ -337,8 +337,9 @@ pub(crate) fn insert(
         input.answers.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
     tx.execute(
         "INSERT INTO measure_response (id, arc_id, measure, measure_version, timepoint, administered_at,
-               administered_tz, checkin_id, session_id, answers, total, band, critical, created_at, criterion)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+               administered_tz, checkin_id, session_id, answers, total, band, critical, created_at, criterion,
+               packet_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             id.to_string(),
             input.arc_id.to_string(),

@@ -583,10 +583,14 @@ fn land(
         Some(answers) => {
             // The check-in's own note when it has none yet; otherwise a note of its own on the arc.
             let free = match packet.checkin {
+                // A re-assessment's own document is its form, which the facilitator still fills in.
                 Some(c) => {
-                    let status: String =
-                        tx.query_row("SELECT status FROM checkin WHERE id = ?1", [c.to_string()], |r| r.get(0))?;
+                    let (status, reassessment): (String, bool) =
+                        tx.query_row("SELECT status, reassessment FROM checkin WHERE id = ?1", [c.to_string()], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?;
                     status == "due"
+                        && !reassessment
                         && crate::documents::document::linked(tx, crate::documents::document::Link::Checkin(c))?
                             .is_none()
                 }

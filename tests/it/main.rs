@@ -16,6 +16,7 @@ mod keychain;
 mod layers;
 mod measures;
 mod notifications;
+mod packet;
 mod pin;
 mod reassessment;
 mod rekey;

@@ -283,7 +283,7 @@ function render(p: Packet) {
       el('h1', {}, p.purpose),
     ),
     el('p', {}, greeting),
-    p.message ? el('p', { class: 'message' }, p.message) : null,
+    ...(p.message ? [el('p', { class: 'message' }, p.message)] : []),
     el(
       'p',
       {},

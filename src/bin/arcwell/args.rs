@@ -88,7 +88,7 @@ enum Command {
     /// Follow-up plans: list, show, add, edit
     #[command(subcommand)]
     Plan(PlanCmd),
-    /// Check-ins: list, show, complete, skip, reschedule, add, draft
+    /// Check-ins: list, show, complete, skip, reschedule, add, draft; packet and import (the participant answers offline)
     #[command(subcommand)]
     Checkin(CheckinCmd),
     /// Milestones: add, set, list

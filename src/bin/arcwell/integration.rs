@@ -11,6 +11,7 @@ use arcwell::integration::milestone::{Milestone, MilestoneStatus, NewMilestone};
 use arcwell::integration::plan::{Plan, PlanInput, PlanStep};
 use arcwell::integration::schedule::Offset;
 use arcwell::integration::timelines::StepTimeline;
+use arcwell::packet::MakePacket;
 use arcwell::{Error, Practice, Result};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -119,6 +120,33 @@ pub enum CheckinCmd {
     },
     /// A draft message for a check-in (and a mailto: link); Arcwell sends nothing
     Draft { id: String },
+    /// Write a packet the participant fills in offline in any browser (one HTML file you send them)
+    Packet {
+        /// The due check-in it asks about
+        #[arg(required_unless_present = "arc", conflicts_with = "arc")]
+        id: Option<String>,
+        /// Instead: what this arc's plan asks for now (its earliest due check-in, or the baseline measures)
+        #[arg(long, value_name = "ARC_ID")]
+        arc: Option<String>,
+        /// Where to write the packet (a new .html file)
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// A short personal message shown at the top
+        #[arg(long)]
+        message: Option<String>,
+        /// Greet the participant by first name (otherwise no name goes into the file)
+        #[arg(long)]
+        first_name: bool,
+        /// Days it can be answered in (1-180)
+        #[arg(long, value_name = "DAYS", default_value_t = 30)]
+        expires_days: u32,
+    },
+    /// Import a participant's encrypted reply to a packet (the .age file, or the text pasted into a file)
+    Import { file: std::path::PathBuf },
+    /// The packets written for an arc, and which were answered
+    Packets { arc_id: String },
+    /// Print the practice's reply key (secret) so `age -d -i` can read a reply without Arcwell
+    ReplyKey,
 }
 
 #[derive(Subcommand)]
@@ -308,7 +336,81 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
             }
             s
         }),
+        CheckinCmd::Packet { id, arc, out, message, first_name, expires_days } => {
+            let input = MakePacket {
+                checkin_id: id.as_deref().map(|c| parse_id("check-in", c)).transpose()?,
+                arc_id: arc.as_deref().map(|a| parse_id("arc", a)).transpose()?,
+                message,
+                first_name,
+                expires_days: Some(expires_days),
+            };
+            output::print(json, &p.packets().make(&input, &out, now)?, |m| {
+                let mut s = format!("wrote {} ({} kB), packet {}\n", m.file, m.bytes.div_ceil(1024), m.id);
+                let _ = writeln!(s, "  answerable until {}", m.expires.local);
+                let _ = writeln!(s, "  {} questions; measures: {}", m.questions.len(), list_or_none(&m.measures));
+                let _ = writeln!(s, "  {}", m.warning);
+                s
+            })
+        }
+        CheckinCmd::Import { file } => {
+            let bytes = read_reply(&file)?;
+            output::print(json, &p.packets().import(&bytes, now)?, |r| {
+                let mut s = format!("imported the reply of {} (packet {})\n", r.participant_name, r.packet_id);
+                if let Some(d) = r.document_id {
+                    let _ = writeln!(s, "  draft integration note {d}: review and sign it");
+                }
+                for m in &r.responses {
+                    let total = m.score.total.map_or_else(|| "no total".to_owned(), |t| format!("{t}"));
+                    let _ = writeln!(s, "  {} {} {}", m.measure_name, total, m.score.band.as_deref().unwrap_or(""));
+                }
+                if r.critical {
+                    s.push_str("  a critical answer: see the alert on Today now\n");
+                }
+                s
+            })
+        }
+        CheckinCmd::Packets { arc_id } => {
+            output::print(json, &p.packets().of_arc(parse_id("arc", &arc_id)?)?, |list| {
+                let mut s = String::new();
+                for k in list {
+                    let state = match &k.answered {
+                        Some(a) => format!("answered {}", a.local),
+                        None => format!("open until {}", k.expires.local),
+                    };
+                    let _ = writeln!(
+                        s,
+                        "{}  written {}  {state}  measures: {}",
+                        k.id,
+                        k.created.local,
+                        list_or_none(&k.measures)
+                    );
+                }
+                if s.is_empty() {
+                    s.push_str("no packets written for this arc\n");
+                }
+                s
+            })
+        }
+        CheckinCmd::ReplyKey => match p.packets().reveal_identity()? {
+            Some(secret) => output::print(json, &secret, |k| format!("{k}\n")),
+            None => Err(Error::Invalid("this practice has written no packet yet, so it has no reply key".into())),
+        },
     }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() { "none".to_owned() } else { items.join(", ") }
+}
+
+/// A reply file's bytes, read no further than a reply can be long (a larger file is refused by size).
+fn read_reply(file: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(file).map_err(|e| Error::Invalid(format!("cannot open {}: {e}", file.display())))?;
+    let mut bytes = Vec::new();
+    f.take(arcwell::packet::MAX_REPLY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
+    Ok(bytes)
 }
 
 pub fn milestone(p: &mut Practice, cmd: MilestoneCmd, json: bool, now: DateTime<Utc>) -> Result<()> {

@@ -16,7 +16,7 @@ const draft = (answers: Record<string, unknown>, state: 'draft' | 'signed' = 'dr
   document: {
     id: 'd1', arc_id: 'a1', template_id: 't1', template_name: 'Screening', template_version: 1, phase: 'screening',
     session_id: null, checkin_id: null, title: 'Screening', answers, state, created: at, updated: at,
-    signed: state === 'signed' ? at : null, withdrawn: null,
+    signed: state === 'signed' ? at : null, withdrawn: null, packet_id: null,
   },
   template: {
     id: 't1', family: 'arcwell.screening', version: 1, name: 'Screening', phase: 'screening', description: '',

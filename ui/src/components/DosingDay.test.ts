@@ -28,7 +28,7 @@ const record = (answers: Record<string, unknown>, state: 'draft' | 'signed' = 'd
   document: {
     id: 'd1', arc_id: 'a1', template_id: 't1', template_name: 'Administration record', template_version: 1,
     phase: 'administration', session_id: 's1', checkin_id: null, title: 'Administration record', answers, state,
-    created: at, updated: at, signed: state === 'signed' ? at : null, withdrawn: null,
+    created: at, updated: at, signed: state === 'signed' ? at : null, withdrawn: null, packet_id: null,
   },
   template: { id: 't1', family: 'arcwell.administration', version: 1, name: 'Administration record', phase: 'administration', description: '', fields },
   events: [], current: answers, flags: [], warnings: [],

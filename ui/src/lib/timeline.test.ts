@@ -85,7 +85,7 @@ describe('the arc timeline', () => {
         total, prorated: false, answered: 9, items: 9, band, note: null,
         critical: critical ? [{ item: '9', text: 'Thoughts…', value: 1, answer: 'Several days', action: 'ask' }] : [],
       },
-      withdrawn: null, withdrawn_reason: null,
+      withdrawn: null, withdrawn_reason: null, packet_id: null,
     });
     const measures = [given('r1', '2026-10-20T09:00:00Z', 14, 'Moderate', false), given('r2', '2026-11-10T09:00:00Z', 6, 'Mild', true)];
     const l = layoutTimeline(arc, now, 1000, measures);
