@@ -74,7 +74,23 @@ fn a_purge_needs_the_export_and_the_name_then_removes_every_trace_from_the_file(
         .unwrap();
     assert!(p.retention().purge(open.id, &open.name, later()).unwrap_err().to_string().contains("open arc"));
 
+    // A packet answered while the arc was open: its row, and the note and response naming it.
+    let arc = p.arcs().of_participant(id).unwrap()[0].id.to_string();
+    {
+        let conn = raw_connection(fx.path());
+        conn.execute(
+            "INSERT INTO packet (id, arc_id, timepoint, token_sha256, questions, measures, first_name, created_at,
+               expires_at, answered_at, reply_sha256)
+             VALUES ('packet-1', ?1, 'baseline', printf('%064d', 0), '[]', '[]', 0, '2020-01-01', '2020-02-01', '2020-01-02', 'x')",
+            [&arc],
+        )
+        .unwrap();
+        conn.execute("UPDATE document SET packet_id = 'packet-1' WHERE arc_id = ?1", [&arc]).unwrap();
+        conn.execute("UPDATE measure_response SET packet_id = 'packet-1' WHERE arc_id = ?1", [&arc]).unwrap();
+    }
     p.retention().purge(id, &name, later()).unwrap();
+    let packets: i64 = raw_connection(fx.path()).query_row("SELECT count(*) FROM packet", [], |r| r.get(0)).unwrap();
+    assert_eq!(packets, 0, "its packets go too");
     assert_eq!(p.participants().get(id).unwrap_err().code(), ErrorCode::NotFound);
     assert_eq!(p.participants().list().unwrap().len(), everyone - 1);
     assert!(p.integrity_problems().unwrap().is_empty());

@@ -199,6 +199,63 @@ test('a check-in due today is completed from the dashboard with its integration 
   );
 });
 
+test('packets: a check-in packet is written from Today, and the reply the page\'s library encrypts is imported there; a file that is no reply is refused', async () => {
+  const out = join(dataDir, 'exports');
+  mkdirSync(out, { recursive: true });
+  await browser.$('button=Today').click();
+  // A check-in whose own note is an integration note (a re-assessment's is its form).
+  let item;
+  for (const c of await browser.$$('[data-testid="due-today"] [data-testid="checkin"], [data-testid="overdue"] [data-testid="checkin"]')) {
+    if (!(await c.$('[data-testid="reassessment-badge"]').isExisting())) {
+      item = c;
+      break;
+    }
+  }
+  assert.ok(item, 'a due check-in that is not a re-assessment');
+  await item.$('button=Packet').click();
+  const form = await item.$('[data-testid="packet-form"]');
+  await form.waitForDisplayed({ timeout: 5_000 });
+  const file = join(out, 'packet.html');
+  const path = await form.$('input[autocomplete="off"]');
+  await path.clearValue();
+  await path.setValue(file);
+  await form.$('textarea').setValue('Thinking of you this week.');
+  await shoot('packet-form');
+  await form.$('button=Write packet').click();
+  await form.$('[data-testid="packet-made"]').waitForDisplayed({ timeout: 5_000 });
+  const html = readFileSync(file, 'utf8');
+  const packet = JSON.parse(/<script type="application\/json" id="packet">([\s\S]*?)<\/script>/.exec(html)[1]);
+  assert.equal(packet.message, 'Thinking of you this week.');
+  assert.equal(packet.first_name, null, 'no name unless ticked');
+
+  // The participant's reply, made with the library the page bundles (the page itself is tested in packet.e2e.mjs).
+  const { Encrypter } = await import('age-encryption');
+  const e = new Encrypter();
+  e.addRecipient(packet.recipient);
+  const reply = { format: 'arcwell-checkin-reply', version: 1, packet: packet.id, token: packet.token, answered_at: new Date().toISOString(), answers: { p1: 'Gardening with my daughter again', wellbeing: 7 }, measures: {} };
+  const replyFile = join(out, 'reply.age');
+  writeFileSync(replyFile, await e.encrypt(JSON.stringify(reply)));
+  const box = await browser.$('[data-testid="reply-import"]');
+  const notReply = join(out, 'not-a-reply.txt');
+  writeFileSync(notReply, 'Dear Rowan, all is well.');
+  await box.$('input').setValue(notReply);
+  await box.$('button=Import reply').click();
+  await box.$('[data-testid="reply-error"]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await box.$('[data-testid="reply-error"]').getText(), /not an age-encrypted file/);
+  await box.$('input').setValue(replyFile);
+  await box.$('button=Import reply').click();
+  await box.$('[data-testid="reply-imported"]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await box.$('[data-testid="reply-imported"]').getText(), /draft integration note/);
+  await shoot('reply-imported');
+  // The check-in's note now holds the participant's words, marked as theirs.
+  await item.$('button=Complete').click();
+  const note = await item.$('[data-testid="document"]');
+  await note.waitForDisplayed({ timeout: 5_000 });
+  await note.$('[data-testid="reported-by-participant"]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await note.$('[data-field="insights"] textarea').getValue(), /Gardening with my daughter again/);
+  await item.$('button=Later').click();
+});
+
 test('an arc in integration is pictured as a timeline of its sessions, check-ins and milestones', async () => {
   await browser.$('nav').$('button=Today').click();
   await browser.$('h1=Today').waitForDisplayed({ timeout: 5_000 });
@@ -1106,7 +1163,7 @@ test('no plaintext and no network: after the whole session nothing typed or seed
   await browser.deleteSession();
   browser = null;
   await new Promise((r) => setTimeout(r, 1_000));
-  const secrets = ['Tamsin Oakhurst', 'lighthouse keeper in my dreams', 'Slept well; feels tender', 'Sister on call all evening', 'Seren Castellane'];
+  const secrets = ['Gardening with my daughter again', 'Tamsin Oakhurst', 'lighthouse keeper in my dreams', 'Slept well; feels tender', 'Sister on call all evening', 'Seren Castellane'];
   // The exports folder holds what the facilitator exported on purpose (in plaintext, after a warning).
   const files = [...filesUnder(dataDir, [join(dataDir, 'exports')]), ...filesUnder(home, [straceLog])];
   assert.ok(files.some(([p]) => p.endsWith('practice.db')), 'the practice itself is among the files searched');

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod exports;
 pub mod integration;
 pub mod measures;
+pub mod packets;
 pub mod participants;
 pub mod practice;
 pub mod reminders;

@@ -9,6 +9,7 @@ import type { GiveMeasure } from '../bindings/GiveMeasure';
 import type { CohortFilter } from '../bindings/CohortFilter';
 import type { GroupBy } from '../bindings/GroupBy';
 import type { FhirExport } from '../bindings/FhirExport';
+import type { MakePacket } from '../bindings/MakePacket';
 import type { OpenBackup } from '../bindings/OpenBackup';
 import type { AddCheckIn } from '../bindings/AddCheckIn';
 import type { AdvanceArc } from '../bindings/AdvanceArc';
@@ -134,6 +135,9 @@ export const backend = {
   exportCsv: (folder: string, names: boolean) => call('export_csv', { folder, names }),
   exportCalendar: (path: string, range: CalendarRange) => call('export_calendar', { path, range }),
   exportFhir: (path: string, what: FhirExport) => call('export_fhir', { path, what }),
+  packetMake: (input: MakePacket, path: string) => call('packet_make', { input, path }),
+  packetImport: (path: string) => call('packet_import', { path }),
+  arcPackets: (arcId: string) => call('arc_packets', { arcId }),
   practiceStatus: () => call('practice_status'),
   getProfile: () => call('get_profile'),
   saveProfile: (input: ProfileInput) => call('save_profile', { input }),

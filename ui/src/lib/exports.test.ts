@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPath, fhirPath, percent, recordPath, slug } from './exports';
+import { calendarPath, fhirPath, packetPath, percent, recordPath, slug } from './exports';
 
 describe('export file names', () => {
   it('makes a safe file name of any participant name', () => {
@@ -13,6 +13,7 @@ describe('export file names', () => {
     expect(recordPath('/home/rowan/Documents', 'Seren Whitlock', day)).toBe('/home/rowan/Documents/record-seren-whitlock-2026-12-01.html');
     expect(calendarPath('/tmp/', day)).toBe('/tmp/arcwell-checkins-2026-12-01.ics');
     expect(fhirPath('/home/rowan', day)).toBe('/home/rowan/arcwell-outcomes-2026-12-01.fhir.json');
+    expect(packetPath('/home/rowan/', day)).toBe('/home/rowan/check-in-2026-12-01-0930.html');
   });
   it('counts progress in whole percent, never past 100', () => {
     expect(percent(0, 0)).toBe(0);

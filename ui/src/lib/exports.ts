@@ -26,6 +26,13 @@ export function fhirPath(folder: string, today: Date): string {
   return joinPath(folder, `arcwell-outcomes-${isoDay(today)}.fhir.json`);
 }
 
+/** `folder/check-in-2026-12-01-1430.html` for a check-in packet: no name in the file's name, and
+ * the minute so that two packets written on one day do not collide. */
+export function packetPath(folder: string, now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return joinPath(folder, `check-in-${isoDay(now)}-${pad(now.getHours())}${pad(now.getMinutes())}.html`);
+}
+
 export function joinPath(folder: string, file: string): string {
   return folder.endsWith('/') ? folder + file : `${folder}/${file}`;
 }
