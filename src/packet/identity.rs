@@ -10,17 +10,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::domain::time::to_db;
 use crate::{Error, Result};
 
-/// The key's public half, as packets carry it.
-pub(super) struct ReplyKey {
-    pub recipient: String,
-}
-
-/// The reply key, made now when the practice has none.
-pub(super) fn get_or_make(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<ReplyKey> {
+/// The reply key's public half (`age1…`, as packets carry it), the key made now when the practice has none.
+pub(super) fn get_or_make(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
     let recipient: Option<String> =
         tx.query_row("SELECT recipient FROM reply_identity WHERE id = 1", [], |r| r.get(0)).optional()?;
     if let Some(recipient) = recipient {
-        return Ok(ReplyKey { recipient });
+        return Ok(recipient);
     }
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
@@ -29,7 +24,7 @@ pub(super) fn get_or_make(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Re
         "INSERT INTO reply_identity (id, secret, recipient, created_at) VALUES (1, ?1, ?2, ?3)",
         params![secret.expose_secret(), recipient, to_db(now)],
     )?;
-    Ok(ReplyKey { recipient })
+    Ok(recipient)
 }
 
 /// The reply key's secret half, or `None` before the first packet.

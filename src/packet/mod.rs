@@ -12,10 +12,10 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::backup::archive::{hex, sha256_hex};
 use crate::domain::arc::Phase;
 use crate::domain::id_from_db;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -25,7 +25,7 @@ use crate::measures::{Measure, MeasureItem, ResponseOption, Slider, measure};
 use crate::store::audit::{self, Action, Subject};
 use crate::{Error, Practice, Result};
 
-pub use reply::{MAX_ANSWER_CHARS, MAX_REPLY_BYTES};
+pub use reply::MAX_REPLY_BYTES;
 
 /// What a packet asks for, and from whom.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -61,14 +61,23 @@ pub struct Question {
     /// `p1`, `p2`, … for the check-in's prompts; `wellbeing`, `challenges`, `support_needed`, `more`.
     pub key: String,
     pub text: String,
-    /// `text`, or `scale` (a whole number from `min` to `max`).
-    pub kind: String,
+    pub kind: QuestionKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub min: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub max: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Written words.
+    Text,
+    /// A whole number from `min` to `max`.
+    Scale,
 }
 
 /// A measure as the page shows it: items, answer labels, instructions, citation and licence.
@@ -223,13 +232,18 @@ const FIXED: [(&str, &str); 3] = [
 
 /// The questions of a check-in's packet: its prompts, wellbeing, and the fixed three.
 fn questions_for(prompts: &[String]) -> Vec<Question> {
-    let text =
-        |key: String, text: &str| Question { key, text: text.to_owned(), kind: "text".into(), min: None, max: None };
+    let text = |key: String, text: &str| Question {
+        key,
+        text: text.to_owned(),
+        kind: QuestionKind::Text,
+        min: None,
+        max: None,
+    };
     let mut out: Vec<Question> = prompts.iter().enumerate().map(|(i, p)| text(format!("p{}", i + 1), p)).collect();
     out.push(Question {
         key: "wellbeing".into(),
         text: "Overall, how is your wellbeing today? (1 = very low, 10 = very good)".into(),
-        kind: "scale".into(),
+        kind: QuestionKind::Scale,
         min: Some(1),
         max: Some(10),
     });
@@ -315,19 +329,15 @@ fn given(conn: &Connection, arc: Uuid, checkin: Option<Uuid>) -> Result<Vec<Stri
 fn new_token() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|_| Error::Internal("the system gave no randomness for a packet token"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Ok(hex(&bytes))
 }
 
 /// The facilitator's words for a day: "4 January 2027".
 fn day_label(at: DateTime<Utc>, zone: &str) -> String {
-    let local = ZonedTime::new(at, zone).local;
-    chrono::NaiveDate::parse_from_str(local.get(..10).unwrap_or_default(), "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or(local)
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).format("%-d %B %Y").to_string(),
+        Err(_) => at.format("%-d %B %Y").to_string(),
+    }
 }
 
 /// Check-in packets and their replies.
@@ -357,13 +367,13 @@ impl Packets<'_> {
             let me = crate::domain::profile::load(tx)?;
             let who = crate::domain::participant::get(tx, crate::domain::arc::get(tx, asked.arc)?.participant_id)?;
             let first = who.name.split_whitespace().next().unwrap_or(&who.name).to_owned();
-            let key = identity::get_or_make(tx, now)?;
+            let recipient = identity::get_or_make(tx, now)?;
             let content = Content {
                 format: PACKET_FORMAT,
                 version: 1,
                 id,
                 token: &token,
-                recipient: &key.recipient,
+                recipient: &recipient,
                 expires: to_db(expires),
                 expires_label: day_label(expires, &me.timezone),
                 first_name: input.first_name.then_some(first.as_str()),
@@ -474,6 +484,13 @@ impl Packets<'_> {
         })
     }
 
+    /// Imports a reply file by its path: read no further than a reply can be long (a larger file
+    /// is refused by its size), then as [`Packets::import`].
+    pub fn import_file(self, path: &Path, now: DateTime<Utc>) -> Result<ReplyImported> {
+        let bytes = reply::read_file(path)?;
+        self.import(&bytes, now)
+    }
+
     /// The reply key's secret half (`AGE-SECRET-KEY-1…`), for reading a reply with the `age` CLI.
     /// Audited; `None` before the first packet.
     pub fn reveal_identity(self) -> Result<Option<String>> {
@@ -581,32 +598,28 @@ fn land(
 
     let document = match reply::note_answers(&packet.questions, &checked.answers, &day_label(now, zone)) {
         Some(answers) => {
-            // The check-in's own note when it has none yet; otherwise a note of its own on the arc.
-            let free = match packet.checkin {
-                // A re-assessment's own document is its form, which the facilitator still fills in.
+            // The check-in's own note when it is due and has none yet; otherwise a note of its own
+            // on the arc. A re-assessment's own document is its form, which the facilitator fills in.
+            let (purpose, free) = match packet.checkin {
                 Some(c) => {
-                    let (status, reassessment): (String, bool) =
-                        tx.query_row("SELECT status, reassessment FROM checkin WHERE id = ?1", [c.to_string()], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })?;
-                    status == "due"
+                    let (purpose, status, reassessment): (String, String, bool) = tx.query_row(
+                        "SELECT purpose, status, reassessment FROM checkin WHERE id = ?1",
+                        [c.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )?;
+                    let free = status == "due"
                         && !reassessment
                         && crate::documents::document::linked(tx, crate::documents::document::Link::Checkin(c))?
-                            .is_none()
+                            .is_none();
+                    (Some(purpose), free)
                 }
-                None => false,
+                None => (None, false),
             };
             let template: String = tx.query_row(
                 "SELECT id FROM template WHERE family = 'arcwell.integration' ORDER BY version DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )?;
-            let purpose: Option<String> = match packet.checkin {
-                Some(c) => {
-                    Some(tx.query_row("SELECT purpose FROM checkin WHERE id = ?1", [c.to_string()], |r| r.get(0))?)
-                }
-                None => None,
-            };
             let input = crate::documents::document::SaveDocument {
                 arc_id: packet.arc,
                 template_id: id_from_db(&template)?,
@@ -665,7 +678,7 @@ mod tests {
         let keys: Vec<&str> = q.iter().map(|q| q.key.as_str()).collect();
         assert_eq!(keys, ["p1", "p2", "wellbeing", "challenges", "support_needed", "more"]);
         assert_eq!(q[0].text, "How did you sleep?");
-        assert_eq!((q[2].kind.as_str(), q[2].min, q[2].max), ("scale", Some(1), Some(10)));
+        assert_eq!((q[2].kind, q[2].min, q[2].max), (QuestionKind::Scale, Some(1), Some(10)));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::{PacketError, Question, REPLY_FORMAT};
+use super::{PacketError, Question, QuestionKind, REPLY_FORMAT};
 use crate::Result;
 use crate::measures::{Measure, measure};
 
@@ -41,12 +41,28 @@ pub(crate) struct Reply {
     pub measures: BTreeMap<String, Map<String, Value>>,
 }
 
+/// A reply file's bytes, at most one more than a reply may have (so that size refuses the rest).
+pub(super) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| {
+        crate::Error::invalid(format!(
+            "cannot read {}: {e}; check the file's path; nothing was imported",
+            path.display()
+        ))
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(MAX_REPLY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    Ok(bytes)
+}
+
 /// The plaintext of a reply file: the file is age, binary or armoured, to the practice's reply key.
 pub(super) fn decrypt(bytes: &[u8], secret: &SecretString) -> Result<Vec<u8>> {
     if bytes.len() > MAX_REPLY_BYTES {
         return Err(refused(format_args!(
-            "this file is {} kB; a reply is at most {} kB, so it is not a reply from a packet",
-            bytes.len() / 1024,
+            "this file is larger than any reply (a reply is at most {} kB), so it is not a reply from a packet",
             MAX_REPLY_BYTES / 1024
         )));
     }
@@ -115,9 +131,9 @@ pub(super) fn check(r: &Reply, questions: &[Question], measures: &[String]) -> R
             .iter()
             .find(|q| &q.key == key)
             .ok_or_else(|| refused(format_args!("the reply answers a question {key:?} its packet did not ask")))?;
-        match (q.kind.as_str(), value) {
+        match (q.kind, value) {
             (_, Value::Null) => {}
-            ("text", Value::String(s)) => {
+            (QuestionKind::Text, Value::String(s)) => {
                 if s.chars().count() > MAX_ANSWER_CHARS {
                     return Err(refused(format_args!(
                         "the answer to {:?} is longer than {MAX_ANSWER_CHARS} characters",
@@ -129,7 +145,7 @@ pub(super) fn check(r: &Reply, questions: &[Question], measures: &[String]) -> R
                     answers.insert(key.clone(), Value::String(s.to_owned()));
                 }
             }
-            ("scale", Value::Number(n)) => {
+            (QuestionKind::Scale, Value::Number(n)) => {
                 let n = n.as_i64().filter(|n| q.min.is_none_or(|m| *n >= m) && q.max.is_none_or(|m| *n <= m));
                 let n = n.ok_or_else(|| {
                     refused(format_args!(

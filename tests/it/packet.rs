@@ -7,45 +7,15 @@ use std::io::Write;
 use std::str::FromStr;
 
 use arcwell::Practice;
-use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::arc::OpenArc;
 use arcwell::domain::participant::ParticipantInput;
-use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
 use arcwell::integration::alerts::AlertKind;
-use arcwell::integration::checkin::{CheckIn, CheckInFilter};
 use arcwell::packet::{MakePacket, PacketError};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{Fixture, files_containing, now, raw_connection};
-
-/// An arc dosed a week before `now()`, its check-ins queued; returns its check-ins in due order.
-fn dosed(p: &mut Practice, name: &str) -> (Uuid, Vec<CheckIn>) {
-    let at = now() - Duration::days(30);
-    let pid = p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, at).unwrap().id;
-    let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, at).unwrap().id;
-    for to in [Phase::Preparation, Phase::Administration] {
-        p.advance_arc(arc, &AdvanceArc { to, reason: None }, at).unwrap();
-    }
-    let s = p
-        .sessions()
-        .schedule(&ScheduleSession {
-            arc_id: arc,
-            kind: SessionKind::Administration,
-            at: "2026-11-17T09:00".into(),
-            location: None,
-        })
-        .unwrap();
-    let done = CompleteSession {
-        started: "2026-11-17T09:00".into(),
-        ended: "2026-11-17T15:00".into(),
-        follow_up: None,
-        document_id: None,
-    };
-    p.complete_session(s.id, &done, now() - Duration::days(7)).unwrap();
-    let checkins = p.checkins().list(&CheckInFilter { arc: Some(arc), ..Default::default() }).unwrap();
-    (arc, checkins)
-}
+use crate::support::{Fixture, dosed_arc, files_containing, now, raw_connection};
 
 /// The packet's JSON data block, as the page reads it.
 fn content(html: &str) -> Value {
@@ -100,7 +70,7 @@ fn make(p: &mut Practice, dir: &std::path::Path, input: &MakePacket, file: &str)
 fn a_packet_holds_what_is_asked_and_no_other_participant_data() {
     let (fx, mut p) = Fixture::new();
     let out = tempfile::tempdir().unwrap();
-    let (arc, checkins) = dosed(&mut p, "Ilse Marrow");
+    let (arc, checkins) = dosed_arc(&mut p, "Ilse Marrow", 8);
     let month = checkins.iter().find(|c| c.purpose.starts_with("Consolidation")).unwrap();
     let input =
         MakePacket { checkin_id: Some(month.id), message: Some("Thinking of you.".into()), ..Default::default() };
@@ -143,7 +113,7 @@ fn a_packet_holds_what_is_asked_and_no_other_participant_data() {
 fn a_reply_lands_as_a_draft_note_and_scored_measures_reported_by_the_participant() {
     let (fx, mut p) = Fixture::new();
     let out = tempfile::tempdir().unwrap();
-    let (arc, checkins) = dosed(&mut p, "Tamsin Vale");
+    let (arc, checkins) = dosed_arc(&mut p, "Tamsin Vale", 8);
     let week = checkins.iter().find(|c| c.purpose.starts_with("Integration practices")).unwrap();
     let (_, c) = make(&mut p, out.path(), &MakePacket { checkin_id: Some(week.id), ..Default::default() }, "w.html");
     let reply = reply_to(
@@ -151,7 +121,10 @@ fn a_reply_lands_as_a_draft_note_and_scored_measures_reported_by_the_participant
         json!({"p1": "Journaling most mornings", "wellbeing": 7, "support_needed": "A walk together", "more": "  "}),
         json!({}),
     );
-    let imported = p.packets().import(&seal(&reply, c["recipient"].as_str().unwrap()), now()).unwrap();
+    // By its path, as the app and the CLI import it.
+    let file = out.path().join("reply.age");
+    std::fs::write(&file, seal(&reply, c["recipient"].as_str().unwrap())).unwrap();
+    let imported = p.packets().import_file(&file, now()).unwrap();
     assert_eq!((imported.arc_id, imported.checkin_id), (arc, Some(week.id)));
     assert_eq!(imported.participant_name, "Tamsin Vale");
     let note = p.documents().get(imported.document_id.unwrap()).unwrap().document;
@@ -214,7 +187,7 @@ fn a_reply_lands_as_a_draft_note_and_scored_measures_reported_by_the_participant
 fn hostile_replies_are_refused_by_name_and_change_nothing() {
     let (fx, mut p) = Fixture::new();
     let out = tempfile::tempdir().unwrap();
-    let (_, checkins) = dosed(&mut p, "Oren Lisle");
+    let (_, checkins) = dosed_arc(&mut p, "Oren Lisle", 8);
     let week = checkins.iter().find(|c| c.purpose.starts_with("Integration practices")).unwrap();
     let (_, c) = make(&mut p, out.path(), &MakePacket { checkin_id: Some(week.id), ..Default::default() }, "w.html");
     let recipient = c["recipient"].as_str().unwrap();
@@ -257,6 +230,15 @@ fn hostile_replies_are_refused_by_name_and_change_nothing() {
         assert_eq!(state(fx.path()), before, "{what}: nothing changed");
     }
 
+    // A file larger than any reply is refused by its size, read no further; a missing one by its path.
+    let huge = out.path().join("huge.age");
+    std::fs::write(&huge, vec![b'a'; 3 * arcwell::packet::MAX_REPLY_BYTES]).unwrap();
+    let before = state(fx.path());
+    assert!(p.packets().import_file(&huge, now()).unwrap_err().to_string().contains("at most 1024 kB"));
+    let missing = p.packets().import_file(&out.path().join("nowhere.age"), now()).unwrap_err();
+    assert!(missing.to_string().contains("cannot read") && missing.to_string().contains("nowhere.age"), "{missing}");
+    assert_eq!(state(fx.path()), before);
+
     // Expired: refused after the packet's last day, with that day.
     let before = state(fx.path());
     let e = p.packets().import(&sealed, now() + Duration::days(31)).unwrap_err();
@@ -296,7 +278,7 @@ fn packets_are_for_what_is_asked_now_on_open_arcs() {
     assert_eq!(c["measures"].as_array().unwrap().len(), 2, "PHQ-9 is given now");
 
     // In integration, the earliest due check-in; a check-in no longer due, and both or neither named, refused.
-    let (arc2, checkins) = dosed(&mut p, "Cai Denholm");
+    let (arc2, checkins) = dosed_arc(&mut p, "Cai Denholm", 8);
     let (_, c) = make(&mut p, out.path(), &MakePacket { arc_id: Some(arc2), ..Default::default() }, "i.html");
     assert_eq!(c["purpose"], checkins[0].purpose);
     p.checkins().skip(checkins[0].id, "unreachable", now()).unwrap();

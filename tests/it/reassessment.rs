@@ -5,51 +5,15 @@
 
 use arcwell::Practice;
 use arcwell::documents::document::DocumentDetail;
-use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
-use arcwell::domain::participant::ParticipantInput;
-use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::domain::arc::{AdvanceArc, Phase};
 use arcwell::integration::alerts::{AlertKind, Severity};
 use arcwell::integration::checkin::{CheckIn, CompleteCheckIn};
 use arcwell::integration::cohort::CohortFilter;
 use arcwell::integration::milestone::NewMilestone;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
-use crate::support::{Fixture, now};
-
-/// An arc dosed `days_ago` (a six-hour session), in integration with its check-ins queued.
-fn dosed_arc(p: &mut Practice, name: &str, days_ago: i64) -> (Uuid, Vec<CheckIn>) {
-    let pid = p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
-    let open = OpenArc {
-        participant_id: pid,
-        intention: Some("Grieve my father and come back to my music".into()),
-        plan_id: None,
-    };
-    let arc = p.open_arc(&open, now()).unwrap().id;
-    for to in [Phase::Preparation, Phase::Administration] {
-        p.advance_arc(arc, &AdvanceArc { to, reason: None }, now()).unwrap();
-    }
-    let start = now() - Duration::days(days_ago);
-    let s = p
-        .sessions()
-        .schedule(&ScheduleSession {
-            arc_id: arc,
-            kind: SessionKind::Administration,
-            at: start.to_rfc3339(),
-            location: None,
-        })
-        .unwrap();
-    let done = CompleteSession {
-        started: start.to_rfc3339(),
-        ended: (start + Duration::hours(6)).to_rfc3339(),
-        follow_up: None,
-        document_id: None,
-    };
-    p.complete_session(s.id, &done, now()).unwrap();
-    let checkins = p.integration().arc(arc, now()).unwrap().checkins;
-    (arc, checkins)
-}
+use crate::support::{Fixture, dosed_arc, now};
 
 fn obj(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()

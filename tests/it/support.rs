@@ -3,11 +3,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
+use arcwell::domain::participant::ParticipantInput;
 use arcwell::domain::profile::ProfileInput;
+use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::integration::checkin::CheckIn;
 use arcwell::key::Passphrase;
 use arcwell::{Keychain, Practice};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use tempfile::TempDir;
+use uuid::Uuid;
 
 pub const PASSPHRASE: &str = "lantern meadow copper thistle";
 
@@ -98,4 +103,37 @@ pub fn raw_connection(dir: &std::path::Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(dir.join("practice.db")).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
     conn
+}
+
+/// An arc dosed `days_ago` (a six-hour session), in integration with its check-ins queued.
+pub fn dosed_arc(p: &mut Practice, name: &str, days_ago: i64) -> (Uuid, Vec<CheckIn>) {
+    let pid = p.participants().add(&ParticipantInput { name: name.into(), ..Default::default() }, now()).unwrap().id;
+    let open = OpenArc {
+        participant_id: pid,
+        intention: Some("Grieve my father and come back to my music".into()),
+        plan_id: None,
+    };
+    let arc = p.open_arc(&open, now()).unwrap().id;
+    for to in [Phase::Preparation, Phase::Administration] {
+        p.advance_arc(arc, &AdvanceArc { to, reason: None }, now()).unwrap();
+    }
+    let start = now() - Duration::days(days_ago);
+    let s = p
+        .sessions()
+        .schedule(&ScheduleSession {
+            arc_id: arc,
+            kind: SessionKind::Administration,
+            at: start.to_rfc3339(),
+            location: None,
+        })
+        .unwrap();
+    let done = CompleteSession {
+        started: start.to_rfc3339(),
+        ended: (start + Duration::hours(6)).to_rfc3339(),
+        follow_up: None,
+        document_id: None,
+    };
+    p.complete_session(s.id, &done, now()).unwrap();
+    let checkins = p.integration().arc(arc, now()).unwrap().checkins;
+    (arc, checkins)
 }

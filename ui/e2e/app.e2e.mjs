@@ -5,10 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { remote } from 'webdriverio';
+import { axeViolations, waitForDriver } from './support.mjs';
 
 const app = process.env.ARCWELL_APP;
 assert.ok(app, 'set ARCWELL_APP to the absolute path of the arcwell-app binary');
@@ -38,34 +38,6 @@ function localAt(days, hhmm) {
   const d = new Date(Date.now() + days * 86_400_000);
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${hhmm}`;
-}
-
-// The accessibility check: axe-core, injected into the page, run over what is on screen.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axeViolations() {
-  if (!(await browser.execute(() => typeof window.axe !== 'undefined'))) {
-    await browser.execute(`${axeSource}; return true;`);
-  }
-  const result = await browser.executeAsync((done) => {
-    window.axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => [n.target.join(' '), n.any?.[0]?.message ?? ''].join(': ')) }))))
-      .catch((e) => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: [] }]));
-  });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/status`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`tauri-driver did not listen on port ${port} within 10 s`);
 }
 
 // Everything the app and its webview write besides the practice goes under one home of the run's
@@ -100,7 +72,7 @@ before(async () => {
       process.stderr.write(chunk);
     });
   }
-  await waitForDriver();
+  await waitForDriver(port, 'tauri-driver');
   browser = await remote({
     hostname: '127.0.0.1',
     port,
@@ -563,7 +535,7 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
   await vitals.$('button=Record vitals now').click();
   await moments.$('li*=BP 128/82 · 88 bpm').waitForDisplayed({ timeout: 5_000 });
   await shoot('dosing-day');
-  const axe = await axeViolations();
+  const axe = await axeViolations(browser);
   assert.deepEqual(axe, [], `dosing-day mode has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
 
   await screen.$('button=End session now').click();
@@ -959,14 +931,14 @@ test('accessibility: the main screens have no serious axe-core violations', asyn
   for (const [button, ready] of screens) {
     await browser.$('nav').$(`button=${button}`).click();
     await browser.$(ready).waitForDisplayed({ timeout: 5_000 });
-    const v = await axeViolations();
+    const v = await axeViolations(browser);
     if (v.length) found[button] = v;
   }
   await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click().catch(() => {});
   await browser.$('nav').$('button=Today').click();
   await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
   await browser.$('[data-testid="arc-timeline"]').waitForDisplayed({ timeout: 5_000 });
-  const arc = await axeViolations();
+  const arc = await axeViolations(browser);
   if (arc.length) found.Arc = arc;
   assert.deepEqual(found, {}, `serious or critical violations: ${JSON.stringify(found, null, 1)}`);
 });

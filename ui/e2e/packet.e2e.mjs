@@ -7,10 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
+import { axeViolations, waitForDriver } from './support.mjs';
 
 const cli = process.env.ARCWELL_CLI;
 assert.ok(cli, 'set ARCWELL_CLI to the absolute path of the arcwell binary');
@@ -37,19 +37,6 @@ function at(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 16);
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axeViolations() {
-  // The page's CSP allows no other script: axe goes in through WebDriver's own execution, which CSP does not govern.
-  await browser.execute(`${axeSource}; return true;`);
-  const result = await browser.executeAsync((done) => {
-    window.axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))))
-      .catch((e) => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: [] }]));
-  });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
 let checkin;
 let packetFile;
 
@@ -69,14 +56,7 @@ before(async () => {
   assert.deepEqual(made.measures, ['phq9', 'gad7', 'who5']);
 
   driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForDriver(port, 'WebKitWebDriver');
   browser = await remote({
     hostname: '127.0.0.1',
     port,
@@ -113,7 +93,7 @@ test('a participant fills the packet in offline at 360 px and the page makes an 
   // Nothing wider than the phone's screen.
   const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 360px screen`);
-  assert.deepEqual(await axeViolations(), [], 'axe: no serious or critical violations');
+  assert.deepEqual(await axeViolations(browser), [], 'axe: no serious or critical violations');
   await browser.saveScreenshot(join(shots, 'packet-top.png'));
 
   // The prompts, wellbeing, and every item of the three measures.

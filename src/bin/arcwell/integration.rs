@@ -352,23 +352,20 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
                 s
             })
         }
-        CheckinCmd::Import { file } => {
-            let bytes = read_reply(&file)?;
-            output::print(json, &p.packets().import(&bytes, now)?, |r| {
-                let mut s = format!("imported the reply of {} (packet {})\n", r.participant_name, r.packet_id);
-                if let Some(d) = r.document_id {
-                    let _ = writeln!(s, "  draft integration note {d}: review and sign it");
-                }
-                for m in &r.responses {
-                    let total = m.score.total.map_or_else(|| "no total".to_owned(), |t| format!("{t}"));
-                    let _ = writeln!(s, "  {} {} {}", m.measure_name, total, m.score.band.as_deref().unwrap_or(""));
-                }
-                if r.critical {
-                    s.push_str("  a critical answer: see the alert on Today now\n");
-                }
-                s
-            })
-        }
+        CheckinCmd::Import { file } => output::print(json, &p.packets().import_file(&file, now)?, |r| {
+            let mut s = format!("imported the reply of {} (packet {})\n", r.participant_name, r.packet_id);
+            if let Some(d) = r.document_id {
+                let _ = writeln!(s, "  draft integration note {d}: review and sign it");
+            }
+            for m in &r.responses {
+                let total = m.score.total.map_or_else(|| "no total".to_owned(), |t| format!("{t}"));
+                let _ = writeln!(s, "  {} {} {}", m.measure_name, total, m.score.band.as_deref().unwrap_or(""));
+            }
+            if r.critical {
+                s.push_str("  a critical answer: see the alert on Today now\n");
+            }
+            s
+        }),
         CheckinCmd::Packets { arc_id } => {
             output::print(json, &p.packets().of_arc(parse_id("arc", &arc_id)?)?, |list| {
                 let mut s = String::new();
@@ -400,17 +397,6 @@ pub fn checkin(p: &mut Practice, cmd: CheckinCmd, json: bool, now: DateTime<Utc>
 
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() { "none".to_owned() } else { items.join(", ") }
-}
-
-/// A reply file's bytes, read no further than a reply can be long (a larger file is refused by size).
-fn read_reply(file: &std::path::Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(file).map_err(|e| Error::Invalid(format!("cannot open {}: {e}", file.display())))?;
-    let mut bytes = Vec::new();
-    f.take(arcwell::packet::MAX_REPLY_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    Ok(bytes)
 }
 
 pub fn milestone(p: &mut Practice, cmd: MilestoneCmd, json: bool, now: DateTime<Utc>) -> Result<()> {
