@@ -7,6 +7,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::Integration;
+use super::bend::{self, ArcPause, ScheduleChange};
 use super::checkin::{self, CheckIn};
 use super::dashboard::ArcSummary;
 use super::milestone::{self, Milestone};
@@ -14,6 +15,7 @@ use super::plan;
 use crate::Result;
 use crate::domain::arc::{self, Arc, PhaseEvent};
 use crate::domain::session::{self, Session};
+use crate::domain::time::ZonedTime;
 use crate::domain::{id_from_db, participant};
 
 /// An arc with its participant's name, its history, sessions, check-ins and milestones.
@@ -35,6 +37,21 @@ pub struct ArcDetail {
     pub approaches: Vec<String>,
     /// The derived integration status; `null` before integration.
     pub integration: Option<ArcSummary>,
+    /// The pause of its follow-ups, when it has one.
+    pub pause: Option<ArcPause>,
+    /// Every change to its schedule as a whole (shift, pause, resume, switch plan, series), oldest first.
+    pub schedule_changes: Vec<ScheduleChange>,
+    /// Where each moved check-in was first due, for the check-ins whose time has changed.
+    pub moved_from: Vec<MovedFrom>,
+}
+
+/// A check-in's first due time, where it has moved since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MovedFrom {
+    #[ts(type = "string")]
+    pub checkin_id: Uuid,
+    pub first_due: ZonedTime,
 }
 
 impl Integration<'_> {
@@ -43,6 +60,7 @@ impl Integration<'_> {
         let integration = self.practice.integration().status(id, now)?;
         self.practice.read(|conn| {
             let arc = arc::get(conn, id)?;
+            let profile = crate::domain::profile::load(conn)?;
             Ok(ArcDetail {
                 participant_name: participant::get(conn, arc.participant_id)?.name,
                 events: arc::events(conn, id)?,
@@ -58,6 +76,12 @@ impl Integration<'_> {
                 milestones: milestone::for_arc(conn, id)?,
                 approaches: arc::approaches(conn, id)?,
                 integration,
+                pause: bend::pause_of(conn, id, &profile, now)?,
+                schedule_changes: bend::history(conn, id)?,
+                moved_from: bend::first_due(conn, id, &profile.timezone)?
+                    .into_iter()
+                    .map(|(checkin_id, first_due)| MovedFrom { checkin_id, first_due })
+                    .collect(),
                 arc,
             })
         })

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::checkin::{self, CheckIn};
-use super::status::{ArcFacts, local_day};
+use super::status::{ArcFacts, PauseFact, local_day};
 use crate::Result;
 use crate::domain::arc::Phase;
 use crate::domain::id_from_db;
@@ -46,6 +46,11 @@ impl Scope {
     }
 }
 
+/// A local day as stored (`YYYY-MM-DD`).
+pub(crate) fn day_from_db(s: &str) -> rusqlite::Result<chrono::NaiveDate> {
+    s.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
 fn opt_time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.as_deref().map(from_db).transpose()
 }
@@ -55,8 +60,9 @@ pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<Vec<ArcRow>> {
     let args = scope.params();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.participant_id, p.name, a.phase, f.anchor_at, f.last_session_at, f.has_checkins,
-                f.last_contact_at, f.next_due_at, f.open_milestones
+                f.last_contact_at, f.next_due_at, f.open_milestones, ap.since, ap.until
          FROM arc a JOIN participant p ON p.id = a.participant_id JOIN arc_facts f ON f.arc_id = a.id
+         LEFT JOIN arc_pause ap ON ap.arc_id = a.id
          WHERE {}",
         scope.clause()
     ))?;
@@ -74,6 +80,13 @@ pub(crate) fn load(conn: &Connection, scope: Scope) -> Result<Vec<ArcRow>> {
                     last_checkin_contact: opt_time(r.get(7)?)?,
                     next_due: opt_time(r.get(8)?)?,
                     open_milestones: r.get(9)?,
+                    pause: match r.get::<_, Option<String>>(10)? {
+                        Some(since) => Some(PauseFact {
+                            since: from_db(&since)?,
+                            until: r.get::<_, Option<String>>(11)?.as_deref().map(day_from_db).transpose()?,
+                        }),
+                        None => None,
+                    },
                 },
             })
         })?

@@ -226,6 +226,23 @@ fn queue(
     profile: &Profile,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    queue_ahead(conn, arc, plan, anchor, series, profile, now, None).map(|_| ())
+}
+
+/// Queues the steps of `plan` as series `series` anchored at `anchor`, only those due after
+/// `ahead_of` when given; returns how many were queued and how many left out as past.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_ahead(
+    conn: &Connection,
+    arc: Uuid,
+    plan: &Plan,
+    anchor: DateTime<Utc>,
+    series: u32,
+    profile: &Profile,
+    now: DateTime<Utc>,
+    ahead_of: Option<DateTime<Utc>>,
+) -> Result<(u32, u32)> {
+    let (mut queued, mut past) = (0, 0);
     let (zone, time) = (profile.zone()?, profile.checkin_time_of_day()?);
     let mut insert = conn.prepare_cached(
         "INSERT INTO checkin (id, arc_id, series, step, offset_amount, offset_unit, anchor_at, purpose, prompts,
@@ -235,6 +252,11 @@ fn queue(
     for (i, step) in plan.steps.iter().enumerate() {
         let id = Uuid::new_v4();
         let due = due_at(anchor, step.offset, zone, time)?;
+        if ahead_of.is_some_and(|t| due <= t) {
+            past += 1;
+            continue;
+        }
+        queued += 1;
         insert.execute(params![
             id.to_string(),
             arc.to_string(),
@@ -261,7 +283,62 @@ fn queue(
             Some(&format!("{} from plan {}", step.offset.label(), plan.name)),
         )?;
     }
-    Ok(())
+    Ok((queued, past))
+}
+
+/// Moves a due check-in to `new`, keeping the old time in its history.
+pub(crate) fn move_due(
+    conn: &Connection,
+    id: Uuid,
+    old: DateTime<Utc>,
+    new: DateTime<Utc>,
+    zone: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE checkin SET due_at = ?2, due_tz = ?3 WHERE id = ?1",
+        params![id.to_string(), to_db(new), zone],
+    )?;
+    record(conn, id, "rescheduled", now, Some(old), Some(new), Some(reason))
+}
+
+/// Skips a due check-in with `why`.
+pub(crate) fn skip_with(conn: &Connection, id: Uuid, why: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE checkin SET status = 'skipped', resolved_at = ?2, skip_reason = ?3 WHERE id = ?1",
+        params![id.to_string(), to_db(now), why],
+    )?;
+    record(conn, id, "skipped", now, None, None, Some(why))
+}
+
+/// Adds a check-in outside the plan, due at `due`, in `series`.
+pub(crate) fn insert_ad_hoc(
+    conn: &Connection,
+    arc: Uuid,
+    series: u32,
+    purpose: &str,
+    prompts: &[String],
+    due: &ZonedTime,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let id = Uuid::new_v4();
+    conn.execute(
+        "INSERT INTO checkin (id, arc_id, series, purpose, prompts, due_at, due_tz, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'due', ?8)",
+        params![
+            id.to_string(),
+            arc.to_string(),
+            series,
+            purpose,
+            prompts_to_db(prompts),
+            to_db(due.utc),
+            due.zone,
+            to_db(now)
+        ],
+    )?;
+    record(conn, id, "added", now, None, Some(due.utc), None)?;
+    Ok(id)
 }
 
 /// Called when an administration session on `arc_id` is completed, ending at `ended`.
@@ -315,11 +392,8 @@ fn re_anchor(
     );
     for (id, old, amount, unit) in open {
         let new = due_at(anchor, Offset { amount, unit }, zone, time)?;
-        conn.execute(
-            "UPDATE checkin SET due_at = ?2, due_tz = ?3, anchor_at = ?4 WHERE id = ?1",
-            params![id, to_db(new), profile.timezone, to_db(anchor)],
-        )?;
-        record(conn, id_from_db(&id)?, "rescheduled", now, Some(from_db(&old)?), Some(new), Some(&reason))?;
+        conn.execute("UPDATE checkin SET anchor_at = ?2 WHERE id = ?1", params![id, to_db(anchor)])?;
+        move_due(conn, id_from_db(&id)?, from_db(&old)?, new, &profile.timezone, &reason, now)?;
     }
     Ok(())
 }
@@ -331,11 +405,7 @@ pub(crate) fn close_open(conn: &Connection, arc_id: Uuid, why: &str, now: DateTi
         stmt.query_map([arc_id.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
     };
     for id in ids {
-        conn.execute(
-            "UPDATE checkin SET status = 'skipped', resolved_at = ?2, skip_reason = ?3 WHERE id = ?1",
-            params![id, to_db(now), why],
-        )?;
-        record(conn, id_from_db(&id)?, "skipped", now, None, None, Some(why))?;
+        skip_with(conn, id_from_db(&id)?, why, now)?;
     }
     Ok(())
 }
@@ -567,22 +637,7 @@ impl CheckIns<'_> {
                 [input.arc_id.to_string()],
                 |r| r.get(0),
             )?;
-            let id = Uuid::new_v4();
-            tx.execute(
-                "INSERT INTO checkin (id, arc_id, series, purpose, prompts, due_at, due_tz, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'due', ?8)",
-                params![
-                    id.to_string(),
-                    input.arc_id.to_string(),
-                    series,
-                    purpose,
-                    prompts_to_db(&prompts),
-                    to_db(due.utc),
-                    due.zone,
-                    to_db(now)
-                ],
-            )?;
-            record(tx, id, "added", now, None, Some(due.utc), None)?;
+            let id = insert_ad_hoc(tx, input.arc_id, series, &purpose, &prompts, &due, now)?;
             audit::record(tx, Action::Create, &Subject::CheckIn(id), None)?;
             get(tx, id)
         })

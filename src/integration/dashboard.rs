@@ -1,7 +1,7 @@
 //! The practice-wide view: who needs a check-in today and this week, who is overdue, stalled or
 //! ready to complete, the open alerts, and arcs per phase. One call, a handful of indexed queries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
@@ -56,6 +56,9 @@ pub struct Dashboard {
     pub overdue: Vec<CheckIn>,
     pub stalled: Vec<ArcSummary>,
     pub ready_to_complete: Vec<ArcSummary>,
+    /// Arcs whose follow-ups are paused (their check-ins are on none of the lists above), the
+    /// longest paused first; `since` is when the pause began, `next_due` what waits.
+    pub paused: Vec<ArcSummary>,
     /// Open alerts: neither acknowledged nor snoozed, most severe first.
     pub alerts: Vec<Alert>,
     pub arcs_by_phase: Vec<PhaseCount>,
@@ -76,6 +79,7 @@ pub struct ListTotals {
     pub overdue: u32,
     pub stalled: u32,
     pub ready_to_complete: u32,
+    pub paused: u32,
     pub alerts: u32,
     /// Of the open alerts, the early warnings (a participant worsening or drifting).
     pub warnings: u32,
@@ -91,6 +95,7 @@ impl Dashboard {
         self.overdue.truncate(n);
         self.stalled.truncate(n);
         self.ready_to_complete.truncate(n);
+        self.paused.truncate(n);
         self.alerts.truncate(n);
         self
     }
@@ -117,9 +122,21 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
     let week_ends = end_of_day(today + Duration::days(7), zone);
     let open = due_before(conn, week_ends, &rows)?;
 
+    let mut derived = Vec::with_capacity(rows.len());
+    let mut counts: HashMap<IntegrationStatus, u32> = HashMap::new();
+    for row in &rows {
+        if let Some(d) = derive(&row.facts, now, zone, profile.stall_days) {
+            *counts.entry(d.status).or_default() += 1;
+            derived.push((row, d));
+        }
+    }
+    // A paused arc's check-ins wait: they are on no list and raise no overdue alert.
+    let paused_arcs: HashSet<Uuid> =
+        derived.iter().filter(|(_, d)| d.status == IntegrationStatus::Paused).map(|(r, _)| r.arc_id).collect();
+
     let today_starts = at_start_of_day(today, zone);
     let (mut due_today, mut due_this_week, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
-    for c in open {
+    for c in open.into_iter().filter(|c| !paused_arcs.contains(&c.arc_id)) {
         if c.due.utc < today_starts {
             overdue.push(c);
         } else if c.due.utc < today_ends {
@@ -129,14 +146,6 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         }
     }
 
-    let mut derived = Vec::with_capacity(rows.len());
-    let mut counts: HashMap<IntegrationStatus, u32> = HashMap::new();
-    for row in &rows {
-        if let Some(d) = derive(&row.facts, now, zone, profile.stall_days) {
-            *counts.entry(d.status).or_default() += 1;
-            derived.push((row, d));
-        }
-    }
     let pick = |status| {
         let mut list: Vec<ArcSummary> =
             derived.iter().filter(|(_, d)| d.status == status).map(|(r, d)| summary(r, d, &profile.timezone)).collect();
@@ -151,6 +160,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
     };
     let stalled = pick(IntegrationStatus::Stalled);
     let ready_to_complete = pick(IntegrationStatus::ReadyToComplete);
+    let paused = pick(IntegrationStatus::Paused);
     let alerts = alerts::open_alerts(conn, &derived, &overdue, profile, now)?;
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let totals = ListTotals {
@@ -159,6 +169,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         overdue: count(overdue.len()),
         stalled: count(stalled.len()),
         ready_to_complete: count(ready_to_complete.len()),
+        paused: count(paused.len()),
         alerts: count(alerts.len()),
         warnings: count(alerts.iter().filter(|a| a.kind.is_early_warning()).count()),
     };
@@ -171,6 +182,7 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
         overdue,
         stalled,
         ready_to_complete,
+        paused,
         alerts,
         arcs_by_phase: crate::domain::status::arcs_by_phase(conn)?,
         backup: crate::backup::auto::health(conn, now)?,

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod arc_detail;
 pub(crate) mod arcs;
+pub mod bend;
 pub mod checkin;
 pub mod cohort;
 pub(crate) mod course;

@@ -19,16 +19,19 @@ pub enum IntegrationStatus {
     Stalled,
     ReadyToComplete,
     Completed,
+    /// The arc's follow-ups are paused: it is neither overdue nor stalled until the pause ends.
+    Paused,
 }
 
 impl IntegrationStatus {
-    pub const ALL: [IntegrationStatus; 6] = [
+    pub const ALL: [IntegrationStatus; 7] = [
         IntegrationStatus::OnTrack,
         IntegrationStatus::DueSoon,
         IntegrationStatus::Overdue,
         IntegrationStatus::Stalled,
         IntegrationStatus::ReadyToComplete,
         IntegrationStatus::Completed,
+        IntegrationStatus::Paused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl IntegrationStatus {
             IntegrationStatus::Stalled => "stalled",
             IntegrationStatus::ReadyToComplete => "ready_to_complete",
             IntegrationStatus::Completed => "completed",
+            IntegrationStatus::Paused => "paused",
         }
     }
 }
@@ -62,6 +66,22 @@ pub struct ArcFacts {
     pub has_checkins: bool,
     /// Milestones planned or in progress.
     pub open_milestones: u32,
+    /// The arc's pause, when its follow-ups are paused (whether it still holds depends on the day).
+    pub pause: Option<PauseFact>,
+}
+
+/// A pause of an arc's follow-ups: since when, and its last local day (`None`: until resumed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PauseFact {
+    pub since: DateTime<Utc>,
+    pub until: Option<NaiveDate>,
+}
+
+impl PauseFact {
+    /// Whether the pause holds on the local day `today`.
+    pub fn holds(&self, today: NaiveDate) -> bool {
+        self.until.is_none_or(|last| today <= last)
+    }
 }
 
 /// A derived status and the times that explain it.
@@ -97,6 +117,11 @@ pub fn derive(f: &ArcFacts, now: DateTime<Utc>, zone: Tz, stall_days: u32) -> Op
     }
     if f.has_checkins && next_due.is_none() && f.open_milestones == 0 {
         return done(IntegrationStatus::ReadyToComplete, None);
+    }
+    if let Some(p) = f.pause
+        && p.holds(local_day(now, zone))
+    {
+        return done(IntegrationStatus::Paused, Some(p.since));
     }
     let Some(first) = next_due else {
         return done(IntegrationStatus::OnTrack, None);
@@ -207,6 +232,43 @@ mod tests {
                 None,
             ),
             ("no check-ins at all", with(&|f| f.has_checkins = false), Some(OnTrack), None),
+            (
+                "stalled, but paused until resumed: paused since the pause",
+                with(&|f| {
+                    f.anchor = Some(t("2026-11-01T16:00:00Z"));
+                    f.next_due = Some(t("2026-11-02T16:00:00Z"));
+                    f.pause = Some(PauseFact { since: t("2026-11-03T08:00:00Z"), until: None });
+                }),
+                Some(Paused),
+                Some("2026-11-03T08:00:00Z"),
+            ),
+            (
+                "overdue, paused through today (Berlin): paused",
+                with(&|f| {
+                    f.next_due = Some(t("2026-11-24T09:00:00Z"));
+                    f.pause = Some(PauseFact { since: t("2026-11-23T08:00:00Z"), until: "2026-11-25".parse().ok() });
+                }),
+                Some(Paused),
+                Some("2026-11-23T08:00:00Z"),
+            ),
+            (
+                "a pause whose last day was yesterday holds no more: overdue",
+                with(&|f| {
+                    f.next_due = Some(t("2026-11-24T09:00:00Z"));
+                    f.pause = Some(PauseFact { since: t("2026-11-20T08:00:00Z"), until: "2026-11-24".parse().ok() });
+                }),
+                Some(Overdue),
+                Some("2026-11-24T23:00:00Z"),
+            ),
+            (
+                "paused with nothing left to do: ready to complete wins",
+                with(&|f| {
+                    f.next_due = None;
+                    f.pause = Some(PauseFact { since: t("2026-11-20T08:00:00Z"), until: None });
+                }),
+                Some(ReadyToComplete),
+                None,
+            ),
         ];
         for (what, facts, status, since) in cases {
             let got = derive(&facts, now, berlin, 14);

@@ -281,7 +281,7 @@ fn stalling(conn: &Connection, arcs: &Arcs<'_>, zone: Tz, out: &mut Vec<Warning>
     }
     for (arc, resolved) in by_arc {
         let Some(&(row, d)) = arcs.get(&id_from_db(&arc)?) else { continue };
-        if d.status == IntegrationStatus::Stalled {
+        if matches!(d.status, IntegrationStatus::Stalled | IntegrationStatus::Paused) {
             continue;
         }
         if let Some(a) = at_risk(&resolved, row.facts.next_due, zone) {

@@ -20,6 +20,7 @@ use crate::domain::session::Sessions;
 use crate::export::Exports;
 use crate::integration::Integration;
 use crate::integration::alerts::Alerts;
+use crate::integration::bend::Schedules;
 use crate::integration::checkin::CheckIns;
 use crate::integration::milestone::Milestones;
 use crate::integration::plan::Plans;
@@ -67,6 +68,11 @@ impl Practice {
     /// Follow-up plans and which one an arc follows.
     pub fn plans(&mut self) -> Plans<'_> {
         Plans { practice: self }
+    }
+
+    /// Shift, pause, resume, switch plan, add a series: `integration/bend.rs`.
+    pub fn schedules(&mut self) -> Schedules<'_> {
+        Schedules { practice: self }
     }
 
     /// Alerts on Today: list, acknowledge, snooze.

@@ -121,15 +121,18 @@ struct Pending {
     offset: Option<Offset>,
 }
 
-fn pending(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Pending>> {
+/// Check-ins due by `now` and not yet told of, except those of an arc paused today (they are told
+/// of once the pause ends).
+fn pending(conn: &Connection, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.due_at, p.name, c.offset_amount, c.offset_unit
          FROM checkin c JOIN arc a ON a.id = c.arc_id JOIN participant p ON p.id = a.participant_id
          WHERE c.status = 'due' AND c.due_at <= ?1
            AND NOT EXISTS (SELECT 1 FROM checkin_notice n WHERE n.checkin_id = c.id AND n.due_at = c.due_at)
+           AND NOT EXISTS (SELECT 1 FROM arc_pause ap WHERE ap.arc_id = c.arc_id AND (ap.until IS NULL OR ap.until >= ?2))
          ORDER BY c.due_at, c.id",
     )?;
-    let rows = stmt.query_map([to_db(now)], |r| {
+    let rows = stmt.query_map([to_db(now), local_day(now, zone).to_string()], |r| {
         let amount: Option<u32> = r.get(3)?;
         let unit: Option<OffsetUnit> = r.get(4)?;
         Ok(Pending {
@@ -236,16 +239,25 @@ fn next_milestone_late(conn: &Connection, now: DateTime<Utc>, zone: chrono_tz::T
     Ok(next.and_then(|d| d.parse::<chrono::NaiveDate>().ok()).map(|d| end_of_day(d, zone)))
 }
 
+/// The start of the day after the soonest last day of a pause still holding: when its arc's
+/// check-ins due meanwhile are told of.
+fn next_pause_end(conn: &Connection, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<String> = conn
+        .prepare_cached("SELECT min(until) FROM arc_pause WHERE until >= ?1")?
+        .query_row([local_day(now, zone).to_string()], |r| r.get(0))?;
+    Ok(next.and_then(|d| d.parse::<chrono::NaiveDate>().ok()).map(|d| end_of_day(d, zone)))
+}
+
 fn deliver(tx: &Transaction<'_>, now: DateTime<Utc>, running_since: DateTime<Utc>) -> Result<Delivery> {
     let zone = profile::load(tx)?.zone()?;
     let settings = settings::load(tx)?;
     let quiet: Option<Quiet> = settings::quiet(&settings)?;
-    let due = pending(tx, now)?;
+    let due = pending(tx, now, zone)?;
     let fresh = untold(tx, now)?;
-    let next = match (next_due(tx, now)?, next_milestone_late(tx, now, zone)?) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    let next = [next_due(tx, now)?, next_milestone_late(tx, now, zone)?, next_pause_end(tx, now, zone)?]
+        .into_iter()
+        .flatten()
+        .min();
 
     if let Some(q) = quiet.filter(|q| q.holds(now, zone)) {
         let end = q.next_end(now, zone);

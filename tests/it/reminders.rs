@@ -498,3 +498,28 @@ async fn the_scheduler_runs_automatic_backups_when_due_after_a_change_and_sleeps
     assert!(!source.lock().unwrap().backups().health(clock.now()).unwrap().stale);
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_paused_arcs_check_in_waits_for_the_pause_to_end_and_is_told_of_once() {
+    let (_fx, mut p, arc) = practice();
+    let due = now() + Duration::minutes(10);
+    add(&mut p, arc, due, "After the retreat");
+    // Paused through tomorrow (Berlin): the pause ends at midnight of 2026-11-27, 23:00 UTC on the 26th.
+    p.schedules().pause(arc, Some("2026-11-26"), Some("asked for a quiet week"), now()).unwrap();
+    let pause_ends: DateTime<Utc> = "2026-11-26T23:00:00Z".parse().unwrap();
+    let source = Arc::new(Mutex::new(p));
+    let clock = ManualClock::at(now());
+    let notifier = Arc::new(Recorder::default());
+    let mut run = start(&source, &clock, &notifier);
+
+    let s = run.ticked(1).await;
+    assert_eq!(s.next_wake, Some(due), "it still wakes at the due time");
+    clock.advance(Duration::minutes(10));
+    let s = run.ticked(2).await;
+    assert_eq!(s.delivered, 0, "paused: nothing told of at the due time");
+    assert_eq!(s.next_wake, Some(pause_ends), "it sleeps until the pause ends");
+    clock.advance(pause_ends - now() - Duration::minutes(10));
+    let s = run.until("the notification once the pause ends", |s| s.delivered == 1).await;
+    assert_eq!(s.last.unwrap().0.title, "1 check-in due");
+    run.stop().await;
+}

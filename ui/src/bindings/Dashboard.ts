@@ -25,6 +25,11 @@ due_this_week: Array<CheckIn>,
  */
 overdue: Array<CheckIn>, stalled: Array<ArcSummary>, ready_to_complete: Array<ArcSummary>, 
 /**
+ * Arcs whose follow-ups are paused (their check-ins are on none of the lists above), the
+ * longest paused first; `since` is when the pause began, `next_due` what waits.
+ */
+paused: Array<ArcSummary>, 
+/**
  * Open alerts: neither acknowledged nor snoozed, most severe first.
  */
 alerts: Array<Alert>, arcs_by_phase: Array<PhaseCount>, 

@@ -3,7 +3,7 @@
 /**
  * The length of each of the dashboard's lists before any was cut.
  */
-export type ListTotals = { due_today: number, due_this_week: number, overdue: number, stalled: number, ready_to_complete: number, alerts: number, 
+export type ListTotals = { due_today: number, due_this_week: number, overdue: number, stalled: number, ready_to_complete: number, paused: number, alerts: number, 
 /**
  * Of the open alerts, the early warnings (a participant worsening or drifting).
  */
