@@ -18,6 +18,7 @@ pub mod packet;
 pub mod practice;
 pub mod reminders;
 pub mod retention;
+pub mod retreat;
 pub mod search;
 pub mod security;
 pub mod stats;

@@ -176,7 +176,16 @@ fn delete_all(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute(&in_arcs("note"), [id])?;
     let milestones = format!("SELECT id FROM milestone WHERE arc_id IN ({ARCS})");
     tx.execute(&format!("DELETE FROM milestone_event WHERE milestone_id IN ({milestones})"), [id])?;
-    for table in ["milestone", "session", "arc_event", "arc_approach", "arc_facts"] {
+    for table in [
+        "milestone",
+        "session",
+        "arc_event",
+        "arc_approach",
+        "arc_facts",
+        "retreat_arc",
+        "arc_pause",
+        "schedule_change",
+    ] {
         tx.execute(&in_arcs(table), [id])?;
     }
     // The phase counts are kept by triggers on insert and update; a purge is the one delete.

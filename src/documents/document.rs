@@ -351,6 +351,89 @@ fn current(doc: &Document, events: &[DocEvent]) -> Map<String, Value> {
     answers
 }
 
+/// A document and its answers now (amendments applied): what a view of a record reads.
+pub(crate) fn with_answers(conn: &Connection, id: Uuid) -> Result<(Document, Map<String, Value>)> {
+    let doc = get(conn, id)?;
+    let answers = current(&doc, &events(conn, id, &doc.created.zone)?);
+    Ok((doc, answers))
+}
+
+/// The labels of the required answers a document still lacks (what signing it would refuse).
+pub(crate) fn missing_required(conn: &Connection, doc: &Document, answers: &Map<String, Value>) -> Result<Vec<String>> {
+    let t = template(conn, doc.template_id)?;
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    };
+    Ok(t.fields
+        .iter()
+        .filter(|f| f.required && answers.get(&f.key).is_none_or(empty))
+        .map(|f| f.label.clone())
+        .collect())
+}
+
+/// Saves a draft's answers, checked against its template (not yet for signing).
+pub(crate) fn save_draft_in(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    answers: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let doc = get(tx, id)?;
+    if doc.state == DocState::Signed {
+        return Err(DocumentError::Signed.into());
+    }
+    let t = template(tx, doc.template_id)?;
+    let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
+    tx.prepare_cached("UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id.to_string(),
+        json(&checked),
+        to_db(now)
+    ])?;
+    audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
+    reflag(tx, &doc, &t, &checked, now)
+}
+
+/// Adds one entry to a draft's repeating group (`vitals`, `observations`, `doses`, …), stamped
+/// `now` when the group has an `at` field and the entry no time of its own. Checked like any save.
+pub(crate) fn append_entry(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    group: &str,
+    entry: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let doc = get(tx, id)?;
+    if doc.state == DocState::Signed {
+        return Err(DocumentError::Signed.into());
+    }
+    let t = template(tx, doc.template_id)?;
+    let field = t.fields.iter().find(|f| f.key == group).ok_or_else(|| {
+        Error::invalid(format!("{group:?} is not a part of this record; it has no such group to add to"))
+    })?;
+    let super::template::FieldKind::Group { fields } = &field.kind else {
+        return Err(Error::invalid(format!("{:?} is a single answer, not a list to add to", field.label)));
+    };
+    let mut entry = entry.clone();
+    entry.retain(|_, v| !matches!(v, Value::Null) && v.as_str().is_none_or(|s| !s.trim().is_empty()));
+    if entry.is_empty() {
+        return Err(Error::invalid(format!("nothing to add to {:?}: fill in at least one value", field.label)));
+    }
+    if fields.iter().any(|f| f.key == "at") && !entry.contains_key("at") {
+        entry.insert("at".into(), Value::String(to_db(now)));
+    }
+    let mut answers = doc.answers.clone();
+    match answers.get_mut(group) {
+        Some(Value::Array(list)) => list.push(Value::Object(entry)),
+        _ => {
+            answers.insert(group.to_owned(), Value::Array(vec![Value::Object(entry)]));
+        }
+    }
+    save_draft_in(tx, id, &answers, now)
+}
+
 /// Raises the flags a screening document's answers call for and lowers unacknowledged ones they no
 /// longer call for; acknowledged flags are history and stay.
 fn reflag(
@@ -645,22 +728,16 @@ impl Documents<'_> {
     /// Saves a draft's answers (autosave). A signed document is amended instead.
     pub fn save_draft(self, id: Uuid, answers: &Map<String, Value>, now: DateTime<Utc>) -> Result<DocumentDetail> {
         self.practice.write(|tx| {
-            let doc = get(tx, id)?;
-            if doc.state == DocState::Signed {
-                return Err(DocumentError::Signed.into());
-            }
-            let t = template(tx, doc.template_id)?;
-            let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
-            tx.prepare_cached("UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
-                id.to_string(),
-                json(&checked),
-                to_db(now)
-            ])?;
-            audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
-            reflag(tx, &doc, &t, &checked, now)?;
+            save_draft_in(tx, id, answers, now)?;
             // Read back in the same transaction: the autosave needs no second one.
             detail(tx, id)
         })
+    }
+
+    /// "Record now": adds one entry (vitals, an observation, a dose, an adverse event) to a draft
+    /// record's group, timed `now` unless it carries its own `at`. The rest of the record is untouched.
+    pub fn append_entry(self, id: Uuid, group: &str, entry: &Map<String, Value>, now: DateTime<Utc>) -> Result<()> {
+        self.practice.write(|tx| append_entry(tx, id, group, entry, now))
     }
 
     /// Signs a draft: every required answer must be there; from now on it only takes amendments.

@@ -5,6 +5,7 @@
 
 mod arcs;
 mod open;
+pub mod retreats;
 mod sessions;
 
 pub use open::restore_into;
@@ -28,6 +29,7 @@ use crate::measures::response::Measures;
 use crate::packet::Packets;
 use crate::reminders::Reminders;
 use crate::retention::Retention;
+use crate::retreat::Retreats;
 use crate::security::Security;
 use crate::store::audit::AuditTrail;
 use crate::store::pin::UnlockPin;
@@ -73,6 +75,11 @@ impl Practice {
     /// Shift, pause, resume, switch plan, add a series: `integration/bend.rs`.
     pub fn schedules(&mut self) -> Schedules<'_> {
         Schedules { practice: self }
+    }
+
+    /// Retreats: members, group dosing, the dosing-day grid, the view and its exports: `retreat/`.
+    pub fn retreats(&mut self) -> Retreats<'_> {
+        Retreats { practice: self }
     }
 
     /// Alerts on Today: list, acknowledge, snooze.

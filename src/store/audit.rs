@@ -120,6 +120,8 @@ pub(crate) enum Subject {
     Export,
     /// A check-in packet, and the reply imported from it.
     Packet(Uuid),
+    /// A retreat: its details and who is at it (a member's arc is recorded as the arc's own entry).
+    Retreat(Uuid),
 }
 
 impl Subject {
@@ -142,6 +144,7 @@ impl Subject {
             Subject::Backup => "backup",
             Subject::Export => "export",
             Subject::Packet(_) => "packet",
+            Subject::Retreat(_) => "retreat",
         }
     }
 
@@ -155,7 +158,8 @@ impl Subject {
             | Subject::Document(id)
             | Subject::MeasureResponse(id)
             | Subject::Plan(id)
-            | Subject::Packet(id) => Some(id.to_string()),
+            | Subject::Packet(id)
+            | Subject::Retreat(id) => Some(id.to_string()),
             Subject::Template(id) | Subject::Alert(id) => Some(id.clone()),
             Subject::Practice
             | Subject::Profile

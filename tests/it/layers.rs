@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the integration engine (plans, check-ins, milestones, alerts; reads measures, notes)", &["integration"]),
     ("areas over the engine", &["reminders", "export", "retention"]),
     ("the participant's side: check-in packets and their replies", &["packet"]),
+    ("retreats: group dosing days, the retreat view and its exports", &["retreat"]),
     ("practice: steps that span areas, opening a practice", &["practice"]),
     ("whole practices made up for demos and benchmarks", &["demo", "synthetic"]),
 ];

@@ -22,6 +22,7 @@ mod reassessment;
 mod rekey;
 mod reminders;
 mod retention;
+mod retreats;
 mod schedules;
 mod search;
 mod store;

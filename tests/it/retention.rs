@@ -87,10 +87,27 @@ fn a_purge_needs_the_export_and_the_name_then_removes_every_trace_from_the_file(
         .unwrap();
         conn.execute("UPDATE document SET packet_id = 'packet-1' WHERE arc_id = ?1", [&arc]).unwrap();
         conn.execute("UPDATE measure_response SET packet_id = 'packet-1' WHERE arc_id = ?1", [&arc]).unwrap();
+        // It was at a retreat, and its schedule once paused and shifted.
+        conn.execute_batch(&format!(
+            "INSERT INTO retreat (id, name, starts_on, ends_on, created_at) VALUES ('retreat-1', 'Spring', '2020-04-01', '2020-04-03', '2020-01-01');
+             INSERT INTO retreat_arc (retreat_id, arc_id, added_at) VALUES ('retreat-1', '{arc}', '2020-01-01');
+             INSERT INTO arc_pause (arc_id, since) VALUES ('{arc}', '2020-05-01');
+             INSERT INTO schedule_change (arc_id, seq, kind, at, tz, detail, moved) VALUES ('{arc}', 1, 'shift', '2020-05-01', 'UTC', 'Moved', 2);"
+        ))
+        .unwrap();
     }
     p.retention().purge(id, &name, later()).unwrap();
     let packets: i64 = raw_connection(fx.path()).query_row("SELECT count(*) FROM packet", [], |r| r.get(0)).unwrap();
     assert_eq!(packets, 0, "its packets go too");
+    let left: i64 = raw_connection(fx.path())
+        .query_row(
+            "SELECT (SELECT count(*) FROM retreat_arc WHERE arc_id = ?1) + (SELECT count(*) FROM arc_pause WHERE arc_id = ?1)
+                  + (SELECT count(*) FROM schedule_change WHERE arc_id = ?1)",
+            [&arc],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "its retreat places, pause and schedule history go too (the retreat itself stays)");
     assert_eq!(p.participants().get(id).unwrap_err().code(), ErrorCode::NotFound);
     assert_eq!(p.participants().list().unwrap().len(), everyone - 1);
     assert!(p.integrity_problems().unwrap().is_empty());
