@@ -597,3 +597,95 @@ fn a_passphrase_file_or_stdin_wins_over_the_environment_and_a_readable_file_is_r
     let both = arcwell(dir.path(), &["--passphrase-stdin", "--passphrase-file", "x", "status"]);
     assert_eq!(both.status.code(), Some(2), "one source at a time");
 }
+
+#[test]
+fn a_retreat_dosing_day_and_a_schedule_that_bends_from_the_command_line() {
+    use chrono::{Duration, Utc};
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let la: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
+    let dosed = Utc::now() - Duration::hours(3);
+    let day = dosed.with_timezone(&la).date_naive().to_string();
+    let mut arcs = Vec::new();
+    for name in ["Noor Halvorsen", "Piet Ambrose"] {
+        let pid = json(dir.path(), &["participant", "add", name])["id"].as_str().unwrap().to_owned();
+        let aid = json(dir.path(), &["arc", "open", &pid])["id"].as_str().unwrap().to_owned();
+        json(dir.path(), &["arc", "advance", &aid, "preparation"]);
+        arcs.push(aid);
+    }
+    let r =
+        json(dir.path(), &["retreat", "new", "Winter circle", "--from", &day, "--to", &day, "--place", "Cedar lodge"]);
+    let rid = r["id"].as_str().unwrap().to_owned();
+    assert_eq!(json(dir.path(), &["retreat", "add", &rid, &arcs[0], &arcs[1]])["members"], 2);
+    let at = dosed.to_rfc3339();
+    let s = json(dir.path(), &["retreat", "schedule-dosing", &rid, "--at", &at, "--location", "Hall"]);
+    assert_eq!(s["scheduled"].as_array().unwrap().len(), 2);
+    let grid = json(dir.path(), &["retreat", "day", &rid, &day]);
+    let rows = grid["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let dose_at = (dosed + Duration::minutes(10)).to_rfc3339();
+    for row in rows {
+        let doc = row["document_id"].as_str().unwrap();
+        let amount = "amount=20";
+        let at = format!("at={dose_at}");
+        json(
+            dir.path(),
+            &["retreat", "record", doc, "doses", "--set", "substance=Psilocybin", "--set", amount, "--set", &at],
+        );
+        json(dir.path(), &["retreat", "record", doc, "vitals", "--set", "heart_rate=84", "--set", "spo2=97"]);
+    }
+    let bad = arcwell(
+        dir.path(),
+        &["retreat", "record", rows[0]["document_id"].as_str().unwrap(), "vitals", "--set", "pulse"],
+    );
+    assert_eq!(bad.status.code(), Some(3), "a malformed --set is invalid input");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("KEY=VALUE"));
+    let text = arcwell(dir.path(), &["retreat", "day", &rid, &day]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Psilocybin 20 mg") && text.contains("HR 84"), "{text}");
+    let ended = json(dir.path(), &["retreat", "end-day", &rid, &day]);
+    assert_eq!(ended["completed"].as_array().unwrap().len(), 2, "{ended}");
+    let view = json(dir.path(), &["retreat", "show", &rid]);
+    assert!(view["members"].as_array().unwrap().iter().all(|m| m["phase"] == "integration"));
+
+    // The schedule bends: a shift earlier is refused into the past, later is fine; pause, resume.
+    let refused = arcwell(dir.path(), &["arc", "shift", &arcs[0], "-3"]);
+    assert_eq!(refused.status.code(), Some(5), "a conflict: {}", String::from_utf8_lossy(&refused.stderr));
+    let shifted = json(dir.path(), &["arc", "shift", &arcs[0], "2", "--reason", "travelling"]);
+    assert_eq!(shifted["moved"], 6);
+    let paused = json(dir.path(), &["arc", "pause", &arcs[1], "--reason", "family emergency"]);
+    assert_eq!(paused["kind"], "pause");
+    let dash = json(dir.path(), &["dashboard"]);
+    assert_eq!(dash["totals"]["paused"], 1);
+    json(dir.path(), &["arc", "resume", &arcs[1], "--keep-dates"]);
+    let series = json(
+        dir.path(),
+        &[
+            "arc",
+            "add-series",
+            &arcs[1],
+            "--from",
+            "2099-01-05",
+            "--every",
+            "1w",
+            "--count",
+            "3",
+            "--purpose",
+            "Weekly",
+        ],
+    );
+    assert_eq!(series["moved"], 3);
+    let shown = arcwell(dir.path(), &["arc", "show", &arcs[1]]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("Schedule changes:")
+            && shown.contains("Paused follow-ups until resumed")
+            && shown.contains("(family emergency)"),
+        "{shown}"
+    );
+    let roster = dir.path().join("roster.html");
+    let out = arcwell(dir.path(), &["retreat", "roster", &rid, "--out", roster.to_str().unwrap(), "--dose"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not encrypted"), "the warning is printed");
+    assert!(std::fs::read_to_string(&roster).unwrap().contains("Psilocybin, 20 mg"));
+}

@@ -8,6 +8,7 @@ use arcwell::domain::participant::ParticipantInput;
 use arcwell::domain::profile::ProfileInput;
 use arcwell::domain::session::FollowUp;
 use arcwell::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use arcwell::integration::bend::{AddSeries, Resume};
 use arcwell::{Error, Keychain, Practice, Result};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
@@ -145,6 +146,9 @@ enum Command {
     /// Exports that are NOT encrypted: a participant's printable record, CSV, an iCalendar file
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Retreats: group dosing days, who is there, and the retreat's calendar and roster
+    #[command(subcommand)]
+    Retreat(crate::retreat::RetreatCmd),
     /// Search participants, check-in notes and documents (every word must occur; "quoted phrases")
     Search {
         text: String,
@@ -255,6 +259,56 @@ enum ArcCmd {
     Show { id: String },
     /// Set an arc's approach tags (somatic, IFS, mindfulness, …), the whole list; none clears them
     Approaches { id: String, tags: Vec<String> },
+    /// Move every check-in still due N days (negative: earlier), keeping each one's local time
+    Shift {
+        id: String,
+        #[arg(allow_hyphen_values = true)]
+        days: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Pause an arc's follow-ups (not overdue, not stalled, no reminders) through a day, or until resumed
+    Pause {
+        id: String,
+        /// The last day paused (YYYY-MM-DD) [default: until resumed]
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Resume a paused arc: its check-ins still due move by the days paused, or keep their dates
+    Resume {
+        id: String,
+        /// Leave every date as it is
+        #[arg(long)]
+        keep_dates: bool,
+    },
+    /// Follow another plan: what is still due is skipped and the new plan's steps still ahead are
+    /// queued from the same dosing ("default" for the default plan); what was done stays
+    SwitchPlan {
+        id: String,
+        plan: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add a series of check-ins, e.g. `--every 1w --count 4 --from 2026-12-10 --purpose "Weekly check-in"`
+    AddSeries {
+        id: String,
+        /// The first one's day (YYYY-MM-DD), at your check-in time
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// The spacing: 3d, 1w, 2w, 1m
+        #[arg(long, value_name = "OFFSET")]
+        every: String,
+        #[arg(long)]
+        count: u32,
+        #[arg(long)]
+        purpose: String,
+        #[arg(long = "prompt")]
+        prompts: Vec<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -418,6 +472,7 @@ pub fn run(cli: Cli) -> Result<()> {
             now,
         ),
         Command::Measure(cmd) => crate::measures::run(&mut ctx.open()?, cmd, ctx.json, now),
+        Command::Retreat(cmd) => crate::retreat::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Audit(cmd) => crate::audit::run(&mut ctx.open()?, cmd, ctx.json),
         Command::Retention(cmd) => {
             let mut practice = ctx.open()?;
@@ -564,6 +619,29 @@ fn arc(ctx: &Ctx, cmd: ArcCmd, now: chrono::DateTime<Utc>) -> Result<()> {
             let arc = parse_id("arc", &id)?;
             practice.arcs().set_approaches(arc, &tags)?;
             ctx.print(&practice.integration().arc(arc, now)?, output::arc_detail_text)
+        }
+        ArcCmd::Shift { id, days, reason } => {
+            let change = practice.schedules().shift(parse_id("arc", &id)?, days, reason.as_deref(), now)?;
+            ctx.print(&change, output::schedule_change_text)
+        }
+        ArcCmd::Pause { id, until, reason } => {
+            let change = practice.schedules().pause(parse_id("arc", &id)?, until.as_deref(), reason.as_deref(), now)?;
+            ctx.print(&change, output::schedule_change_text)
+        }
+        ArcCmd::Resume { id, keep_dates } => {
+            let how = if keep_dates { Resume::KeepDates } else { Resume::ReSpace };
+            let change = practice.schedules().resume(parse_id("arc", &id)?, how, now)?;
+            ctx.print(&change, output::schedule_change_text)
+        }
+        ArcCmd::SwitchPlan { id, plan, reason } => {
+            let plan = if plan == "default" { None } else { Some(parse_id("plan", &plan)?) };
+            let change = practice.schedules().switch_plan(parse_id("arc", &id)?, plan, reason.as_deref(), now)?;
+            ctx.print(&change, output::schedule_change_text)
+        }
+        ArcCmd::AddSeries { id, from, every, count, purpose, prompts, reason } => {
+            let input = AddSeries { arc_id: parse_id("arc", &id)?, from, every, count, purpose, prompts, reason };
+            let change = practice.schedules().add_series(&input, now)?;
+            ctx.print(&change, output::schedule_change_text)
         }
     }
 }

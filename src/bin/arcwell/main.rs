@@ -14,6 +14,7 @@ mod integration;
 mod measures;
 mod output;
 mod reminders;
+mod retreat;
 mod secret;
 
 use std::process::ExitCode;

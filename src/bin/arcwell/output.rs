@@ -7,6 +7,7 @@ use arcwell::domain::participant::Participant;
 use arcwell::domain::session::Session;
 use arcwell::domain::status::PracticeStatus;
 use arcwell::integration::arc_detail::ArcDetail;
+use arcwell::integration::bend::ScheduleChange;
 use arcwell::{Error, KeySource, Practice, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -251,5 +252,22 @@ pub fn arc_detail_text(d: &ArcDetail) -> String {
     for m in &d.milestones {
         let _ = writeln!(s, "Milestone: {} [{}] {}  ({})", m.title, m.category, m.status.as_str(), m.id);
     }
+    if let Some(p) = &d.pause {
+        let until = p.until.as_deref().map_or("until resumed".to_owned(), |u| format!("through {u}"));
+        let state = if p.holds { "Paused" } else { "Was paused" };
+        let _ = writeln!(s, "{state} since {} {until}", p.since.local.replace('T', " "));
+    }
+    if !d.schedule_changes.is_empty() {
+        s.push_str("Schedule changes:\n");
+        for c in &d.schedule_changes {
+            s.push_str("  ");
+            s.push_str(&schedule_change_text(c));
+        }
+    }
     s
+}
+
+pub fn schedule_change_text(c: &ScheduleChange) -> String {
+    let reason = c.reason.as_ref().map(|r| format!("  ({r})")).unwrap_or_default();
+    format!("{}  {}{reason}\n", c.at.local.replace('T', " "), c.detail)
 }
