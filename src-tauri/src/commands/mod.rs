@@ -11,6 +11,7 @@ pub mod packets;
 pub mod participants;
 pub mod practice;
 pub mod reminders;
+pub mod retreats;
 pub mod security;
 pub mod sessions;
 

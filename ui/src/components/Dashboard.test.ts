@@ -40,6 +40,7 @@ function answer(whole: Omit<Data, 'totals'>, args: unknown): Data {
     overdue: cut(whole.overdue),
     stalled: cut(whole.stalled),
     ready_to_complete: cut(whole.ready_to_complete),
+    paused: cut(whole.paused),
     alerts: cut(whole.alerts),
     totals: {
       due_today: whole.due_today.length,
@@ -47,6 +48,7 @@ function answer(whole: Omit<Data, 'totals'>, args: unknown): Data {
       overdue: whole.overdue.length,
       stalled: whole.stalled.length,
       ready_to_complete: whole.ready_to_complete.length,
+      paused: whole.paused.length,
       alerts: whole.alerts.length,
       warnings: whole.alerts.filter((a) => EARLY_WARNINGS.includes(a.kind)).length,
     },
@@ -71,6 +73,17 @@ const whole: Omit<Data, 'totals'> = {
     },
   ],
   ready_to_complete: [],
+  paused: [
+    {
+      arc_id: 'arc-p',
+      participant_id: 'p-p',
+      participant_name: 'Tamsin Reyes',
+      status: 'paused',
+      since: { utc: '2026-11-20T09:00:00Z', zone: 'Europe/Berlin', local: '2026-11-20T10:00' },
+      last_contact: null,
+      next_due: null,
+    },
+  ],
   alerts: [
     {
       key: 'stalled:arc-s:2026-10-23T17:00:00.000Z',
@@ -117,6 +130,10 @@ describe('the Today dashboard', () => {
     expect(within(screen.getByTestId('overdue')).getByText('Ines Oyelaran')).toBeTruthy();
     await fireEvent.click(within(screen.getByTestId('stalled')).getByText('Arlo Larkspur'));
     expect(openArc).toHaveBeenCalledWith('arc-s');
+    const paused = screen.getByTestId('paused');
+    expect(within(paused).getByText(/since .*20.*10:00/)).toBeTruthy();
+    await fireEvent.click(within(paused).getByText('Tamsin Reyes'));
+    expect(openArc).toHaveBeenCalledWith('arc-p');
 
     const alerts = screen.getByTestId('alerts');
     expect(within(alerts).getByText(/No contact for 32 days/)).toBeTruthy();

@@ -32,6 +32,13 @@ import type { SaveDocument } from '../bindings/SaveDocument';
 import type { SearchQuery } from '../bindings/SearchQuery';
 import type { TemplateFile } from '../bindings/TemplateFile';
 import type { ReminderSettings } from '../bindings/ReminderSettings';
+import type { RetreatInput } from '../bindings/RetreatInput';
+import type { GroupDosing } from '../bindings/GroupDosing';
+import type { EndDosingDay } from '../bindings/EndDosingDay';
+import type { RosterColumns } from '../bindings/RosterColumns';
+import type { Privacy } from '../bindings/Privacy';
+import type { Resume } from '../bindings/Resume';
+import type { AddSeries } from '../bindings/AddSeries';
 
 /** An error from the backend, with the closed code the UI branches on. */
 export class BackendError extends Error {
@@ -206,6 +213,32 @@ export const backend = {
   listScreeningFlags: (arcId: string) => call('list_screening_flags', { arcId }),
   acknowledgeFlag: (id: string, reason: string) => call('acknowledge_flag', { id, reason }),
   search: (query: SearchQuery) => call('search', { query }),
+
+  listRetreats: () => call('list_retreats'),
+  createRetreat: (input: RetreatInput) => call('create_retreat', { input }),
+  editRetreat: (id: string, input: RetreatInput) => call('edit_retreat', { id, input }),
+  retreatView: (id: string) => call('retreat_view', { id }),
+  addRetreatMembers: (id: string, arcs: string[]) => call('add_retreat_members', { id, arcs }),
+  removeRetreatMember: (id: string, arcId: string) => call('remove_retreat_member', { id, arcId }),
+  scheduleGroupDosing: (input: GroupDosing) => call('schedule_group_dosing', { input }),
+  /** The group dosing day: each session gets its record if it has none, then the grid. */
+  openDosingDay: (id: string, day: string) => call('open_dosing_day', { id, day }),
+  dosingDayGrid: (id: string, day: string) => call('dosing_day_grid', { id, day }),
+  /** One timed entry (vitals, an observation, a dose, an adverse event) added to a draft record. */
+  recordNow: (documentId: string, group: string, entry: Record<string, unknown>) =>
+    call('record_now', { documentId, group, entry }),
+  endDosingDay: (input: EndDosingDay) => call('end_dosing_day', { input }),
+  exportRetreatCalendar: (id: string, path: string, days: number, privacy: Privacy) =>
+    call('export_retreat_calendar', { id, path, days, privacy }),
+  exportRetreatRoster: (id: string, path: string, columns: RosterColumns) =>
+    call('export_retreat_roster', { id, path, columns }),
+
+  shiftArc: (arcId: string, days: number, reason: string | null) => call('shift_arc', { arcId, days, reason }),
+  pauseArc: (arcId: string, until: string | null, reason: string | null) => call('pause_arc', { arcId, until, reason }),
+  resumeArc: (arcId: string, how: Resume) => call('resume_arc', { arcId, how }),
+  switchArcPlan: (arcId: string, planId: string | null, reason: string | null) =>
+    call('switch_arc_plan', { arcId, planId, reason }),
+  addCheckinSeries: (input: AddSeries) => call('add_checkin_series', { input }),
 };
 
 /** Events the shell sends: the unread count changed; a notification was clicked (show what is due). */

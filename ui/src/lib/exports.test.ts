@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPath, fhirPath, packetPath, percent, recordPath, slug } from './exports';
+import { calendarPath, fhirPath, packetPath, percent, recordPath, retreatPath, slug } from './exports';
 
 describe('export file names', () => {
   it('makes a safe file name of any participant name', () => {
@@ -14,6 +14,8 @@ describe('export file names', () => {
     expect(calendarPath('/tmp/', day)).toBe('/tmp/arcwell-checkins-2026-12-01.ics');
     expect(fhirPath('/home/rowan', day)).toBe('/home/rowan/arcwell-outcomes-2026-12-01.fhir.json');
     expect(packetPath('/home/rowan/', day)).toBe('/home/rowan/check-in-2026-12-01-0930.html');
+    expect(retreatPath('/tmp', 'Autumn circle', 'roster', day)).toBe('/tmp/retreat-autumn-circle-roster-2026-12-01.html');
+    expect(retreatPath('/tmp', 'Autumn circle', 'checkins', day)).toBe('/tmp/retreat-autumn-circle-checkins-2026-12-01.ics');
   });
   it('counts progress in whole percent, never past 100', () => {
     expect(percent(0, 0)).toBe(0);

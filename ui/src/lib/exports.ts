@@ -33,6 +33,12 @@ export function packetPath(folder: string, now: Date): string {
   return joinPath(folder, `check-in-${isoDay(now)}-${pad(now.getHours())}${pad(now.getMinutes())}.html`);
 }
 
+/** `folder/retreat-autumn-circle-roster-2026-12-01.html` (or `…-checkins-….ics`) for a retreat's exports. */
+export function retreatPath(folder: string, retreat: string, what: 'roster' | 'checkins', today: Date): string {
+  const ext = what === 'roster' ? 'html' : 'ics';
+  return joinPath(folder, `retreat-${slug(retreat)}-${what}-${isoDay(today)}.${ext}`);
+}
+
 export function joinPath(folder: string, file: string): string {
   return folder.endsWith('/') ? folder + file : `${folder}/${file}`;
 }

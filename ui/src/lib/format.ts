@@ -107,6 +107,7 @@ const INTEGRATION_LABELS: Record<IntegrationStatus, string> = {
   stalled: 'Stalled',
   ready_to_complete: 'Ready to complete',
   completed: 'Completed',
+  paused: 'Paused',
 };
 export const integrationLabel = (s: IntegrationStatus): string => INTEGRATION_LABELS[s];
 

@@ -30,6 +30,9 @@ const arc: ArcDetail = {
   milestones: [{ id: 'm1', arc_id: 'a1', title: 'Walk at dawn', category: 'nature', target_date: '2026-12-20', status: 'planned', history: [] }],
   approaches: [],
   integration: null,
+  pause: null,
+  schedule_changes: [],
+  moved_from: [],
 };
 
 describe('the arc timeline', () => {
@@ -75,6 +78,18 @@ describe('the arc timeline', () => {
     expect(describeTimeline(arc, now)).toBe(
       'Timeline: 1 sessions (1 dosing), check-ins 1 done, 1 overdue, 1 upcoming, 1 skipped; 0 measures given; 1 milestones.',
     );
+  });
+
+  it('draws a moved check-in at its new time with a trace back to where it was', () => {
+    const moved: ArcDetail = { ...arc, moved_from: [{ checkin_id: 'c4', first_due: z('2026-12-01T09:00:00Z') }] };
+    const l = layoutTimeline(moved, now, 1000);
+    expect(l.moves).toHaveLength(1);
+    const mark = l.marks.find((m) => m.id === 'c4')!;
+    expect(l.moves[0]!.to).toBeCloseTo(mark.x);
+    expect(l.moves[0]!.from).toBeLessThan(l.moves[0]!.to);
+    expect(l.moves[0]!.label).toBe('Check-in: step c4, moved from 2026-12-01 09:00 to 2026-12-15 09:00');
+    expect(describeTimeline(moved, now)).toContain('1 check-ins moved');
+    expect(t.moves, 'nothing moved, nothing traced').toEqual([]);
   });
 
   it('puts each measure given on its own lane, at its time, with its score and a critical one marked', () => {

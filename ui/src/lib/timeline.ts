@@ -31,10 +31,19 @@ export interface Tick {
   label: string;
 }
 
+/** A check-in moved since it was queued: where it was first due (`from`) and where it is now (`to`). */
+export interface Move {
+  id: string;
+  from: number;
+  to: number;
+  label: string;
+}
+
 export interface TimelineLayout {
   width: number;
   bands: Band[];
   marks: Mark[];
+  moves: Move[];
   ticks: Tick[];
   /** Where now falls, when inside the picture. */
   today: number | null;
@@ -85,6 +94,7 @@ export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures:
   for (const s of d.sessions) times.push(ms((s.started ?? s.scheduled).utc));
   for (const c of d.checkins) times.push(ms((c.resolved ?? c.due).utc));
   for (const m of d.milestones) if (m.target_date) times.push(dayMs(m.target_date));
+  for (const m of d.moved_from) times.push(ms(m.first_due.utc));
   if (d.arc.closed) times.push(ms(d.arc.closed.utc));
   else times.push(nowMs);
   let start = Math.min(...times);
@@ -127,8 +137,17 @@ export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures:
     const when = m.target_date ? dayMs(m.target_date) : ms((m.history.at(-1)?.at ?? d.arc.opened).utc);
     marks.push({ lane: 'milestone', id: m.id, x: x(when), state: m.status, label: `Milestone: ${m.title}, ${m.status.replace('_', ' ')}${m.target_date ? `, target ${m.target_date}` : ''}` });
   }
+  const moves: Move[] = [];
+  for (const m of d.moved_from) {
+    const c = d.checkins.find((k) => k.id === m.checkin_id);
+    if (!c) continue;
+    moves.push({
+      id: c.id, from: x(ms(m.first_due.utc)), to: x(ms(c.due.utc)),
+      label: `Check-in: ${c.purpose}, moved from ${m.first_due.local.replace('T', ' ')} to ${c.due.local.replace('T', ' ')}`,
+    });
+  }
   const today = nowMs >= start && nowMs <= end ? x(nowMs) : null;
-  return { width, bands, marks, ticks: ticksBetween(start, end, x), today };
+  return { width, bands, marks, moves, ticks: ticksBetween(start, end, x), today };
 }
 
 /** One sentence for the screen reader: what the picture shows. */
@@ -138,5 +157,5 @@ export function describeTimeline(d: ArcDetail, now: Date, measures: MeasureRespo
   const dosing = d.sessions.filter((s) => s.kind === 'administration' && s.status === 'completed').length;
   return `Timeline: ${d.sessions.length} sessions (${dosing} dosing), check-ins ${count('completed')} done, ` +
     `${count('overdue')} overdue, ${count('due')} upcoming, ${count('skipped')} skipped; ${measures.length} measures given; ` +
-    `${d.milestones.length} milestones.`;
+    `${d.milestones.length} milestones` + (d.moved_from.length ? `; ${d.moved_from.length} check-ins moved from where they were first due.` : '.');
 }
