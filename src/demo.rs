@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::arc::{AdvanceArc, OpenArc, Phase};
 use crate::domain::participant::ParticipantInput;
 use crate::domain::session::{CompleteSession, ScheduleSession, SessionKind};
+use crate::domain::time::to_db;
 use crate::integration::checkin::{CheckInFilter, CompleteCheckIn};
 use crate::integration::milestone::{MilestoneStatus, NewMilestone};
 use crate::measures::response::{GiveMeasure, Timepoint};
@@ -165,11 +166,71 @@ pub fn seed(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
         }
         walk(practice, p.id, scenario, begins, now, i)?;
     }
+    retreat(practice, now)?;
     // A demo is opened at any hour to be looked at: its reminders show at once, not after quiet hours.
     let mut reminders = practice.reminders().settings()?;
     reminders.quiet_hours = None;
     practice.reminders().update_settings(&reminders)?;
     Ok(())
+}
+
+/// A retreat running from yesterday to tomorrow with up to eight of the arcs in preparation (then
+/// inquiry): their group dosing began three hours ago, its records opened, doses given to all but
+/// one, vitals taken for some — a dosing day in progress, for the grid to show and to be ended.
+fn retreat(practice: &mut Practice, now: DateTime<Utc>) -> Result<()> {
+    use crate::retreat::{GroupDosing, RetreatInput};
+    let zone = practice.facilitator().profile()?.zone()?;
+    let today = now.with_timezone(&zone).date_naive();
+    let mut arcs: Vec<uuid::Uuid> = Vec::new();
+    for phase in [Phase::Preparation, Phase::Inquiry] {
+        for a in practice.arcs().in_phase(phase, 50)? {
+            if arcs.len() < 8 {
+                arcs.push(a.id);
+            }
+        }
+    }
+    let input = RetreatInput {
+        name: "Winter solstice retreat".into(),
+        place: Some("Riverside lodge".into()),
+        starts_on: (today - Duration::days(1)).to_string(),
+        ends_on: (today + Duration::days(1)).to_string(),
+        facilitators: Some(2),
+    };
+    let r = practice.retreats().create(&input, now - Duration::days(10))?;
+    practice.retreats().add_members(r.id, &arcs, now - Duration::days(10))?;
+    let dosed = now - Duration::hours(3);
+    practice.retreats().schedule_dosing(&GroupDosing {
+        retreat_id: r.id,
+        at: dosed.to_rfc3339(),
+        location: Some("Lodge hall".into()),
+    })?;
+    let day = practice.retreats().open_day(r.id, &dosed.with_timezone(&zone).date_naive().to_string(), dosed)?;
+    for (i, row) in day.rows.iter().enumerate() {
+        let Some(doc) = row.document_id else { continue };
+        if i + 1 == day.rows.len() {
+            break; // the last one has not taken their dose yet
+        }
+        let mg = [20.0, 25.0, 15.0, 20.0, 10.0, 20.0, 25.0][i % 7];
+        let dose = serde_json::json!({ "substance": "Psilocybin", "amount": mg, "at": to_db(dosed + Duration::minutes(5 * i as i64)) });
+        practice.documents().append_entry(doc, "doses", &obj(dose), dosed)?;
+        if i % 3 != 2 {
+            let vitals = serde_json::json!({ "systolic": 118 + i * 3, "diastolic": 76 + i, "heart_rate": 72 + i * 4, "spo2": 98 });
+            practice.documents().append_entry(
+                doc,
+                "vitals",
+                &obj(vitals),
+                now - Duration::minutes(25 + 10 * i as i64),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn obj(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
 }
 
 /// Opens an arc at `start` and walks it to `target`, holding the sessions and check-ins a real

@@ -99,7 +99,12 @@ pub async fn export_retreat_roster(
 }
 
 #[tauri::command]
-pub async fn shift_arc(app: AppHandle, arc_id: Uuid, days: i64, reason: Option<String>) -> CommandResult<ScheduleChange> {
+pub async fn shift_arc(
+    app: AppHandle,
+    arc_id: Uuid,
+    days: i64,
+    reason: Option<String>,
+) -> CommandResult<ScheduleChange> {
     blocking(app, move |s| s.write(|p| p.schedules().shift(arc_id, days, reason.as_deref(), now()))).await
 }
 
