@@ -917,6 +917,79 @@ test('outcomes: the practice’s PHQ-9 change by approach and by dose, charted, 
   await shoot('predictors-scatter');
 });
 
+test('retreats: the demo retreat of 8, its group dosing day recorded from the grid and ended, one arc paused and gone from the overdue list', async () => {
+  await browser.$('nav').$('button=Retreats').click();
+  await browser.$('h1=Retreats').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('button=Winter solstice retreat').click();
+  const view = await browser.$('[data-testid="retreat-view"]');
+  await view.$('h1=Winter solstice retreat').waitForDisplayed({ timeout: 5_000 });
+  assert.equal((await view.$$('[data-testid="member"]')).length, 8, 'eight participants at the retreat');
+  await shoot('retreat');
+  await view.$('[data-testid="open-dosing-day"]').click();
+
+  const grid = await browser.$('[data-testid="group-dosing"]');
+  await grid.$('h1*=Group dosing day').waitForDisplayed({ timeout: 5_000 });
+  assert.equal((await grid.$$('[data-testid="grid-row"]')).length, 8, 'one row per participant');
+  assert.match(await grid.getText(), /7 of 8 dosed/);
+  assert.match(await grid.getText(), /one facilitator to 4 clients \(OAR 333-333-5230\)/, 'the largest dose, 25 mg, sets the ratio; two facilitators suffice');
+  // Who needs attention: dosed three hours ago and no vitals yet. Record them now for the first.
+  await grid.$('label*=Only who needs attention').$('input').click();
+  const needing = await grid.$$('[data-testid="grid-row"]');
+  assert.ok(needing.length >= 1 && needing.length < 8, `the filter keeps those needing attention (${needing.length})`);
+  const who = await needing[0].$('button.name').getText();
+  assert.match(await needing[0].getText(), /no vitals yet/);
+  await needing[0].click();
+  const form = await grid.$('[data-testid="record-now"]');
+  await form.$(`h2=Record now · ${who}`).waitForDisplayed({ timeout: 5_000 });
+  await form.$('label*=Systolic').$('input').setValue('124');
+  await form.$('label*=Diastolic').$('input').setValue('80');
+  await form.$('label*=Heart rate').$('input').setValue('90');
+  await form.$('button=Record now').click();
+  await form.$(`p*=Recorded for ${who}`).waitForDisplayed({ timeout: 5_000 });
+  await grid.$('label*=Only who needs attention').$('input').click();
+  const row = await grid.$(`[data-testid="grid-row"]*=${who}`);
+  await browser.waitUntil(async () => /BP 124\/80 · HR 90/.test(await row.getText()), { timeout: 5_000, timeoutMsg: 'the grid shows the vitals just recorded' });
+  await shoot('group-dosing');
+  const axe = await axeViolations(browser);
+  assert.deepEqual(axe, [], `the group dosing day has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
+
+  // Ending the day: seven records signed and sessions completed; the one without a dose stays open.
+  await grid.$('[data-testid="end-day"]').click();
+  await grid.$('[data-testid="confirm-end-day"]').click();
+  const ended = await grid.$('[data-testid="day-ended"]');
+  await ended.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await ended.getText(), /7 sessions completed/);
+  assert.match(await ended.getText(), /no dose and no session start are recorded/);
+  await grid.$('button=← Retreat').click();
+  await view.$('h1=Winter solstice retreat').waitForDisplayed({ timeout: 5_000 });
+  const members = await view.$$('[data-testid="member"]');
+  let integrating = 0;
+  for (const m of members) if ((await m.getText()).includes('Integration')) integrating += 1;
+  assert.equal(integrating, 7, 'seven arcs moved into integration with their check-ins queued');
+  const week = await view.getText();
+  assert.match(week, /Check-ins this week/);
+
+  // Pause an overdue arc: it leaves the overdue list and Today lists it as paused.
+  await browser.$('nav').$('button=Today').click();
+  const overdue = await browser.$('[data-testid="overdue"]');
+  await overdue.waitForDisplayed({ timeout: 5_000 });
+  const name = await overdue.$('[data-testid="checkin"] button.name').getText();
+  await overdue.$('[data-testid="checkin"] button.name').click();
+  await browser.$(`h1=Arc of ${name}`).waitForDisplayed({ timeout: 5_000 });
+  const bend = await browser.$('[data-testid="schedule-bend"]');
+  await bend.$('button=Pause follow-ups…').click();
+  await bend.$('label*=Reason').$('input').setValue('Family emergency; asked for two weeks');
+  await bend.$('form[aria-label="Pause follow-ups"]').$('button=Pause').click();
+  await browser.$('[data-testid="arc-paused"]').waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await browser.$('[data-testid="integration-status"]').getText(), 'Paused');
+  await browser.$('nav').$('button=Today').click();
+  const paused = await browser.$('[data-testid="paused"]');
+  await paused.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await paused.getText(), new RegExp(name));
+  const stillOverdue = await browser.$('[data-testid="overdue"]').getText();
+  assert.ok(!stillOverdue.includes(name), `${name} is gone from the overdue list`);
+});
+
 test('accessibility: the main screens have no serious axe-core violations', async () => {
   const screens = [
     ['Today', 'h1=Today'],
