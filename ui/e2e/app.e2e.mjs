@@ -938,7 +938,7 @@ test('retreats: the demo retreat of 8, its group dosing day recorded from the gr
   assert.ok(needing.length >= 1 && needing.length < 8, `the filter keeps those needing attention (${needing.length})`);
   const who = await needing[0].$('button.name').getText();
   assert.match(await needing[0].getText(), /no vitals yet/);
-  await needing[0].click();
+  await needing[0].$('button.name').click();
   const form = await grid.$('[data-testid="record-now"]');
   await form.$(`h2=Record now · ${who}`).waitForDisplayed({ timeout: 5_000 });
   await form.$('label*=Systolic').$('input').setValue('124');
@@ -953,19 +953,35 @@ test('retreats: the demo retreat of 8, its group dosing day recorded from the gr
   const axe = await axeViolations(browser);
   assert.deepEqual(axe, [], `the group dosing day has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
 
-  // Ending the day: seven records signed and sessions completed; the one without a dose stays open.
+  // The eighth takes their dose now, recorded from the grid.
+  let last = null;
+  for (const r of await grid.$$('[data-testid="grid-row"]')) {
+    const cells = await r.$$('td');
+    if ((await cells[1].getText()).startsWith('—')) last = r;
+  }
+  assert.ok(last, 'one participant has no dose yet');
+  const eighth = await last.$('button.name').getText();
+  await last.$('button.name').click();
+  await form.$(`h2=Record now · ${eighth}`).waitForDisplayed({ timeout: 5_000 });
+  await form.$('select[aria-label="What to record"]').selectByVisibleText('Dose');
+  await form.$('label*=Amount').$('input').setValue('20');
+  await form.$('button=Record now').click();
+  await form.$(`p*=Recorded for ${eighth}`).waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => /8 of 8 dosed/.test(await grid.getText()), { timeout: 5_000, timeoutMsg: 'the dose shows in the grid' });
+
+  // Ending the day: eight records signed, sessions completed, follow-ups queued.
   await grid.$('[data-testid="end-day"]').click();
   await grid.$('[data-testid="confirm-end-day"]').click();
   const ended = await grid.$('[data-testid="day-ended"]');
   await ended.waitForDisplayed({ timeout: 10_000 });
-  assert.match(await ended.getText(), /7 sessions completed/);
-  assert.match(await ended.getText(), /no dose and no session start are recorded/);
+  assert.match(await ended.getText(), /8 sessions completed/);
+  assert.doesNotMatch(await ended.getText(), /Left open/);
   await grid.$('button=← Retreat').click();
   await view.$('h1=Winter solstice retreat').waitForDisplayed({ timeout: 5_000 });
   const members = await view.$$('[data-testid="member"]');
   let integrating = 0;
   for (const m of members) if ((await m.getText()).includes('Integration')) integrating += 1;
-  assert.equal(integrating, 7, 'seven arcs moved into integration with their check-ins queued');
+  assert.equal(integrating, 8, 'eight arcs moved into integration with their check-ins queued');
   const week = await view.getText();
   assert.match(week, /Check-ins this week/);
 
