@@ -37,13 +37,19 @@ fn retreat(p: &mut Practice, now: DateTime<Utc>) -> (Uuid, Vec<Uuid>) {
         .unwrap();
     let mut arcs = Vec::new();
     for i in 0..20 {
-        let pid = p.participants().add(&ParticipantInput { name: format!("Retreat Guest {i:02}"), ..Default::default() }, now).unwrap().id;
+        let pid = p
+            .participants()
+            .add(&ParticipantInput { name: format!("Retreat Guest {i:02}"), ..Default::default() }, now)
+            .unwrap()
+            .id;
         let arc = p.open_arc(&OpenArc { participant_id: pid, intention: None, plan_id: None }, now).unwrap().id;
         p.advance_arc(arc, &AdvanceArc { to: Phase::Preparation, reason: None }, now).unwrap();
         arcs.push(arc);
     }
     p.retreats().add_members(r.id, &arcs, now).unwrap();
-    p.retreats().schedule_dosing(&GroupDosing { retreat_id: r.id, at: format!("{DAY}T07:00"), location: None }).unwrap();
+    p.retreats()
+        .schedule_dosing(&GroupDosing { retreat_id: r.id, at: format!("{DAY}T07:00"), location: None })
+        .unwrap();
     let day = p.retreats().open_day(r.id, DAY, now).unwrap();
     let docs: Vec<Uuid> = day.rows.iter().map(|r| r.document_id.unwrap()).collect();
     for d in &docs {
@@ -84,7 +90,12 @@ fn main() {
     let spec = Spec { participants, seed: 7, extra_notes: 0, measures: false };
     let synthetic::Pair { mut encrypted, mut plain, generated_in, mib, .. } =
         synthetic::encrypted_and_plain(dir.path(), spec, now).unwrap();
-    println!("generated in {:.1} s; database size: encrypted {} MiB, plain {} MiB", generated_in.as_secs_f64(), mib.0, mib.1);
+    println!(
+        "generated in {:.1} s; database size: encrypted {} MiB, plain {} MiB",
+        generated_in.as_secs_f64(),
+        mib.0,
+        mib.1
+    );
     let (enc_retreat, enc_docs) = retreat(&mut encrypted, now);
     let (plain_retreat, plain_docs) = retreat(&mut plain, now);
 
@@ -103,10 +114,17 @@ fn main() {
     assert_eq!(grid.rows.len(), 20, "the grid holds the 20");
 
     let mut c = Criterion::default().configure_from_args();
-    c.bench_function("dosing day grid for 20/encrypted", |b| b.iter(|| encrypted.retreats().grid(enc_retreat, DAY, now).unwrap()));
-    c.bench_function("dosing day grid for 20/plain", |b| b.iter(|| plain.retreats().grid(plain_retreat, DAY, now).unwrap()));
+    c.bench_function("dosing day grid for 20/encrypted", |b| {
+        b.iter(|| encrypted.retreats().grid(enc_retreat, DAY, now).unwrap())
+    });
+    c.bench_function("dosing day grid for 20/plain", |b| {
+        b.iter(|| plain.retreats().grid(plain_retreat, DAY, now).unwrap())
+    });
 
-    println!("{n} record-now saves each (vitals, spread over 20 records, {} entries each at the end), interleaved:", n / 20);
+    println!(
+        "{n} record-now saves each (vitals, spread over 20 records, {} entries each at the end), interleaved:",
+        n / 20
+    );
     let (e, p) = (percentiles(enc), percentiles(pl));
     show("record now, encrypted (SQLCipher)", e);
     show("record now, plain SQLite copy", p);

@@ -358,8 +358,14 @@ pub(crate) fn with_answers(conn: &Connection, id: Uuid) -> Result<(Document, Map
     Ok((doc, answers))
 }
 
-/// The labels of the required answers a document still lacks (what signing it would refuse).
-pub(crate) fn missing_required(conn: &Connection, doc: &Document, answers: &Map<String, Value>) -> Result<Vec<String>> {
+/// The labels of the required answers a document still lacks (what signing it would refuse), but
+/// for the fields in `except` (those the caller fills itself).
+pub(crate) fn missing_required(
+    conn: &Connection,
+    doc: &Document,
+    answers: &Map<String, Value>,
+    except: &[&str],
+) -> Result<Vec<String>> {
     let t = template(conn, doc.template_id)?;
     let empty = |v: &Value| match v {
         Value::Null => true,
@@ -369,7 +375,7 @@ pub(crate) fn missing_required(conn: &Connection, doc: &Document, answers: &Map<
     };
     Ok(t.fields
         .iter()
-        .filter(|f| f.required && answers.get(&f.key).is_none_or(empty))
+        .filter(|f| f.required && !except.contains(&f.key.as_str()) && answers.get(&f.key).is_none_or(empty))
         .map(|f| f.label.clone())
         .collect())
 }

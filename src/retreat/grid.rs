@@ -60,7 +60,8 @@ pub struct GridRow {
     pub adverse_events: u32,
     /// Adverse events with follow-up owed.
     pub adverse_open: u32,
-    /// The required answers the record still lacks (what ending the day would stop at).
+    /// The required answers the record still lacks (what ending the day would stop at), but for
+    /// the session's start and end, which ending the day fills from the first dose and the end time.
     pub missing: Vec<String>,
     /// Why this row needs attention now, in words; empty when it does not.
     pub attention: Vec<String>,
@@ -158,7 +159,8 @@ pub(crate) fn read(conn: &Connection, retreat: Uuid, day: NaiveDate, now: DateTi
         let (document_id, signed, read, missing) = match doc {
             Some(d) => {
                 let (d, answers) = document::with_answers(conn, d.id)?;
-                let missing = document::missing_required(conn, &d, &answers)?;
+                // Ending the day fills the session's start (its first dose) and end.
+                let missing = document::missing_required(conn, &d, &answers, &["session_start", "session_end"])?;
                 (Some(d.id), d.state == document::DocState::Signed, read_answers(&answers), missing)
             }
             None => (None, false, read_answers(&Map::new()), Vec::new()),

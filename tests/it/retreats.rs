@@ -147,6 +147,7 @@ fn a_group_dosing_day_from_the_grid_to_eight_arcs_in_integration() {
     assert_eq!(row("Ada Linnet").dose_mg, Some(20.0));
     assert_eq!(row("Ada Linnet").first_dose.as_ref().unwrap().local, "2026-11-25T07:30");
     assert_eq!(row("Ada Linnet").last_vitals.as_ref().unwrap().systolic, Some(128.0));
+    assert_eq!(row("Ada Linnet").missing, Vec::<String>::new(), "ending the day fills the start and end");
     assert!(row("Ada Linnet").attention.is_empty(), "vitals 20 minutes ago: {:?}", row("Ada Linnet").attention);
     assert_eq!(row("Dario Voss").attention, vec!["no vitals for 120 min"]);
     assert_eq!(row("Greta Solberg").attention, vec!["dosed 150 min ago, no vitals yet"]);
