@@ -9,8 +9,10 @@
 //! Criterion's means beside them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+#[path = "timing/mod.rs"]
+mod timing;
+
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 use arcwell::Practice;
 use arcwell::documents::template::FieldKind;
@@ -18,6 +20,7 @@ use arcwell::synthetic::{self, Spec};
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
 use serde_json::{Map, Value};
+use timing::{percentiles, show, timed};
 use uuid::Uuid;
 
 const WORDS: &[&str] = &[
@@ -81,23 +84,6 @@ fn draft(p: &mut Practice, now: DateTime<Utc>) -> (Uuid, Vec<(String, bool)>) {
         })
         .collect();
     (doc.document.id, fields)
-}
-
-fn percentiles(mut times: Vec<Duration>) -> [f64; 3] {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| ms(times[((times.len() as f64 * q) as usize).min(times.len() - 1)]);
-    [at(0.50), at(0.95), at(0.99)]
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    let t = Instant::now();
-    f();
-    t.elapsed()
-}
-
-fn show(name: &str, p: [f64; 3]) {
-    println!("{name:<34} p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms", p[0], p[1], p[2]);
 }
 
 fn main() {

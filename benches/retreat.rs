@@ -6,7 +6,8 @@
 //! `cargo bench --features synthetic --bench retreat` (ARCWELL_BENCH_PARTICIPANTS overrides the size).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::time::{Duration, Instant};
+#[path = "timing/mod.rs"]
+mod timing;
 
 use arcwell::Practice;
 use arcwell::domain::arc::{AdvanceArc, OpenArc, Phase};
@@ -16,6 +17,7 @@ use arcwell::synthetic::{self, Spec};
 use chrono::{DateTime, Duration as Days, Utc};
 use criterion::Criterion;
 use serde_json::{Map, Value, json};
+use timing::{percentiles, show, timed};
 use uuid::Uuid;
 
 const DAY: &str = "2026-11-25";
@@ -64,23 +66,6 @@ fn vitals(i: usize) -> Map<String, Value> {
         .as_object()
         .unwrap()
         .clone()
-}
-
-fn percentiles(mut times: Vec<Duration>) -> [f64; 3] {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| ms(times[((times.len() as f64 * q) as usize).min(times.len() - 1)]);
-    [at(0.50), at(0.95), at(0.99)]
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    let t = Instant::now();
-    f();
-    t.elapsed()
-}
-
-fn show(name: &str, p: [f64; 3]) {
-    println!("{name:<36} p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms", p[0], p[1], p[2]);
 }
 
 fn main() {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::library::template;
 use super::oregon;
-use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags};
+use super::template::{DocPhase, Template, check_answers, enum_from_sql, flags, is_empty};
 use crate::domain::id_from_db;
 use crate::domain::profile;
 use crate::domain::time::{ZonedTime, from_db, to_db};
@@ -367,15 +367,9 @@ pub(crate) fn missing_required(
     except: &[&str],
 ) -> Result<Vec<String>> {
     let t = template(conn, doc.template_id)?;
-    let empty = |v: &Value| match v {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
-    };
     Ok(t.fields
         .iter()
-        .filter(|f| f.required && !except.contains(&f.key.as_str()) && answers.get(&f.key).is_none_or(empty))
+        .filter(|f| f.required && !except.contains(&f.key.as_str()) && answers.get(&f.key).is_none_or(is_empty))
         .map(|f| f.label.clone())
         .collect())
 }
@@ -387,19 +381,36 @@ pub(crate) fn save_draft_in(
     answers: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (doc, t) = draft_with_template(tx, id)?;
+    save_checked(tx, &doc, &t, answers, now)
+}
+
+/// A draft and its template; a signed document is refused (it takes amendments instead).
+fn draft_with_template(tx: &Transaction<'_>, id: Uuid) -> Result<(Document, Template)> {
     let doc = get(tx, id)?;
     if doc.state == DocState::Signed {
         return Err(DocumentError::Signed.into());
     }
     let t = template(tx, doc.template_id)?;
+    Ok((doc, t))
+}
+
+/// Writes a draft's answers once checked against its template, with the audit entry and flags.
+fn save_checked(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    t: &Template,
+    answers: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let checked = check_answers(&t.fields, answers, &doc.created.zone, false)?;
     tx.prepare_cached("UPDATE document SET answers = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
-        id.to_string(),
+        doc.id.to_string(),
         json(&checked),
         to_db(now)
     ])?;
-    audit::record(tx, Action::Update, &Subject::Document(id), Some("draft"))?;
-    reflag(tx, &doc, &t, &checked, now)
+    audit::record(tx, Action::Update, &Subject::Document(doc.id), Some("draft"))?;
+    reflag(tx, doc, t, &checked, now)
 }
 
 /// Adds one entry to a draft's repeating group (`vitals`, `observations`, `doses`, …), stamped
@@ -411,11 +422,7 @@ pub(crate) fn append_entry(
     entry: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let doc = get(tx, id)?;
-    if doc.state == DocState::Signed {
-        return Err(DocumentError::Signed.into());
-    }
-    let t = template(tx, doc.template_id)?;
+    let (doc, t) = draft_with_template(tx, id)?;
     let field = t.fields.iter().find(|f| f.key == group).ok_or_else(|| {
         Error::invalid(format!("{group:?} is not a part of this record; it has no such group to add to"))
     })?;
@@ -437,7 +444,8 @@ pub(crate) fn append_entry(
             answers.insert(group.to_owned(), Value::Array(vec![Value::Object(entry)]));
         }
     }
-    save_draft_in(tx, id, &answers, now)
+    // One read of the record and its template serves the check and the save.
+    save_checked(tx, &doc, &t, &answers, now)
 }
 
 /// Raises the flags a screening document's answers call for and lowers unacknowledged ones they no

@@ -260,7 +260,8 @@ pub(crate) fn check_answers(
     Ok(out)
 }
 
-fn is_empty(v: &Value) -> bool {
+/// An answer left blank: absent, null, only spaces, or an empty list.
+pub(crate) fn is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),

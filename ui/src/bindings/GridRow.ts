@@ -20,7 +20,8 @@ substance: string | null, dose_mg: number | null, first_dose: ZonedTime | null, 
  */
 adverse_open: number, 
 /**
- * The required answers the record still lacks (what ending the day would stop at).
+ * The required answers the record still lacks (what ending the day would stop at), but for
+ * the session's start and end, which ending the day fills from the first dose and the end time.
  */
 missing: Array<string>, 
 /**
