@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::course::text;
 use crate::domain::id_from_db;
 use crate::{Error, Result};
 
@@ -150,37 +151,44 @@ pub(super) const GIVEN: &str = "SELECT arc_id, substance, dose_mg FROM arc_given
 pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<Uuid, ArcTraits>> {
     filter.check()?;
     let default_plan = super::plan::default_id(conn)?.to_string();
+    // Each column is borrowed from its row and each id parsed once; a plan's id and name are kept
+    // once per plan (a handful), not once per arc.
+    let mut plans: HashMap<String, (Uuid, String)> = HashMap::new();
+    let mut rows: Vec<(Uuid, Uuid, String)> = Vec::new();
     let mut stmt = conn.prepare_cached(ARCS)?;
-    let rows: Vec<(String, String, String)> =
-        stmt.query_map([&default_plan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+    let mut q = stmt.query([&default_plan])?;
+    while let Some(r) = q.next()? {
+        let plan_text = text(r, 1)?;
+        let (plan_id, plan) = match plans.get(plan_text) {
+            Some(known) => known.clone(),
+            None => {
+                let known = (id_from_db(plan_text)?, text(r, 2)?.to_owned());
+                plans.insert(plan_text.to_owned(), known.clone());
+                known
+            }
+        };
+        if filter.plan_id.is_none_or(|want| want == plan_id) {
+            rows.push((id_from_db(text(r, 0)?)?, plan_id, plan));
+        }
+    }
+    let mut tags: HashMap<Uuid, Vec<String>> = HashMap::new();
     let mut stmt = conn.prepare_cached(APPROACHES)?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (arc, tag) = row?;
-        tags.entry(arc).or_default().push(tag);
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        tags.entry(id_from_db(text(r, 0)?)?).or_default().push(text(r, 1)?.to_owned());
     }
-    let mut given: HashMap<String, (Option<String>, Option<f64>)> = HashMap::new();
+    let mut given: HashMap<Uuid, (Option<String>, Option<f64>)> = HashMap::new();
     let mut stmt = conn.prepare_cached(GIVEN)?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
-        let (arc, substance, dose) = row?;
-        given.insert(arc, (substance, dose));
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        given.insert(id_from_db(text(r, 0)?)?, (r.get(1)?, r.get(2)?));
     }
-    let want_plan = filter.plan_id.map(|p| p.to_string());
     let mut out = BTreeMap::new();
     for (arc, plan_id, plan) in rows {
-        if want_plan.as_ref().is_some_and(|p| p != &plan_id) {
-            continue;
-        }
         let (substance, dose_mg) = given.remove(&arc).unwrap_or_default();
-        let traits = ArcTraits {
-            plan_id: id_from_db(&plan_id)?,
-            plan,
-            substance,
-            dose_mg,
-            approaches: tags.remove(&arc).unwrap_or_default(),
-        };
+        let traits = ArcTraits { plan_id, plan, substance, dose_mg, approaches: tags.remove(&arc).unwrap_or_default() };
         if traits.passes(filter) {
-            out.insert(id_from_db(&arc)?, traits);
+            out.insert(arc, traits);
         }
     }
     Ok(out)

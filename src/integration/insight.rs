@@ -37,16 +37,25 @@ impl Integration<'_> {
         let zone = self.practice.facilitator().profile()?.zone()?;
         self.practice.read(|conn| {
             let course = Course::load(conn, cohort::arcs(conn, filter)?, zone)?;
-            let per_arc = outcomes::per_arc(conn, m, &course.arcs, filter, zone)?;
-            let (overall, groups) = outcomes::summarise_with_groups(m, &per_arc, &course.arcs, by);
-            let facts = predictors::facts_of(conn, &course)?;
-            Ok(Insight {
-                overall,
-                groups,
-                engagement: Engagement::of(&course, filter, now),
-                approaches: crate::domain::arc::approach_tags(conn)?,
-                predictors: predictors::of(m, &per_arc, &course.arcs, &facts),
-                timelines: timelines::of(conn, &course, filter, now)?,
+            // The follow-up figures are counted from the course alone, on the second core, while
+            // this thread reads the scores and the facts.
+            std::thread::scope(|s| {
+                let followup =
+                    s.spawn(|| (Engagement::of(&course, filter, now), timelines::tally(&course, filter, now)));
+                let per_arc = outcomes::per_arc(conn, m, &course.arcs, filter, zone)?;
+                let (overall, groups) = outcomes::summarise_with_groups(m, &per_arc, &course.arcs, by);
+                let facts = predictors::facts_of(conn, &course)?;
+                let predictors = predictors::of(m, &per_arc, &course.arcs, &facts);
+                let (engagement, tallies) =
+                    followup.join().map_err(|_| crate::Error::Internal("counting the follow-up failed"))?;
+                Ok(Insight {
+                    overall,
+                    groups,
+                    engagement,
+                    approaches: crate::domain::arc::approach_tags(conn)?,
+                    predictors,
+                    timelines: timelines::finish(conn, tallies)?,
+                })
             })
         })
     }

@@ -124,19 +124,15 @@ impl ArcCovariates {
         }
     }
 
-    /// The groups this arc is in: `(key, label)`.
-    fn groups(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut add = |kind: &str, value: &str| out.push((format!("{kind}:{value}"), format!("{kind}: {value}")));
-        add("substance", self.substance.as_deref().unwrap_or(UNRECORDED));
+    /// The groups this arc is in: `(kind, value)`; the key is `kind:value`, the label `kind: value`.
+    fn groups(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("substance", self.substance.as_deref().unwrap_or(UNRECORDED))];
         if let Some(c) = self.complete_mystical {
-            add("complete mystical experience", if c { "yes" } else { "no" });
+            out.push(("complete mystical experience", if c { "yes" } else { "no" }));
         }
-        add("baseline", self.baseline_band.as_deref().unwrap_or(UNRECORDED));
-        for a in &self.approaches {
-            add("approach", a);
-        }
-        add("plan", &self.plan);
+        out.push(("baseline", self.baseline_band.as_deref().unwrap_or(UNRECORDED)));
+        out.extend(self.approaches.iter().map(|a| ("approach", a.as_str())));
+        out.push(("plan", &self.plan));
         out
     }
 }
@@ -285,10 +281,19 @@ fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predict
     let mut out: Vec<Predictor> = NUMBERS.iter().map(|n| number(*n, arcs, better)).collect();
     // Each group's label and which arcs are in it.
     let mut groups: BTreeMap<String, (String, Vec<bool>)> = BTreeMap::new();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut members: Vec<Vec<bool>> = Vec::new();
     for (i, a) in arcs.iter().enumerate() {
-        for (key, label) in a.groups() {
-            groups.entry(key).or_insert_with(|| (label, vec![false; arcs.len()])).1[i] = true;
+        for kv in a.groups() {
+            let g = *seen.entry(kv).or_insert_with(|| {
+                members.push(vec![false; arcs.len()]);
+                members.len() - 1
+            });
+            members[g][i] = true;
         }
+    }
+    for ((kind, value), g) in seen {
+        groups.insert(format!("{kind}:{value}"), (format!("{kind}: {value}"), std::mem::take(&mut members[g])));
     }
     // A group every arc is in has no rest to compare with: it says nothing, so it is not listed.
     out.extend(groups.iter().map(|(k, (l, member))| group(k, l, arcs, member, better)).filter(|p| p.n_rest != Some(0)));

@@ -146,6 +146,14 @@ pub(super) fn of(
     filter: &CohortFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<StepTimeline>> {
+    finish(conn, tally(course, filter, now))
+}
+
+/// Each plan step's check-ins counted, by plan, the step's length and amount.
+pub(super) struct Tallies(BTreeMap<(Uuid, u32, u32), (Offset, Tally)>);
+
+/// The counting part of `of`: the course alone, no reads (the insight view runs it beside its reads).
+pub(super) fn tally(course: &Course, filter: &CohortFilter, now: DateTime<Utc>) -> Tallies {
     let mut tallies: BTreeMap<(Uuid, u32, u32), (Offset, Tally)> = BTreeMap::new();
     for c in course.checkins.iter().filter(|c| Course::in_range(filter, c.day)) {
         let Some(offset) = c.step else { continue };
@@ -163,6 +171,11 @@ pub(super) fn of(
             Fate::NotYet => {}
         }
     }
+    Tallies(tallies)
+}
+
+/// The timelines of counted steps, each named by its plan.
+pub(super) fn finish(conn: &Connection, Tallies(tallies): Tallies) -> Result<Vec<StepTimeline>> {
     let mut plans: BTreeMap<Uuid, plan::Plan> = BTreeMap::new();
     let mut out = Vec::new();
     for ((plan_id, _, _), (offset, t)) in tallies {
