@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { remote } from 'webdriverio';
-import { axeViolations, waitForDriver } from './support.mjs';
+import { axeViolations, layoutProblems, waitForDriver } from './support.mjs';
 
 const app = process.env.ARCWELL_APP;
 assert.ok(app, 'set ARCWELL_APP to the absolute path of the arcwell-app binary');
@@ -33,12 +33,31 @@ async function setInput(el, value) {
   }, el, value);
 }
 
+/**
+ * Scrolls an element into view in the page itself (`block`: 'start', 'center', …), as a link or
+ * focus would. webdriverio's own scrollIntoView goes through WebDriver wheel actions, which
+ * WebKitWebDriver may leave undone without an error.
+ */
+async function bringIntoView(el, block = 'start') {
+  await browser.execute((e, b) => e.scrollIntoView({ block: b }), el, block);
+}
+
 /** `YYYY-MM-DDTHH:MM` for a day `days` from today at `hhmm` (a datetime-local value). */
 function localAt(days, hhmm) {
   const d = new Date(Date.now() + days * 86_400_000);
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${hhmm}`;
 }
+
+/** The page's width against the window's, and the innermost elements that stick out (for the message). */
+const widths = () => browser.execute(() => {
+  const client = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll('main *')]
+    .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
+    .slice(0, 4)
+    .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ')[0] : ''} "${(e.textContent ?? '').trim().slice(0, 30)}"`);
+  return { scroll: document.documentElement.scrollWidth, client, out };
+});
 
 // Everything the app and its webview write besides the practice goes under one home of the run's
 // own (XDG data, cache, config, state; TMPDIR), and everything it prints is kept: the last test
@@ -121,6 +140,108 @@ test('the window is really painted (screenshot is not blank)', async () => {
   writeFileSync(png, Buffer.from(await browser.takeScreenshot(), 'base64'));
   const colours = Number(execFileSync('/usr/bin/identify', ['-format', '%k', png]).toString());
   assert.ok(colours > 100, `the screenshot has ${colours} colours; a blank window has a handful`);
+});
+
+/** The main screens the navigation opens, and what shows each is ready. */
+const mainScreens = [
+  ['Today', '[data-testid="overdue"]'],
+  ['Participants', '[data-testid="participants-table"]'],
+  ['Retreats', 'h1=Retreats'],
+  ['Overview', 'h1=Overview'],
+  ['Outcomes', '[data-testid="outcomes-overall"]'],
+  ['Search', 'h1=Search'],
+  ['Templates', 'h1=Templates'],
+  ['Reminders', 'h1=Reminders'],
+  ['Settings', 'h1=Settings'],
+];
+
+/** Asserts a clean layout where the page is now, scrolled to the top and to the bottom. */
+async function assertLayout(what) {
+  for (const to of ['top', 'bottom']) {
+    await browser.execute((end) => window.scrollTo(0, end === 'top' ? 0 : document.documentElement.scrollHeight), to);
+    const problems = await layoutProblems(browser);
+    assert.deepEqual(problems, [], `${what}, scrolled to the ${to}: ${problems.length} layout problem(s)`);
+  }
+  await browser.execute(() => window.scrollTo(0, 0));
+}
+
+// Run before anything is backed up: Today still shows the "never been backed up" banner.
+test('the layout check finds what it is for: text cut by its box, content spilling out, buttons overlapping, a form under a sticky bar', async () => {
+  // Planted in the real page for a moment, then removed: a check that finds nothing here is broken.
+  // Styles go through the CSSOM: the app's content security policy refuses inline style attributes.
+  await browser.execute(() => {
+    const el = (tag, text, style = {}) => {
+      const e = document.createElement(tag);
+      if (text) e.textContent = text;
+      Object.assign(e.style, style);
+      return e;
+    };
+    const planted = el('div');
+    planted.id = 'planted';
+    planted.append(el('p', 'a banner whose last words are cut', { width: '120px', overflow: 'hidden', whiteSpace: 'nowrap' }));
+    const narrow = el('div', '', { width: '100px' });
+    narrow.append(el('span', 'spills out', { display: 'inline-block', width: '300px' }));
+    const pair = el('div', '', { position: 'relative', height: '40px' });
+    pair.append(el('button', 'Save'), el('button', 'Cancel', { position: 'absolute', left: '20px', top: '0' }));
+    const form = el('form');
+    form.append(el('button', 'Record now'));
+    planted.append(narrow, pair, el('div', 'clock', { position: 'sticky', top: '0', height: '80px', background: 'white', zIndex: '5' }), form, el('div', '', { height: '1200px' }));
+    document.querySelector('main').prepend(planted);
+    window.scrollTo(0, 0);
+    form.scrollIntoView();
+  });
+  const found = (await layoutProblems(browser, '#planted')).join('\n');
+  await browser.execute(() => document.getElementById('planted').remove());
+  assert.match(found, /p "a banner whose last words are cut": \d+ px of content in a box 120 px wide \(overflow hidden\)/);
+  assert.match(found, /div: 300 px of content in a box 100 px wide|div "spills out": 300 px of content in a box 100 px wide/);
+  assert.match(found, /button "Save" overlaps button "Cancel"/);
+  assert.match(found, /button "Record now" is covered at its centre .* by div "clock"/);
+});
+
+test('a visual pass at 1440×900, 1200×780 and 1024×700: every main screen and an arc fit the window, nothing spills, is cut or overlaps', async () => {
+  const { width, height } = await browser.getWindowSize();
+  try {
+    for (const [w, h] of [[1440, 900], [1200, 780], [1024, 700]]) {
+      await browser.setWindowSize(w, h);
+      for (const [button, ready] of mainScreens) {
+        await browser.$('nav').$(`button=${button}`).click();
+        await browser.$(ready).waitForDisplayed({ timeout: 5_000 });
+        const { scroll, client, out } = await widths();
+        assert.ok(scroll <= client, `${button} at ${w}×${h}: the page is ${scroll} px wide in a ${client} px window: ${out}`);
+        await assertLayout(`${button} at ${w}×${h}`);
+        await shoot(`${w}-${button.toLowerCase()}`);
+      }
+      await browser.$('nav').$('button=Today').click();
+      if (w === 1440) assert.ok(await browser.$('[data-testid="backup-alert"]').isDisplayed(), 'the backup banner is there to be checked');
+      await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
+      await browser.$('[data-testid="arc-timeline"]').waitForDisplayed({ timeout: 5_000 });
+      await assertLayout(`an arc at ${w}×${h}`);
+      await shoot(`${w}-arc`);
+    }
+    // An empty date field reads as empty: WebKit's grey placeholder (today's date) is not drawn, so
+    // the field's picture is its background and border alone, far fewer colours than with a date.
+    const when = await browser.$('form[aria-label="Schedule a session"] input[type="datetime-local"]');
+    assert.equal(await when.getValue(), '', 'the field starts empty');
+    await bringIntoView(when, 'center');
+    // The field's own pixels, cropped from a screenshot of the window (inside its border).
+    const colours = async () => {
+      const r = await browser.execute((e) => e.getBoundingClientRect().toJSON(), when);
+      const png = join(dataDir, 'window.png');
+      writeFileSync(png, Buffer.from(await browser.takeScreenshot(), 'base64'));
+      const crop = `${Math.floor(r.width) - 8}x${Math.floor(r.height) - 8}+${Math.ceil(r.left) + 4}+${Math.ceil(r.top) + 4}`;
+      return Number(execFileSync('/usr/bin/convert', [png, '-crop', crop, '+repage', '-format', '%k', 'info:']).toString());
+    };
+    const empty = await colours();
+    await setInput(when, localAt(3, '10:30'));
+    const filled = await colours();
+    await setInput(when, '');
+    assert.ok(empty * 3 < filled, `an empty date field draws ${empty} colours, one with a date ${filled}: the empty one shows no text`);
+  } finally {
+    await browser.setWindowSize(width, height);
+    // Back where the tests before left the app.
+    await browser.$('nav').$('button=Participants').click();
+    await browser.$('[data-testid="participants-table"]').waitForDisplayed({ timeout: 5_000 });
+  }
 });
 
 test('a participant opens with their arcs, and an arc with its history', async () => {
@@ -515,7 +636,7 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
 
   // The sticky clock at the top and the sticky bar at the bottom cover the edges: bring each form to the middle first.
   const dose = await screen.$('form[aria-label="Record a dose"]');
-  await dose.scrollIntoView({ block: 'center' });
+  await bringIntoView(dose, 'center');
   await dose.$('[data-field="substance"] select').selectByVisibleText('Psilocybin');
   await dose.$('[data-field="amount"] input').setValue('25');
   await dose.$('button=Record dose taken now').click();
@@ -523,17 +644,31 @@ test('dosing-day mode: a second dosing session recorded as it happens, signed as
   await moments.$('li*=Psilocybin · 25 mg').waitForDisplayed({ timeout: 5_000 });
 
   const obs = await screen.$('form[aria-label="Record an observation"]');
+  await bringIntoView(obs, 'center');
   await obs.$('textarea').setValue('Lying down, eyes covered, breathing slow');
   await browser.keys(['Control', 'Enter']);
   await moments.$('li*=breathing slow').waitForDisplayed({ timeout: 5_000, timeoutMsg: 'Ctrl+Enter records the observation' });
 
   const vitals = await screen.$('form[aria-label="Record vitals"]');
-  await vitals.scrollIntoView({ block: 'center' });
+  await bringIntoView(vitals, 'center');
   await vitals.$('[data-field="systolic"] input').setValue('128');
   await vitals.$('[data-field="diastolic"] input').setValue('82');
   await vitals.$('[data-field="heart_rate"] input').setValue('88');
   await vitals.$('button=Record vitals now').click();
   await moments.$('li*=BP 128/82 · 88 bpm').waitForDisplayed({ timeout: 5_000 });
+  // Brought into view the way focus and links do (its top to the top), a form sits below the
+  // sticky clock, not under it; and each vitals unit sits beside its field.
+  await bringIntoView(obs);
+  assert.deepEqual(await layoutProblems(browser, 'form[aria-label="Record an observation"]'), [], 'the observation form scrolled to the top');
+  await bringIntoView(vitals);
+  assert.deepEqual(await layoutProblems(browser, 'form[aria-label="Record vitals"]'), [], 'the vitals form scrolled to the top');
+  const besides = await browser.execute(() => [...document.querySelectorAll('form[aria-label="Record vitals"] .unit')].map((u) => {
+    const input = u.parentElement.querySelector('input');
+    const [a, b] = [input.getBoundingClientRect(), u.getBoundingClientRect()];
+    return { unit: u.textContent.trim(), beside: b.left >= a.right - 1 && b.top < a.bottom && b.bottom > a.top };
+  }));
+  assert.ok(besides.length >= 3 && besides.every((u) => u.beside), `each unit beside its field: ${JSON.stringify(besides)}`);
+  await bringIntoView(vitals, 'center');
   await shoot('dosing-day');
   const axe = await axeViolations(browser);
   assert.deepEqual(axe, [], `dosing-day mode has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
@@ -924,6 +1059,7 @@ test('retreats: the demo retreat of 8, its group dosing day recorded from the gr
   const view = await browser.$('[data-testid="retreat-view"]');
   await view.$('h1=Winter solstice retreat').waitForDisplayed({ timeout: 5_000 });
   assert.equal((await view.$$('[data-testid="member"]')).length, 8, 'eight participants at the retreat');
+  await assertLayout('the retreat');
   await shoot('retreat');
   await view.$('[data-testid="open-dosing-day"]').click();
 
@@ -949,6 +1085,7 @@ test('retreats: the demo retreat of 8, its group dosing day recorded from the gr
   await grid.$('label*=Only who needs attention').$('input').click();
   const row = await grid.$(`[data-testid="grid-row"]*=${who}`);
   await browser.waitUntil(async () => /BP 124\/80 · HR 90/.test(await row.getText()), { timeout: 5_000, timeoutMsg: 'the grid shows the vitals just recorded' });
+  await assertLayout('the group dosing day');
   await shoot('group-dosing');
   const axe = await axeViolations(browser);
   assert.deepEqual(axe, [], `the group dosing day has no serious accessibility violations: ${JSON.stringify(axe, null, 1)}`);
@@ -1032,32 +1169,13 @@ test('accessibility: the main screens have no serious axe-core violations', asyn
   assert.deepEqual(found, {}, `serious or critical violations: ${JSON.stringify(found, null, 1)}`);
 });
 
-/** The page's width against the window's, and the innermost elements that stick out (for the message). */
-const widths = () => browser.execute(() => {
-  const client = document.documentElement.clientWidth;
-  const out = [...document.querySelectorAll('main *')]
-    .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
-    .slice(0, 4)
-    .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ')[0] : ''} "${(e.textContent ?? '').trim().slice(0, 30)}"`);
-  return { scroll: document.documentElement.scrollWidth, client, out };
-});
-
-test('at 1024×700 every main screen fits the window: nothing scrolls sideways', async () => {
+test('the widest row: an arc with a scheduled dosing session and all its actions fits at 1024×700, nothing spills or overlaps', async () => {
   const { width, height } = await browser.getWindowSize();
   await browser.setWindowSize(1024, 700);
   try {
-    for (const button of ['Today', 'Participants', 'Outcomes', 'Search', 'Templates', 'Reminders', 'Settings']) {
-      await browser.$('nav').$(`button=${button}`).click();
-      await browser.$(`h1=${button}`).waitForDisplayed({ timeout: 5_000 });
-      if (button === 'Outcomes') await browser.$('[data-testid="outcomes-overall"]').waitForDisplayed({ timeout: 5_000 });
-      const { scroll, client, out } = await widths();
-      assert.ok(scroll <= client, `${button}: the page is ${scroll} px wide in a ${client} px window: ${out}`);
-      await shoot(`small-${button.toLowerCase()}`);
-    }
     await browser.$('nav').$('button=Today').click();
     await browser.$('[data-testid="overdue"] [data-testid="checkin"] button.name').click();
     await browser.$('[data-testid="arc-timeline"]').waitForDisplayed({ timeout: 5_000 });
-    // The widest row: a scheduled dosing session with all its actions.
     const schedule = await browser.$('form[aria-label="Schedule a session"]');
     await schedule.$('select').selectByVisibleText('Administration (dosing)');
     await setInput(await schedule.$('input[type="datetime-local"]'), localAt(7, '09:00'));
@@ -1065,7 +1183,9 @@ test('at 1024×700 every main screen fits the window: nothing scrolls sideways',
     await browser.$('button=Dosing-day mode').waitForDisplayed({ timeout: 5_000 });
     const { scroll, client, out } = await widths();
     assert.ok(scroll <= client, `the arc: the page is ${scroll} px wide in a ${client} px window: ${out}`);
-    await shoot('small-arc');
+    await bringIntoView(await browser.$('button=Dosing-day mode'), 'center');
+    assert.deepEqual(await layoutProblems(browser), [], 'the arc with its scheduled dosing session');
+    await shoot('1024-arc-dosing-scheduled');
   } finally {
     await browser.setWindowSize(width, height);
   }

@@ -87,7 +87,8 @@ export function ticksBetween(start: number, end: number, x: (t: number) => numbe
 }
 
 /** `measures`: the arc's counted responses (withdrawn ones are left out by the caller). */
-export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures: MeasureResponse[] = []): TimelineLayout {
+/** `left`: where time begins, leaving a gutter for the lanes' names. */
+export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures: MeasureResponse[] = [], left = PAD): TimelineLayout {
   const nowMs = now.getTime();
   const times: number[] = [ms(d.arc.opened.utc)];
   for (const r of measures) times.push(ms(r.administered.utc));
@@ -103,8 +104,8 @@ export function layoutTimeline(d: ArcDetail, now: Date, width: number, measures:
   const margin = (end - start) * 0.03;
   start -= margin;
   end += margin;
-  const inner = Math.max(1, width - 2 * PAD);
-  const x = (t: number) => PAD + ((t - start) / (end - start)) * inner;
+  const inner = Math.max(1, width - left - PAD);
+  const x = (t: number) => left + ((t - start) / (end - start)) * inner;
 
   const events = [...d.events].sort((a, b) => ms(a.at.utc) - ms(b.at.utc));
   const bandEnd = d.arc.closed ? ms(d.arc.closed.utc) : Math.max(end - margin, nowMs);
