@@ -18,10 +18,13 @@ let driver;
 let browser;
 
 // Screenshots of the main screens, for a person to look at: target/e2e-screenshots/ (not committed).
+// E2E_THEME=dark runs the app with GTK's dark theme (WebKit then reports prefers-color-scheme:
+// dark) and names the screenshots dark-*.png.
 const shots = join(import.meta.dirname, '..', '..', 'target', 'e2e-screenshots');
 mkdirSync(shots, { recursive: true });
+const dark = process.env.E2E_THEME === 'dark';
 async function shoot(name) {
-  writeFileSync(join(shots, `${name}.png`), Buffer.from(await browser.takeScreenshot(), 'base64'));
+  writeFileSync(join(shots, `${dark ? 'dark-' : ''}${name}.png`), Buffer.from(await browser.takeScreenshot(), 'base64'));
 }
 
 /** Sets an input's value the way typing would end (date and time inputs take no keystrokes in WebKitWebDriver). */
@@ -82,6 +85,7 @@ before(async () => {
       XDG_CONFIG_HOME: appEnv.config,
       XDG_STATE_HOME: appEnv.state,
       TMPDIR: appEnv.tmp,
+      ...(dark ? { GTK_THEME: 'Adwaita:dark' } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
