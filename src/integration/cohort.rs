@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::course::text;
-use crate::domain::id_from_db;
+use crate::domain::{id_from_db, text};
 use crate::{Error, Result};
 
 /// The arcs to count: every filter given must hold.

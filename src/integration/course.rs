@@ -15,8 +15,8 @@ use super::cohort::{ArcTraits, CohortFilter};
 use super::schedule::{Offset, OffsetUnit};
 use super::status::{end_of_day, local_day};
 use crate::Result;
-use crate::domain::id_from_db;
 use crate::domain::time::from_db;
+use crate::domain::{id_from_db, text, text_or_null};
 
 /// What became of a check-in, for the practice figures.
 pub(super) enum Fate {
@@ -52,20 +52,6 @@ pub(super) struct Held {
     pub resolved: Option<DateTime<Utc>>,
     /// The plan step's offset it was queued from; `None` for one added by hand.
     pub step: Option<Offset>,
-}
-
-/// A text column borrowed from the row (no copy); an error names the column.
-pub(super) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
-    r.get_ref(i)?
-        .as_str()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
-
-/// … or `None` for NULL.
-fn text_or_null<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    r.get_ref(i)?
-        .as_str_or_null()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 pub(super) fn days(d: chrono::TimeDelta) -> f64 {

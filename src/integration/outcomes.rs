@@ -12,10 +12,9 @@ use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
-use super::course::text;
 use super::status::end_of_day;
-use crate::domain::id_from_db;
 use crate::domain::time::from_db;
+use crate::domain::{id_from_db, text};
 use crate::measures::response::baseline_of;
 use crate::measures::{Measure, measure};
 use crate::stats::{Mean, Rate};

@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, ArcTraits, CohortFilter, UNRECORDED};
-use super::course::{Course, Status, text};
+use super::course::{Course, Status};
 use super::outcomes::{PerArc, per_arc};
 use crate::Result;
-use crate::domain::id_from_db;
+use crate::domain::{id_from_db, text};
 use crate::measures::{Measure, measure};
 use crate::stats::{Correlation, Difference, MIN_N, Mean, round};
 
