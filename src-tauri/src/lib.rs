@@ -33,6 +33,11 @@ pub fn run() {
         }
     };
     let instance = instance_id(&launch.data_dir);
+    // While the app is built (its plugins connect to D-Bus then), the tokio runtime is current:
+    // zbus 5 then runs its blocking steps on tokio's pool, not on a pool whose thread would wake
+    // twice a second for as long as the app runs (Cargo.toml, zbus5). Left before the event loop.
+    let runtime = tauri::async_runtime::handle();
+    let entered = runtime.inner().enter();
     let app = tauri::Builder::default()
         // First, so that a second launch on this practice hands over to the running app and exits.
         .plugin(
@@ -176,6 +181,7 @@ pub fn run() {
             commands::documents::search,
         ])
         .build(tauri::generate_context!());
+    drop(entered);
     let app = match app {
         Ok(app) => app,
         Err(e) => {
