@@ -71,14 +71,19 @@ for i in \$(seq 1 $RUNS); do
   stop \$pid
 done
 
-# Wake-ups with nothing due: a practice without check-ins, 15 s to settle, then 60 s counted.
-launch "$WORK/w" "$APP" "$WORK/empty"
-sleep 15
-snap() { for t in /proc/\$pid/task/*; do printf '%s %s %s\\n' "\${t##*/}" "\$(tr ' ' _ < \$t/comm)" "\$(awk '/^voluntary_ctxt_switches/ {print \$2}' \$t/status)"; done | sort; }
-snap > "$WORK/before"; sleep 60; snap > "$WORK/after"
-stop \$pid
-echo "wake-ups of arcwell-app's threads in 60 s with nothing due (voluntary context switches; threads alive throughout):"
-join "$WORK/before" "$WORK/after" | awk '{ d = \$5 - \$3; n[\$2] += d; c[\$2]++ } END { for (k in n) printf "  %-24s %3d threads  %5d\\n", k, c[k], n[k] }' | sort
+# Wake-ups with nothing due: a practice without check-ins, 15 s to settle, then 60 s counted; the
+# empty Tauri window the same way, as the baseline (threads named alike: the GTK main thread and
+# tao's portal listener are both called after the binary, "arcwell-app" / "empty_window").
+# Every thread of the process tree (the app and its WebKit processes), as process/thread.
+snap() { for p in \$(tree_pids \$pid); do for t in /proc/\$p/task/*; do printf '%s %s/%s %s\\n' "\${t##*/}" "\$(tr ' ' _ < /proc/\$p/comm)" "\$(tr ' ' _ < \$t/comm)" "\$(awk '/^voluntary_ctxt_switches/ {print \$2}' \$t/status)"; done; done | sort; }
+for who in arcwell-app empty-window; do
+  if [ \$who = arcwell-app ]; then launch "$WORK/w" "$APP" "$WORK/empty"; else launch "$WORK/w" "$EMPTY" "$WORK/empty"; fi
+  sleep 15
+  snap > "$WORK/before"; sleep 60; snap > "$WORK/after"
+  stop \$pid
+  echo "wake-ups of \$who's threads in 60 s with nothing due (voluntary context switches; threads alive throughout):"
+  join "$WORK/before" "$WORK/after" | awk '{ d = \$5 - \$3; n[\$2] += d; c[\$2]++ } END { for (k in n) printf "  %-44s %3d threads  %5d\\n", k, c[k], n[k] }' | sort
+done
 INNER
 say "Measuring ($RUNS launches of each, then 60 s idle)"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$WORK/inner.sh" | tee "$WORK/result.txt"
