@@ -279,24 +279,22 @@ fn group(key: &str, label: &str, arcs: &[ArcCovariates], member: &[bool], lower_
 fn rank(arcs: &[ArcCovariates], m: &Measure, spread: Option<f64>) -> Vec<Predictor> {
     let better = m.change.lower_is_better;
     let mut out: Vec<Predictor> = NUMBERS.iter().map(|n| number(*n, arcs, better)).collect();
-    // Each group's label and which arcs are in it.
-    let mut groups: BTreeMap<String, (String, Vec<bool>)> = BTreeMap::new();
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut members: Vec<Vec<bool>> = Vec::new();
+    // Which arcs are in each group, by (kind, value): its key and label are written once per group.
+    let mut groups: BTreeMap<(&str, &str), Vec<bool>> = BTreeMap::new();
     for (i, a) in arcs.iter().enumerate() {
         for kv in a.groups() {
-            let g = *seen.entry(kv).or_insert_with(|| {
-                members.push(vec![false; arcs.len()]);
-                members.len() - 1
-            });
-            members[g][i] = true;
+            groups.entry(kv).or_insert_with(|| vec![false; arcs.len()])[i] = true;
         }
     }
-    for ((kind, value), g) in seen {
-        groups.insert(format!("{kind}:{value}"), (format!("{kind}: {value}"), std::mem::take(&mut members[g])));
-    }
     // A group every arc is in has no rest to compare with: it says nothing, so it is not listed.
-    out.extend(groups.iter().map(|(k, (l, member))| group(k, l, arcs, member, better)).filter(|p| p.n_rest != Some(0)));
+    out.extend(
+        groups
+            .iter()
+            .map(|((kind, value), member)| {
+                group(&format!("{kind}:{value}"), &format!("{kind}: {value}"), arcs, member, better)
+            })
+            .filter(|p| p.n_rest != Some(0)),
+    );
     // Strength on one scale, 0–1: |ρ|; for a group, its difference in units of the cohort's spread
     // of change (Cohen's d), as the correlation it amounts to, d / √(d² + 4).
     let strength = |p: &Predictor| match (p.kind, p.effect) {
