@@ -8,7 +8,6 @@ export const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel'
 /** The window event Settings sends when the idle minutes change (detail: the minutes). */
 export const SECURITY_CHANGED = 'arcwell:security-changed';
 
-
 /** Whether `minutes` of idleness have passed since the last input (0 minutes: never). */
 export function idleExpired(nowMs: number, lastActivityMs: number, minutes: number): boolean {
   return minutes > 0 && nowMs - lastActivityMs >= minutes * 60_000;
@@ -27,15 +26,14 @@ export class IdleTimer {
   constructor(
     private minutes: number,
     private readonly onIdle: () => void,
-    private readonly now: () => number = () => Date.now(),
   ) {
-    this.last = this.now();
+    this.last = Date.now();
     this.arm();
   }
 
   /** Input: the facilitator is here. */
   touch(): void {
-    this.last = this.now();
+    this.last = Date.now();
     if (this.timer === null) this.arm();
   }
 
@@ -53,13 +51,13 @@ export class IdleTimer {
 
   private arm(): void {
     if (this.minutes <= 0) return;
-    const wait = Math.max(0, this.last + this.minutes * 60_000 - this.now());
+    const wait = Math.max(0, this.last + this.minutes * 60_000 - Date.now());
     this.timer = setTimeout(() => this.fire(), wait);
   }
 
   private fire(): void {
     this.timer = null;
-    if (idleExpired(this.now(), this.last, this.minutes)) this.onIdle();
+    if (idleExpired(Date.now(), this.last, this.minutes)) this.onIdle();
     else this.arm();
   }
 }
