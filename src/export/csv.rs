@@ -49,7 +49,7 @@ enum Known {
 /// Everything `K` cells read, by arc.
 struct KnownArcs {
     traits: BTreeMap<Uuid, ArcTraits>,
-    facts: std::collections::HashMap<Uuid, Facts>,
+    facts: foldhash::HashMap<Uuid, Facts>,
 }
 
 /// One column of an exported file, as the data dictionary describes it, with where its value comes

@@ -3,7 +3,9 @@
 //! facilitator's approach tags. Outcomes (`integration::outcomes`) and engagement (`engagement`) both
 //! filter and group arcs through here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;

@@ -6,10 +6,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
+use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
-use super::course::Course;
+use super::course::{self, Course};
 use super::engagement::Engagement;
 use super::outcomes::{self, OutcomeGroup, Outcomes};
 use super::predictors::{self, Predictors};
@@ -32,27 +33,48 @@ pub struct Insight {
 impl Integration<'_> {
     /// Everything the Outcomes screen shows for `measure_id` over the arcs `filter` selects,
     /// grouped `by`; each part as its own call gives it.
+    ///
+    /// Two cores share it: the practice's connection reads the check-ins while its second
+    /// connection reads the cohort, the scores, what was recorded of each arc and when it was
+    /// dosed and completed (`Practice::read_beside`, one snapshot); then the outcomes and the
+    /// follow-up figures are counted on one core while the predictors are worked out on the other.
     pub fn insight(self, measure_id: &str, filter: &CohortFilter, by: GroupBy, now: DateTime<Utc>) -> Result<Insight> {
         let m = measure(measure_id)?;
         let zone = self.practice.facilitator().profile()?.zone()?;
-        self.practice.read(|conn| {
-            let course = Course::load(conn, cohort::arcs(conn, filter)?, zone)?;
-            // The follow-up figures are counted from the course alone, on the second core, while
-            // this thread reads the scores and the facts.
+        // The check-ins are the most rows by far: the first connection reads them, of every arc
+        // (those outside the cohort are dropped after), while the second reads the rest.
+        let beside = |conn: &rusqlite::Connection| -> Result<_> {
+            let arcs = cohort::arcs(conn, filter)?;
+            let per_arc = outcomes::per_arc(conn, m, |id| arcs.contains_key(id), filter, zone)?;
+            let (dosed, completed) = course::firsts(conn, |id| arcs.contains_key(id))?;
+            let facts = predictors::facts_before_checkins(arcs.keys(), &dosed, predictors::recorded(conn)?);
+            Ok((arcs, per_arc, facts, (dosed, completed), crate::domain::arc::approach_tags(conn)?))
+        };
+        self.practice.read_beside(beside, |conn, beside| {
+            let mut checkins = course::checkins(conn, |_| true, zone)?;
+            let (arcs, per_arc, mut facts, (dosed, completed), approaches) = beside.join()?;
+            // Arc by arc (they come in arc order): one look-up for each arc's run of check-ins.
+            let mut run: Option<(Uuid, bool)> = None;
+            checkins.retain(|c| match run {
+                Some((arc, keep)) if arc == c.arc => keep,
+                _ => run.insert((c.arc, arcs.contains_key(&c.arc))).1,
+            });
+            let course = Course { zone, arcs, checkins, dosed, completed };
+            // The follow-up figures and the outcomes are counted on one core, the predictors on the other.
             std::thread::scope(|s| {
-                let followup =
-                    s.spawn(|| (Engagement::of(&course, filter, now), timelines::tally(&course, filter, now)));
-                let per_arc = outcomes::per_arc(conn, m, &course.arcs, filter, zone)?;
-                let (overall, groups) = outcomes::summarise_with_groups(m, &per_arc, &course.arcs, by);
-                let facts = predictors::facts_of(conn, &course)?;
+                let counted = s.spawn(|| {
+                    let (overall, groups) = outcomes::summarise_with_groups(m, &per_arc, &course.arcs, by);
+                    (overall, groups, Engagement::of(&course, filter, now), timelines::tally(&course, filter, now))
+                });
+                predictors::count_checkins(&mut facts, &course.checkins);
                 let predictors = predictors::of(m, &per_arc, &course.arcs, &facts);
-                let (engagement, tallies) =
-                    followup.join().map_err(|_| crate::Error::Internal("counting the follow-up failed"))?;
+                let (overall, groups, engagement, tallies) =
+                    counted.join().map_err(|_| crate::Error::Internal("counting the follow-up failed"))?;
                 Ok(Insight {
                     overall,
                     groups,
                     engagement,
-                    approaches: crate::domain::arc::approach_tags(conn)?,
+                    approaches,
                     predictors,
                     timelines: timelines::finish(conn, tallies)?,
                 })

@@ -169,7 +169,7 @@ impl Practice {
         let zone = self.read(crate::domain::profile::load)?.zone()?;
         self.read(|conn| {
             let arcs = cohort::arcs(conn, filter)?;
-            Ok((per_arc(conn, m, &arcs, filter, zone)?, arcs))
+            Ok((per_arc(conn, m, |id| arcs.contains_key(id), filter, zone)?, arcs))
         })
     }
 }
@@ -180,14 +180,14 @@ pub(super) const SCORES: &str = "SELECT arc_id, timepoint = 'baseline', administ
      WHERE measure = ?1 AND withdrawn_at IS NULL AND total IS NOT NULL
      ORDER BY arc_id, administered_at, id";
 
-/// What each arc in `arcs` contributes to the outcomes of `m`; the filter's date range applies to
+/// What each arc `keep` wants contributes to the outcomes of `m`; the filter's date range applies to
 /// the day the baseline was given. The stored scores (computed at saving with the response's
 /// measure version) are read along the index of counted responses by measure: no answers are
 /// parsed or scored again.
 pub(super) fn per_arc(
     conn: &Connection,
     m: &Measure,
-    arcs: &BTreeMap<Uuid, cohort::ArcTraits>,
+    keep: impl Fn(&Uuid) -> bool,
     filter: &CohortFilter,
     zone: chrono_tz::Tz,
 ) -> Result<PerArc> {
@@ -235,7 +235,7 @@ pub(super) fn per_arc(
             }
             points.clear();
             let id = id_from_db(arc_text)?;
-            current = Some((arc_text.to_owned(), arcs.contains_key(&id).then_some(id)));
+            current = Some((arc_text.to_owned(), keep(&id).then_some(id)));
         }
         if !matches!(current, Some((_, Some(_)))) {
             continue;

@@ -3,7 +3,9 @@
 //! went), and each covariate's association with that change, with its interval, ranked. This is
 //! association in one practice's arcs, never a cause; every result says so.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -12,7 +14,7 @@ use uuid::Uuid;
 
 use super::Integration;
 use super::cohort::{self, ArcTraits, CohortFilter, UNRECORDED};
-use super::course::{Course, Status};
+use super::course::{Course, Held, Status};
 use super::outcomes::{PerArc, per_arc};
 use crate::Result;
 use crate::domain::{id_from_db, text};
@@ -168,56 +170,93 @@ pub(crate) fn facts(conn: &Connection) -> Result<HashMap<Uuid, Facts>> {
 /// The facts of the arcs in a course read: counted from its check-ins, with the milestones achieved
 /// and the first MEQ-30 and EBI scores read along their indexes.
 pub(super) fn facts_of(conn: &Connection, course: &Course) -> Result<HashMap<Uuid, Facts>> {
-    let mut out: HashMap<Uuid, Facts> = course
-        .arcs
-        .keys()
-        .map(|id| (*id, Facts { dosed: course.dosed.get(id).copied(), ..Facts::default() }))
-        .collect();
-    // The check-ins come arc by arc: each arc's completed ones are counted, then written once.
-    let mut run: Option<(Uuid, u32, Option<chrono::DateTime<chrono::Utc>>)> = None;
-    let mut write = |run: Option<(Uuid, u32, Option<chrono::DateTime<chrono::Utc>>)>| {
-        let Some((arc, completed, first)) = run else { return };
-        if let Some(f) = out.get_mut(&arc) {
-            f.checkins_completed = completed;
-            f.days_to_first_contact =
-                first.zip(f.dosed).map(|(at, dosed)| round((at - dosed).num_minutes() as f64 / 1440.0, 1));
-        }
-    };
-    for c in course.checkins.iter().filter(|c| c.status == Status::Completed) {
-        if run.is_none_or(|(arc, ..)| arc != c.arc) {
-            write(run.take());
-            run = Some((c.arc, 0, None));
-        }
-        if let Some((_, completed, first)) = run.as_mut() {
-            *completed += 1;
-            if let (Some(at), Some(dosed)) = (c.resolved, course.dosed.get(&c.arc))
-                && at >= *dosed
-            {
-                *first = Some(first.map_or(at, |t| t.min(at)));
-            }
-        }
-    }
-    write(run);
+    Ok(facts_from(course, recorded(conn)?))
+}
+
+/// What the practice recorded of every arc beside its check-ins: its milestones achieved and its
+/// first MEQ-30 and EBI scores.
+#[derive(Default)]
+pub(super) struct Recorded {
+    milestones_achieved: u32,
+    meq30: Option<(f64, bool)>,
+    ebi: Option<f64>,
+}
+
+pub(super) fn recorded(conn: &Connection) -> Result<HashMap<Uuid, Recorded>> {
+    let mut out: HashMap<Uuid, Recorded> = HashMap::new();
     let mut stmt = conn.prepare_cached(MILESTONES)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        if let Some(f) = out.get_mut(&id_from_db(text(r, 0)?)?) {
-            f.milestones_achieved = r.get(1)?;
-        }
+        out.entry(id_from_db(text(r, 0)?)?).or_default().milestones_achieved = r.get(1)?;
     }
-    // The first counted response of each to an arc, by the stored score and criterion.
+    // The first counted response of each to an arc, by the stored score and criterion. Rows come
+    // arc by arc within each measure: an arc's id is parsed once per measure.
     let mut stmt = conn.prepare_cached(EXPERIENCE)?;
     let mut rows = stmt.query([])?;
+    let mut current: Option<(String, String)> = None;
     while let Some(r) = rows.next()? {
-        let Some(f) = out.get_mut(&id_from_db(text(r, 1)?)?) else { continue };
+        let (measure, arc) = (text(r, 0)?, text(r, 1)?);
+        if current.as_ref().is_some_and(|(m, a)| m == measure && a == arc) {
+            continue;
+        }
+        current = Some((measure.to_owned(), arc.to_owned()));
+        let f = out.entry(id_from_db(arc)?).or_default();
         let total: f64 = r.get(2)?;
-        match text(r, 0)? {
-            "meq30" if f.meq30.is_none() => f.meq30 = Some((total, r.get(3)?)),
-            "ebi" if f.ebi.is_none() => f.ebi = Some(total),
+        match measure {
+            "meq30" => f.meq30 = Some((total, r.get(3)?)),
+            "ebi" => f.ebi = Some(total),
             _ => {}
         }
     }
     Ok(out)
+}
+
+/// The facts of the arcs in a course, from its check-ins and what was `recorded` of them.
+pub(super) fn facts_from(course: &Course, recorded: HashMap<Uuid, Recorded>) -> HashMap<Uuid, Facts> {
+    let mut facts = facts_before_checkins(course.arcs.keys(), &course.dosed, recorded);
+    count_checkins(&mut facts, &course.checkins);
+    facts
+}
+
+/// The facts of `arcs` that do not come from their check-ins: when each was first dosed and what
+/// was `recorded` of it.
+pub(super) fn facts_before_checkins<'a>(
+    arcs: impl Iterator<Item = &'a Uuid>,
+    dosed: &HashMap<Uuid, chrono::DateTime<chrono::Utc>>,
+    mut recorded: HashMap<Uuid, Recorded>,
+) -> HashMap<Uuid, Facts> {
+    arcs.map(|id| {
+        let r = recorded.remove(id).unwrap_or_default();
+        let facts = Facts {
+            dosed: dosed.get(id).copied(),
+            milestones_achieved: r.milestones_achieved,
+            meq30: r.meq30,
+            ebi: r.ebi,
+            ..Facts::default()
+        };
+        (*id, facts)
+    })
+    .collect()
+}
+
+/// Adds to each arc's facts its completed check-ins and the days from its dosing to its first
+/// contact after it, from `checkins` (arc by arc, as a course holds them).
+pub(super) fn count_checkins(facts: &mut HashMap<Uuid, Facts>, checkins: &[Held]) {
+    for run in checkins.chunk_by(|a, b| a.arc == b.arc) {
+        let Some(f) = facts.get_mut(&run[0].arc) else { continue };
+        let (mut completed, mut first) = (0, None);
+        for c in run.iter().filter(|c| c.status == Status::Completed) {
+            completed += 1;
+            if let (Some(at), Some(dosed)) = (c.resolved, f.dosed)
+                && at >= dosed
+            {
+                first = Some(first.map_or(at, |t: chrono::DateTime<chrono::Utc>| t.min(at)));
+            }
+        }
+        f.checkins_completed = completed;
+        f.days_to_first_contact =
+            first.zip(f.dosed).map(|(at, dosed)| round((at - dosed).num_minutes() as f64 / 1440.0, 1));
+    }
 }
 
 /// "improved more", "improved less": what a positive or negative shift in change means here.
@@ -358,7 +397,7 @@ impl Integration<'_> {
         let zone = self.practice.facilitator().profile()?.zone()?;
         self.practice.read(|conn| {
             let course = Course::load(conn, cohort::arcs(conn, filter)?, zone)?;
-            let per_arc = per_arc(conn, m, &course.arcs, filter, zone)?;
+            let per_arc = per_arc(conn, m, |id| course.arcs.contains_key(id), filter, zone)?;
             Ok(of(m, &per_arc, &course.arcs, &facts_of(conn, &course)?))
         })
     }

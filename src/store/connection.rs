@@ -50,6 +50,22 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
     Ok(conn)
 }
 
+/// A second connection to the practice in `path`, for reading only: `query_only` refuses any
+/// write through it, so every change still goes through the first connection's `transact`.
+pub(crate) fn open_beside(path: &Path, key: &DatabaseKey) -> Result<Connection> {
+    let conn = open(path, key, false)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
+/// A second, query-only connection to a plain synthetic copy (benchmarks only).
+#[cfg(feature = "synthetic")]
+pub(crate) fn open_plain_beside(path: &Path) -> Result<Connection> {
+    let conn = open_plain(path)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
 /// Opens an unencrypted copy of a synthetic practice (benchmarks only), with the same pragmas.
 #[cfg(feature = "synthetic")]
 pub(crate) fn open_plain(path: &Path) -> Result<Connection> {

@@ -35,6 +35,10 @@ pub enum KeySource {
 /// An open, unlocked practice. Dropping it closes the database.
 pub struct Practice {
     conn: Connection,
+    /// A second, query-only connection to the same file, for reads that run on a second core
+    /// beside the first connection's (`read_beside`); `None` where it could not be opened, and then
+    /// those reads run one after the other. Closed before the file is replaced.
+    beside: std::cell::RefCell<Option<Connection>>,
     dir: PathBuf,
     key_source: KeySource,
     /// Why the key is not in the keychain, when it could not be stored there.
@@ -70,6 +74,57 @@ impl std::fmt::Debug for Practice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Practice").field("dir", &self.dir).field("key_source", &self.key_source).finish()
     }
+}
+
+/// What `read_beside` hands its main reading: the reads running on the second connection.
+pub(crate) struct Beside<'c, 'scope, S, F> {
+    conn: &'c Connection,
+    state: BesideState<'scope, S, F>,
+}
+
+enum BesideState<'scope, S, F> {
+    /// On its thread; `Err` gives the reads back when the snapshots differed.
+    Running(std::thread::ScopedJoinHandle<'scope, std::result::Result<Result<S>, F>>),
+    /// Not started: there is no second connection.
+    Here(F),
+}
+
+impl<S, F: FnOnce(&Connection) -> Result<S>> Beside<'_, '_, S, F> {
+    /// Waits for the reads beside, or runs them now on the first connection.
+    pub(crate) fn join(self) -> Result<S> {
+        let reads = match self.state {
+            BesideState::Running(thread) => {
+                match thread.join().map_err(|_| Error::Internal("a reading beside the first connection failed"))? {
+                    Ok(done) => return done,
+                    Err(reads) => reads,
+                }
+            }
+            BesideState::Here(reads) => reads,
+        };
+        reads(self.conn)
+    }
+}
+
+/// Runs `reads` on `conn` in a read transaction whose snapshot has `head` as its newest audit
+/// entry, or gives them back.
+fn beside_snapshot<S, F: FnOnce(&Connection) -> Result<S>>(
+    conn: &mut Connection,
+    head: Option<(i64, [u8; 32])>,
+    reads: F,
+) -> std::result::Result<Result<S>, F> {
+    let tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(_) => return Err(reads),
+    };
+    match audit::head(&tx) {
+        Ok(h) if h == head => {}
+        _ => return Err(reads),
+    }
+    let out = reads(&tx);
+    Ok(out.and_then(|out| {
+        tx.commit()?;
+        Ok(out)
+    }))
 }
 
 /// The files of a practice in `dir`.
@@ -118,6 +173,7 @@ impl Practice {
         let created = Self::create_db(&db, &key).and_then(|conn| {
             let mut practice = Practice {
                 conn,
+                beside: connection::open_beside(&db, &key).ok().into(),
                 dir: dir.to_owned(),
                 key_source: KeySource::Passphrase,
                 keychain_note: None,
@@ -313,6 +369,7 @@ impl Practice {
         let pin_seal = crate::store::pin::seal(&conn, key)?;
         Ok(Practice {
             conn,
+            beside: connection::open_beside(db, key).ok().into(),
             dir: dir.to_owned(),
             key_source: source,
             keychain_note: None,
@@ -329,6 +386,7 @@ impl Practice {
         let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
         Ok(Practice {
             conn,
+            beside: connection::open_plain_beside(path).ok().into(),
             dir,
             key_source: KeySource::Passphrase,
             keychain_note: None,
@@ -358,6 +416,10 @@ impl Practice {
     /// practice holds an empty in-memory database until `reopen_with`.
     pub(crate) fn close_for_replacement(&mut self) -> Result<()> {
         self.sync_anchor();
+        // The second connection first: the last to close checkpoints the WAL and removes it.
+        if let Some(beside) = self.beside.get_mut().take() {
+            beside.close().map_err(|(_, e)| Error::from(e))?;
+        }
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         old.close().map_err(|(_, e)| Error::from(e))
     }
@@ -369,6 +431,7 @@ impl Practice {
         migrate::migrate(&mut conn, &db, false)?;
         self.pin_seal = crate::store::pin::seal(&conn, key)?;
         self.conn = conn;
+        *self.beside.get_mut() = connection::open_beside(&db, key).ok();
         Ok(())
     }
 
@@ -444,6 +507,36 @@ impl Practice {
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;
         let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `main` in one read transaction, as `read` does, while `beside` runs on the second
+    /// connection on another thread: what `main` hands to `Beside::join` comes back. Both see one
+    /// snapshot: the second's read transaction is begun after the first's, and its work is thrown
+    /// away unread when the newest audit entry differs between them (every change to the practice
+    /// adds one, `transact`), so a write committed in between cannot split the reading. Then, or
+    /// when there is no second connection, `beside` runs on the first connection at the join.
+    pub(crate) fn read_beside<S, F, T>(
+        &self,
+        beside: F,
+        main: impl for<'c> FnOnce(&'c Connection, Beside<'c, '_, S, F>) -> Result<T>,
+    ) -> Result<T>
+    where
+        S: Send,
+        F: FnOnce(&Connection) -> Result<S> + Send,
+    {
+        let tx = self.conn.unchecked_transaction()?;
+        // The first read fixes the snapshot.
+        let head = audit::head(&tx)?;
+        let mut second = self.beside.borrow_mut();
+        let out = std::thread::scope(|s| {
+            let state = match second.as_mut() {
+                Some(conn) => BesideState::Running(s.spawn(move || beside_snapshot(conn, head, beside))),
+                None => BesideState::Here(beside),
+            };
+            main(&tx, Beside { conn: &tx, state })
+        })?;
         tx.commit()?;
         Ok(out)
     }
@@ -584,4 +677,119 @@ pub(crate) fn restrict_permissions(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::audit::{Action, Subject};
+
+    const PASS: &str = "lantern meadow copper thistle";
+
+    fn practice(dir: &Path) -> Practice {
+        let profile = crate::domain::profile::ProfileInput {
+            name: "Rowan Hale".into(),
+            timezone: "UTC".into(),
+            ..Default::default()
+        };
+        Practice::init(dir, &profile, &Passphrase::new(PASS), &Keychain::Off, Utc::now())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn name(conn: &Connection) -> Result<String> {
+        Ok(conn.query_row("SELECT name FROM profile", [], |r| r.get(0))?)
+    }
+
+    fn rename(p: &mut Practice, to: &str) {
+        p.write(|tx| {
+            tx.execute("UPDATE profile SET name = ?1", [to])?;
+            audit::record(tx, Action::Update, &Subject::Profile, None)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn reads_beside_run_on_another_thread_and_see_what_the_first_sees() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut p = practice(dir.path());
+        rename(&mut p, "Sorrel Quince");
+        let here = std::thread::current().id();
+        let (mine, theirs, thread) = p
+            .read_beside(
+                |conn| Ok((name(conn)?, std::thread::current().id())),
+                |conn, beside| {
+                    let mine = name(conn)?;
+                    let (theirs, thread) = beside.join()?;
+                    Ok((mine, theirs, thread))
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((mine.as_str(), theirs.as_str()), ("Sorrel Quince", "Sorrel Quince"));
+        assert_ne!(thread, here, "the second connection's reads ran on their own thread");
+    }
+
+    /// A write committed after the first snapshot and before the second would split the reading:
+    /// the second connection gives its reads back unrun, and they run on the first.
+    #[test]
+    fn a_write_between_the_two_snapshots_sends_the_reads_back_to_the_first() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = practice(dir.path());
+        let tx = p.conn.unchecked_transaction().unwrap_or_else(|e| panic!("{e}"));
+        let head = audit::head(&tx).unwrap_or_else(|e| panic!("{e}"));
+        let mut second = p.beside.borrow_mut();
+        let second = second.as_mut().unwrap_or_else(|| panic!("no second connection"));
+        // Nothing in between: the reads run there.
+        assert_eq!(beside_snapshot(second, head, name).ok().and_then(|r| r.ok()).as_deref(), Some("Rowan Hale"));
+
+        // Another process (the CLI, a second window) renames the facilitator in between.
+        let mut other = Practice::open_by_passphrase(dir.path(), &Passphrase::new(PASS), &Keychain::Off)
+            .unwrap_or_else(|e| panic!("{e}"));
+        rename(&mut other, "Sorrel Quince");
+        assert!(beside_snapshot(second, head, name).is_err(), "the reads are given back");
+        // The first connection still reads its own snapshot, where they then run.
+        assert_eq!(name(&tx).unwrap_or_else(|e| panic!("{e}")), "Rowan Hale");
+    }
+
+    /// The second connection is for reading: every change still goes through `transact`.
+    #[test]
+    fn the_second_connection_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = practice(dir.path());
+        let second = p.beside.borrow();
+        let second = second.as_ref().unwrap_or_else(|| panic!("no second connection"));
+        let refused = second.execute("UPDATE profile SET name = 'Someone Else'", []);
+        assert!(refused.is_err(), "{refused:?}");
+        assert_eq!(name(&p.conn).unwrap_or_else(|e| panic!("{e}")), "Rowan Hale");
+    }
+
+    /// Without a second connection (it could not be opened), the reads run on the first, in turn.
+    #[test]
+    fn without_a_second_connection_the_reads_run_on_the_first() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = practice(dir.path());
+        *p.beside.borrow_mut() = None;
+        let here = std::thread::current().id();
+        let thread = p
+            .read_beside(|_| Ok(std::thread::current().id()), |_, beside| beside.join())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(thread, here);
+    }
+
+    /// A re-key replaces the file: the second connection is closed before and opened on the new
+    /// file after, with the new key.
+    #[test]
+    fn the_second_connection_follows_a_rekey() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut p = practice(dir.path());
+        p.close_for_replacement().unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.beside.borrow().is_none());
+        assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists(), "the WAL was checkpointed and removed");
+        let keyfile = key_path(dir.path());
+        let bytes = key::read_key_file_bytes(&keyfile).unwrap_or_else(|e| panic!("{e}"));
+        let key = key::decrypt_key_file(&keyfile, &bytes, &Passphrase::new(PASS)).unwrap_or_else(|e| panic!("{e}"));
+        p.reopen_with(&key).unwrap_or_else(|e| panic!("{e}"));
+        rename(&mut p, "Sorrel Quince");
+        let theirs = p.read_beside(name, |_, beside| beside.join()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(theirs, "Sorrel Quince");
+    }
 }
