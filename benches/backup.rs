@@ -2,12 +2,11 @@
 //! side by side with the `age` command-line tool encrypting a plaintext of the same size in the
 //! same run.
 //!
-//! `cargo bench --features synthetic --bench backup` (needs `age` on PATH; ARCWELL_BENCH_EXTRA_NOTES
+//! `cargo bench --features synthetic --bench backup` (needs `age` and `sqlite3` on PATH; ARCWELL_BENCH_EXTRA_NOTES
 //! and ARCWELL_BENCH_PARTICIPANTS change the size). Criterion samples each case ten times; the MB/s
 //! lines come from the median of five individually timed runs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -25,17 +24,23 @@ fn median(mut f: impl FnMut() -> Duration) -> Duration {
     t[2]
 }
 
+/// A line of /proc/self/status, in bytes (`VmRSS`, `VmHWM`).
+fn memory(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
 fn mbs(bytes: u64, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
-/// The encryption step as a backup runs it: age's STREAM through a 1 MiB buffer into a file.
-fn encrypt_with_crate(plain: &[u8], to: &age::x25519::Recipient, out: &Path) {
+/// The encryption step as a backup runs it: age's STREAM, the file written on a second thread.
+/// Into a new file each time, as the CLI's is (truncating a written file costs ext4 a flush).
+fn encrypt_with_crate(plain: &[u8], to: &Recipients, out: &Path) {
+    let _ = std::fs::remove_file(out);
     let file = std::fs::File::create(out).unwrap();
-    let enc = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient)).unwrap();
-    let mut w = enc.wrap_output(BufWriter::with_capacity(1 << 20, file)).unwrap();
-    w.write_all(plain).unwrap();
-    w.finish().unwrap().flush().unwrap();
+    backup::encryption_step(plain, to, &file).unwrap();
 }
 
 fn encrypt_with_cli(plain: &Path, to: &str, out: &Path) {
@@ -69,9 +74,23 @@ fn main() {
         out.path().join(format!("{name}-{n}.arcwell-backup"))
     };
 
-    // One backup to learn the sizes, and a plaintext of the same size for the age CLI (synthetic data).
+    // One backup to learn the sizes (and its peak memory), and a plaintext of the same size for the
+    // age CLI (synthetic data).
     let first = next("x25519");
+    let db_bytes = std::fs::metadata(dir.path().join("practice").join("practice.db")).unwrap().len();
+    let before = memory("VmRSS");
+    // Writing 5 to clear_refs resets the peak (VmHWM) to the resident size now.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
     let info = practice.backups().write_to(&first, &keys, now, &mut |_, _| {}).unwrap();
+    let peak = memory("VmHWM");
+    println!(
+        "peak resident memory during a backup: {:.1} MiB, {:.1} MiB above the {:.1} MiB before it; database file {:.1} MiB (added / file {:.2}x)",
+        peak as f64 / 1048576.0,
+        (peak - before) as f64 / 1048576.0,
+        before as f64 / 1048576.0,
+        db_bytes as f64 / 1048576.0,
+        (peak - before) as f64 / db_bytes as f64
+    );
     let image = info.manifest.database.bytes;
     println!(
         "database image {:.1} MiB, backup file {:.1} MiB",
@@ -120,10 +139,39 @@ fn main() {
         std::fs::remove_dir_all(target).unwrap();
         d
     });
+    // Key rotation against its core, the export into a new file under a new key, in the same run.
+    let export = median(|| {
+        let f = out.path().join(format!("export-{}.db", uuid::Uuid::new_v4()));
+        let t = Instant::now();
+        synthetic::export_encrypted(&mut practice, &f).unwrap();
+        let d = t.elapsed();
+        std::fs::remove_file(f).unwrap();
+        d
+    });
+    let rotate = median(|| {
+        let t = Instant::now();
+        practice.rotate_key(&Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
+        t.elapsed()
+    });
+    // The same job done with the standard tools on a plain copy: `sqlite3 .backup`, then `age`.
+    let plain_db = out.path().join("plain-copy.db");
+    synthetic::export_plaintext(&practice, &plain_db).unwrap();
+    let tools = median(|| {
+        let (copy, sealed) = (out.path().join("tools.sqlite"), out.path().join("tools.age"));
+        let t = Instant::now();
+        let s = Command::new("sqlite3").arg(&plain_db).arg(format!(".backup '{}'", copy.display())).status();
+        assert!(s.expect("the sqlite3 command-line tool").success());
+        encrypt_with_cli(&copy, &public.to_string(), &sealed);
+        let d = t.elapsed();
+        std::fs::remove_file(copy).unwrap();
+        std::fs::remove_file(sealed).unwrap();
+        d
+    });
+    std::fs::remove_file(&plain_db).unwrap();
     let crate_enc = median(|| {
         let f = out.path().join("crate.age");
         let t = Instant::now();
-        encrypt_with_crate(&plain, &public, &f);
+        encrypt_with_crate(&plain, &keys, &f);
         t.elapsed()
     });
     let cli_enc = median(|| {
@@ -138,6 +186,10 @@ fn main() {
     println!("whole backup, to a passphrase: {:.2} s (scrypt 2^18 included)", s(whole_pass));
     println!("verify:                        {:.2} s ({:.0} MB/s)", s(verify), mbs(image, verify));
     println!("restore into a new practice:   {:.2} s ({:.0} MB/s)", s(restore), mbs(image, restore));
+    println!("sqlite3 .backup + age CLI:     {:.2} s (whole backup / that {:.2}x)", s(tools), s(whole_keys) / s(tools));
+    println!("restore / whole backup:        {:.2}x", s(restore) / s(whole_keys));
+    println!("key rotation:                  {:.2} s", s(rotate));
+    println!("its export alone:              {:.2} s (rotation / export {:.2}x)", s(export), s(rotate) / s(export));
     println!("encryption step, age crate:    {:.2} s ({:.0} MB/s)", s(crate_enc), mbs(image, crate_enc));
     println!("same plaintext, age CLI:       {:.2} s ({:.0} MB/s)", s(cli_enc), mbs(image, cli_enc));
     println!("age crate / age CLI throughput: {:.2}x", s(cli_enc) / s(crate_enc));
@@ -151,7 +203,7 @@ fn main() {
         })
     });
     c.bench_function("backup/encrypt age crate", |b| {
-        b.iter(|| encrypt_with_crate(&plain, &public, &out.path().join("crate.age")))
+        b.iter(|| encrypt_with_crate(&plain, &keys, &out.path().join("crate.age")))
     });
     c.bench_function("backup/encrypt age CLI", |b| {
         b.iter(|| {
