@@ -619,6 +619,8 @@ pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
         return Err(Error::Conflict("only a synthetic practice may be copied unencrypted".into()));
     }
     let version = practice.schema_version()?;
+    // A practice reopened after a re-key has no SQLITE_OPEN_CREATE, and ATTACH inherits that.
+    std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
     let conn = practice.connection();
     conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [path.to_string_lossy()])?;
     conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))?;
