@@ -24,7 +24,6 @@ pub(crate) struct Behind<'scope> {
     failed: Arc<Mutex<Option<Failure>>>,
 }
 
-#[derive(Clone)]
 struct Failure {
     kind: io::ErrorKind,
     os: Option<i32>,

@@ -67,17 +67,35 @@ pub fn parse_id(what: &'static str, s: &str) -> Result<Uuid> {
     })
 }
 
+/// A column that is not what it should be: the error names the column.
+fn unreadable(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
 /// Reads a UUID stored as text.
 pub(crate) fn id_from_db(s: &str) -> rusqlite::Result<Uuid> {
-    Uuid::parse_str(s)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    Uuid::parse_str(s).map_err(|e| unreadable(0, e))
+}
+
+/// … from a column's bytes (`bytes`): ids are ASCII, and the parse checks every byte.
+pub(crate) fn id_from_bytes(b: &[u8]) -> rusqlite::Result<Uuid> {
+    Uuid::try_parse_ascii(b).map_err(|e| unreadable(0, e))
 }
 
 /// A text column borrowed from the row (no copy); an error names the column.
 pub(crate) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
-    r.get_ref(i)?
-        .as_str()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    r.get_ref(i)?.as_str().map_err(|e| unreadable(i, e))
+}
+
+/// A text column's bytes, borrowed unchecked: for the hot reads whose values (ids, states,
+/// instants) are ASCII and checked as they are parsed.
+pub(crate) fn bytes<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r [u8]> {
+    r.get_ref(i)?.as_bytes().map_err(|e| unreadable(i, e))
+}
+
+/// … or `None` for NULL.
+pub(crate) fn bytes_or_null<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
+    r.get_ref(i)?.as_bytes_or_null().map_err(|e| unreadable(i, e))
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 use uuid::Uuid;
 
 use super::cohort::{ArcTraits, CohortFilter};
@@ -19,7 +18,7 @@ use super::schedule::{Offset, OffsetUnit};
 use super::status::{end_of_day, local_day};
 use crate::Result;
 use crate::domain::time::from_db;
-use crate::domain::{id_from_db, text};
+use crate::domain::{bytes, bytes_or_null, id_from_bytes, id_from_db, text};
 use crate::store::time::from_db_bytes;
 
 /// What became of a check-in, for the practice figures.
@@ -128,7 +127,7 @@ pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz
     while let Some(r) = rows.next()? {
         let arc_bytes = bytes(r, 0)?;
         if current.as_ref().is_none_or(|(b, _)| b.as_slice() != arc_bytes) {
-            let id = Uuid::try_parse_ascii(arc_bytes).map_err(|e| conversion(0, e))?;
+            let id = id_from_bytes(arc_bytes)?;
             current = Some((arc_bytes.to_owned(), keep(&id).then_some(id)));
         }
         let Some((_, Some(arc))) = current else { continue };
@@ -138,10 +137,7 @@ pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz
             b"skipped" => Status::Skipped,
             _ => Status::Due,
         };
-        let resolved = match r.get_ref(3)? {
-            ValueRef::Null => None,
-            v => Some(from_db_bytes(v.as_bytes().map_err(|e| conversion(3, e))?)?),
-        };
+        let resolved = bytes_or_null(r, 3)?.map(from_db_bytes).transpose()?;
         let step = match (r.get::<_, Option<u32>>(4)?, r.get::<_, Option<OffsetUnit>>(5)?, r.get::<_, Option<u32>>(6)?)
         {
             (Some(amount), Some(unit), Some(_)) => Some(Offset { amount, unit }),
@@ -152,15 +148,6 @@ pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz
         out.push(Held { arc, due, day, day_end, status, resolved, step });
     }
     Ok(out)
-}
-
-fn conversion(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-}
-
-/// A text column's bytes, borrowed from the row.
-fn bytes<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r [u8]> {
-    r.get_ref(i)?.as_bytes().map_err(|e| conversion(i, e))
 }
 
 /// When each arc `keep` wants was first dosed, and when it first entered completion.

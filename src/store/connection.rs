@@ -53,15 +53,16 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
 /// A second connection to the practice in `path`, for reading only: `query_only` refuses any
 /// write through it, so every change still goes through the first connection's `transact`.
 pub(crate) fn open_beside(path: &Path, key: &DatabaseKey) -> Result<Connection> {
-    let conn = open(path, key, false)?;
-    conn.execute_batch("PRAGMA query_only = ON;")?;
-    Ok(conn)
+    query_only(open(path, key, false)?)
 }
 
 /// A second, query-only connection to a plain synthetic copy (benchmarks only).
 #[cfg(feature = "synthetic")]
 pub(crate) fn open_plain_beside(path: &Path) -> Result<Connection> {
-    let conn = open_plain(path)?;
+    query_only(open_plain(path)?)
+}
+
+fn query_only(conn: Connection) -> Result<Connection> {
     conn.execute_batch("PRAGMA query_only = ON;")?;
     Ok(conn)
 }
