@@ -151,14 +151,23 @@ impl fmt::Debug for Passphrase {
 /// The file only ever holds ciphertext; it is written to a temporary name and renamed into place
 /// so a crash leaves either no key file or a whole one.
 pub(crate) fn write_key_file(path: &Path, key: &DatabaseKey, passphrase: &Passphrase) -> Result<()> {
+    write_sealed_key(path, &seal_key(path, key, passphrase)?)
+}
+
+/// The key file's bytes: the key encrypted to the passphrase (scrypt, most of a second).
+pub(crate) fn seal_key(path: &Path, key: &DatabaseKey, passphrase: &Passphrase) -> Result<Vec<u8>> {
     let mut recipient = age::scrypt::Recipient::new(passphrase.0.clone());
     recipient.set_work_factor(KEY_FILE_WORK_FACTOR);
-    let ciphertext = age::encrypt(&recipient, key.as_bytes())
-        .map_err(|e| Error::KeyFile { path: path.to_owned(), reason: format!("encryption failed: {e}") })?;
+    age::encrypt(&recipient, key.as_bytes())
+        .map_err(|e| Error::KeyFile { path: path.to_owned(), reason: format!("encryption failed: {e}") })
+}
+
+/// Writes what `seal_key` gave as the key file at `path`, synced, never over an existing file.
+pub(crate) fn write_sealed_key(path: &Path, ciphertext: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp =
         tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
-    tmp.write_all(&ciphertext)
+    tmp.write_all(ciphertext)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write the key file {}", path.display()), e))?;
     tmp.persist_noclobber(path)

@@ -304,16 +304,7 @@ fn a_backup_from_an_older_schema_written_from_the_documented_format_restores_and
         )
         .unwrap();
     let image = image_conn.serialize("main").unwrap().to_vec();
-    let mut tables = serde_json::Map::new();
-    let mut stmt = image_conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'")
-        .unwrap();
-    let names: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect();
-    drop(stmt);
-    for name in names {
-        let n: i64 = image_conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0)).unwrap();
-        tables.insert(name, n.into());
-    }
+    let tables = row_counts(&image);
     let manifest = serde_json::json!({
         "format": "arcwell-backup", "format_version": 1, "arcwell_version": "0.0.9", "schema_version": 5,
         "created_at": "2025-06-01T09:30:00Z",
@@ -479,6 +470,25 @@ fn back_up_now_writes_into_the_chosen_folder_even_when_automatic_backups_are_off
 
 /// The image and manifest of a crafted backup: a real practice's schema (all migrations) with the
 /// version and extra SQL given, as someone holding the facilitator's age public key could make.
+/// The rows of each table of an image, as a manifest lists them: counted by a fresh reader of the
+/// image (a schema edited by hand is read as written); none when its schema does not load.
+fn row_counts(image: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.deserialize_read_exact("main", image, image.len(), true).unwrap();
+    let names: Vec<String> = match conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'",
+    ) {
+        Ok(mut stmt) => stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect(),
+        Err(_) => Vec::new(),
+    };
+    let mut tables = serde_json::Map::new();
+    for name in names {
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0)).unwrap();
+        tables.insert(name, n.into());
+    }
+    tables
+}
+
 fn crafted(version: i64, extra: &str, to: &age::x25519::Recipient) -> Vec<u8> {
     let mut image_conn = rusqlite::Connection::open_in_memory().unwrap();
     for sql in arcwell::store::migrate::MIGRATION_SQL {
@@ -487,16 +497,7 @@ fn crafted(version: i64, extra: &str, to: &age::x25519::Recipient) -> Vec<u8> {
     image_conn.execute_batch(extra).unwrap();
     image_conn.execute_batch(&format!("PRAGMA application_id = 1095910231; PRAGMA user_version = {version};")).unwrap();
     let image = image_conn.serialize("main").unwrap().to_vec();
-    let mut tables = serde_json::Map::new();
-    let mut stmt = image_conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'")
-        .unwrap();
-    let names: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect();
-    drop(stmt);
-    for name in names {
-        let n: i64 = image_conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| r.get(0)).unwrap();
-        tables.insert(name, n.into());
-    }
+    let tables = row_counts(&image);
     let manifest = serde_json::json!({
         "format": "arcwell-backup", "format_version": 1, "arcwell_version": "6.6.6", "schema_version": version,
         "created_at": "2026-12-01T09:30:00Z",
@@ -508,7 +509,9 @@ fn crafted(version: i64, extra: &str, to: &age::x25519::Recipient) -> Vec<u8> {
 
 /// Issue 23.3: a backup whose image says schema version 0 or below used to pass every check and
 /// make the migration panic at every later open; one whose tables are not its version's would be
-/// migrated as if they were. Each is refused at verify, at a restore into a new practice and at a
+/// migrated as if they were; one whose index misses a row of its table, or with a row whose parent
+/// is missing, would be restored with it.
+/// Each is refused at verify, at a restore into a new practice and at a
 /// restore over this one, saying what is wrong, and leaves nothing behind.
 #[test]
 fn a_crafted_backup_with_a_bad_schema_version_or_foreign_tables_is_refused_everywhere() {
@@ -531,6 +534,48 @@ fn a_crafted_backup_with_a_bad_schema_version_or_foreign_tables_is_refused_every
             "tables, indexes and triggers",
         ),
         ("an older version's number on today's tables", crafted(5, "", &id.to_public()), "schema version 5"),
+        // Every other check passes: only SQLite's integrity check sees that the index of all
+        // notifications and the index of the unread ones are swapped (the read one is missing
+        // from the first). A restore into a new practice runs that check beside its writing, and
+        // must still refuse.
+        (
+            "an index that does not match its table",
+            crafted(
+                latest,
+                "INSERT INTO notification (id, created_at, title, body, read_at)
+                     VALUES ('n1', '2026-12-01T09:00:00.000Z', 'read', 'b', '2026-12-01T10:00:00.000Z');
+                 CREATE TEMP TABLE root AS SELECT name, rootpage FROM sqlite_schema
+                     WHERE name IN ('notification_by_time', 'notification_unread');
+                 PRAGMA writable_schema = ON;
+                 UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM root WHERE root.name <> sqlite_schema.name)
+                     WHERE name IN ('notification_by_time', 'notification_unread');
+                 PRAGMA writable_schema = OFF;",
+                &id.to_public(),
+            ),
+            "integrity check",
+        ),
+        (
+            "a tag of a participant who is not there",
+            crafted(
+                latest,
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO participant_tag (participant_id, tag) VALUES ('00000000-0000-4000-8000-000000000001', 'x');",
+                &id.to_public(),
+            ),
+            "participant_tag whose participant is missing",
+        ),
+        (
+            "two indexes on one page",
+            crafted(
+                latest,
+                "PRAGMA writable_schema = ON;
+                 UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM sqlite_schema WHERE name = 'notification_unread')
+                     WHERE name = 'notification_by_time';
+                 PRAGMA writable_schema = OFF;",
+                &id.to_public(),
+            ),
+            "schema cannot be read",
+        ),
     ];
     drop(p);
     p = fx.reopen();
