@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -113,29 +114,37 @@ impl<R: Read> Read for Counted<'_, R> {
     }
 }
 
-/// Hashes what is read through it, and reports progress.
-pub(crate) struct Hashing<'a, R> {
+/// Hands a copy of what is read through it, a chunk at a time, to `Hasher` on another thread, and
+/// reports progress. Reading the image is then only decrypting it.
+pub(crate) struct Tee<'a, R> {
     inner: Counted<'a, R>,
-    hasher: Sha256,
+    to: Option<SyncSender<Vec<u8>>>,
     /// The read error, if one happened (whoever consumed the reader may have hidden it).
     pub(crate) failed: Option<io::Error>,
 }
 
-impl<'a, R: Read> Hashing<'a, R> {
-    pub(crate) fn new(inner: R, total: u64, progress: &'a mut dyn FnMut(u64, u64)) -> Self {
-        Self { inner: Counted { inner, done: 0, total, progress }, hasher: Sha256::new(), failed: None }
+impl<'a, R: Read> Tee<'a, R> {
+    pub(crate) fn new(inner: R, total: u64, progress: &'a mut dyn FnMut(u64, u64), to: SyncSender<Vec<u8>>) -> Self {
+        Self { inner: Counted { inner, done: 0, total, progress }, to: Some(to), failed: None }
     }
 
-    pub(crate) fn sha256_hex(self) -> String {
-        hex(&self.hasher.finalize())
+    /// Tells the other side that nothing more comes.
+    pub(crate) fn close(&mut self) {
+        self.to = None;
     }
 }
 
-impl<R: Read> Read for Hashing<'_, R> {
+impl<R: Read> Read for Tee<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
             Ok(n) => {
-                self.hasher.update(&buf[..n]);
+                // When the other side has stopped (its copy failed), the reading goes on: its own
+                // error is the one given.
+                if let Some(to) = &self.to
+                    && to.send(buf[..n].to_vec()).is_err()
+                {
+                    self.to = None;
+                }
                 Ok(n)
             }
             Err(e) => {
@@ -143,6 +152,45 @@ impl<R: Read> Read for Hashing<'_, R> {
                 Err(e)
             }
         }
+    }
+}
+
+/// The other side of a `Tee`: hashes what it is handed and, read as a stream, gives it back (for a
+/// second image).
+pub(crate) struct Hasher {
+    from: Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+    hasher: Sha256,
+}
+
+impl Hasher {
+    pub(crate) fn new(from: Receiver<Vec<u8>>) -> Self {
+        Self { from, chunk: Vec::new(), at: 0, hasher: Sha256::new() }
+    }
+
+    /// Hashes the rest of what comes, and gives the hash (hex).
+    pub(crate) fn finish(mut self) -> String {
+        while let Ok(chunk) = self.from.recv() {
+            self.hasher.update(&chunk);
+        }
+        hex(&self.hasher.finalize())
+    }
+}
+
+impl Read for Hasher {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.chunk.len() {
+            let Ok(chunk) = self.from.recv() else {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the backup's image ended early"));
+            };
+            self.hasher.update(&chunk);
+            (self.chunk, self.at) = (chunk, 0);
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 
