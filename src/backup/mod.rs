@@ -373,7 +373,7 @@ fn open(file: &Path, unlock: &Unlock, progress: Progress<'_>) -> Result<(Manifes
 
 /// `open`, all but SQLite's integrity check of the image (`integrity`), which is left to the
 /// caller; with a second copy of the image when `copy`.
-fn open_unchecked(file: &Path, unlock: &Unlock, progress: Progress<'_>, copy: bool) -> Result<Read2> {
+fn open_unchecked(file: &Path, unlock: &Unlock, progress: Progress<'_>, copy: bool) -> Result<Opened> {
     let f = File::open(file).map_err(|e| Error::io(format!("cannot read the backup {}", file.display()), e))?;
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 20, f)).map_err(|e| match e {
         age::DecryptError::Io(e) if !matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData) => {
@@ -411,12 +411,12 @@ fn open_unchecked(file: &Path, unlock: &Unlock, progress: Progress<'_>, copy: bo
 
 /// A backup's image as read: the manifest, the image in an in-memory database, and a second copy
 /// of it when one was asked for (to check it while the first is written).
-type Read2 = (Manifest, Connection, Option<Connection>);
+type Opened = (Manifest, Connection, Option<Connection>);
 
 /// Reads a backup's plaintext — the tar of its manifest and database image — and checks it: the
 /// members and their order, the manifest, the image's size and checksum, and the image itself.
 /// The image is hashed (and copied, when `copy`) on a second thread while it is decrypted.
-fn read_archive<R: Read>(reader: R, progress: Progress<'_>, copy: bool) -> Result<Read2> {
+fn read_archive<R: Read>(reader: R, progress: Progress<'_>, copy: bool) -> Result<Opened> {
     let mut tar = tar::Archive::new(reader);
     let (manifest, conn, hashed, copy) = {
         let mut entries = tar.entries().map_err(archive::read_failed)?;
