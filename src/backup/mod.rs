@@ -533,9 +533,8 @@ fn integrity(conn: &Connection) -> Result<()> {
     if ok != "ok" {
         return Err(archive::damaged(format!("its database fails SQLite's integrity check ({ok})")));
     }
-    let orphan: Option<(String, Option<i64>, String)> = conn
-        .query_row("PRAGMA foreign_key_check", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
+    let orphan: Option<(String, Option<i64>, String)> =
+        conn.query_row("PRAGMA foreign_key_check", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
     if let Some((table, row, parent)) = orphan {
         let row = row.map_or_else(String::new, |r| format!(" {r}"));
         return Err(archive::damaged(format!("its database has a row of {table}{row} whose {parent} is missing")));
@@ -605,12 +604,12 @@ pub(crate) fn restore_new(
         write_encrypted(image, &db, &key, manifest.schema_version)
     })
     .and_then(|()| Practice::open_restored(dir, &key, keychain))
-        .and_then(|mut p| {
-            let detail = restored_detail(&manifest);
-            p.write_untracked(|tx| audit::record(tx, Action::Restore, &Subject::Practice, Some(&detail)))?;
-            p.reset_audit_anchor();
-            Ok(p)
-        });
+    .and_then(|mut p| {
+        let detail = restored_detail(&manifest);
+        p.write_untracked(|tx| audit::record(tx, Action::Restore, &Subject::Practice, Some(&detail)))?;
+        p.reset_audit_anchor();
+        Ok(p)
+    });
     match made {
         Ok(p) => Ok((manifest, p)),
         Err(e) => {
