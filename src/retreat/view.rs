@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use maud::{DOCTYPE, html};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use crate::Result;
 use crate::domain::arc::{self, Phase};
 use crate::domain::participant;
 use crate::domain::profile;
-use crate::domain::time::{ZonedTime, to_db};
+use crate::domain::time::{ZonedTime, from_db, to_db};
 use crate::export::{Exported, Privacy, WARNING, calendar, write_new};
 use crate::integration::arcs::{Scope, load};
 use crate::integration::checkin::{self, CheckIn};
@@ -53,6 +53,8 @@ pub struct RetreatView {
     /// The members' check-ins still due through the end of the seventh day from today, overdue
     /// ones included, soonest first.
     pub this_week: Vec<CheckIn>,
+    /// The day (`YYYY-MM-DD`, the facilitator's zone) its dosing grid opens on: see `dosing_day`.
+    pub dosing_day: String,
 }
 
 /// The columns a roster holds besides the name.
@@ -116,7 +118,32 @@ pub(crate) fn read(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<Re
         }
     }
     this_week.sort_by(|a, b| a.due.utc.cmp(&b.due.utc).then(a.participant_name.cmp(&b.participant_name)));
-    Ok(RetreatView { retreat, members: list, not_contacted, this_week })
+    let dosing_day = dosing_day(conn, &retreat, now, zone)?.to_string();
+    Ok(RetreatView { retreat, members: list, not_contacted, this_week, dosing_day })
+}
+
+/// The local day a retreat's dosing grid opens on: that of its group dosing under way or last
+/// begun, else of the next one scheduled, else today while the retreat lasts, else its first day.
+/// (A dosing at 23:00 is still the one to record vitals for at 01:00.)
+fn dosing_day(conn: &Connection, retreat: &Retreat, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<NaiveDate> {
+    const SESSIONS: &str = "FROM session WHERE retreat_id = ?1 AND kind = 'administration'
+         AND status IN ('scheduled', 'completed')";
+    let at = |sql: String| -> Result<Option<DateTime<Utc>>> {
+        let t: Option<String> = conn.query_row(&sql, [retreat.id.to_string(), to_db(now)], |r| r.get(0))?;
+        Ok(t.as_deref().map(from_db).transpose()?)
+    };
+    let begun = at(format!("SELECT max(scheduled_at) {SESSIONS} AND scheduled_at <= ?2"))?;
+    let next = || at(format!("SELECT min(scheduled_at) {SESSIONS} AND scheduled_at > ?2"));
+    let chosen = match begun {
+        Some(t) => Some(t),
+        None => next()?,
+    };
+    if let Some(t) = chosen {
+        return Ok(local_day(t, zone));
+    }
+    let (first, last) = days(retreat)?;
+    let today = local_day(now, zone);
+    Ok(if (first..=last).contains(&today) { today } else { first })
 }
 
 fn roster_html(conn: &Connection, view: &RetreatView, columns: RosterColumns, now: DateTime<Utc>) -> Result<String> {

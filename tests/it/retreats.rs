@@ -312,3 +312,31 @@ fn record_now_refuses_a_signed_record_and_members_come_and_go() {
     let err = p.retreats().grid(retreat.id, "25.11.2026", now()).unwrap_err();
     assert!(err.to_string().contains("date"), "{err}");
 }
+
+/// The retreat screen opens its dosing grid on the day of the group dosing under way or last begun
+/// (in the facilitator's zone, Berlin here): at 01:00 after a dosing that began at 23:00 that is
+/// yesterday's, not today's and not the UTC date's. Before any begins, the next one's day; with
+/// none, today while the retreat lasts, else its first day.
+#[test]
+fn the_dosing_grid_opens_on_the_day_of_the_dosing_under_way_in_the_facilitators_zone() {
+    let (_fx, mut p) = Fixture::new();
+    let retreat = p.retreats().create(&retreat_input(), now()).unwrap();
+    let arcs: Vec<Uuid> = NAMES[..2].iter().map(|n| arc_in_preparation(&mut p, n)).collect();
+    p.retreats().add_members(retreat.id, &arcs, now()).unwrap();
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+    let day = |p: &mut Practice, when: &str| p.retreats().view(retreat.id, at(when)).unwrap().dosing_day;
+
+    // None scheduled: today (Berlin's date, a day ahead of UTC's at 00:30) while it lasts, else the first day.
+    assert_eq!(day(&mut p, "2026-11-24T23:30:00Z"), "2026-11-25");
+    assert_eq!(day(&mut p, "2026-11-20T12:00:00Z"), "2026-11-24");
+    assert_eq!(day(&mut p, "2026-12-01T12:00:00Z"), "2026-11-24");
+
+    let group = GroupDosing { retreat_id: retreat.id, at: "2026-11-25T23:00".into(), location: None };
+    assert_eq!(p.retreats().schedule_dosing(&group).unwrap().scheduled.len(), 2);
+    // Before it begins, even on another of the retreat's days: its day.
+    assert_eq!(day(&mut p, "2026-11-24T09:00:00Z"), "2026-11-25");
+    // 01:00 in Berlin on the 26th, two hours into it: still the 25th.
+    assert_eq!(day(&mut p, "2026-11-26T00:00:00Z"), "2026-11-25");
+    // Long after, with none later: the last one begun.
+    assert_eq!(day(&mut p, "2026-12-10T12:00:00Z"), "2026-11-25");
+}

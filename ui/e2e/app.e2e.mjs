@@ -1062,14 +1062,20 @@ test('retreats: the demo retreat of 8, its group dosing day recorded from the gr
   await browser.$('button=Winter solstice retreat').click();
   const view = await browser.$('[data-testid="retreat-view"]');
   await view.$('h1=Winter solstice retreat').waitForDisplayed({ timeout: 5_000 });
-  assert.equal((await view.$$('[data-testid="member"]')).length, 8, 'eight participants at the retreat');
+  // The heading shows before the retreat's rows arrive: wait for them, then count.
+  const rows = async (within, testid, n) =>
+    browser.waitUntil(async () => (await within.$$(`[data-testid="${testid}"]`)).length === n, {
+      timeout: 5_000,
+      timeoutMsg: `expected ${n} ${testid} rows`,
+    });
+  await rows(view, 'member', 8);
   await assertLayout('the retreat');
   await shoot('retreat');
   await view.$('[data-testid="open-dosing-day"]').click();
 
   const grid = await browser.$('[data-testid="group-dosing"]');
   await grid.$('h1*=Group dosing day').waitForDisplayed({ timeout: 5_000 });
-  assert.equal((await grid.$$('[data-testid="grid-row"]')).length, 8, 'one row per participant');
+  await rows(grid, 'grid-row', 8); // one row per participant
   assert.match(await grid.getText(), /7 of 8 dosed/);
   assert.match(await grid.getText(), /one facilitator to 4 clients \(OAR 333-333-5230\)/, 'the largest dose, 25 mg, sets the ratio; two facilitators suffice');
   // Who needs attention: dosed three hours ago and no vitals yet. Record them now for the first.

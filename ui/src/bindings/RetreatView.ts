@@ -12,4 +12,8 @@ not_contacted: number,
  * The members' check-ins still due through the end of the seventh day from today, overdue
  * ones included, soonest first.
  */
-this_week: Array<CheckIn>, };
+this_week: Array<CheckIn>, 
+/**
+ * The day (`YYYY-MM-DD`, the facilitator's zone) its dosing grid opens on: see `dosing_day`.
+ */
+dosing_day: string, };
