@@ -635,10 +635,7 @@ pub fn export_plaintext(practice: &Practice, path: &Path) -> Result<()> {
 /// Writes the whole practice to a new file at `path` encrypted under a fresh key, as a key
 /// rotation does before its checks and rename: the baseline a rotation is measured against.
 pub fn export_encrypted(practice: &mut Practice, path: &Path) -> Result<()> {
-    std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
-    let version = practice.schema_version()?;
-    let key = crate::key::DatabaseKey::generate()?;
-    crate::store::files::write_encrypted(practice.connection_mut(), path, &key, version)
+    practice.export_to(path, &crate::key::DatabaseKey::generate()?)
 }
 
 /// Opens a plaintext copy made by [`export_plaintext`], with the same pragmas as the real store.

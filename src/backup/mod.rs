@@ -441,13 +441,12 @@ fn read_archive<R: Read>(reader: R, progress: Progress<'_>, copy: bool) -> Resul
         let (read, other) = std::thread::scope(|s| {
             let other = s.spawn(move || -> Result<(String, Option<Connection>)> {
                 let mut hasher = archive::Hasher::new(from);
-                let copy = match copy {
-                    true => {
-                        let mut c = Connection::open_in_memory()?;
-                        c.deserialize_read_exact("main", &mut hasher, len, true).map_err(image)?;
-                        Some(c)
-                    }
-                    false => None,
+                let copy = if copy {
+                    let mut c = Connection::open_in_memory()?;
+                    c.deserialize_read_exact("main", &mut hasher, len, true).map_err(image)?;
+                    Some(c)
+                } else {
+                    None
                 };
                 Ok((hasher.finish(), copy))
             });

@@ -130,7 +130,7 @@ impl Practice {
     }
 
     /// Writes the whole practice, encrypted with `key`, into a new file at `path`.
-    fn export_to(&mut self, path: &Path, key: &DatabaseKey) -> Result<()> {
+    pub(crate) fn export_to(&mut self, path: &Path, key: &DatabaseKey) -> Result<()> {
         // The connection was opened without SQLITE_OPEN_CREATE (opening never creates a practice),
         // and ATTACH inherits that: the new file is made empty here first.
         std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
