@@ -93,11 +93,6 @@ pub(crate) fn bytes<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<
     r.get_ref(i)?.as_bytes().map_err(|e| unreadable(i, e))
 }
 
-/// … or `None` for NULL.
-pub(crate) fn bytes_or_null<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
-    r.get_ref(i)?.as_bytes_or_null().map_err(|e| unreadable(i, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

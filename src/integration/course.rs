@@ -17,8 +17,7 @@ use super::cohort::{ArcTraits, CohortFilter};
 use super::schedule::{Offset, OffsetUnit};
 use super::status::{end_of_day, local_day};
 use crate::Result;
-use crate::domain::time::from_db;
-use crate::domain::{bytes, bytes_or_null, id_from_bytes, id_from_db, text};
+use crate::domain::{bytes, id_from_bytes};
 use crate::store::time::from_db_bytes;
 
 /// What became of a check-in, for the practice figures.
@@ -73,15 +72,17 @@ impl Held {
     }
 }
 
-/// Every check-in's course, arc by arc.
-pub(super) const CHECKINS: &str = "SELECT arc_id, due_at, status, resolved_at, offset_amount, offset_unit, step
-     FROM checkin INDEXED BY checkin_course ORDER BY arc_id, due_at";
-/// Each arc's first completed administration session's end.
-pub(super) const DOSED: &str = "SELECT arc_id, min(ended_at) FROM session INDEXED BY session_dosed
-     WHERE kind = 'administration' AND status = 'completed' GROUP BY arc_id";
-/// When each arc first entered completion.
-pub(super) const COMPLETED: &str = "SELECT arc_id, min(at) FROM arc_event INDEXED BY arc_event_completion
-     WHERE to_phase = 'completion' GROUP BY arc_id";
+/// Every check-in's course, arc by arc, in the numbers schema 0018 computes from each row: its due
+/// time and what became of it in Unix seconds, its plan step's offset as one code.
+pub(super) const CHECKINS: &str = "SELECT arc_id, course_due, course_fate, course_step
+     FROM checkin INDEXED BY checkin_course ORDER BY arc_id, course_due";
+/// Each arc's completed administration sessions' ends, the first first (an ordered walk and the
+/// first row of each arc kept costs half of SQLite's `min() … GROUP BY`).
+pub(super) const DOSED: &str = "SELECT arc_id, ended_at FROM session INDEXED BY session_dosed
+     WHERE kind = 'administration' AND status = 'completed' ORDER BY arc_id, ended_at";
+/// When each arc entered completion, the first first.
+pub(super) const COMPLETED: &str = "SELECT arc_id, at FROM arc_event INDEXED BY arc_event_completion
+     WHERE to_phase = 'completion' ORDER BY arc_id, at";
 
 /// The follow-up of every arc in a cohort.
 pub(super) struct Course {
@@ -114,13 +115,35 @@ impl Course {
     }
 }
 
+/// A course column SQLite could not compute from its row (a stored time it cannot read): the row is
+/// damaged, and the reading says which column.
+fn unreadable(column: usize, what: &'static str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Integer, what.into())
+}
+
+/// An instant from whole Unix seconds, as `course_due` and `course_fate` hold them.
+fn from_seconds(column: usize, s: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp(s, 0).ok_or_else(|| unreadable(column, "a check-in's time is out of range"))
+}
+
+/// A plan step's offset from `course_step`: the amount times 4 plus the unit.
+fn step_of(code: i64) -> rusqlite::Result<Offset> {
+    let unit = match code & 3 {
+        0 => OffsetUnit::Hours,
+        1 => OffsetUnit::Days,
+        2 => OffsetUnit::Weeks,
+        _ => OffsetUnit::Months,
+    };
+    let amount = u32::try_from(code >> 2).map_err(|_| unreadable(3, "a check-in's step offset is out of range"))?;
+    Ok(Offset { amount, unit })
+}
+
 /// The check-ins of the arcs `keep` wants, arc by arc, each arc's in due order.
 pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz) -> Result<Vec<Held>> {
     let mut out = Vec::new();
     let mut ends: HashMap<NaiveDate, DateTime<Utc>> = HashMap::new();
-    // Rows come in arc order (the index's): each arc's id is parsed and looked up once. The
-    // columns are borrowed as bytes: ids, states and instants are ASCII, and each is checked as it
-    // is parsed (130,000 rows in a large practice; UTF-8 checks were a twentieth of the reading).
+    // Rows come in arc order (the index's): each arc's id is parsed and looked up once, borrowed
+    // as bytes (130,000 rows in a large practice; UTF-8 checks were a twentieth of the reading).
     let mut current: Option<(Vec<u8>, Option<Uuid>)> = None;
     let mut stmt = conn.prepare_cached(CHECKINS)?;
     let mut rows = stmt.query([])?;
@@ -131,18 +154,17 @@ pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz
             current = Some((arc_bytes.to_owned(), keep(&id).then_some(id)));
         }
         let Some((_, Some(arc))) = current else { continue };
-        let due = from_db_bytes(bytes(r, 1)?)?;
-        let status = match bytes(r, 2)? {
-            b"completed" => Status::Completed,
-            b"skipped" => Status::Skipped,
-            _ => Status::Due,
+        // A due time SQLite cannot read as an instant comes as NULL: that row is damaged.
+        let due = r.get::<_, Option<i64>>(1)?.ok_or_else(|| unreadable(1, "a check-in's due time is not a time"))?;
+        let due = from_seconds(1, due)?;
+        let (status, resolved) = match r.get::<_, Option<i64>>(2)? {
+            None => (Status::Due, None),
+            Some(fate) => {
+                let status = if fate & 1 == 1 { Status::Skipped } else { Status::Completed };
+                (status, Some(from_seconds(2, fate >> 1)?))
+            }
         };
-        let resolved = bytes_or_null(r, 3)?.map(from_db_bytes).transpose()?;
-        let step = match (r.get::<_, Option<u32>>(4)?, r.get::<_, Option<OffsetUnit>>(5)?, r.get::<_, Option<u32>>(6)?)
-        {
-            (Some(amount), Some(unit), Some(_)) => Some(Offset { amount, unit }),
-            _ => None,
-        };
+        let step = r.get::<_, Option<i64>>(3)?.map(step_of).transpose()?;
         let day = local_day(due, zone);
         let day_end = *ends.entry(day).or_insert_with(|| end_of_day(day, zone));
         out.push(Held { arc, due, day, day_end, status, resolved, step });
@@ -158,10 +180,18 @@ pub(super) fn firsts(conn: &Connection, keep: impl Fn(&Uuid) -> bool) -> Result<
         let mut stmt = conn.prepare_cached(sql)?;
         let mut out = HashMap::new();
         let mut rows = stmt.query([])?;
+        let mut last: Vec<u8> = Vec::new();
         while let Some(r) = rows.next()? {
-            let id = id_from_db(text(r, 0)?)?;
+            // Each arc's first row is its earliest; the rest of its run is passed over unread.
+            let arc = bytes(r, 0)?;
+            if arc == last.as_slice() {
+                continue;
+            }
+            last.clear();
+            last.extend_from_slice(arc);
+            let id = id_from_bytes(arc)?;
             if keep(&id) {
-                out.insert(id, from_db(text(r, 1)?)?);
+                out.insert(id, from_db_bytes(bytes(r, 1)?)?);
             }
         }
         Ok(out)

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/0015_insight.sql"),
     include_str!("../../schema/0016_checkin_packets.sql"),
     include_str!("../../schema/0017_retreats_and_schedules.sql"),
+    include_str!("../../schema/0018_checkin_course_numbers.sql"),
 ];
 
 /// What each schema version's `sqlite_master` holds, as `schema_digest` computes it: entry `v - 1`
@@ -53,6 +54,7 @@ const SCHEMA_DIGESTS: &[&str] = &[
     "ecbb2884519f59d6ff8d5f35d7dd10c697b9c51406d61c6385009296e05ca2dd",
     "96bad722af1f91da56fe0f796b18262461617eb9ad4b2183e7dbe92a6db46670",
     "4d0205a6cc4f6c44413d60a90fc6f9784ca467905be719993cd26e0f17bdc538",
+    "0b82c1b2d62d5664550691b40f9498438c08d174174aaf707f1ca41d4e3f2301",
 ];
 
 /// The migrations' SQL, for tests that build a practice's image by hand.
