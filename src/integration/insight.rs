@@ -34,37 +34,34 @@ impl Integration<'_> {
     /// Everything the Outcomes screen shows for `measure_id` over the arcs `filter` selects,
     /// grouped `by`; each part as its own call gives it.
     ///
-    /// Two cores share it: the practice's connection reads the check-ins and when each arc was
-    /// dosed and completed while its second connection reads the cohort, the scores and what was
-    /// recorded of each arc (`Practice::read_beside`, one snapshot); then the outcomes and the
+    /// Two cores share it: the practice's connection reads the check-ins and what was recorded of
+    /// each arc while its second connection reads the cohort, its scores and when each arc was
+    /// dosed and completed (`Practice::read_beside`, one snapshot); then the outcomes and the
     /// follow-up figures are counted on one core while the predictors are worked out on the other.
     pub fn insight(self, measure_id: &str, filter: &CohortFilter, by: GroupBy, now: DateTime<Utc>) -> Result<Insight> {
         let m = measure(measure_id)?;
         let zone = self.practice.facilitator().profile()?.zone()?;
         // The two connections read about as much each. The first reads the check-ins (the most
-        // rows by far) and when each arc was first dosed and completed, all of them (those outside
-        // the cohort are dropped after); the second reads the cohort, its scores and what was
-        // recorded of each arc.
+        // rows by far) and what was recorded of every arc (those outside the cohort are dropped
+        // after); the second reads the cohort, its scores and its arcs' first dosing and completion.
         let beside = |conn: &rusqlite::Connection| -> Result<_> {
             let arcs = cohort::arcs(conn, filter)?;
             let per_arc = outcomes::per_arc(conn, m, |id| arcs.contains_key(id), filter, zone)?;
-            let recorded = predictors::recorded(conn)?;
-            Ok((arcs, per_arc, recorded, crate::domain::arc::approach_tags(conn)?))
+            let firsts = course::firsts(conn, |id| arcs.contains_key(id))?;
+            Ok((arcs, per_arc, firsts, crate::domain::arc::approach_tags(conn)?))
         };
         self.practice.read_beside(beside, |conn, beside| {
             let mut checkins = course::checkins(conn, |_| true, zone)?;
-            let (mut dosed, mut completed) = course::firsts(conn, |_| true)?;
-            let (arcs, per_arc, recorded, approaches) = beside.join()?;
+            let recorded = predictors::recorded(conn)?;
+            let (arcs, per_arc, (dosed, completed), approaches) = beside.join()?;
             // Arc by arc (they come in arc order): one look-up for each arc's run of check-ins.
             let mut run: Option<(Uuid, bool)> = None;
             checkins.retain(|c| match run {
                 Some((arc, keep)) if arc == c.arc => keep,
                 _ => run.insert((c.arc, arcs.contains_key(&c.arc))).1,
             });
-            dosed.retain(|arc, _| arcs.contains_key(arc));
-            completed.retain(|arc, _| arcs.contains_key(arc));
             let course = Course { zone, arcs, checkins, dosed, completed };
-            // The follow-up figures and the outcomes are counted on one core, the predictors on the other.
+            // The outcomes and the follow-up figures are counted on one core, the predictors on the other.
             std::thread::scope(|s| {
                 let counted = s.spawn(|| {
                     let (overall, groups) = outcomes::summarise_with_groups(m, &per_arc, &course.arcs, by);

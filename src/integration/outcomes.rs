@@ -13,11 +13,11 @@ use uuid::Uuid;
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
 use super::status::end_of_day;
-use crate::domain::time::from_db;
-use crate::domain::{id_from_db, text};
+use crate::domain::{bytes, id_from_bytes};
 use crate::measures::response::baseline_of;
 use crate::measures::{Measure, measure};
 use crate::stats::{Mean, Rate};
+use crate::store::time::from_db_bytes;
 use crate::{Practice, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -225,17 +225,18 @@ pub(super) fn per_arc(
     let mut stmt = conn.prepare_cached(SCORES)?;
     let mut rows = stmt.query([&m.id])?;
     // Rows come arc by arc: each arc's points are judged when the next arc's begin.
-    let mut current: Option<(String, Option<Uuid>)> = None;
+    // Ids and instants are borrowed as bytes, checked as they are parsed.
+    let mut current: Option<(Vec<u8>, Option<Uuid>)> = None;
     let mut points: Vec<Point> = Vec::new();
     while let Some(r) = rows.next()? {
-        let arc_text = text(r, 0)?;
-        if current.as_ref().is_none_or(|(text, _)| text != arc_text) {
+        let arc_bytes = bytes(r, 0)?;
+        if current.as_ref().is_none_or(|(b, _)| b.as_slice() != arc_bytes) {
             if let Some((_, Some(arc))) = current.take() {
                 judge(arc, &points);
             }
             points.clear();
-            let id = id_from_db(arc_text)?;
-            current = Some((arc_text.to_owned(), keep(&id).then_some(id)));
+            let id = id_from_bytes(arc_bytes)?;
+            current = Some((arc_bytes.to_owned(), keep(&id).then_some(id)));
         }
         if !matches!(current, Some((_, Some(_)))) {
             continue;
@@ -243,7 +244,7 @@ pub(super) fn per_arc(
         // Only a baseline's band is read, and the first point's (the baseline when none is marked).
         let is_baseline: bool = r.get(1)?;
         let band = if is_baseline || points.is_empty() { r.get(4)? } else { None };
-        points.push(Point { is_baseline, at: from_db(text(r, 2)?)?, total: r.get(3)?, band });
+        points.push(Point { is_baseline, at: from_db_bytes(bytes(r, 2)?)?, total: r.get(3)?, band });
     }
     if let Some((_, Some(arc))) = current {
         judge(arc, &points);
