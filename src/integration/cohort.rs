@@ -184,15 +184,13 @@ pub(crate) fn arcs(conn: &Connection, filter: &CohortFilter) -> Result<BTreeMap<
     while let Some(r) = q.next()? {
         given.insert(id_from_db(text(r, 0)?)?, (r.get(1)?, r.get(2)?));
     }
-    let mut out = BTreeMap::new();
-    for (arc, plan_id, plan) in rows {
+    // In id order (the index's), so the map is built in one pass rather than by 25,000 inserts.
+    let out = rows.into_iter().filter_map(|(arc, plan_id, plan)| {
         let (substance, dose_mg) = given.remove(&arc).unwrap_or_default();
         let traits = ArcTraits { plan_id, plan, substance, dose_mg, approaches: tags.remove(&arc).unwrap_or_default() };
-        if traits.passes(filter) {
-            out.insert(arc, traits);
-        }
-    }
-    Ok(out)
+        traits.passes(filter).then_some((arc, traits))
+    });
+    Ok(out.collect())
 }
 
 #[cfg(test)]

@@ -200,14 +200,15 @@ pub(super) fn per_arc(
     let (from, to) =
         (filter.from.map(|d| end_of_day(d - chrono::Days::new(1), zone)), filter.to.map(|d| end_of_day(d, zone)));
     let c = &m.change;
-    let mut out = PerArc::new();
+    // Arcs are judged in id order (the index's): the map is built in one pass at the end.
+    let mut out: Vec<(Uuid, Option<ArcOutcome>)> = Vec::new();
     let mut judge = |arc: Uuid, points: &[Point]| {
         let Some(b) = baseline_of(points, |p| p.is_baseline) else { return };
         if from.is_some_and(|f| b.at < f) || to.is_some_and(|t| b.at >= t) {
             return;
         }
         let Some(last) = points.iter().rfind(|p| p.at > b.at && !std::ptr::eq(*p, b)) else {
-            out.insert(arc, None);
+            out.push((arc, None));
             return;
         };
         let (baseline, latest) = (b.total, last.total);
@@ -220,7 +221,7 @@ pub(super) fn per_arc(
             improved: c.meaningfully_better(baseline, latest),
             worsened: c.meaningfully_worse(baseline, latest),
         };
-        out.insert(arc, Some(outcome));
+        out.push((arc, Some(outcome)));
     };
     let mut stmt = conn.prepare_cached(SCORES)?;
     let mut rows = stmt.query([&m.id])?;
@@ -249,5 +250,5 @@ pub(super) fn per_arc(
     if let Some((_, Some(arc))) = current {
         judge(arc, &points);
     }
-    Ok(out)
+    Ok(out.into_iter().collect())
 }

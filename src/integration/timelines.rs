@@ -155,9 +155,13 @@ pub(super) struct Tallies(BTreeMap<(Uuid, u32, u32), (Offset, Tally)>);
 /// The counting part of `of`: the course alone, no reads (the insight view runs it beside its reads).
 pub(super) fn tally(course: &Course, filter: &CohortFilter, now: DateTime<Utc>) -> Tallies {
     let mut tallies: BTreeMap<(Uuid, u32, u32), (Offset, Tally)> = BTreeMap::new();
-    for c in course.checkins.iter().filter(|c| Course::in_range(filter, c.day)) {
-        let Some(offset) = c.step else { continue };
-        let plan_id = course.arcs[&c.arc].plan_id;
+    // Arc by arc (a course holds them so): each arc's plan is looked up once.
+    let runs = course.checkins.chunk_by(|a, b| a.arc == b.arc);
+    let steps = runs.flat_map(|run| {
+        let plan_id = course.arcs.get(&run[0].arc).map(|t| t.plan_id);
+        run.iter().filter_map(move |c| Some((plan_id?, c, c.step?)))
+    });
+    for (plan_id, c, offset) in steps.filter(|(_, c, _)| Course::in_range(filter, c.day)) {
         let key = (plan_id, nominal_hours(offset), offset.amount);
         let (_, t) = tallies.entry(key).or_insert_with(|| (offset, Tally::default()));
         match c.fate(now) {
