@@ -204,7 +204,7 @@ fn the_command_map_is_written_from_the_registered_commands() {
         text.contains("  complete_checkin: { args: { id: string; input: CompleteCheckIn }; returns: CheckIn };"),
         "{text}"
     );
-    assert!(text.contains("  app_status: { args: Record<string, never>; returns: AppStatus };"), "{text}");
+    assert!(text.contains("  practice_status: { args: Record<string, never>; returns: PracticeStatus };"), "{text}");
     let path = root().join("../ui/src/bindings/commands.ts");
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, text).unwrap();

@@ -10,6 +10,7 @@ use arcwell::reminders::SchedulerHandle;
 use arcwell::store::audit::LockReason;
 use arcwell::store::pin::PinLock;
 
+use arcwell::integration::dashboard::Dashboard;
 use arcwell::{Error, Keychain, Practice, store};
 use serde::Serialize;
 use ts_rs::TS;
@@ -55,11 +56,11 @@ impl Launch {
                 None => return Ok(Opened::Locked),
             }
         };
-        // Only the cache is wanted here: the UI asks for the dashboard itself, and gets its error
-        // (if there is one) then.
-        let _warm = practice.integration().dashboard(now);
+        // Kept for the UI's first status, so that Today needs no second call; when it cannot be
+        // read, the UI asks for it itself and gets the error then.
+        let today = practice.integration().dashboard(now).ok().map(|d| (d, now));
         self.startup_mark("warmed");
-        Ok(Opened::Practice(Box::new(practice)))
+        Ok(Opened::Practice(Box::new(practice), today))
     }
 
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
@@ -85,7 +86,8 @@ impl Launch {
 
 /// What opening the practice at launch found.
 pub enum Opened {
-    Practice(Box<Practice>),
+    /// With Today's dashboard as read just after it opened, and when.
+    Practice(Box<Practice>, Option<(Dashboard, chrono::DateTime<chrono::Utc>)>),
     /// No practice in the data directory yet: first-run setup.
     NeedsSetup,
     /// A practice the keychain cannot open: the recovery passphrase is needed.
@@ -133,7 +135,14 @@ pub struct AppStatus {
     pub keychain_note: Option<String>,
     /// Locked in this session with a PIN that may still open it (tries left).
     pub pin_unlock: bool,
+    /// Today's dashboard as read when the practice opened at launch (each list's first rows, as
+    /// many as asked for), with the first status only: the first screen then needs no second call.
+    /// `null` otherwise, or when it was read more than 30 s before.
+    pub today: Option<Dashboard>,
 }
+
+/// How old the dashboard read at launch may be and still be shown as Today.
+const TODAY_FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
 pub struct AppState {
     pub launch: Launch,
@@ -195,8 +204,9 @@ impl AppState {
     }
 
     /// Where the app stands, for the UI's first screen: the practice opened at launch when it was,
-    /// or opened now.
-    pub fn open_at_start(&self) -> arcwell::Result<AppStatus> {
+    /// or opened now; with Today's dashboard (each list's `first` rows) when it was read as the
+    /// practice opened, and only then.
+    pub fn open_at_start(&self, first: Option<u32>) -> arcwell::Result<AppStatus> {
         let mut launch_open = self.launch_open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if self.is_open() {
             return Ok(self.status(Stage::Ready, None));
@@ -211,7 +221,17 @@ impl AppState {
             Some(Err(_)) | None => self.launch.open(&self.keychain, chrono::Utc::now()),
         }?;
         Ok(match opened {
-            Opened::Practice(practice) => self.install(*practice),
+            Opened::Practice(practice, today) => {
+                let status = self.install(*practice);
+                let fresh = today.filter(|(_, at)| chrono::Utc::now() - *at <= TODAY_FRESH);
+                AppStatus {
+                    today: fresh.map(|(d, _)| match first {
+                        Some(n) => d.first(usize::try_from(n).unwrap_or(usize::MAX)),
+                        None => d,
+                    }),
+                    ..status
+                }
+            }
             Opened::NeedsSetup => self.status(Stage::NeedsSetup, None),
             Opened::Locked => self.status(Stage::Locked, None),
         })
@@ -348,6 +368,7 @@ impl AppState {
             data_dir: self.launch.data_dir.display().to_string(),
             keychain_note,
             pin_unlock,
+            today: None,
         }
     }
 
@@ -388,10 +409,10 @@ mod tests {
     fn after_a_lock_only_the_pin_or_the_passphrase_opens_the_practice_again() {
         let dir = tempfile::tempdir().unwrap();
         let state = AppState::new(Launch { data_dir: dir.path().join("demo"), demo: true, startup_probe: false });
-        assert_eq!(state.open_at_start().unwrap().stage, Stage::Ready, "at launch it opens by itself");
+        assert_eq!(state.open_at_start(None).unwrap().stage, Stage::Ready, "at launch it opens by itself");
         let locked = state.close(LockReason::ByHand);
         assert_eq!((locked.stage, locked.pin_unlock), (Stage::Locked, false), "no PIN set: the passphrase only");
-        assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "asking again does not open it");
+        assert_eq!(state.open_at_start(None).unwrap().stage, Stage::Locked, "asking again does not open it");
         assert!(!state.is_open());
         assert_eq!(state.unlock_with_pin("4821").unwrap_err().code(), arcwell::ErrorCode::PassphraseRequired);
 
@@ -402,7 +423,11 @@ mod tests {
         state.write(|p| p.unlock_pin().set(&Passphrase::new(DEMO_PASSPHRASE), Some("4821"))).unwrap();
         let locked = state.close(LockReason::Idle);
         assert_eq!((locked.stage, locked.pin_unlock), (Stage::Locked, true));
-        assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "the launch's path does not open it either");
+        assert_eq!(
+            state.open_at_start(None).unwrap().stage,
+            Stage::Locked,
+            "the launch's path does not open it either"
+        );
         assert_eq!(state.unlock_with_pin("0000").unwrap_err().code(), arcwell::ErrorCode::WrongPassphrase);
         assert!(state.status(Stage::Locked, None).pin_unlock, "tries are left");
         assert_eq!(state.unlock_with_pin("4821").unwrap().stage, Stage::Ready);
@@ -438,17 +463,25 @@ mod tests {
         let racing: Vec<_> = (0..2)
             .map(|_| {
                 let state = std::sync::Arc::clone(&state);
-                std::thread::spawn(move || state.open_at_start())
+                std::thread::spawn(move || state.open_at_start(Some(1)))
             })
             .collect();
+        let mut given = Vec::new();
         for call in racing {
             let status = call.join().unwrap().unwrap();
             assert_eq!(status.stage, Stage::Ready, "both calls see the practice the launch opened");
+            given.extend(status.today);
         }
+        // Today as read at launch comes with the first status only, each list cut to the rows asked for.
+        assert_eq!(given.len(), 1, "one of the two first calls carries Today");
         let today = state.with(|p| p.integration().dashboard(chrono::Utc::now())).unwrap();
-        assert!(!today.due_today.is_empty(), "the demo practice is the one installed");
+        assert!(today.due_today.len() > 1, "the demo practice is the one installed");
+        assert_eq!(given[0].due_today.len(), 1);
+        assert_eq!(given[0].totals, today.totals, "the lists' lengths before the cut are whole");
         assert!(state.launch_open.lock().unwrap().is_none(), "the launch's thread was taken");
-        assert_eq!(state.open_at_start().unwrap().stage, Stage::Ready, "later calls find it open");
+        let later = state.open_at_start(Some(1)).unwrap();
+        assert_eq!(later.stage, Stage::Ready, "later calls find it open");
+        assert!(later.today.is_none(), "and read Today themselves");
     }
 
     #[test]
@@ -458,7 +491,7 @@ mod tests {
         let mut state = AppState::new(launch.clone());
         state.keychain = Keychain::Off;
         state.open_in_background();
-        assert_eq!(state.open_at_start().unwrap().stage, Stage::NeedsSetup);
+        assert_eq!(state.open_at_start(None).unwrap().stage, Stage::NeedsSetup);
         drop(practice(dir.path(), true));
 
         // A practice whose key is in no keychain: the passphrase screen, whether opened at launch or when asked.
@@ -468,7 +501,7 @@ mod tests {
             if at_launch {
                 state.open_in_background();
             }
-            assert_eq!(state.open_at_start().unwrap().stage, Stage::Locked, "opened at launch: {at_launch}");
+            assert_eq!(state.open_at_start(None).unwrap().stage, Stage::Locked, "opened at launch: {at_launch}");
             assert!(!state.is_open());
         }
     }

@@ -26,10 +26,11 @@ pub fn startup_mark(state: tauri::State<'_, AppState>, stage: StartupStage) {
 }
 
 /// Where the app stands. The first call takes the practice opened at launch (from the keychain,
-/// or a fresh demo practice), waiting for it if it is still opening.
+/// or a fresh demo practice), waiting for it if it is still opening, and Today's dashboard as read
+/// then (each list's `first` rows, as `dashboard` gives them).
 #[tauri::command]
-pub async fn app_status(app: AppHandle) -> CommandResult<AppStatus> {
-    blocking(app, |s| s.open_at_start()).await
+pub async fn app_status(app: AppHandle, first: Option<u32>) -> CommandResult<AppStatus> {
+    blocking(app, move |s| s.open_at_start(first)).await
 }
 
 /// First run: creates the practice with the facilitator's profile and recovery passphrase.

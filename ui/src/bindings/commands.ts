@@ -88,7 +88,7 @@ import type { TemplateSummary } from './TemplateSummary';
 /** Every command the app registers: its arguments, named as the UI sends them, and its result. */
 export interface Commands {
   startup_mark: { args: { stage: StartupStage }; returns: null };
-  app_status: { args: Record<string, never>; returns: AppStatus };
+  app_status: { args: { first: number | null }; returns: AppStatus };
   unlock_with_pin: { args: { pin: string }; returns: AppStatus };
   set_unlock_pin: { args: { passphrase: string; pin: string | null }; returns: boolean };
   has_unlock_pin: { args: Record<string, never>; returns: boolean };

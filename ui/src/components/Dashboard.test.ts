@@ -6,6 +6,7 @@ import type { Dashboard as Data } from '../bindings/Dashboard';
 import type { CheckIn } from '../bindings/CheckIn';
 import type { Alert } from '../bindings/Alert';
 import { EARLY_WARNINGS } from '../lib/format';
+import { FIRST, keepLaunchToday } from '../lib/today';
 
 afterEach(() => {
   cleanup();
@@ -216,5 +217,22 @@ describe('the Today dashboard', () => {
     await vi.waitFor(() => expect(within(list).getAllByText(/^Invented Person \d+$/)).toHaveLength(40));
     expect(asked).toEqual([{ first: 10 }, { first: null }]);
     expect(within(list).queryByRole('button', { name: /Show all/ })).toBeNull();
+  });
+
+  it('shows Today as read at launch without asking again, once; later showings ask', async () => {
+    const commands: string[] = [];
+    mockIPC((cmd, args) => {
+      commands.push(cmd);
+      return cmd === 'dashboard' ? answer({ ...whole, due_today: [checkin('n', 'Noor Halvorsen', '2026-11-25T15:00')] }, args) : null;
+    });
+    keepLaunchToday(answer(whole, { first: FIRST }));
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    expect(within(await screen.findByTestId('due-today')).getByText('Wren Dunmore')).toBeTruthy();
+    expect(commands.filter((c) => c === 'dashboard')).toEqual([]);
+    cleanup();
+    // Back on Today later: read again, not the launch's copy.
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    await vi.waitFor(() => expect(within(screen.getByTestId('due-today')).getByText('Noor Halvorsen')).toBeTruthy());
+    expect(commands.filter((c) => c === 'dashboard')).toEqual(['dashboard']);
   });
 });

@@ -98,7 +98,7 @@ async function call<K extends Name>(
 
 export const backend = {
   startupMark: (stage: StartupStage) => call('startup_mark', { stage }),
-  appStatus: () => call('app_status'),
+  appStatus: (first: number | null) => call('app_status', { first }),
   setup: (profile: ProfileInput, passphrase: string) => call('setup', { profile, passphrase }),
   unlock: (passphrase: string) => call('unlock', { passphrase }),
   unlockWithPin: (pin: string) => call('unlock_with_pin', { pin }),
