@@ -2,7 +2,7 @@
 # Measures the release app as a user feels it, beside an empty Tauri 2 window in the same run:
 #   - cold start: from the instant before exec to the dashboard painted with the data of a synthetic
 #     practice of 10,000 invented participants (opened from a real keychain, as at a normal launch),
-#     and to the UI's first script; the empty window's first script as the baseline
+#     and to the UI's first script; the empty window's first script and first paint as the baseline
 #   - idle memory: the PSS of each one's whole process tree (the app and its WebKit processes) 15 s
 #     after start
 #   - wake-ups: the voluntary context switches of the app's threads over 60 s with nothing due (a
@@ -58,8 +58,8 @@ stop() { kill \$1 2>/dev/null; wait \$1 2>/dev/null || true; sleep 1; }
 
 for i in \$(seq 1 $RUNS); do
   launch "$WORK/e" "$EMPTY" "$WORK/practice" "${EMPTY_ENV:-}"
-  s=\$(wait_mark "$WORK/e.log" script); t0=\$(cat "$WORK/e.t0")
-  echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms"
+  s=\$(wait_mark "$WORK/e.log" script); p=\$(wait_mark "$WORK/e.log" painted); t0=\$(cat "$WORK/e.t0")
+  echo "empty-window run \$i: first script \$(( (s - t0) / 1000 )) ms, painted \$(( (p - t0) / 1000 )) ms"
   [ \$i -eq 1 ] && { sleep \$(( 15 - (s - t0) / 1000000 )); echo "empty-window: PSS 15 s after start \$(( \$(pss_kib \$pid) / 1024 )) MiB over \$(tree_pids \$pid | wc -l) processes"; pss_each \$pid; }
   stop \$pid
   launch "$WORK/a" "$APP" "$WORK/practice" "${APP_ENV:-}"
@@ -88,6 +88,7 @@ INNER
 say "Measuring ($RUNS launches of each, then 60 s idle)"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash "$WORK/inner.sh" | tee "$WORK/result.txt"
 awk '/^empty-window run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window first script: median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
+awk '/^empty-window run/ {print $9}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "empty window painted:      median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $6}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app first script:  median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 awk '/^arcwell-app run/ {print $12}' "$WORK/result.txt" | sort -n | awk '{a[NR]=$1} END {print "arcwell-app dashboard:     median " a[int((NR+1)/2)] " ms, min " a[1] " ms, max " a[NR] " ms"}'
 echo "arcwell-app, each mark's median (ms from exec). On the opening thread: opening → opened (keychain, SQLCipher, migrations, the unlock's audit entry) → warmed (Today read once). In the UI: script → status → data (the dashboard's) → rendered (in the DOM) → frame (the next frame begins) → dashboard (painted):"
