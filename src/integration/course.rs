@@ -198,3 +198,101 @@ pub(super) fn firsts(conn: &Connection, keep: impl Fn(&Uuid) -> bool) -> Result<
     };
     Ok((first(DOSED)?, first(COMPLETED)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema alone: the check-ins' arc and notes are not there (foreign keys off).
+    fn conn() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in crate::store::migrate::MIGRATION_SQL {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        conn
+    }
+
+    fn add(
+        conn: &Connection,
+        id: &str,
+        due_at: &str,
+        status: &str,
+        resolved_at: Option<&str>,
+        step: Option<(u32, &str)>,
+    ) {
+        conn.execute(
+            "INSERT INTO checkin (id, arc_id, series, step, offset_amount, offset_unit, purpose, prompts, due_at, due_tz,
+                 status, resolved_at, note_id, skip_reason, created_at)
+             VALUES (?1, '0b1f5a4e-7c1d-4d8e-9a37-5d2c1e8f9a01', 1, ?2, ?3, ?4, 'p', '[]', ?5, 'Europe/Berlin', ?6, ?7,
+                 CASE ?6 WHEN 'completed' THEN 'n' END, CASE ?6 WHEN 'skipped' THEN 'closed early' END,
+                 '2026-01-01T00:00:00.000Z')",
+            rusqlite::params![id, step.map(|_| 1), step.map(|s| s.0), step.map(|s| s.1), due_at, status, resolved_at],
+        )
+        .unwrap();
+    }
+
+    /// What schema 0018's numbers say comes back as the row said it: each fate, each unit, a
+    /// check-in added by hand, and the local day in the facilitator's zone.
+    #[test]
+    fn a_courses_numbers_read_back_as_the_rows_they_come_from() {
+        let conn = conn();
+        add(&conn, "a", "2026-03-01T23:30:00.000Z", "completed", Some("2026-03-02T10:15:30.250Z"), Some((72, "hours")));
+        add(&conn, "b", "2026-03-08T09:00:00.000Z", "skipped", Some("2026-03-09T08:00:00.000Z"), Some((1, "weeks")));
+        add(&conn, "c", "2026-04-01T09:00:00.000Z", "due", None, Some((3, "months")));
+        add(&conn, "d", "2026-03-03T09:00:00.000Z", "due", None, None);
+        add(&conn, "e", "2026-03-04T09:00:00.000Z", "due", None, Some((10, "days")));
+        let held = checkins(&conn, |_| true, chrono_tz::Europe::Berlin).unwrap();
+        let got: Vec<_> = held
+            .iter()
+            .map(|h| (h.due.to_rfc3339(), h.day.to_string(), h.status, h.resolved.map(|r| r.to_rfc3339()), h.step))
+            .collect();
+        let at = |s: &str| Some(s.to_owned());
+        let step = |amount, unit| Some(Offset { amount, unit });
+        assert_eq!(
+            got,
+            [
+                // 23:30 UTC is the next day in Berlin; the contact's milliseconds are dropped.
+                (
+                    "2026-03-01T23:30:00+00:00".into(),
+                    "2026-03-02".into(),
+                    Status::Completed,
+                    at("2026-03-02T10:15:30+00:00"),
+                    step(72, OffsetUnit::Hours)
+                ),
+                ("2026-03-03T09:00:00+00:00".into(), "2026-03-03".into(), Status::Due, None, None),
+                (
+                    "2026-03-04T09:00:00+00:00".into(),
+                    "2026-03-04".into(),
+                    Status::Due,
+                    None,
+                    step(10, OffsetUnit::Days)
+                ),
+                (
+                    "2026-03-08T09:00:00+00:00".into(),
+                    "2026-03-08".into(),
+                    Status::Skipped,
+                    at("2026-03-09T08:00:00+00:00"),
+                    step(1, OffsetUnit::Weeks)
+                ),
+                (
+                    "2026-04-01T09:00:00+00:00".into(),
+                    "2026-04-01".into(),
+                    Status::Due,
+                    None,
+                    step(3, OffsetUnit::Months)
+                ),
+            ]
+        );
+    }
+
+    /// A due time SQLite cannot read (a crafted or damaged row) is refused with what is wrong, not
+    /// read as some other time.
+    #[test]
+    fn a_due_time_that_is_not_a_time_is_refused() {
+        let conn = conn();
+        add(&conn, "a", "next tuesday", "due", None, None);
+        let e = checkins(&conn, |_| true, chrono_tz::UTC).err().unwrap();
+        assert!(e.to_string().contains("a check-in's due time is not a time"), "{e}");
+    }
+}
