@@ -58,9 +58,9 @@ impl Launch {
         };
         // Kept for the UI's first status, so that Today needs no second call; when it cannot be
         // read, the UI asks for it itself and gets the error then.
-        let today = practice.integration().dashboard(now).ok().map(|d| (d, now));
+        let today = practice.integration().dashboard(now).ok().map(|d| Box::new((d, now)));
         self.startup_mark("warmed");
-        Ok(Opened::Practice(Box::new(practice), today))
+        Ok(Opened::Practice { practice: Box::new(practice), today })
     }
 
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
@@ -86,8 +86,11 @@ impl Launch {
 
 /// What opening the practice at launch found.
 pub enum Opened {
-    /// With Today's dashboard as read just after it opened, and when.
-    Practice(Box<Practice>, Option<(Dashboard, chrono::DateTime<chrono::Utc>)>),
+    Practice {
+        practice: Box<Practice>,
+        /// Today's dashboard as read just after it opened, and when.
+        today: Option<Box<(Dashboard, chrono::DateTime<chrono::Utc>)>>,
+    },
     /// No practice in the data directory yet: first-run setup.
     NeedsSetup,
     /// A practice the keychain cannot open: the recovery passphrase is needed.
@@ -221,13 +224,13 @@ impl AppState {
             Some(Err(_)) | None => self.launch.open(&self.keychain, chrono::Utc::now()),
         }?;
         Ok(match opened {
-            Opened::Practice(practice, today) => {
+            Opened::Practice { practice, today } => {
                 let status = self.install(*practice);
-                let fresh = today.filter(|(_, at)| chrono::Utc::now() - *at <= TODAY_FRESH);
+                let fresh = today.filter(|t| chrono::Utc::now() - t.1 <= TODAY_FRESH);
                 AppStatus {
-                    today: fresh.map(|(d, _)| match first {
-                        Some(n) => d.first(usize::try_from(n).unwrap_or(usize::MAX)),
-                        None => d,
+                    today: fresh.map(|t| match first {
+                        Some(n) => t.0.first(usize::try_from(n).unwrap_or(usize::MAX)),
+                        None => t.0,
                     }),
                     ..status
                 }
