@@ -82,6 +82,30 @@ pub(crate) fn id_from_bytes(b: &[u8]) -> rusqlite::Result<Uuid> {
     Uuid::try_parse_ascii(b).map_err(|e| unreadable(0, e))
 }
 
+/// Rows read in id order (an index's), as the practice-wide reads walk them: each run's id is
+/// parsed from its column's bytes once, when the run begins.
+#[derive(Default)]
+pub(crate) struct IdRuns {
+    last: Vec<u8>,
+    id: Option<Uuid>,
+}
+
+impl IdRuns {
+    /// The id `b` spells, and whether a run begins with it (the row before had another).
+    pub fn next(&mut self, b: &[u8]) -> rusqlite::Result<(Uuid, bool)> {
+        if let Some(id) = self.id
+            && self.last == b
+        {
+            return Ok((id, false));
+        }
+        let id = id_from_bytes(b)?;
+        self.last.clear();
+        self.last.extend_from_slice(b);
+        self.id = Some(id);
+        Ok((id, true))
+    }
+}
+
 /// A text column borrowed from the row (no copy); an error names the column.
 pub(crate) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| unreadable(i, e))
@@ -96,6 +120,18 @@ pub(crate) fn bytes<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_run_begins_where_the_id_changes_and_a_bad_id_is_refused() {
+        let (a, b) = ("0b1f5a4e-7c1d-4d8e-9a37-5d2c1e8f9a01", "0b1f5a4e-7c1d-4d8e-9a37-5d2c1e8f9a02");
+        let mut runs = IdRuns::default();
+        let seen: Vec<(String, bool)> = [a, a, b, a]
+            .iter()
+            .map(|id| runs.next(id.as_bytes()).map(|(u, begins)| (u.to_string(), begins)).unwrap())
+            .collect();
+        assert_eq!(seen, [(a.into(), true), (a.into(), false), (b.into(), true), (a.into(), true)]);
+        assert!(runs.next(b"not-an-id").is_err());
+    }
 
     #[test]
     fn text_fields_are_trimmed_and_bounded() {

@@ -17,7 +17,7 @@ use super::cohort::{ArcTraits, CohortFilter};
 use super::schedule::{Offset, OffsetUnit};
 use super::status::{end_of_day, local_day};
 use crate::Result;
-use crate::domain::{bytes, id_from_bytes};
+use crate::domain::{IdRuns, bytes};
 use crate::store::time::from_db_bytes;
 
 /// What became of a check-in, for the practice figures.
@@ -144,16 +144,17 @@ pub(super) fn checkins(conn: &Connection, keep: impl Fn(&Uuid) -> bool, zone: Tz
     let mut ends: HashMap<NaiveDate, DateTime<Utc>> = HashMap::new();
     // Rows come in arc order (the index's): each arc's id is parsed and looked up once, borrowed
     // as bytes (130,000 rows in a large practice; UTF-8 checks were a twentieth of the reading).
-    let mut current: Option<(Vec<u8>, Option<Uuid>)> = None;
+    let (mut runs, mut wanted) = (IdRuns::default(), false);
     let mut stmt = conn.prepare_cached(CHECKINS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let arc_bytes = bytes(r, 0)?;
-        if current.as_ref().is_none_or(|(b, _)| b.as_slice() != arc_bytes) {
-            let id = id_from_bytes(arc_bytes)?;
-            current = Some((arc_bytes.to_owned(), keep(&id).then_some(id)));
+        let (arc, begins) = runs.next(bytes(r, 0)?)?;
+        if begins {
+            wanted = keep(&arc);
         }
-        let Some((_, Some(arc))) = current else { continue };
+        if !wanted {
+            continue;
+        }
         // A due time SQLite cannot read as an instant comes as NULL: that row is damaged.
         let due = r.get::<_, Option<i64>>(1)?.ok_or_else(|| unreadable(1, "a check-in's due time is not a time"))?;
         let due = from_seconds(1, due)?;
@@ -180,18 +181,12 @@ pub(super) fn firsts(conn: &Connection, keep: impl Fn(&Uuid) -> bool) -> Result<
         let mut stmt = conn.prepare_cached(sql)?;
         let mut out = HashMap::new();
         let mut rows = stmt.query([])?;
-        let mut last: Vec<u8> = Vec::new();
+        let mut runs = IdRuns::default();
         while let Some(r) = rows.next()? {
             // Each arc's first row is its earliest; the rest of its run is passed over unread.
-            let arc = bytes(r, 0)?;
-            if arc == last.as_slice() {
-                continue;
-            }
-            last.clear();
-            last.extend_from_slice(arc);
-            let id = id_from_bytes(arc)?;
-            if keep(&id) {
-                out.insert(id, from_db_bytes(bytes(r, 1)?)?);
+            let (arc, begins) = runs.next(bytes(r, 0)?)?;
+            if begins && keep(&arc) {
+                out.insert(arc, from_db_bytes(bytes(r, 1)?)?);
             }
         }
         Ok(out)

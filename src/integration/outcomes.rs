@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::Integration;
 use super::cohort::{self, CohortFilter, GroupBy};
 use super::status::end_of_day;
-use crate::domain::{bytes, id_from_bytes};
+use crate::domain::{IdRuns, bytes};
 use crate::measures::response::baseline_of;
 use crate::measures::{Measure, measure};
 use crate::stats::{Mean, Rate};
@@ -226,20 +226,20 @@ pub(super) fn per_arc(
     let mut stmt = conn.prepare_cached(SCORES)?;
     let mut rows = stmt.query([&m.id])?;
     // Rows come arc by arc: each arc's points are judged when the next arc's begin.
-    // Ids and instants are borrowed as bytes, checked as they are parsed.
-    let mut current: Option<(Vec<u8>, Option<Uuid>)> = None;
+    // Ids and instants are borrowed as bytes, checked as they are parsed. `current`: the arc of
+    // this run, when it is wanted.
+    let (mut runs, mut current): (IdRuns, Option<Uuid>) = (IdRuns::default(), None);
     let mut points: Vec<Point> = Vec::new();
     while let Some(r) = rows.next()? {
-        let arc_bytes = bytes(r, 0)?;
-        if current.as_ref().is_none_or(|(b, _)| b.as_slice() != arc_bytes) {
-            if let Some((_, Some(arc))) = current.take() {
-                judge(arc, &points);
+        let (arc, begins) = runs.next(bytes(r, 0)?)?;
+        if begins {
+            if let Some(done) = current.take() {
+                judge(done, &points);
             }
             points.clear();
-            let id = id_from_bytes(arc_bytes)?;
-            current = Some((arc_bytes.to_owned(), keep(&id).then_some(id)));
+            current = keep(&arc).then_some(arc);
         }
-        if !matches!(current, Some((_, Some(_)))) {
+        if current.is_none() {
             continue;
         }
         // Only a baseline's band is read, and the first point's (the baseline when none is marked).
@@ -247,7 +247,7 @@ pub(super) fn per_arc(
         let band = if is_baseline || points.is_empty() { r.get(4)? } else { None };
         points.push(Point { is_baseline, at: from_db_bytes(bytes(r, 2)?)?, total: r.get(3)?, band });
     }
-    if let Some((_, Some(arc))) = current {
+    if let Some(arc) = current {
         judge(arc, &points);
     }
     Ok(out.into_iter().collect())

@@ -17,7 +17,7 @@ use super::cohort::{self, ArcTraits, CohortFilter, UNRECORDED};
 use super::course::{Course, Held, Status};
 use super::outcomes::{PerArc, per_arc};
 use crate::Result;
-use crate::domain::{bytes, id_from_bytes};
+use crate::domain::{IdRuns, bytes, id_from_bytes};
 use crate::measures::{Measure, measure};
 use crate::stats::{Correlation, Difference, MIN_N, Mean, round};
 
@@ -189,20 +189,10 @@ pub(super) fn recorded(conn: &Connection) -> Result<HashMap<Uuid, Recorded>> {
     // checked as parsed).
     let mut stmt = conn.prepare_cached(MILESTONES)?;
     let mut rows = stmt.query([])?;
-    let mut run: Option<(Vec<u8>, Uuid, u32)> = None;
+    let mut runs = IdRuns::default();
     while let Some(r) = rows.next()? {
-        let arc = bytes(r, 0)?;
-        match &mut run {
-            Some((last, _, n)) if last.as_slice() == arc => *n += 1,
-            _ => {
-                if let Some((_, id, n)) = run.replace((arc.to_owned(), id_from_bytes(arc)?, 1)) {
-                    out.entry(id).or_default().milestones_achieved = n;
-                }
-            }
-        }
-    }
-    if let Some((_, id, n)) = run {
-        out.entry(id).or_default().milestones_achieved = n;
+        let (arc, _) = runs.next(bytes(r, 0)?)?;
+        out.entry(arc).or_default().milestones_achieved += 1;
     }
     // The first counted response of each to an arc, by the stored score and criterion. Rows come
     // arc by arc within each measure: an arc's id is parsed once per measure.
