@@ -144,6 +144,14 @@ pub struct AppStatus {
     pub today: Option<Dashboard>,
 }
 
+/// Today with each list cut to its `first` rows, as the UI asks for it; whole for `None`.
+pub fn today_cut(today: Dashboard, first: Option<u32>) -> Dashboard {
+    match first {
+        Some(n) => today.first(usize::try_from(n).unwrap_or(usize::MAX)),
+        None => today,
+    }
+}
+
 /// How old the dashboard read at launch may be and still be shown as Today.
 const TODAY_FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
@@ -227,13 +235,7 @@ impl AppState {
             Opened::Practice { practice, today } => {
                 let status = self.install(*practice);
                 let fresh = today.filter(|t| chrono::Utc::now() - t.1 <= TODAY_FRESH);
-                AppStatus {
-                    today: fresh.map(|t| match first {
-                        Some(n) => t.0.first(usize::try_from(n).unwrap_or(usize::MAX)),
-                        None => t.0,
-                    }),
-                    ..status
-                }
+                AppStatus { today: fresh.map(|t| today_cut(t.0, first)), ..status }
             }
             Opened::NeedsSetup => self.status(Stage::NeedsSetup, None),
             Opened::Locked => self.status(Stage::Locked, None),

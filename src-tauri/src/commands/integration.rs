@@ -18,14 +18,7 @@ use crate::error::{CommandError, CommandResult};
 /// Today: each list's first `first` rows with every list's total, or every row without `first`.
 #[tauri::command]
 pub async fn dashboard(app: AppHandle, first: Option<u32>) -> CommandResult<Dashboard> {
-    blocking(app, move |s| {
-        let today = s.with(|p| p.integration().dashboard(now()))?;
-        Ok(match first {
-            Some(n) => today.first(usize::try_from(n).unwrap_or(usize::MAX)),
-            None => today,
-        })
-    })
-    .await
+    blocking(app, move |s| Ok(crate::state::today_cut(s.with(|p| p.integration().dashboard(now()))?, first))).await
 }
 
 #[tauri::command]
