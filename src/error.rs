@@ -117,6 +117,12 @@ pub enum Error {
     KeyFile { path: PathBuf, reason: String },
     #[error("the practice is locked; unlock it first")]
     Locked,
+    /// A page of the practice's file failed SQLCipher's authentication (found by a backup).
+    #[error(
+        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and restore the practice from the last good one",
+        .path.display()
+    )]
+    Damaged { path: PathBuf, page: u64 },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -160,9 +166,12 @@ impl Error {
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,
             Error::Area(e) => e.code(),
-            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) | Error::Internal(_) => {
-                ErrorCode::Storage
-            }
+            Error::KeyFile { .. }
+            | Error::Damaged { .. }
+            | Error::Io { .. }
+            | Error::DiskFull
+            | Error::Database(_)
+            | Error::Internal(_) => ErrorCode::Storage,
         }
     }
 

@@ -223,7 +223,7 @@ impl Retention<'_> {
         // old pages are checkpointed away.
         self.practice.connection_mut().pragma_update(None, "secure_delete", true)?;
         let purged = self.practice.purge_alone(id, confirm_name, now);
-        let restored = self.practice.connection_mut().pragma_update(None, "secure_delete", false);
+        let restored = self.practice.connection_mut().pragma_update(None, "secure_delete", "FAST");
         purged?;
         restored?;
         self.practice.connection_mut().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -145,6 +145,14 @@ fn the_age_command_line_tool_decrypts_backups_to_a_key_and_to_a_passphrase() {
     let plain = rusqlite::Connection::open(out.path().join("practice.sqlite")).unwrap();
     let n: i64 = plain.query_row("SELECT count(*) FROM participant", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 42, "any SQLite opens the image");
+    let ok: String = plain.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    // The practice's pages as SQLCipher decrypted them, keeping its layout (80 reserved bytes a
+    // page) but nothing of the encrypted file: where each page's IV and HMAC were, zeros. The
+    // header says rollback journal, not WAL: the image has no WAL beside it.
+    let page = usize::from(u16::from_be_bytes([image[16], image[17]]));
+    assert_eq!((page, image[20], image[18], image[19]), (4096, 80, 1, 1));
+    assert!(image.chunks_exact(page).all(|p| p[page - 80..].iter().all(|b| *b == 0)));
 
     // With the passphrase: age reads it from a terminal only, so give it one (util-linux `script`).
     let file = out.path().join("with-passphrase.arcwell-backup");
@@ -163,6 +171,81 @@ fn the_age_command_line_tool_decrypts_backups_to_a_key_and_to_a_passphrase() {
     assert!(done.status.success(), "age -d with the passphrase: {}", String::from_utf8_lossy(&done.stdout));
     let listed = Command::new("tar").arg("-tf").arg(&tar2).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&listed.stdout), "manifest.json\npractice.sqlite\n");
+}
+
+/// The database image inside a backup made to `id`'s public key.
+fn image_of(file: &Path, id: &age::x25519::Identity) -> Vec<u8> {
+    use std::io::Read;
+    let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(std::fs::File::open(file).unwrap())).unwrap();
+    let reader = decryptor.decrypt(std::iter::once(id as &dyn age::Identity)).unwrap();
+    let mut tar = tar::Archive::new(reader);
+    let mut member = tar.entries().unwrap().nth(1).unwrap().unwrap();
+    let mut image = Vec::new();
+    member.read_to_end(&mut image).unwrap();
+    image
+}
+
+#[test]
+fn what_was_overwritten_or_deleted_before_a_backup_is_not_in_it() {
+    let (_fx, mut p) = demo();
+    let id = age::x25519::Identity::generate();
+    let to = Recipients::keys([id.to_public().to_string().as_str()]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let secret = "Wrenfield-Quartz-7781";
+    let input = |name: &str, notes: &str| ParticipantInput {
+        name: name.into(),
+        notes: Some(notes.into()),
+        ..Default::default()
+    };
+    // The name comes first in its row: a shorter row written where it was leaves its start.
+    let short = p.participants().add(&input(&format!("Ysolde {secret}"), "Prefers mornings"), now()).unwrap();
+    let long_note = format!("{secret} {}", "long words ".repeat(900));
+    let long = p.participants().add(&input("Ysolde Brackenridge", &long_note), now()).unwrap();
+    let before = make(&mut p, out.path(), &to);
+    let found = |image: &[u8]| image.windows(secret.len()).filter(|w| *w == secret.as_bytes()).count();
+    assert!(found(&image_of(&before, &id)) >= 4, "the test's text is where a backup holds it");
+
+    // Both overwritten with shorter text: the first row shrinks within its page, the long note's
+    // overflow pages (its row's, and its search entry's) become free pages.
+    p.participants().edit(short.id, &input("Ysolde Ash", "Prefers mornings"), now()).unwrap();
+    p.participants().edit(long.id, &input("Ysolde Brackenridge", "Prefers evenings"), now()).unwrap();
+    let after = out.path().join("after.arcwell-backup");
+    p.backups().write_to(&after, &to, now(), &mut |_, _| {}).unwrap();
+    let image = image_of(&after, &id);
+    assert_eq!(found(&image), 0, "no trace of the old text");
+    let mut plain = rusqlite::Connection::open_in_memory().unwrap();
+    plain.deserialize_read_exact("main", &image[..], image.len(), true).unwrap();
+    let free: i64 = plain.query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
+    assert!(free > 0, "the long note's pages are free pages in the image");
+    let ok: String = plain.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok", "with its free pages zeroed the image is sound");
+}
+
+#[test]
+fn a_practice_with_a_damaged_page_is_not_backed_up() {
+    let (fx, mut p) = demo();
+    let out = tempfile::tempdir().unwrap();
+    make(&mut p, out.path(), &to_pass());
+    drop(p);
+    // A byte of a page in the middle of the file (not one that opening reads) flipped on disk.
+    let db = fx.path().join("practice.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let pages = bytes.len() / 4096;
+    let damaged = pages / 2 + 1;
+    bytes[(damaged - 1) * 4096 + 1000] ^= 0x10;
+    std::fs::write(&db, &bytes).unwrap();
+    let mut p = fx.reopen();
+
+    let folder = tempfile::tempdir().unwrap();
+    let dest = folder.path().join("after.arcwell-backup");
+    let (code, message) = code(p.backups().write_to(&dest, &to_pass(), now(), &mut |_, _| {}));
+    assert_eq!(code, ErrorCode::Storage);
+    assert!(
+        message.contains(&format!("page {damaged} fails its authentication check"))
+            && message.contains("restore the practice from the last good one"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no backup and no partial file");
 }
 
 #[test]
