@@ -9,6 +9,28 @@ use crate::{Error, Result};
 /// Opens `path` with `key`. With `create` the file may be new (only `init` asks for that).
 /// A wrong key fails here, before any statement that could write.
 pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection> {
+    let conn = keyed(path, key, create)?;
+    // Before any pragma that writes: a file that is not ours (an empty file included) stays untouched.
+    if !create {
+        let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app != super::migrate::APPLICATION_ID {
+            return Err(Error::NotArcwellDatabase(path.to_owned()));
+        }
+    }
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// A new, empty file at `path` opened with `key` and SQLCipher's settings, and nothing else: the
+/// destination of a page-for-page copy of the practice (a key rotation), written in one
+/// transaction and then opened as a practice with `open`. The file must not exist.
+pub(crate) fn open_new_copy(path: &Path, key: &DatabaseKey) -> Result<Connection> {
+    std::fs::File::create_new(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    keyed(path, key, false)
+}
+
+/// The connection with SQLCipher checked, set up and keyed, and page 1 read.
+fn keyed(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -39,14 +61,6 @@ pub(crate) fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Conne
             _ => e.into(),
         });
     }
-    // Before any pragma that writes: a file that is not ours (an empty file included) stays untouched.
-    if !create {
-        let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        if app != super::migrate::APPLICATION_ID {
-            return Err(Error::NotArcwellDatabase(path.to_owned()));
-        }
-    }
-    configure(&conn)?;
     Ok(conn)
 }
 
