@@ -384,7 +384,8 @@ fn zero_free_pages(image: &mut [u8], page_size: usize) {
     let word = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
     let pages = image.len() / page_size;
     let page = |n: usize| (n >= 2 && n <= pages).then(|| (n - 1) * page_size);
-    let (mut trunk, mut left) = (word(image, 32), word(image, 36));
+    // No more free pages than pages: each turn below takes at least one, so the walk ends.
+    let (mut trunk, mut left) = (word(image, 32), word(image, 36).min(pages));
     while let Some(at) = page(trunk) {
         if left == 0 {
             break;
@@ -735,4 +736,66 @@ pub struct BackupFile {
     pub bytes: u64,
     #[ts(type = "string | null")]
     pub modified: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Four 512-byte pages whose free list is made up, as a damaged or crafted file's might be.
+    fn pages(trunk: u32, count: u32, list: &[u32]) -> Vec<u8> {
+        let mut image = vec![0xAB; 4 * 512];
+        image[32..36].copy_from_slice(&trunk.to_be_bytes());
+        image[36..40].copy_from_slice(&count.to_be_bytes());
+        let at = 512;
+        image[at..at + 4].copy_from_slice(&2u32.to_be_bytes()); // the next trunk: itself
+        image[at + 4..at + 8].copy_from_slice(&(list.len() as u32).to_be_bytes());
+        for (i, leaf) in list.iter().enumerate() {
+            image[at + 8 + 4 * i..at + 12 + 4 * i].copy_from_slice(&leaf.to_be_bytes());
+        }
+        image
+    }
+
+    #[test]
+    fn free_pages_are_zeroed_and_a_free_list_that_loops_or_strays_is_not_followed() {
+        // Trunk 2 lists leaves 3, 99 (past the end) and 4, then names itself as the next trunk.
+        let mut image = pages(2, 100, &[3, 99, 4]);
+        zero_free_pages(&mut image, 512);
+        assert!(image[..32].iter().all(|b| *b == 0xAB), "page 1 is not free");
+        assert_eq!(&image[512 + 8..512 + 20], &[0, 0, 0, 3, 0, 0, 0, 99, 0, 0, 0, 4], "the trunk keeps its list");
+        assert!(image[512 + 20..].iter().all(|b| *b == 0), "the rest of the trunk, and both leaves, zeroed");
+
+        // A count that says fewer pages than the list: no more than the count is zeroed.
+        let mut image = pages(2, 2, &[3, 4]);
+        zero_free_pages(&mut image, 512);
+        assert!(image[1024..1536].iter().all(|b| *b == 0), "leaf 3 zeroed");
+        assert!(image[1536..].iter().all(|b| *b == 0xAB), "leaf 4 is past the count");
+
+        // A first trunk outside the file, or page 1: nothing is touched.
+        for trunk in [0, 1, 9] {
+            let mut image = pages(trunk, 3, &[3, 4]);
+            let before = image.clone();
+            zero_free_pages(&mut image, 512);
+            assert_eq!(image, before);
+        }
+    }
+
+    #[test]
+    fn a_page_without_its_iv_is_refused_by_number() {
+        // Three 512-byte pages with 80 reserved bytes each, every IV set but page 3's.
+        let mut image = vec![0x11; 3 * 512];
+        image[16..18].copy_from_slice(&512u16.to_be_bytes());
+        image[20] = 80;
+        image[32..40].fill(0); // no free pages
+        image[2 * 512 + 432..2 * 512 + 448].fill(0);
+        let path = Path::new("/practice/practice.db");
+        match plain_pages(&mut image.clone(), path) {
+            Err(Error::Damaged { page, .. }) => assert_eq!(page, 3),
+            other => panic!("expected page 3 refused, got {other:?}"),
+        }
+        image[2 * 512 + 440] = 1;
+        plain_pages(&mut image, path).unwrap();
+        assert!(image.chunks_exact(512).all(|p| p[432..].iter().all(|b| *b == 0)), "reserved bytes zeroed");
+        assert_eq!((image[18], image[19]), (1, 1), "rollback journal");
+    }
 }
