@@ -796,3 +796,52 @@ fn rotation_deletes_only_this_practices_own_oldest_automatic_backups() {
     );
     assert!(newest.is_err(), "encrypted to the key, not to a stranger");
 }
+
+#[test]
+fn backups_made_while_another_connection_writes_are_each_one_committed_state() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let (fx, mut p) = demo();
+    let id = age::x25519::Identity::generate();
+    let to = Recipients::keys([id.to_public().to_string().as_str()]).unwrap();
+    let unlock = Unlock::identity_file(age::secrecy::ExposeSecret::expose_secret(&id.to_string())).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (stop, added) = (AtomicBool::new(false), AtomicU64::new(0));
+    let count = |p: &mut Practice| p.participants().list().unwrap().len() as u64;
+    let before = count(&mut p);
+    let mut seen = Vec::new();
+    std::thread::scope(|s| {
+        // A second connection to the same file adds participants, one transaction each, the
+        // whole time: its pages reach the backups' reads from the WAL, written by another.
+        s.spawn(|| {
+            let mut other = fx.reopen();
+            while !stop.load(Ordering::Relaxed) {
+                let n = added.load(Ordering::Relaxed);
+                let name = format!("Concurrent Wexford {n}");
+                let note = "a note long enough to spill onto pages of its own ".repeat(40 * (n as usize % 3));
+                other
+                    .participants()
+                    .add(&ParticipantInput { name, notes: Some(note), ..Default::default() }, now())
+                    .unwrap();
+                added.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        while added.load(Ordering::Relaxed) == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        for round in 0..5 {
+            let file = out.path().join(format!("during-{round}.arcwell-backup"));
+            let info = p.backups().write_to(&file, &to, now(), &mut |_, _| {}).unwrap();
+            // Each is one committed state: every check a restore makes passes (the manifest's
+            // counts included), and it holds the participants of a moment since the start.
+            let checked = backup::verify(&file, &unlock, &mut |_, _| {}).unwrap();
+            assert_eq!(checked.tables, info.manifest.tables);
+            seen.push(info.manifest.tables["participant"]);
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    let after = before + added.load(Ordering::Relaxed);
+    assert_eq!(count(&mut p), after);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "each backup holds what was added before it: {seen:?}");
+    assert!(seen.iter().all(|n| (before..=after).contains(n)), "{seen:?} within {before}..={after}");
+}
