@@ -166,18 +166,21 @@ impl Practice {
     /// `sqlite3_serialize` reads every page through the practice's pager: each is decrypted and
     /// its HMAC checked, then copied as it is, with no row or index entry rebuilt (what
     /// `sqlcipher_export` did, at 2.5 times the cost). A page that fails its check comes back as
-    /// zeros rather than as an error, so `plain_pages` refuses any page without its IV. The
-    /// connection's page cache is emptied first, so the pages read are the file's; it fills again
-    /// as the practice is used.
+    /// zeros rather than as an error, so `plain_pages` refuses any page without its IV. The copy
+    /// goes through the second connection when there is one (`copying_connection`), its page
+    /// cache emptied first, so the pages read are the file's.
     fn with_plain_image(
         &mut self,
         now: DateTime<Utc>,
         f: impl FnOnce(&Manifest, &[u8]) -> Result<()>,
     ) -> Result<(Manifest, i64)> {
         let path = store::db_path(self.dir());
-        let conn = self.connection_mut();
-        // Every page is to be read from the file now, through SQLCipher: a page this connection
-        // wrote lies in its cache as written, with no IV among its reserved bytes to check.
+        if let Some(page) = self.damaged_page() {
+            return Err(Error::Damaged { path, page });
+        }
+        let (conn, beside) = self.copying_connection();
+        // Every page is to be read from the file now, through SQLCipher: a page the first
+        // connection wrote lies in its cache as written, with no IV among its reserved bytes.
         conn.execute_batch("PRAGMA shrink_memory")?;
         // One read transaction: the pages, and so everything the manifest says, are one snapshot.
         conn.execute_batch("BEGIN")?;
@@ -188,7 +191,13 @@ impl Practice {
         let ended = conn.execute_batch("COMMIT");
         let mut image = copied??;
         ended?;
-        plain_pages(&mut image, &path)?;
+        if let Err(e) = plain_pages(&mut image, &path) {
+            // A page failed its check: that connection reads only zeros from now on.
+            if let Error::Damaged { page, .. } = e {
+                self.note_damaged(page, beside);
+            }
+            return Err(e);
+        }
         // The image alone, on a connection without a key: every figure below is the image's own.
         let mut plain = Connection::open_in_memory()?;
         plain.deserialize("main", image, true)?;

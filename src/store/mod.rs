@@ -51,6 +51,9 @@ pub struct Practice {
     /// The database key sealed to the unlock PIN's public key, when the practice has a PIN: what
     /// a lock leaves for the PIN to open it again (`pin::PinLock`). Never the key itself.
     pin_seal: Option<crate::store::pin::SealedKey>,
+    /// A page a backup found failing SQLCipher's check since the practice was opened: later
+    /// backups are refused without reading the file again (`damaged_page`).
+    damaged: Option<u64>,
 }
 
 /// The audit anchor is rewritten after a commit at most this often; `sync_anchor` brings it up to
@@ -180,6 +183,7 @@ impl Practice {
                 open_lock: shared_lock(dir)?,
                 anchor: AnchorState::default(),
                 pin_seal: None,
+                damaged: None,
             };
             practice.write(first)?;
             practice.reset_audit_anchor();
@@ -376,6 +380,7 @@ impl Practice {
             open_lock,
             anchor: AnchorState::default(),
             pin_seal,
+            damaged: None,
         })
     }
 
@@ -393,6 +398,7 @@ impl Practice {
             open_lock: None,
             anchor: AnchorState::default(),
             pin_seal: None,
+            damaged: None,
         })
     }
 
@@ -422,6 +428,33 @@ impl Practice {
         }
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         old.close().map_err(|(_, e)| Error::from(e))
+    }
+
+    /// The connection to copy the whole file through (a backup), and whether it is the second
+    /// one. The second when there is one: the first keeps its warm cache, and stays usable should
+    /// a page fail SQLCipher's check, after which SQLCipher answers every read on that connection
+    /// with zeros (`note_damaged`).
+    pub(crate) fn copying_connection(&mut self) -> (&mut Connection, bool) {
+        match self.beside.get_mut() {
+            Some(beside) => (beside, true),
+            None => (&mut self.conn, false),
+        }
+    }
+
+    /// Notes that `page` failed SQLCipher's check on the connection a backup copied through, and
+    /// drops that connection when it was the second: its reads run on the first from now on, and
+    /// no later backup reads the file again (a damaged page would leave the first reading zeros
+    /// too) until the practice is opened again.
+    pub(crate) fn note_damaged(&mut self, page: u64, beside: bool) {
+        self.damaged = Some(page);
+        if beside {
+            drop(self.beside.get_mut().take());
+        }
+    }
+
+    /// The page a backup found damaged since the practice was opened, if one did.
+    pub(crate) fn damaged_page(&self) -> Option<u64> {
+        self.damaged
     }
 
     /// Opens the (replaced) database file again with `key`.

@@ -222,16 +222,20 @@ fn what_was_overwritten_or_deleted_before_a_backup_is_not_in_it() {
 }
 
 #[test]
-fn a_practice_with_a_damaged_page_is_not_backed_up() {
+fn a_practice_with_a_damaged_page_is_not_backed_up_and_today_says_so() {
     let (fx, mut p) = demo();
     let out = tempfile::tempdir().unwrap();
     make(&mut p, out.path(), &to_pass());
     drop(p);
-    // A byte of a page in the middle of the file (not one that opening reads) flipped on disk.
+    // A byte flipped on disk in a page of the search index's data: a page that opening the
+    // practice, listing participants and recording a backup's outcome never read.
+    let damaged = {
+        let raw = crate::support::raw_connection(fx.path());
+        raw.query_row("SELECT max(pageno) FROM dbstat WHERE name = 'search_fts_data'", [], |r| r.get::<_, i64>(0))
+            .unwrap() as usize
+    };
     let db = fx.path().join("practice.db");
     let mut bytes = std::fs::read(&db).unwrap();
-    let pages = bytes.len() / 4096;
-    let damaged = pages / 2 + 1;
     bytes[(damaged - 1) * 4096 + 1000] ^= 0x10;
     std::fs::write(&db, &bytes).unwrap();
     let mut p = fx.reopen();
@@ -246,6 +250,24 @@ fn a_practice_with_a_damaged_page_is_not_backed_up() {
         "{message}"
     );
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no backup and no partial file");
+
+    // The practice goes on working, and an automatic run records why it wrote nothing: Today says.
+    assert_eq!(p.participants().list().unwrap().len(), 42);
+    let input = backup::auto::AutoBackupInput {
+        enabled: true,
+        folder: Some(folder.path().display().to_string()),
+        passphrase: Some(BACKUP_PASSPHRASE.into()),
+        ..Default::default()
+    };
+    p.backups().save_auto_settings(&input, now()).unwrap();
+    let settings = p.security().settings().unwrap();
+    p.security().update_settings(&settings).unwrap(); // a change since the last backup
+    let later = now() + chrono::Duration::hours(25);
+    let outcome = p.backups().run_automatic(later).unwrap();
+    assert!(matches!(outcome, backup::auto::AutoOutcome::Failed { .. }), "{outcome:?}");
+    let health = p.backups().health(later).unwrap();
+    let failure = health.last_failure.unwrap_or_default();
+    assert!(health.stale && failure.contains(&format!("page {damaged} fails")), "{failure}");
 }
 
 #[test]
