@@ -8,6 +8,7 @@ mod command_map;
 mod commands;
 mod error;
 mod lockwatch;
+mod memory;
 mod reminders;
 mod rendering;
 mod state;

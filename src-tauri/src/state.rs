@@ -60,6 +60,7 @@ impl Launch {
         // read, the UI asks for it itself and gets the error then.
         let today = practice.integration().dashboard(now).ok().map(|d| Box::new((d, now)));
         self.startup_mark("warmed");
+        crate::memory::release_freed();
         Ok(Opened::Practice { practice: Box::new(practice), today })
     }
 
