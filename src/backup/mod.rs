@@ -178,7 +178,7 @@ impl Practice {
         if let Some(page) = self.damaged_page() {
             return Err(Error::Damaged { path, page });
         }
-        let (conn, beside) = self.copying_connection();
+        let conn = self.copying_connection();
         // Every page is to be read from the file now, through SQLCipher: a page the first
         // connection wrote lies in its cache as written, with no IV among its reserved bytes.
         conn.execute_batch("PRAGMA shrink_memory")?;
@@ -194,7 +194,7 @@ impl Practice {
         if let Err(e) = plain_pages(&mut image, &path) {
             // A page failed its check: that connection reads only zeros from now on.
             if let Error::Damaged { page, .. } = e {
-                self.note_damaged(page, beside);
+                self.note_damaged(page);
             }
             return Err(e);
         }

@@ -430,26 +430,23 @@ impl Practice {
         old.close().map_err(|(_, e)| Error::from(e))
     }
 
-    /// The connection to copy the whole file through (a backup), and whether it is the second
-    /// one. The second when there is one: the first keeps its warm cache, and stays usable should
-    /// a page fail SQLCipher's check, after which SQLCipher answers every read on that connection
-    /// with zeros (`note_damaged`).
-    pub(crate) fn copying_connection(&mut self) -> (&mut Connection, bool) {
+    /// The connection to copy the whole file through (a backup): the second when there is one, so
+    /// that the first keeps its warm cache and stays usable should a page fail SQLCipher's check,
+    /// after which SQLCipher answers every read on that connection with zeros (`note_damaged`).
+    pub(crate) fn copying_connection(&mut self) -> &mut Connection {
         match self.beside.get_mut() {
-            Some(beside) => (beside, true),
-            None => (&mut self.conn, false),
+            Some(beside) => beside,
+            None => &mut self.conn,
         }
     }
 
     /// Notes that `page` failed SQLCipher's check on the connection a backup copied through, and
-    /// drops that connection when it was the second: its reads run on the first from now on, and
-    /// no later backup reads the file again (a damaged page would leave the first reading zeros
-    /// too) until the practice is opened again.
-    pub(crate) fn note_damaged(&mut self, page: u64, beside: bool) {
+    /// drops the second connection, the one copied through when there is one: its reads run on the
+    /// first from now on, and no later backup reads the file again (a damaged page would leave the
+    /// first reading zeros too) until the practice is opened again.
+    pub(crate) fn note_damaged(&mut self, page: u64) {
         self.damaged = Some(page);
-        if beside {
-            drop(self.beside.get_mut().take());
-        }
+        drop(self.beside.get_mut().take());
     }
 
     /// The page a backup found damaged since the practice was opened, if one did.
