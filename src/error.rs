@@ -119,10 +119,16 @@ pub enum Error {
     Locked,
     /// A page of the practice's file failed SQLCipher's authentication (found by a backup).
     #[error(
-        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and restore the practice from the last good one",
+        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and run Repair (Settings → Security, or `arcwell repair`): it finds whether the damage touches any records and, when it does not, rebuilds the file without losing any",
         .path.display()
     )]
     Damaged { path: PathBuf, page: u64 },
+    /// Pages that fail SQLCipher's authentication hold records (found by a repair).
+    #[error(
+        "the practice file {} is damaged where it holds records ({pages}), so it cannot be rebuilt without losing them, and nothing was changed. Keep the backups you have, and restore the practice from the last good one",
+        .path.display()
+    )]
+    DamagedRecords { path: PathBuf, pages: String },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -168,6 +174,7 @@ impl Error {
             Error::Area(e) => e.code(),
             Error::KeyFile { .. }
             | Error::Damaged { .. }
+            | Error::DamagedRecords { .. }
             | Error::Io { .. }
             | Error::DiskFull
             | Error::Database(_)

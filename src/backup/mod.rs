@@ -21,7 +21,7 @@ pub use recipients::{Recipients, Unlock};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::{Keychain, Lookup};
 use crate::store::audit::{self, Action, Subject};
-use crate::store::files::{check_written, remove_db_files, write_encrypted};
+use crate::store::files::{self, check_written, remove_db_files, write_encrypted};
 use crate::store::{self, Practice, connection, migrate};
 use crate::{Error, Result};
 
@@ -312,34 +312,7 @@ impl Backups<'_> {
     /// A digest of every row of every table (row count and SHA-256 of the rows in order), to
     /// compare two practices table by table: a restore must give back exactly what was backed up.
     pub fn content_digest(self) -> Result<std::collections::BTreeMap<String, (u64, String)>> {
-        self.practice.read(|conn| {
-            let mut out = std::collections::BTreeMap::new();
-            for table in counts(conn, "main")?.into_keys() {
-                let q = table.replace('"', "\"\"");
-                let cols: Vec<String> = conn
-                    .prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.replace('\'', "''")))?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let list = cols.iter().map(|c| format!("quote(\"{}\")", c.replace('"', "\"\""))).collect::<Vec<_>>();
-                let order = (1..=cols.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
-                let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{q}\" ORDER BY {order}", list.join(", ")))?;
-                let mut rows = stmt.query([])?;
-                let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-                let mut n = 0u64;
-                while let Some(r) = rows.next()? {
-                    for i in 0..cols.len() {
-                        let v: String = r.get(i)?;
-                        sha2::Digest::update(&mut hasher, v.as_bytes());
-                        sha2::Digest::update(&mut hasher, [0x1f]);
-                    }
-                    sha2::Digest::update(&mut hasher, [0x1e]);
-                    n += 1;
-                }
-                let digest = sha2::Digest::finalize(hasher);
-                out.insert(table, (n, digest.iter().map(|b| format!("{b:02x}")).collect()));
-            }
-            Ok(out)
-        })
+        self.practice.read(|conn| files::digest(conn, files::RowOrder::Values))
     }
 }
 

@@ -47,6 +47,8 @@ pub enum Action {
     Rekey,
     PassphraseChange,
     Purge,
+    /// The practice's file written anew without its damaged free pages (`Practice::repair_file`).
+    Repair,
     /// A file from outside taken in: a participant's check-in reply.
     Import,
 }
@@ -70,6 +72,7 @@ impl Action {
             Action::Rekey => "rekey",
             Action::PassphraseChange => "passphrase_change",
             Action::Purge => "purge",
+            Action::Repair => "repair",
             Action::Import => "import",
         }
     }
@@ -79,7 +82,7 @@ impl Action {
     }
 }
 
-const ALL_ACTIONS: [Action; 17] = [
+const ALL_ACTIONS: [Action; 18] = [
     Action::Create,
     Action::Update,
     Action::Sign,
@@ -96,6 +99,7 @@ const ALL_ACTIONS: [Action; 17] = [
     Action::Rekey,
     Action::PassphraseChange,
     Action::Purge,
+    Action::Repair,
     Action::Import,
 ];
 

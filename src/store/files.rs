@@ -3,6 +3,8 @@
 //! replace the practice's file this way.
 
 use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +40,69 @@ pub(crate) fn check_written(path: &Path, key: &DatabaseKey) -> Result<()> {
         return Err(Error::Conflict(format!("the restored practice failed its check ({ok}); nothing was replaced")));
     }
     Ok(())
+}
+
+/// Makes renames in `dir` durable (Unix; elsewhere a no-op).
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(format!("cannot sync {}", dir.display()), e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// How `digest` orders each table's rows.
+#[derive(Clone, Copy)]
+pub(crate) enum RowOrder {
+    /// By every column's value: the same for any two files holding the same rows (a restore).
+    Values,
+    /// As the table's b-tree holds them, with no sort: the same for a copy that keeps each row's
+    /// key (`sqlcipher_export`, a repair), and cheap on a large practice.
+    Stored,
+}
+
+/// A digest of every row of every ordinary table of `conn`: its row count and the SHA-256 of its
+/// rows, each value quoted, in `order`. Two practices compare table by table.
+pub(crate) fn digest(conn: &Connection, order: RowOrder) -> Result<BTreeMap<String, (u64, String)>> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+               AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = BTreeMap::new();
+    for table in tables {
+        let q = table.replace('"', "\"\"");
+        let cols: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.replace('\'', "''")))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let list = cols.iter().map(|c| format!("quote(\"{}\")", c.replace('"', "\"\""))).collect::<Vec<_>>();
+        let tail = match order {
+            RowOrder::Values => {
+                format!("ORDER BY {}", (1..=cols.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", "))
+            }
+            RowOrder::Stored => "NOT INDEXED".to_owned(),
+        };
+        let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{q}\" {tail}", list.join(", ")))?;
+        let mut rows = stmt.query([])?;
+        let mut hasher = Sha256::new();
+        let mut n = 0u64;
+        while let Some(r) = rows.next()? {
+            for i in 0..cols.len() {
+                let v: String = r.get(i)?;
+                hasher.update(v.as_bytes());
+                hasher.update([0x1f]);
+            }
+            hasher.update([0x1e]);
+            n += 1;
+        }
+        out.insert(table, (n, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()));
+    }
+    Ok(out)
 }
 
 /// Removes `db` (with `main`) and its `-wal` and `-shm` files, where they exist.

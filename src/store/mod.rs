@@ -6,6 +6,7 @@ pub(crate) mod files;
 pub mod migrate;
 pub mod pin;
 pub mod rekey;
+pub mod repair;
 pub(crate) mod time;
 
 use chrono::Utc;
@@ -447,6 +448,11 @@ impl Practice {
     pub(crate) fn note_damaged(&mut self, page: u64) {
         self.damaged = Some(page);
         drop(self.beside.get_mut().take());
+    }
+
+    /// Forgets the damaged page a backup found: a repair found the file sound, or rebuilt it.
+    pub(crate) fn forget_damage(&mut self) {
+        self.damaged = None;
     }
 
     /// The page a backup found damaged since the practice was opened, if one did.

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::keychain::Keychain;
 use crate::store::audit::{self, Action, Subject};
-use crate::store::{self, KeySource, Practice, connection, files};
+use crate::store::files::{self, sync_dir};
+use crate::store::{self, KeySource, Practice, connection};
 use crate::{Error, Result};
 
 /// The key file being replaced, until it is renamed into place.
@@ -21,17 +22,6 @@ const STAGING: &str = "practice.db.rekeying";
 
 fn next_key_path(dir: &Path) -> PathBuf {
     dir.join(NEXT_KEY_FILE)
-}
-
-/// Makes renames in `dir` durable (Unix; elsewhere a no-op).
-fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(format!("cannot sync {}", dir.display()), e))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// Writes `key` wrapped under `passphrase` as the `.next` key file (replacing a stale one).

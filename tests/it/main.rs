@@ -21,6 +21,7 @@ mod pin;
 mod reassessment;
 mod rekey;
 mod reminders;
+mod repair;
 mod retention;
 mod retreats;
 mod schedules;

@@ -137,6 +137,10 @@ enum Command {
     /// The recovery passphrase and the database key: change the passphrase, rotate the key
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Check every page of the practice file; when the only damaged pages hold no records (free
+    /// pages), write the file anew without them (asks for the recovery passphrase). Stop `arcwell
+    /// watch` and the app first
+    Repair,
     /// Records past their retention period: list them; purge one on request (after `export record`)
     #[command(subcommand)]
     Retention(RetentionCmd),
@@ -518,6 +522,20 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
             };
             ctx.print(&serde_json::json!({ "done": done }), |_| format!("{done}\n"))
+        }
+        Command::Repair => {
+            let mut practice = ctx.open()?;
+            let repair = practice.repair_file(&secret::read(&ctx.passphrase, false)?)?;
+            ctx.print(&repair, |r| {
+                if r.damaged.is_empty() {
+                    return "the practice file is sound: every page passes its check; nothing was changed\n".to_owned();
+                }
+                let pages: Vec<String> = r.damaged.iter().map(u64::to_string).collect();
+                format!(
+                    "repaired: the damaged pages ({}) held no records; the practice file was written anew without them and nothing was lost. Make a backup now (`arcwell backup create`)\n",
+                    pages.join(", ")
+                )
+            })
         }
         Command::Export(cmd) => crate::export::run(&mut ctx.open()?, cmd, ctx.json, now),
         Command::Search { text, phase, participant, from, to, limit } => {

@@ -3,4 +3,4 @@
 /**
  * What was done.
  */
-export type Action = "create" | "update" | "sign" | "amend" | "withdraw" | "acknowledge" | "delete" | "export" | "backup" | "restore" | "unlock" | "unlock_failed" | "lock" | "rekey" | "passphrase_change" | "purge" | "import";
+export type Action = "create" | "update" | "sign" | "amend" | "withdraw" | "acknowledge" | "delete" | "export" | "backup" | "restore" | "unlock" | "unlock_failed" | "lock" | "rekey" | "passphrase_change" | "purge" | "repair" | "import";

@@ -38,12 +38,13 @@ const ACTION: Record<string, string> = {
   rekey: 'Re-keyed',
   passphrase_change: 'Changed the recovery passphrase',
   purge: 'Purged',
+  repair: 'Repaired the practice file',
 };
 
 /** "Signed document (administration)" — what an entry says, without ids. */
 export function describe(e: AuditEntry): string {
   const action = ACTION[e.action] ?? e.action;
-  const selfDescribing = ['unlock', 'unlock_failed', 'lock', 'backup', 'restore', 'rekey', 'passphrase_change'];
+  const selfDescribing = ['unlock', 'unlock_failed', 'lock', 'backup', 'restore', 'rekey', 'passphrase_change', 'repair'];
   const what = selfDescribing.includes(e.action) || e.entity === 'export' ? '' : ` ${ENTITY[e.entity] ?? e.entity}`;
   return `${action}${what}${e.detail ? ` (${e.detail})` : ''}`;
 }
