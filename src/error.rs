@@ -119,7 +119,7 @@ pub enum Error {
     Locked,
     /// A page of the practice's file failed SQLCipher's authentication (found by a backup).
     #[error(
-        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and run Repair (Settings → Security, or `arcwell repair`): it finds whether the damage touches any records and, when it does not, rebuilds the file without losing any",
+        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and run Check and repair (Settings → Recovery passphrase, key and file; or `arcwell repair`): it finds whether the damage touches any records and, when it does not, rebuilds the file without losing any",
         .path.display()
     )]
     Damaged { path: PathBuf, page: u64 },

@@ -83,6 +83,7 @@ pub fn run() {
             commands::security::save_security_settings,
             commands::security::change_passphrase,
             commands::security::rotate_key,
+            commands::security::repair_practice_file,
             commands::security::past_retention,
             commands::security::purge_participant,
             commands::backups::backup_settings,

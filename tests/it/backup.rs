@@ -246,7 +246,7 @@ fn a_practice_with_a_damaged_page_is_not_backed_up_and_today_says_so() {
     assert_eq!(code, ErrorCode::Storage);
     assert!(
         message.contains(&format!("page {damaged} fails its authentication check"))
-            && message.contains("restore the practice from the last good one"),
+            && message.contains("run Check and repair"),
         "{message}"
     );
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no backup and no partial file");

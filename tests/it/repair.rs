@@ -101,7 +101,10 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
     let to = Recipients::passphrase(Passphrase::new("harbour lantern seven gulls")).unwrap();
     let refused = p.backups().write_to(&folder.path().join("a.arcwell-backup"), &to, now(), &mut |_, _| {});
     let message = refused.unwrap_err().to_string();
-    assert!(message.contains("fails its authentication check") && message.contains("run Repair"), "{message}");
+    assert!(
+        message.contains("fails its authentication check") && message.contains("run Check and repair"),
+        "{message}"
+    );
 
     let wrong = p.repair_file(&Passphrase::new("not the passphrase")).unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);

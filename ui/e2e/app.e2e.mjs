@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { remote } from 'webdriverio';
@@ -1251,6 +1251,27 @@ test('audit trail: Settings lists the lock, the failed unlock and the unlock, an
   await audit.$('[data-testid="audit-verdict"]').waitForDisplayed({ timeout: 15_000 });
   assert.match(await audit.$('[data-testid="audit-verdict"]').getText(), /^Intact: \d+ entries, every hash checks\.$/);
   await shoot('audit-trail');
+});
+
+test('file check: Settings checks every page of the encrypted file; the sound demo file is left as it is and the practice goes on', async () => {
+  const db = join(dataDir, 'demo', 'practice.db');
+  const inode = statSync(db).ino;
+  await browser.$('nav').$('button=Settings').click();
+  const form = await browser.$('[data-testid="repair-file"]');
+  await form.waitForDisplayed({ timeout: 10_000 });
+  await form.scrollIntoView({ block: 'center' });
+  await form.$('input[type="password"]').setValue('not the demo passphrase');
+  await form.$('button=Check and repair').click();
+  await browser.waitUntil(async () => /passphrase/i.test(await form.$('[role="alert"]').getText().catch(() => '')), { timeout: 15_000, timeoutMsg: 'a wrong passphrase is refused' });
+  await form.$('input[type="password"]').setValue('arcwell demo practice');
+  await form.$('button=Check and repair').click();
+  await browser.waitUntil(async () => /Every page passes its check/.test(await form.$('[role="status"]').getText().catch(() => '')), { timeout: 30_000, timeoutMsg: 'the demo file is found sound' });
+  await shoot('settings-file-check');
+  assert.equal(statSync(db).ino, inode, 'a sound file is not written anew');
+  // The practice was closed for the check and opened again: it still reads.
+  await browser.$('nav').$('button=Participants').click();
+  await browser.$('h1=Participants').waitForDisplayed({ timeout: 5_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="participants-table"] tbody tr').length) >= 42, { timeout: 10_000, timeoutMsg: 'every participant listed after the check' });
 });
 
 test('auto-lock: the screen locking (a real D-Bus signal) locks the practice and the unlock screen says why', async () => {

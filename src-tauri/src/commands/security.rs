@@ -4,6 +4,7 @@ use arcwell::key::Passphrase;
 use arcwell::retention::PastRetention;
 use arcwell::security::SecuritySettings;
 use arcwell::store::audit::{AuditEntry, AuditQuery, AuditReport};
+use arcwell::store::repair::Repair;
 use tauri::AppHandle;
 use uuid::Uuid;
 
@@ -62,6 +63,13 @@ pub async fn rotate_key(app: AppHandle, passphrase: String) -> CommandResult<()>
         s.write(|p| p.rotate_key(&Passphrase::new(passphrase), &keychain))
     })
     .await
+}
+
+/// Checks every page of the practice file and, when the damaged ones hold no records, writes the
+/// file anew without them (the recovery passphrase is required).
+#[tauri::command]
+pub async fn repair_practice_file(app: AppHandle, passphrase: String) -> CommandResult<Repair> {
+    blocking(app, move |s| s.write(|p| p.repair_file(&Passphrase::new(passphrase)))).await
 }
 
 /// Participants past their retention period, for review.

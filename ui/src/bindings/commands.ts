@@ -64,6 +64,7 @@ import type { Privacy } from './Privacy';
 import type { Profile } from './Profile';
 import type { ProfileInput } from './ProfileInput';
 import type { ReminderSettings } from './ReminderSettings';
+import type { Repair } from './Repair';
 import type { Replaced } from './Replaced';
 import type { ReplyImported } from './ReplyImported';
 import type { Resume } from './Resume';
@@ -102,6 +103,7 @@ export interface Commands {
   save_security_settings: { args: { input: SecuritySettings }; returns: SecuritySettings };
   change_passphrase: { args: { current: string; new: string }; returns: null };
   rotate_key: { args: { passphrase: string }; returns: null };
+  repair_practice_file: { args: { passphrase: string }; returns: Repair };
   past_retention: { args: Record<string, never>; returns: Array<PastRetention> };
   purge_participant: { args: { participantId: string; confirmName: string }; returns: null };
   backup_settings: { args: Record<string, never>; returns: AutoBackupSettings };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import SecuritySettings from './SecuritySettings.svelte';
 import AuditTrail from './AuditTrail.svelte';
@@ -93,9 +93,30 @@ describe('the recovery passphrase and key', () => {
     await fireEvent.submit(form);
     expect((await screen.findByRole('status')).textContent).toContain('Changed.');
     expect(calls).toEqual([['change_passphrase', { current: 'lantern meadow copper thistle', new: 'harbour lantern fennel' }]]);
-    await fireEvent.input(screen.getByLabelText('Recovery passphrase'), { target: { value: 'wrong words here' } });
+    await fireEvent.input(within(screen.getByTestId('rotate-key')).getByLabelText('Recovery passphrase'), { target: { value: 'wrong words here' } });
     await fireEvent.submit(screen.getByTestId('rotate-key'));
     expect((await screen.findByRole('alert')).textContent).toContain('nothing was changed');
+  });
+
+  it('checks and repairs the file: says what was mended, or the core’s refusal when records are hit', async () => {
+    const calls: [string, unknown][] = [];
+    let answer: unknown = { damaged: [12, 40], rebuilt: true };
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd !== 'repair_practice_file') throw new Error(`unexpected ${cmd}`);
+      if (answer instanceof Error) throw { code: 'storage', message: answer.message };
+      return answer;
+    });
+    render(KeySettings);
+    const form = screen.getByTestId('repair-file');
+    await fireEvent.input(within(form).getByLabelText('Recovery passphrase'), { target: { value: 'lantern meadow copper thistle' } });
+    await fireEvent.submit(form);
+    expect((await within(form).findByRole('status')).textContent).toContain('damaged pages (12, 40) held no records');
+    expect(calls).toEqual([['repair_practice_file', { passphrase: 'lantern meadow copper thistle' }]]);
+    answer = new Error('the practice file /data/practice.db is damaged where it holds records (page 7, part of note), so it cannot be rebuilt without losing them, and nothing was changed');
+    await fireEvent.input(within(form).getByLabelText('Recovery passphrase'), { target: { value: 'lantern meadow copper thistle' } });
+    await fireEvent.submit(form);
+    expect((await within(form).findByRole('alert')).textContent).toContain('page 7, part of note');
   });
 });
 

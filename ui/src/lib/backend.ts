@@ -113,6 +113,7 @@ export const backend = {
   saveSecuritySettings: (input: SecuritySettings) => call('save_security_settings', { input }),
   changePassphrase: (current: string, next: string) => call('change_passphrase', { current, new: next }),
   rotateKey: (passphrase: string) => call('rotate_key', { passphrase }),
+  repairPracticeFile: (passphrase: string) => call('repair_practice_file', { passphrase }),
   pastRetention: () => call('past_retention'),
   purgeParticipant: (participantId: string, confirmName: string) => call('purge_participant', { participantId, confirmName }),
   backupSettings: () => call('backup_settings'),
