@@ -40,6 +40,12 @@ pub enum ErrorCode {
     Locked,
     /// The disk or the database failed underneath us.
     Storage,
+    /// A page of the practice file fails its authentication check: a repair finds whether records
+    /// are hit, and mends the file when they are not.
+    FileDamaged,
+    /// Pages of the practice file that hold records fail their check: the last good backup is
+    /// what gives them back.
+    RecordsDamaged,
     /// A phase change off the usual path (skipping, going back, exiting) was given no reason.
     ReasonRequired,
     /// A dosing session completed on an arc that already has check-ins: re-anchor them to this
@@ -119,7 +125,7 @@ pub enum Error {
     Locked,
     /// A page of the practice's file failed SQLCipher's authentication (found by a backup).
     #[error(
-        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and run Check and repair (Settings → Recovery passphrase, key and file; or `arcwell repair`): it finds whether the damage touches any records and, when it does not, rebuilds the file without losing any",
+        "the practice file {} is damaged: page {page} fails its authentication check, so no backup was written and nothing was changed. Keep the backups you have, and repair the practice file: a repair finds whether the damage touches any records and, when it does not, writes the file anew without losing any",
         .path.display()
     )]
     Damaged { path: PathBuf, page: u64 },
@@ -172,13 +178,11 @@ impl Error {
             Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
             Error::Locked => ErrorCode::Locked,
             Error::Area(e) => e.code(),
-            Error::KeyFile { .. }
-            | Error::Damaged { .. }
-            | Error::DamagedRecords { .. }
-            | Error::Io { .. }
-            | Error::DiskFull
-            | Error::Database(_)
-            | Error::Internal(_) => ErrorCode::Storage,
+            Error::Damaged { .. } => ErrorCode::FileDamaged,
+            Error::DamagedRecords { .. } => ErrorCode::RecordsDamaged,
+            Error::KeyFile { .. } | Error::Io { .. } | Error::DiskFull | Error::Database(_) | Error::Internal(_) => {
+                ErrorCode::Storage
+            }
         }
     }
 

@@ -92,6 +92,19 @@ pub struct BackupHealth {
     /// No good backup for STALE_AFTER_DAYS (or never), or the last automatic run failed.
     pub stale: bool,
     pub automatic: bool,
+    /// A page of the practice file a backup found failing its check since the practice was
+    /// opened: no backup is written until a repair mends the file (`Practice::repair_file`).
+    #[ts(type = "number | null")]
+    pub damaged_page: Option<u64>,
+}
+
+impl BackupHealth {
+    /// With the damaged page a backup found, which the practice keeps in memory: stale, too.
+    pub(crate) fn with_damaged_page(mut self, page: Option<u64>) -> Self {
+        self.stale |= page.is_some();
+        self.damaged_page = page;
+        self
+    }
 }
 
 struct Stored {
@@ -312,7 +325,8 @@ impl Backups<'_> {
 
     /// When the last good backup was, and whether the practice needs one.
     pub fn health(self, now: DateTime<Utc>) -> Result<BackupHealth> {
-        self.practice.read(|conn| health(conn, now))
+        let damaged = self.practice.damaged_page();
+        Ok(self.practice.read(|conn| health(conn, now))?.with_damaged_page(damaged))
     }
 }
 
@@ -411,6 +425,7 @@ pub(crate) fn health(conn: &Connection, now: DateTime<Utc>) -> Result<BackupHeal
             stale: old || last_failure.is_some(),
             last_failure,
             automatic: s.enabled,
+            damaged_page: None,
         })
     }
 }

@@ -197,7 +197,10 @@ pub(crate) fn build(conn: &Connection, profile: &Profile, now: DateTime<Utc>) ->
 impl Integration<'_> {
     /// The practice-wide view at `now`.
     pub fn dashboard(self, now: DateTime<Utc>) -> Result<Dashboard> {
-        self.practice.read(|conn| build(conn, &profile::load(conn)?, now))
+        let damaged = self.practice.damaged_page();
+        let mut d = self.practice.read(|conn| build(conn, &profile::load(conn)?, now))?;
+        d.backup = d.backup.with_damaged_page(damaged);
+        Ok(d)
     }
 
     /// One arc's integration status at `now` (`None` before integration).

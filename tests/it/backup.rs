@@ -243,10 +243,10 @@ fn a_practice_with_a_damaged_page_is_not_backed_up_and_today_says_so() {
     let folder = tempfile::tempdir().unwrap();
     let dest = folder.path().join("after.arcwell-backup");
     let (code, message) = code(p.backups().write_to(&dest, &to_pass(), now(), &mut |_, _| {}));
-    assert_eq!(code, ErrorCode::Storage);
+    assert_eq!(code, ErrorCode::FileDamaged);
     assert!(
         message.contains(&format!("page {damaged} fails its authentication check"))
-            && message.contains("run Check and repair"),
+            && message.contains("repair the practice file"),
         "{message}"
     );
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no backup and no partial file");
@@ -268,6 +268,8 @@ fn a_practice_with_a_damaged_page_is_not_backed_up_and_today_says_so() {
     let health = p.backups().health(later).unwrap();
     let failure = health.last_failure.unwrap_or_default();
     assert!(health.stale && failure.contains(&format!("page {damaged} fails")), "{failure}");
+    assert_eq!(health.damaged_page, Some(damaged as u64), "Today can send the facilitator to a repair");
+    assert_eq!(p.integration().dashboard(later).unwrap().backup.damaged_page, Some(damaged as u64));
 }
 
 #[test]

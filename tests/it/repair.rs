@@ -100,11 +100,29 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
     let folder = tempfile::tempdir().unwrap();
     let to = Recipients::passphrase(Passphrase::new("harbour lantern seven gulls")).unwrap();
     let refused = p.backups().write_to(&folder.path().join("a.arcwell-backup"), &to, now(), &mut |_, _| {});
-    let message = refused.unwrap_err().to_string();
+    let refused = refused.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::FileDamaged);
+    assert_eq!(p.backups().health(now()).unwrap().damaged_page, Some(hit[0] as u64), "the first damaged page read");
+    let message = refused.to_string();
     assert!(
-        message.contains("fails its authentication check") && message.contains("run Check and repair"),
+        message.contains("fails its authentication check") && message.contains("repair the practice file"),
         "{message}"
     );
+    // From the command line, the same refusal says which command repairs.
+    let cli = Command::new(env!("CARGO_BIN_EXE_arcwell"))
+        .arg("--data-dir")
+        .arg(fx.path())
+        .args(["backup", "create", "--folder"])
+        .arg(folder.path())
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+        .env("ARCWELL_BACKUP_PASSPHRASE", "harbour lantern seven gulls")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&cli.stderr);
+    assert_eq!(cli.status.code(), Some(1), "{said}");
+    assert!(said.contains("fails its authentication check") && said.contains("`arcwell repair`"), "{said}");
 
     let wrong = p.repair_file(&Passphrase::new("not the passphrase")).unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
@@ -119,8 +137,9 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
     assert!(p.integrity_problems().unwrap().is_empty(), "no page fails any more");
     assert_eq!(last_action(&mut p), "repair");
     assert!(p.audit().verify().unwrap().is_intact());
-    // The damaged page remembered by the refused backup is forgotten: the next backup is written,
-    // and it checks.
+    // The damaged page remembered by the refused backup is forgotten: Today no longer names it,
+    // and the next backup is written, and it checks.
+    assert_eq!(p.backups().health(now()).unwrap().damaged_page, None);
     let dest = folder.path().join("b.arcwell-backup");
     p.backups().write_to(&dest, &to, now(), &mut |_, _| {}).unwrap();
     let unlock = arcwell::backup::Unlock::Passphrase(Passphrase::new("harbour lantern seven gulls"));
@@ -152,7 +171,7 @@ fn damage_to_a_page_holding_records_is_refused_and_nothing_is_changed() {
     let old = inode(fx.path());
 
     let refused = p.repair_file(&pass()).unwrap_err();
-    assert_eq!(refused.code(), ErrorCode::Storage);
+    assert_eq!(refused.code(), ErrorCode::RecordsDamaged);
     let message = refused.to_string();
     assert!(
         message.contains(&format!("page {page}, part of search_fts_data"))

@@ -21,6 +21,8 @@ pub fn advice(e: &Error) -> Option<String> {
             "type it at the prompt, or give it with --passphrase-stdin, --passphrase-file FILE or ARCWELL_PASSPHRASE"
         }
         ErrorCode::NotArcwellDatabase => "check --data-dir",
+        ErrorCode::FileDamaged => "repair it with `arcwell repair` (stop `arcwell watch` and the app first)",
+        ErrorCode::RecordsDamaged => "restore it with `arcwell backup restore FILE --replace`",
         _ => return None,
     };
     Some(text.to_owned())

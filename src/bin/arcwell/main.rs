@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 /// passphrase, 7 practice missing, already there, foreign or too new, 8 broken build (2 is clap's usage error).
 fn exit_code(e: &Error) -> u8 {
     match e.code() {
-        ErrorCode::Storage => 1,
+        ErrorCode::Storage | ErrorCode::FileDamaged | ErrorCode::RecordsDamaged => 1,
         ErrorCode::InvalidInput | ErrorCode::ReasonRequired => 3,
         ErrorCode::NotFound => 4,
         ErrorCode::Conflict

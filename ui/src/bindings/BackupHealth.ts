@@ -11,4 +11,9 @@ last_failure: string | null,
 /**
  * No good backup for STALE_AFTER_DAYS (or never), or the last automatic run failed.
  */
-stale: boolean, automatic: boolean, };
+stale: boolean, automatic: boolean, 
+/**
+ * A page of the practice file a backup found failing its check since the practice was
+ * opened: no backup is written until a repair mends the file (`Practice::repair_file`).
+ */
+damaged_page: number | null, };

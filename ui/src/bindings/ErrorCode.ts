@@ -3,4 +3,4 @@
 /**
  * The stable, closed set of error kinds the UI and scripts can branch on.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "not_initialized" | "already_initialized" | "passphrase_required" | "wrong_passphrase" | "not_arcwell_database" | "newer_database" | "encryption_unavailable" | "locked" | "storage" | "reason_required" | "timeline_exists" | "no_default_plan" | "record_not_exported" | "pack_off" | "shipped_template";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "not_initialized" | "already_initialized" | "passphrase_required" | "wrong_passphrase" | "not_arcwell_database" | "newer_database" | "encryption_unavailable" | "locked" | "storage" | "file_damaged" | "records_damaged" | "reason_required" | "timeline_exists" | "no_default_plan" | "record_not_exported" | "pack_off" | "shipped_template";

@@ -111,7 +111,7 @@ const whole: Omit<Data, 'totals'> = {
     { phase: 'referred_out', arcs: 2 },
   ],
   integration: [{ status: 'stalled', arcs: 1 }],
-  backup: { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false },
+  backup: { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false, damaged_page: null },
 };
 const data: Data = answer(whole, { first: null });
 
@@ -180,7 +180,7 @@ describe('the Today dashboard', () => {
   });
 
   it('says when the practice needs a backup, and why', async () => {
-    const failed = { ...data, backup: { last_good: '2026-11-10T09:00:00Z', last_good_path: '/media/usb/a.arcwell-backup', last_failure: 'the backup folder /media/usb is not there (is the drive plugged in?)', stale: true, automatic: true } };
+    const failed = { ...data, backup: { last_good: '2026-11-10T09:00:00Z', last_good_path: '/media/usb/a.arcwell-backup', last_failure: 'the backup folder /media/usb is not there (is the drive plugged in?)', stale: true, automatic: true, damaged_page: null } };
     mockIPC((cmd) => (cmd === 'dashboard' ? failed : null));
     render(Dashboard, { props: { openArc: vi.fn() } });
     const banner = await screen.findByTestId('backup-alert');
@@ -188,8 +188,18 @@ describe('the Today dashboard', () => {
     expect(banner.textContent).toContain('Check the folder under Settings → Backups');
   });
 
+  it('sends a damaged file to Check and repair, not to the backup folder', async () => {
+    const damaged = { ...data, backup: { last_good: '2026-11-24T09:00:00Z', last_good_path: '/b', last_failure: null, stale: true, automatic: false, damaged_page: 812 } };
+    mockIPC((cmd) => (cmd === 'dashboard' ? damaged : null));
+    render(Dashboard, { props: { openArc: vi.fn() } });
+    const banner = await screen.findByTestId('backup-alert');
+    expect(banner.textContent).toContain('No backup can be written: page 812 of the practice file fails its authentication check.');
+    expect(banner.textContent).toContain('Check and repair under Settings → Recovery passphrase, key and file');
+    expect(banner.textContent).not.toContain('Back up now');
+  });
+
   it('shows no backup alert when the last backup is recent', async () => {
-    const fine = { ...data, backup: { last_good: '2026-11-24T09:00:00Z', last_good_path: '/b', last_failure: null, stale: false, automatic: true } };
+    const fine = { ...data, backup: { last_good: '2026-11-24T09:00:00Z', last_good_path: '/b', last_failure: null, stale: false, automatic: true, damaged_page: null } };
     mockIPC((cmd) => (cmd === 'dashboard' ? fine : null));
     render(Dashboard, { props: { openArc: vi.fn() } });
     await screen.findByTestId('due-today');

@@ -104,7 +104,7 @@ describe('the recovery passphrase and key', () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd !== 'repair_practice_file') throw new Error(`unexpected ${cmd}`);
-      if (answer instanceof Error) throw { code: 'storage', message: answer.message };
+      if (answer instanceof Error) throw { code: 'records_damaged', message: answer.message };
       return answer;
     });
     render(KeySettings);
@@ -116,7 +116,9 @@ describe('the recovery passphrase and key', () => {
     answer = new Error('the practice file /data/practice.db is damaged where it holds records (page 7, part of note), so it cannot be rebuilt without losing them, and nothing was changed');
     await fireEvent.input(within(form).getByLabelText('Recovery passphrase'), { target: { value: 'lantern meadow copper thistle' } });
     await fireEvent.submit(form);
-    expect((await within(form).findByRole('alert')).textContent).toContain('page 7, part of note');
+    const refusal = (await within(form).findByRole('alert')).textContent;
+    expect(refusal).toContain('page 7, part of note');
+    expect(refusal).toContain('Use Restore a backup under Settings');
   });
 });
 

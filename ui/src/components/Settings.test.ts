@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 const backupOff: AutoBackupSettings = { enabled: false, folder: null, keep: 14, every_hours: 24, has_passphrase: false, recipients: [] };
-const neverBacked = { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false };
+const neverBacked = { last_good: null, last_good_path: null, last_failure: null, stale: true, automatic: false, damaged_page: null };
 
 const defaults = { warning: 'This export is not encrypted.', folder: '/home/rowan/Documents' };
 const security = { auto_lock_minutes: 10, lock_on_sleep: true, retention_years: 5 };

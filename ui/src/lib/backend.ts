@@ -55,7 +55,8 @@ export class BackendError extends Error {
 const KNOWN: Record<ErrorCode, true> = {
   invalid_input: true, not_found: true, conflict: true, not_initialized: true, already_initialized: true,
   passphrase_required: true, wrong_passphrase: true, not_arcwell_database: true, newer_database: true,
-  encryption_unavailable: true, locked: true, storage: true, reason_required: true, timeline_exists: true,
+  encryption_unavailable: true, locked: true, storage: true, file_damaged: true, records_damaged: true,
+  reason_required: true, timeline_exists: true,
   no_default_plan: true, record_not_exported: true, pack_off: true, shipped_template: true,
 };
 const CODES = Object.keys(KNOWN) as ErrorCode[];

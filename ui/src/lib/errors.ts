@@ -14,6 +14,8 @@ export const ADVICE: Partial<Record<ErrorCode, string>> = {
   pack_off: 'Turn the pack on under Templates → Jurisdiction packs.',
   shipped_template: 'Copy it under Templates and edit the copy.',
   passphrase_required: 'Enter the recovery passphrase.',
+  file_damaged: 'Use Check and repair under Settings → Recovery passphrase, key and file.',
+  records_damaged: 'Use Restore a backup under Settings, with your last good backup.',
 };
 
 /** What a screen shows for a failed call: the message, then the app's advice for its code. */
