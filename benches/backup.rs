@@ -1,20 +1,21 @@
 //! Backup and restore of the synthetic practice (10,000 participants, ~300,000 notes, ~465 MiB),
 //! side by side with the `age` command-line tool encrypting a plaintext of the same size in the
-//! same run.
+//! same run; and a repair of the practice file with damaged free pages.
 //!
 //! `cargo bench --features synthetic --bench backup` (needs `age` and `sqlite3` on PATH; ARCWELL_BENCH_EXTRA_NOTES
 //! and ARCWELL_BENCH_PARTICIPANTS change the size). Criterion samples each case ten times; the MB/s
 //! lines come from the median of five individually timed runs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use arcwell::Keychain;
 use arcwell::backup::{self, Recipients, Unlock};
 use arcwell::key::Passphrase;
 use arcwell::synthetic::{self, Spec};
+use arcwell::{Keychain, Practice};
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
 
@@ -46,6 +47,42 @@ fn encrypt_with_crate(plain: &[u8], to: &Recipients, out: &Path) {
 fn encrypt_with_cli(plain: &Path, to: &str, out: &Path) {
     let s = Command::new("age").args(["-r", to, "-o"]).arg(out).arg(plain).status().expect("the age command-line tool");
     assert!(s.success());
+}
+
+/// Leaves free pages in the closed practice at `dir` (a table of blobs made and dropped, as deleted
+/// records leave them) and flips a byte on disk in three of them: the first, a middle and the last.
+fn damage_free_pages(dir: &Path) -> Vec<u64> {
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(synthetic::PASSPHRASE.to_owned()));
+    let key = age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let raw = rusqlite::Connection::open(dir.join("practice.db")).unwrap();
+    raw.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    raw.execute_batch(
+        "CREATE TABLE scratch (b BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+           INSERT INTO scratch SELECT randomblob(3000) FROM n;
+         DROP TABLE scratch;",
+    )
+    .unwrap();
+    let pages: i64 = raw.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    let in_use: std::collections::HashSet<i64> = raw
+        .prepare("SELECT pageno FROM dbstat")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(raw); // the last connection: the WAL goes into the file
+    let free: Vec<u64> = (1..=pages).filter(|p| !in_use.contains(p)).map(|p| p as u64).collect();
+    let hit = vec![free[0], free[free.len() / 2], free[free.len() - 1]];
+    let file = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("practice.db")).unwrap();
+    for page in &hit {
+        let at = (page - 1) * 4096 + 1000;
+        let mut byte = [0u8];
+        file.read_exact_at(&mut byte, at).unwrap();
+        file.write_all_at(&[byte[0] ^ 0x10], at).unwrap();
+    }
+    hit
 }
 
 fn main() {
@@ -153,6 +190,27 @@ fn main() {
         practice.rotate_key(&Passphrase::new(synthetic::PASSPHRASE), &Keychain::Off).unwrap();
         t.elapsed()
     });
+    // A repair: the file checked page by page when sound, and written anew when free pages are
+    // damaged (three rounds, each damaging pages anew).
+    let pass = Passphrase::new(synthetic::PASSPHRASE);
+    let check = median(|| {
+        let t = Instant::now();
+        assert!(!practice.repair_file(&pass).unwrap().rebuilt);
+        t.elapsed()
+    });
+    let home = dir.path().join("practice");
+    let mut rebuilds = Vec::new();
+    for _ in 0..3 {
+        drop(practice);
+        let hit = damage_free_pages(&home);
+        practice = Practice::open_with_passphrase(&home, &pass, &Keychain::Off).unwrap();
+        let t = Instant::now();
+        let repair = practice.repair_file(&pass).unwrap();
+        rebuilds.push(t.elapsed());
+        assert_eq!(repair.damaged, hit);
+    }
+    rebuilds.sort();
+    let rebuild = rebuilds[1];
     // The same job done with the standard tools on a plain copy: `sqlite3 .backup`, then `age`.
     let plain_db = out.path().join("plain-copy.db");
     synthetic::export_plaintext(&practice, &plain_db).unwrap();
@@ -190,6 +248,14 @@ fn main() {
     println!("restore / whole backup:        {:.2}x", s(restore) / s(whole_keys));
     println!("key rotation:                  {:.2} s", s(rotate));
     println!("its export alone:              {:.2} s (rotation / export {:.2}x)", s(export), s(rotate) / s(export));
+    println!("repair, the file sound:        {:.2} s (every page's HMAC checked, closed and opened again)", s(check));
+    println!(
+        "repair, damaged free pages:    {:.2} s (median of {:.2}, {:.2}, {:.2}: written anew, checked, swapped)",
+        s(rebuild),
+        s(rebuilds[0]),
+        s(rebuilds[1]),
+        s(rebuilds[2])
+    );
     println!("encryption step, age crate:    {:.2} s ({:.0} MB/s)", s(crate_enc), mbs(image, crate_enc));
     println!("same plaintext, age CLI:       {:.2} s ({:.0} MB/s)", s(cli_enc), mbs(image, cli_enc));
     println!("age crate / age CLI throughput: {:.2}x", s(cli_enc) / s(crate_enc));

@@ -181,7 +181,11 @@ impl Practice {
         let conn = self.copying_connection();
         // Every page is to be read from the file now, through SQLCipher: a page the first
         // connection wrote lies in its cache as written, with no IV among its reserved bytes.
-        conn.execute_batch("PRAGMA shrink_memory")?;
+        // And each page passes through the cache once: a cache of a few pages keeps the copy from
+        // filling the connection's 64 MiB with pages it does not read again (a backup's peak
+        // memory); the connection's own size comes back after.
+        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA shrink_memory; PRAGMA cache_size = 16;")?;
         // One read transaction: the pages, and so everything the manifest says, are one snapshot.
         conn.execute_batch("BEGIN")?;
         let copied = conn.serialize("main").map(|data| match data {
@@ -189,6 +193,7 @@ impl Practice {
             rusqlite::serialize::Data::Shared(_) => Err(Error::Internal("the practice is not a file")),
         });
         let ended = conn.execute_batch("COMMIT");
+        let restored = conn.execute_batch(&format!("PRAGMA cache_size = {cache}"));
         let mut image = copied??;
         ended?;
         if let Err(e) = plain_pages(&mut image, &path) {
@@ -198,6 +203,7 @@ impl Practice {
             }
             return Err(e);
         }
+        restored?;
         // The image alone, on a connection without a key: every figure below is the image's own.
         let mut plain = Connection::open_in_memory()?;
         plain.deserialize("main", image, true)?;
@@ -733,6 +739,29 @@ pub struct BackupFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backup_copies_through_a_small_cache_and_gives_the_connection_its_own_back() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let profile = crate::domain::profile::ProfileInput {
+            name: "Rowan Hale".into(),
+            timezone: "UTC".into(),
+            ..Default::default()
+        };
+        let pass = Passphrase::new("lantern meadow copper thistle");
+        let mut p = Practice::init(&dir.path().join("p"), &profile, &pass, &Keychain::Off, Utc::now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let cache = |p: &mut Practice| -> i64 {
+            p.copying_connection().query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let before = cache(&mut p);
+        assert_eq!(before, -65_536, "the practice's own 64 MiB");
+        let to =
+            Recipients::passphrase(Passphrase::new("harbour lantern seven gulls")).unwrap_or_else(|e| panic!("{e}"));
+        let dest = dir.path().join("b.arcwell-backup");
+        p.backups().write_to(&dest, &to, Utc::now(), &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cache(&mut p), before, "dashboards read through that cache again");
+    }
 
     /// Four 512-byte pages whose free list is made up, as a damaged or crafted file's might be.
     fn pages(trunk: u32, count: u32, list: &[u32]) -> Vec<u8> {
