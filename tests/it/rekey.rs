@@ -178,18 +178,7 @@ fn a_key_rotation_racing_passphrase_unlocks_never_leaves_an_unreadable_practice(
     }
     let before = content(&mut p);
     drop(p);
-    let cli = |args: &[&str]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
-        c.arg("--data-dir")
-            .arg(fx.path())
-            .args(args)
-            .env("ARCWELL_KEYCHAIN", "off")
-            .env("ARCWELL_PASSPHRASE", PASSPHRASE)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        c
-    };
+    let cli = |args: &[&str]| crate::support::cli(fx.path(), args);
     for round in 0..rounds {
         let stop = Arc::new(AtomicBool::new(false));
         let unlocks = Arc::new(AtomicUsize::new(0));

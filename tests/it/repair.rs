@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use arcwell::backup::Recipients;
 use arcwell::key::Passphrase;
@@ -109,15 +109,8 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
         "{message}"
     );
     // From the command line, the same refusal says which command repairs.
-    let cli = Command::new(env!("CARGO_BIN_EXE_arcwell"))
-        .arg("--data-dir")
-        .arg(fx.path())
-        .args(["backup", "create", "--folder"])
-        .arg(folder.path())
-        .env("ARCWELL_KEYCHAIN", "off")
-        .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+    let cli = crate::support::cli(fx.path(), &["backup", "create", "--folder", &folder.path().display().to_string()])
         .env("ARCWELL_BACKUP_PASSPHRASE", "harbour lantern seven gulls")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&cli.stderr);
@@ -217,18 +210,7 @@ fn a_repair_racing_writers_never_loses_a_write() {
     let rounds: usize = std::env::var("ARCWELL_REPAIR_RACE_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(4);
     let (fx, p) = seeded();
     drop(p);
-    let cli = |args: &[&str]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_arcwell"));
-        c.arg("--data-dir")
-            .arg(fx.path())
-            .args(args)
-            .env("ARCWELL_KEYCHAIN", "off")
-            .env("ARCWELL_PASSPHRASE", PASSPHRASE)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        c
-    };
+    let cli = |args: &[&str]| crate::support::cli(fx.path(), args);
     for round in 0..rounds {
         leave_free_pages(fx.path());
         let (_, leaves) = free_list(fx.path());

@@ -52,6 +52,21 @@ impl Fixture {
     }
 }
 
+/// The `arcwell` CLI on the practice in `dir`, as a separate process: the keychain off, the
+/// passphrase from the environment, no stdin, its output captured.
+pub fn cli(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_arcwell"));
+    c.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("ARCWELL_KEYCHAIN", "off")
+        .env("ARCWELL_PASSPHRASE", PASSPHRASE)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
 /// Every file under `dir` with its bytes, to compare before and after.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
