@@ -63,9 +63,10 @@ pub(crate) enum RowOrder {
     Stored,
 }
 
-/// A digest of every row of every ordinary table of `conn`: its row count and the SHA-256 of its
-/// rows, each value quoted, in `order`. Two practices compare table by table.
-pub(crate) fn digest(conn: &Connection, order: RowOrder) -> Result<BTreeMap<String, (u64, String)>> {
+/// A digest of every row of every ordinary table of `conn` but those in `skip` (which are not
+/// read): its row count and the SHA-256 of its rows, each value quoted, in `order`. Two practices
+/// compare table by table.
+pub(crate) fn digest(conn: &Connection, order: RowOrder, skip: &[&str]) -> Result<BTreeMap<String, (u64, String)>> {
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
@@ -74,7 +75,7 @@ pub(crate) fn digest(conn: &Connection, order: RowOrder) -> Result<BTreeMap<Stri
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = BTreeMap::new();
-    for table in tables {
+    for table in tables.into_iter().filter(|t| !skip.contains(&t.as_str())) {
         let q = table.replace('"', "\"\"");
         let cols: Vec<String> = conn
             .prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.replace('\'', "''")))?

@@ -25,9 +25,15 @@ pub struct Repair {
     /// The pages that failed SQLCipher's check, in order; none when the file is sound.
     #[ts(type = "number[]")]
     pub damaged: Vec<u64>,
-    /// Whether the file was written anew without them (they were all free pages).
+    /// Whether the file was written anew without them (they held no records).
     pub rebuilt: bool,
+    /// Whether some of them were the search index's, made anew from the entries it indexes.
+    pub search_remade: bool,
 }
+
+/// FTS5's own tables behind the search index: what `'rebuild'` makes again from `search_entry`.
+/// Damage to them loses nothing either.
+const SEARCH_INDEX: &[&str] = &["search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"];
 
 impl Practice {
     /// Checks every page of the practice's file and, when the only damaged pages are free ones
@@ -53,7 +59,8 @@ impl Practice {
         }
         if repair.rebuilt {
             let pages = list(&repair.damaged);
-            let detail = format!("written anew without the damaged free {pages}");
+            let index = if repair.search_remade { ", the search index made anew" } else { "" };
+            let detail = format!("written anew without the damaged {pages}{index}");
             self.write_untracked(|tx| audit::record(tx, Action::Repair, &Subject::Practice, Some(&detail)))?;
         }
         Ok(repair)
@@ -66,10 +73,15 @@ fn repair_closed(dir: &Path, key: &DatabaseKey) -> Result<Repair> {
     let db = store::db_path(dir);
     let damaged = damaged_pages(&connection::open(&db, key, false)?, &db)?;
     if damaged.is_empty() {
-        return Ok(Repair { damaged, rebuilt: false });
+        return Ok(Repair { damaged, rebuilt: false, search_remade: false });
     }
-    let in_use = pages_in_use(&connection::open(&db, key, false)?);
-    let hit: Vec<String> = match &in_use {
+    // Which b-tree each damaged page belongs to, if any: the records' first, then the search
+    // index's, each walk on its own connection (a damaged page read poisons the one that read it).
+    let trees = btrees(&connection::open(&db, key, false)?)?;
+    let (index, mut records): (Vec<String>, Vec<String>) =
+        trees.into_iter().partition(|name| SEARCH_INDEX.contains(&name.as_str()));
+    records.insert(0, "sqlite_schema".to_owned());
+    let hit: Vec<String> = match pages_of(&connection::open(&db, key, false)?, &records) {
         Some(in_use) => damaged
             .iter()
             .filter_map(|page| in_use.get(page).map(|table| format!("page {page}, part of {table}")))
@@ -79,10 +91,19 @@ fn repair_closed(dir: &Path, key: &DatabaseKey) -> Result<Repair> {
     if !hit.is_empty() {
         return Err(Error::DamagedRecords { path: db, pages: hit.join("; ") });
     }
+    let mut search_remade = false;
+    for name in index {
+        search_remade |= match pages_of(&connection::open(&db, key, false)?, &[name]) {
+            Some(pages) => damaged.iter().any(|page| pages.contains_key(page)),
+            None => true,
+        };
+    }
 
     let staging = dir.join(STAGING);
     files::remove_db_files(&staging, true)?;
-    let written = write_anew(&db, &staging, key);
+    let written =
+        if search_remade { write_remaking_search(&db, &staging, key) } else { write_anew(&db, &staging, key) }
+            .and_then(|()| check_copy(&db, &staging, key));
     if let Err(e) = written {
         let _ = files::remove_db_files(&staging, true);
         return Err(e);
@@ -91,7 +112,7 @@ fn repair_closed(dir: &Path, key: &DatabaseKey) -> Result<Repair> {
     std::fs::rename(&staging, &db)
         .map_err(|e| Error::io(format!("cannot move the repaired practice into {}", db.display()), e))?;
     sync_dir(dir)?;
-    Ok(Repair { damaged, rebuilt: true })
+    Ok(Repair { damaged, rebuilt: true, search_remade })
 }
 
 /// Every page of the file whose HMAC fails, from `PRAGMA cipher_integrity_check`: it reads the
@@ -119,29 +140,104 @@ fn page_named(finding: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// Every page a table or an index uses (overflow pages included) with its name, from `dbstat`,
-/// which walks every b-tree. `None` when the walk fails: a damaged page read on the way.
-fn pages_in_use(conn: &Connection) -> Option<BTreeMap<u64, String>> {
-    let mut stmt = conn.prepare("SELECT pageno, name FROM dbstat").ok()?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).ok()?;
+/// Every b-tree of the file (each table's and each index's, by name), as `sqlite_master` lists them.
+fn btrees(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE rootpage > 0 ORDER BY rootpage")?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
+/// Every page the b-trees `names` use (overflow pages included) with its b-tree's name, from
+/// `dbstat` walking each one. `None` when a walk fails: a damaged page read on the way.
+fn pages_of(conn: &Connection, names: &[String]) -> Option<BTreeMap<u64, String>> {
+    let mut stmt = conn.prepare("SELECT pageno FROM dbstat WHERE name = ?1").ok()?;
     let mut out = BTreeMap::new();
-    for row in rows {
-        let (page, name) = row.ok()?;
-        out.insert(u64::try_from(page).ok()?, name);
+    for name in names {
+        let pages = stmt.query_map([name], |r| r.get::<_, i64>(0)).ok()?;
+        for page in pages {
+            out.insert(u64::try_from(page.ok()?).ok()?, name.clone());
+        }
     }
     Some(out)
 }
 
-/// Writes the practice at `db` into a new file at `staging` under the same key and checks it:
-/// `sqlcipher_export` copies each table's and index's b-tree and never reads the free list, so
-/// none of the damaged free pages is read. The copy must open as a practice, pass SQLite's
-/// integrity check, and hold, table by table, exactly the rows of the file it was copied from.
+/// Writes the practice at `db` into a new file at `staging` under the same key: `sqlcipher_export`
+/// copies each table's and index's b-tree as it is and never reads the free list, so none of the
+/// damaged free pages is read.
 fn write_anew(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
     let mut source = connection::open(db, key, false)?;
     let schema: i64 = source.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     // The source was opened without SQLITE_OPEN_CREATE, and a database it attaches is opened alike.
     std::fs::File::create_new(staging).map_err(|e| Error::io(format!("cannot create {}", staging.display()), e))?;
-    files::write_encrypted(&mut source, staging, key, schema)?;
+    files::write_encrypted(&mut source, staging, key, schema)
+}
+
+/// As `write_anew`, without reading the search index's own tables: into a new file at `staging`,
+/// the source's schema is made as `sqlite_master` holds it (tables, then their rows, then indexes,
+/// the search index, views and triggers), every table's rows are copied in their stored order,
+/// and the search index is made anew from `search_entry` (FTS5's `'rebuild'`). Indexes are built
+/// from the rows copied.
+fn write_remaking_search(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
+    let source = connection::open(db, key, false)?;
+    let (schema, app): (i64, i64) = source.query_row(
+        "SELECT user_version, application_id FROM pragma_user_version, pragma_application_id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let entries: Vec<(String, String, String)> = source
+        .prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(source);
+    let kind =
+        |k: &'static str| entries.iter().filter(move |(t, name, _)| t == k && !SEARCH_INDEX.contains(&name.as_str()));
+    let target = connection::open_new_copy(staging, key)?;
+    let path = db.to_str().ok_or_else(|| Error::invalid(format!("{} is not a usable path", db.display())))?;
+    target.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    target.execute("ATTACH DATABASE ?1 AS source KEY ?2", rusqlite::params![path, key.hex_literal().as_str()])?;
+    let copied = (|| -> Result<()> {
+        target.execute_batch("BEGIN")?;
+        let (virtual_tables, tables): (Vec<_>, Vec<_>) =
+            kind("table").partition(|(_, _, sql)| sql.starts_with("CREATE VIRTUAL TABLE"));
+        for (_, name, sql) in &tables {
+            target.execute_batch(sql)?;
+            let q = name.replace('"', "\"\"");
+            // Generated columns are made, not copied.
+            let columns: Vec<String> = target
+                .prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0")?
+                .query_map([name], |r| r.get::<_, String>(0))?
+                .map(|c| c.map(|c| format!("\"{}\"", c.replace('"', "\"\""))))
+                .collect::<rusqlite::Result<_>>()?;
+            let columns = columns.join(", ");
+            target.execute_batch(&format!(
+                "INSERT INTO main.\"{q}\" ({columns}) SELECT {columns} FROM source.\"{q}\" NOT INDEXED"
+            ))?;
+        }
+        for (_, _, sql) in kind("index").chain(virtual_tables) {
+            target.execute_batch(sql)?;
+        }
+        for (_, name, sql) in &entries {
+            if sql.starts_with("CREATE VIRTUAL TABLE") {
+                let q = name.replace('"', "\"\"");
+                target.execute_batch(&format!("INSERT INTO \"{q}\" (\"{q}\") VALUES ('rebuild')"))?;
+            }
+        }
+        for (_, _, sql) in kind("view").chain(kind("trigger")) {
+            target.execute_batch(sql)?;
+        }
+        target.execute_batch(&format!("PRAGMA user_version = {schema}; PRAGMA application_id = {app}; COMMIT;"))?;
+        Ok(())
+    })();
+    let detached = target.execute_batch("DETACH DATABASE source");
+    copied?;
+    detached?;
+    Ok(())
+}
+
+/// The copy at `staging` must open as a practice (migrated: a no-op at the current schema), pass
+/// SQLite's integrity check and FTS5's, and hold, table by table, exactly the rows of `db` (the
+/// search index's own tables aside when they were made anew: they index the same entries).
+fn check_copy(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
     files::check_written(staging, key)?;
     let copy = connection::open(staging, key, false)?;
     let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -150,7 +246,15 @@ fn write_anew(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
             "the practice written anew failed SQLite's integrity check ({ok}); nothing was replaced"
         )));
     }
-    if files::digest(&source, RowOrder::Stored)? != files::digest(&copy, RowOrder::Stored)? {
+    copy.execute_batch("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')").map_err(|e| {
+        Error::Conflict(format!(
+            "the practice written anew has a search index that does not match its entries ({e}); nothing was replaced"
+        ))
+    })?;
+    // The search index's own tables are not read: they may be what is damaged.
+    let source = connection::open(db, key, false)?;
+    if files::digest(&source, RowOrder::Stored, SEARCH_INDEX)? != files::digest(&copy, RowOrder::Stored, SEARCH_INDEX)?
+    {
         return Err(Error::Conflict(
             "the practice written anew does not hold the same rows as the damaged file; nothing was replaced".into(),
         ));

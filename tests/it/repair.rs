@@ -122,7 +122,7 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
     let old = inode(fx.path());
     let repair = p.repair_file(&pass()).unwrap();
     let pages: Vec<u64> = hit.iter().map(|&n| n as u64).collect();
-    assert_eq!(repair, Repair { damaged: pages, rebuilt: true });
+    assert_eq!(repair, Repair { damaged: pages, rebuilt: true, search_remade: false });
     assert_ne!(inode(fx.path()), old, "a new file");
     assert!(!fx.path().join(STAGING).exists());
 
@@ -144,7 +144,7 @@ fn damaged_free_pages_stop_backups_until_a_repair_writes_the_file_anew_losing_no
 
     // A sound file: nothing is written, nothing recorded.
     let (old, last) = (inode(fx.path()), last_action(&mut p));
-    assert_eq!(p.repair_file(&pass()).unwrap(), Repair { damaged: vec![], rebuilt: false });
+    assert_eq!(p.repair_file(&pass()).unwrap(), Repair { damaged: vec![], rebuilt: false, search_remade: false });
     assert_eq!(inode(fx.path()), old);
     assert_eq!(last_action(&mut p), last);
 }
@@ -154,9 +154,9 @@ fn damage_to_a_page_holding_records_is_refused_and_nothing_is_changed() {
     let (fx, mut p) = seeded();
     let before = content(&mut p);
     drop(p);
-    // A page of the search index's data: opening the practice and listing participants never read it.
+    // A page of the integration notes: opening the practice and listing participants never read it.
     let page = raw_connection(fx.path())
-        .query_row("SELECT max(pageno) FROM dbstat WHERE name = 'search_fts_data'", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT max(pageno) FROM dbstat WHERE name = 'note'", [], |r| r.get::<_, i64>(0))
         .unwrap() as usize;
     damage(fx.path(), &[page]);
     let damaged_bytes = std::fs::read(fx.path().join("practice.db")).unwrap()[(page - 1) * PAGE..page * PAGE].to_vec();
@@ -167,7 +167,7 @@ fn damage_to_a_page_holding_records_is_refused_and_nothing_is_changed() {
     assert_eq!(refused.code(), ErrorCode::RecordsDamaged);
     let message = refused.to_string();
     assert!(
-        message.contains(&format!("page {page}, part of search_fts_data"))
+        message.contains(&format!("page {page}, part of note"))
             && message.contains("nothing was changed")
             && message.contains("restore the practice from the last good one"),
         "{message}"
@@ -185,6 +185,65 @@ fn damage_to_a_page_holding_records_is_refused_and_nothing_is_changed() {
     assert_eq!(p.participants().list().unwrap().len() as u64, expected);
 }
 
+/// What the search finds for a few words of the demo practice, hit by hit.
+fn found(p: &mut Practice) -> Vec<String> {
+    ["sleep", "grief", "music walk", "\"father\""]
+        .iter()
+        .flat_map(|text| {
+            let q = arcwell::search::SearchQuery { text: (*text).into(), limit: Some(200), ..Default::default() };
+            p.search(&q).unwrap().into_iter().map(|h| serde_json::to_string(&h).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn damage_to_the_search_index_is_mended_by_making_the_index_anew() {
+    let (fx, mut p) = seeded();
+    // Searching first brings the entries of edited drafts up to date (`search_stale`).
+    let searched = found(&mut p);
+    let before = content(&mut p);
+    assert!(searched.len() > 5, "the words find something: {}", searched.len());
+    drop(p);
+    leave_free_pages(fx.path());
+    let (_, leaves) = free_list(fx.path());
+    // The index's largest page and one free page.
+    let index = raw_connection(fx.path())
+        .query_row("SELECT max(pageno) FROM dbstat WHERE name = 'search_fts_data'", [], |r| r.get::<_, i64>(0))
+        .unwrap() as usize;
+    let mut hit = vec![index, leaves[0]];
+    hit.sort_unstable();
+    damage(fx.path(), &hit);
+    let mut p = fx.reopen();
+
+    let repair = p.repair_file(&pass()).unwrap();
+    let pages: Vec<u64> = hit.iter().map(|&n| n as u64).collect();
+    assert_eq!(repair, Repair { damaged: pages, rebuilt: true, search_remade: true });
+    assert!(p.integrity_problems().unwrap().is_empty());
+    let index_tables = ["search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"];
+    let without_index = |mut d: BTreeMap<String, (u64, String)>| {
+        d.retain(|t, _| !index_tables.contains(&t.as_str()));
+        d
+    };
+    assert_eq!(without_index(content(&mut p)), without_index(before), "every record");
+    assert_eq!(found(&mut p), searched, "the index made anew finds what it found");
+    let entry = p.audit().entries(&arcwell::store::audit::AuditQuery { limit: 1, ..Default::default() }).unwrap();
+    assert_eq!(entry[0].action, "repair");
+    assert!(
+        entry[0].detail.as_deref().unwrap_or_default().contains("the search index made anew"),
+        "{:?}",
+        entry[0].detail
+    );
+    assert!(p.audit().verify().unwrap().is_intact());
+    // It goes on indexing what is written.
+    let person =
+        arcwell::domain::participant::ParticipantInput { name: "Theodora Quillfeather".into(), ..Default::default() };
+    p.participants().add(&person, now()).unwrap();
+    let q = arcwell::search::SearchQuery { text: "Quillfeather".into(), ..Default::default() };
+    assert_eq!(p.search(&q).unwrap().len(), 1);
+    drop(p);
+    drop(fx.reopen());
+}
+
 #[test]
 fn a_repair_is_refused_while_another_arcwell_has_the_practice_open() {
     let (fx, mut p) = Fixture::new();
@@ -193,7 +252,7 @@ fn a_repair_is_refused_while_another_arcwell_has_the_practice_open() {
     assert_eq!(refused.code(), ErrorCode::Conflict);
     assert!(refused.to_string().contains("another Arcwell process has this practice open"), "{refused}");
     drop(other);
-    assert_eq!(p.repair_file(&pass()).unwrap(), Repair { damaged: vec![], rebuilt: false });
+    assert_eq!(p.repair_file(&pass()).unwrap(), Repair { damaged: vec![], rebuilt: false, search_remade: false });
 }
 
 /// `arcwell repair` in one process while two others add participants in a loop, for

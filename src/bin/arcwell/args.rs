@@ -531,8 +531,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     return "the practice file is sound: every page passes its check; nothing was changed\n".to_owned();
                 }
                 let pages: Vec<String> = r.damaged.iter().map(u64::to_string).collect();
+                let index = if r.search_remade { " (the search index among them, made anew from what it indexes)" } else { "" };
                 format!(
-                    "repaired: the damaged pages ({}) held no records; the practice file was written anew without them and nothing was lost. Make a backup now (`arcwell backup create`)\n",
+                    "repaired: the damaged pages ({}) held no records{index}; the practice file was written anew without them and nothing was lost. Make a backup now (`arcwell backup create`)\n",
                     pages.join(", ")
                 )
             })

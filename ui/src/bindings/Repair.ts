@@ -9,6 +9,10 @@ export type Repair = {
  */
 damaged: number[], 
 /**
- * Whether the file was written anew without them (they were all free pages).
+ * Whether the file was written anew without them (they held no records).
  */
-rebuilt: boolean, };
+rebuilt: boolean, 
+/**
+ * Whether some of them were the search index's, made anew from the entries it indexes.
+ */
+search_remade: boolean, };

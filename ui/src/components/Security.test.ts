@@ -100,7 +100,7 @@ describe('the recovery passphrase and key', () => {
 
   it('checks and repairs the file: says what was mended, or the core’s refusal when records are hit', async () => {
     const calls: [string, unknown][] = [];
-    let answer: unknown = { damaged: [12, 40], rebuilt: true };
+    let answer: unknown = { damaged: [12, 40], rebuilt: true, search_remade: true };
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd !== 'repair_practice_file') throw new Error(`unexpected ${cmd}`);
@@ -111,7 +111,7 @@ describe('the recovery passphrase and key', () => {
     const form = screen.getByTestId('repair-file');
     await fireEvent.input(within(form).getByLabelText('Recovery passphrase'), { target: { value: 'lantern meadow copper thistle' } });
     await fireEvent.submit(form);
-    expect((await within(form).findByRole('status')).textContent).toContain('damaged pages (12, 40) held no records');
+    expect((await within(form).findByRole('status')).textContent).toContain('damaged pages (12, 40) held no records (the search index among them, made anew');
     expect(calls).toEqual([['repair_practice_file', { passphrase: 'lantern meadow copper thistle' }]]);
     answer = new Error('the practice file /data/practice.db is damaged where it holds records (page 7, part of note), so it cannot be rebuilt without losing them, and nothing was changed');
     await fireEvent.input(within(form).getByLabelText('Recovery passphrase'), { target: { value: 'lantern meadow copper thistle' } });
