@@ -49,14 +49,31 @@ fn encrypt_with_cli(plain: &Path, to: &str, out: &Path) {
     assert!(s.success());
 }
 
-/// Leaves free pages in the closed practice at `dir` (a table of blobs made and dropped, as deleted
-/// records leave them) and flips a byte on disk in three of them: the first, a middle and the last.
-fn damage_free_pages(dir: &Path) -> Vec<u64> {
+/// A connection to the closed synthetic practice at `dir`, keyed from its key file.
+fn raw(dir: &Path) -> rusqlite::Connection {
     let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(synthetic::PASSPHRASE.to_owned()));
     let key = age::decrypt(&identity, &std::fs::read(dir.join("practice.key")).unwrap()).unwrap();
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let raw = rusqlite::Connection::open(dir.join("practice.db")).unwrap();
     raw.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    raw
+}
+
+/// Flips a byte on disk in each of `pages` of the closed practice at `dir`.
+fn damage(dir: &Path, pages: &[u64]) {
+    let file = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("practice.db")).unwrap();
+    for page in pages {
+        let at = (page - 1) * 4096 + 1000;
+        let mut byte = [0u8];
+        file.read_exact_at(&mut byte, at).unwrap();
+        file.write_all_at(&[byte[0] ^ 0x10], at).unwrap();
+    }
+}
+
+/// Leaves free pages in the closed practice at `dir` (a table of blobs made and dropped, as deleted
+/// records leave them) and damages three of them: the first, a middle and the last.
+fn damage_free_pages(dir: &Path) -> Vec<u64> {
+    let raw = raw(dir);
     raw.execute_batch(
         "CREATE TABLE scratch (b BLOB);
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
@@ -75,13 +92,16 @@ fn damage_free_pages(dir: &Path) -> Vec<u64> {
     drop(raw); // the last connection: the WAL goes into the file
     let free: Vec<u64> = (1..=pages).filter(|p| !in_use.contains(p)).map(|p| p as u64).collect();
     let hit = vec![free[0], free[free.len() / 2], free[free.len() - 1]];
-    let file = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("practice.db")).unwrap();
-    for page in &hit {
-        let at = (page - 1) * 4096 + 1000;
-        let mut byte = [0u8];
-        file.read_exact_at(&mut byte, at).unwrap();
-        file.write_all_at(&[byte[0] ^ 0x10], at).unwrap();
-    }
+    damage(dir, &hit);
+    hit
+}
+
+/// Damages the last page of the search index's data in the closed practice at `dir`.
+fn damage_search_index(dir: &Path) -> Vec<u64> {
+    let page: i64 =
+        raw(dir).query_row("SELECT max(pageno) FROM dbstat WHERE name = 'search_fts_data'", [], |r| r.get(0)).unwrap();
+    let hit = vec![page as u64];
+    damage(dir, &hit);
     hit
 }
 
@@ -211,6 +231,14 @@ fn main() {
     }
     rebuilds.sort();
     let rebuild = rebuilds[1];
+    // And once with a page of the search index damaged: the index is made anew.
+    drop(practice);
+    let hit = damage_search_index(&home);
+    practice = Practice::open_with_passphrase(&home, &pass, &Keychain::Off).unwrap();
+    let t = Instant::now();
+    let repair = practice.repair_file(&pass).unwrap();
+    let remade = t.elapsed();
+    assert!(repair.search_remade && repair.damaged == hit, "{repair:?}");
     // The same job done with the standard tools on a plain copy: `sqlite3 .backup`, then `age`.
     let plain_db = out.path().join("plain-copy.db");
     synthetic::export_plaintext(&practice, &plain_db).unwrap();
@@ -256,6 +284,7 @@ fn main() {
         s(rebuilds[1]),
         s(rebuilds[2])
     );
+    println!("repair, search index damaged:  {:.2} s (written anew, the search index made anew)", s(remade));
     println!("encryption step, age crate:    {:.2} s ({:.0} MB/s)", s(crate_enc), mbs(image, crate_enc));
     println!("same plaintext, age CLI:       {:.2} s ({:.0} MB/s)", s(cli_enc), mbs(image, cli_enc));
     println!("age crate / age CLI throughput: {:.2}x", s(cli_enc) / s(crate_enc));
