@@ -37,9 +37,10 @@ const SEARCH_INDEX: &[&str] = &["search_fts_data", "search_fts_idx", "search_fts
 
 impl Practice {
     /// Checks every page of the practice's file and, when the only damaged pages are free ones
-    /// (no table or index uses them), writes the practice anew without them and opens it again.
-    /// Damage to pages in use is refused (`Error::DamagedRecords`) with nothing changed. Needs the
-    /// recovery passphrase; refused while another Arcwell process has the practice open.
+    /// (no table or index uses them) or the search index's (made anew from what it indexes),
+    /// writes the practice anew without them and opens it again. Damage to pages that hold
+    /// records is refused (`Error::DamagedRecords`) with nothing changed. Needs the recovery
+    /// passphrase; refused while another Arcwell process has the practice open.
     pub fn repair_file(&mut self, passphrase: &Passphrase) -> Result<Repair> {
         self.exclusively(|p| p.repair_alone(passphrase))
     }
