@@ -394,13 +394,8 @@ fn zero_free_pages(image: &mut [u8], page_size: usize) {
 
 /// Row counts of every ordinary table of `schema` (virtual tables are counted through their own).
 fn counts(conn: &Connection, schema: &str) -> Result<std::collections::BTreeMap<String, u64>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-           AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-    ))?;
-    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut out = std::collections::BTreeMap::new();
-    for n in names {
+    for n in files::tables(conn, schema)? {
         let c: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {schema}.\"{}\"", n.replace('"', "\"\"")), [], |r| r.get(0))?;
         out.insert(n, c as u64);

@@ -63,19 +63,23 @@ pub(crate) enum RowOrder {
     Stored,
 }
 
+/// The ordinary tables of `schema` by name: its virtual tables are read through their own, and
+/// SQLite's internal ones left out.
+pub(crate) fn tables(conn: &Connection, schema: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+    ))?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
 /// A digest of every row of every ordinary table of `conn` but those in `skip` (which are not
 /// read): its row count and the SHA-256 of its rows, each value quoted, in `order`. Two practices
 /// compare table by table.
 pub(crate) fn digest(conn: &Connection, order: RowOrder, skip: &[&str]) -> Result<BTreeMap<String, (u64, String)>> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-               AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut out = BTreeMap::new();
-    for table in tables.into_iter().filter(|t| !skip.contains(&t.as_str())) {
+    for table in tables(conn, "main")?.into_iter().filter(|t| !skip.contains(&t.as_str())) {
         let q = table.replace('"', "\"\"");
         let cols: Vec<String> = conn
             .prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.replace('\'', "''")))?

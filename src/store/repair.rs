@@ -12,21 +12,20 @@ use ts_rs::TS;
 use crate::key::{self, DatabaseKey, Passphrase};
 use crate::store::audit::{self, Action, Subject};
 use crate::store::files::{self, RowOrder, sync_dir};
-use crate::store::{self, Practice, connection};
+use crate::store::{self, Practice, connection, migrate};
 use crate::{Error, Result};
 
 /// The practice written anew beside `practice.db`, until it is renamed over it.
 pub const STAGING: &str = "practice.db.repairing";
 
-/// What a repair found and did.
+/// What a repair found and did: with damaged pages, the file was written anew without them (a
+/// repair that would lose records is an error instead).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Repair {
     /// The pages that failed SQLCipher's check, in order; none when the file is sound.
     #[ts(type = "number[]")]
     pub damaged: Vec<u64>,
-    /// Whether the file was written anew without them (they held no records).
-    pub rebuilt: bool,
     /// Whether some of them were the search index's, made anew from the entries it indexes.
     pub search_remade: bool,
 }
@@ -55,10 +54,9 @@ impl Practice {
         let repaired = repair_closed(&dir, &key);
         self.reopen_with(&key)?;
         let repair = repaired?;
-        if repair.damaged.is_empty() || repair.rebuilt {
-            self.forget_damage();
-        }
-        if repair.rebuilt {
+        // The file is sound now, as found or as written anew.
+        self.forget_damage();
+        if !repair.damaged.is_empty() {
             let pages = list(&repair.damaged);
             let index = if repair.search_remade { ", the search index made anew" } else { "" };
             let detail = format!("written anew without the damaged {pages}{index}");
@@ -72,13 +70,15 @@ impl Practice {
 /// thrown away.
 fn repair_closed(dir: &Path, key: &DatabaseKey) -> Result<Repair> {
     let db = store::db_path(dir);
-    let damaged = damaged_pages(&connection::open(&db, key, false)?, &db)?;
+    let checked = connection::open(&db, key, false)?;
+    let damaged = damaged_pages(&checked, &db)?;
     if damaged.is_empty() {
-        return Ok(Repair { damaged, rebuilt: false, search_remade: false });
+        return Ok(Repair { damaged, search_remade: false });
     }
     // Which b-tree each damaged page belongs to, if any: the records' first, then the search
     // index's, each walk on its own connection (a damaged page read poisons the one that read it).
-    let trees = btrees(&connection::open(&db, key, false)?)?;
+    let trees = btrees(&checked)?;
+    drop(checked);
     let (index, mut records): (Vec<String>, Vec<String>) =
         trees.into_iter().partition(|name| SEARCH_INDEX.contains(&name.as_str()));
     records.insert(0, "sqlite_schema".to_owned());
@@ -113,7 +113,7 @@ fn repair_closed(dir: &Path, key: &DatabaseKey) -> Result<Repair> {
     std::fs::rename(&staging, &db)
         .map_err(|e| Error::io(format!("cannot move the repaired practice into {}", db.display()), e))?;
     sync_dir(dir)?;
-    Ok(Repair { damaged, rebuilt: true, search_remade })
+    Ok(Repair { damaged, search_remade })
 }
 
 /// Every page of the file whose HMAC fails, from `PRAGMA cipher_integrity_check`: it reads the
@@ -214,14 +214,12 @@ fn write_remaking_search(db: &Path, staging: &Path, key: &DatabaseKey) -> Result
                 "INSERT INTO main.\"{q}\" ({columns}) SELECT {columns} FROM source.\"{q}\" NOT INDEXED"
             ))?;
         }
-        for (_, _, sql) in kind("index").chain(virtual_tables) {
+        for (_, _, sql) in kind("index").chain(virtual_tables.iter().copied()) {
             target.execute_batch(sql)?;
         }
-        for (_, name, sql) in &entries {
-            if sql.starts_with("CREATE VIRTUAL TABLE") {
-                let q = name.replace('"', "\"\"");
-                target.execute_batch(&format!("INSERT INTO \"{q}\" (\"{q}\") VALUES ('rebuild')"))?;
-            }
+        for (_, name, _) in &virtual_tables {
+            let q = name.replace('"', "\"\"");
+            target.execute_batch(&format!("INSERT INTO \"{q}\" (\"{q}\") VALUES ('rebuild')"))?;
         }
         for (_, _, sql) in kind("view").chain(kind("trigger")) {
             target.execute_batch(sql)?;
@@ -235,12 +233,25 @@ fn write_remaking_search(db: &Path, staging: &Path, key: &DatabaseKey) -> Result
     Ok(())
 }
 
-/// The copy at `staging` must open as a practice (migrated: a no-op at the current schema), pass
-/// SQLite's integrity check and FTS5's, and hold, table by table, exactly the rows of `db` (the
-/// search index's own tables aside when they were made anew: they index the same entries).
+/// The copy at `staging` must open as a practice with the source's schema, version and
+/// application id, pass SQLite's integrity check and FTS5's, and hold, table by table, exactly the
+/// rows of `db` (the search index's own tables aside, unread: they index the same entries).
 fn check_copy(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
-    files::check_written(staging, key)?;
     let copy = connection::open(staging, key, false)?;
+    let source = connection::open(db, key, false)?;
+    let shape = |conn: &Connection| -> Result<(String, i64, i64)> {
+        let (version, app) = conn.query_row(
+            "SELECT user_version, application_id FROM pragma_user_version, pragma_application_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((migrate::schema_digest(conn, "main")?, version, app))
+    };
+    if shape(&copy)? != shape(&source)? {
+        return Err(Error::Conflict(
+            "the practice written anew does not have the damaged file's schema; nothing was replaced".into(),
+        ));
+    }
     let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if ok != "ok" {
         return Err(Error::Conflict(format!(
@@ -253,7 +264,6 @@ fn check_copy(db: &Path, staging: &Path, key: &DatabaseKey) -> Result<()> {
         ))
     })?;
     // The search index's own tables are not read: they may be what is damaged.
-    let source = connection::open(db, key, false)?;
     if files::digest(&source, RowOrder::Stored, SEARCH_INDEX)? != files::digest(&copy, RowOrder::Stored, SEARCH_INDEX)?
     {
         return Err(Error::Conflict(

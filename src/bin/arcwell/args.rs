@@ -137,8 +137,8 @@ enum Command {
     /// The recovery passphrase and the database key: change the passphrase, rotate the key
     #[command(subcommand)]
     Key(KeyCmd),
-    /// Check every page of the practice file; when the only damaged pages hold no records (free
-    /// pages), write the file anew without them (asks for the recovery passphrase). Stop `arcwell
+    /// Check every page of the practice file; when the damaged pages hold no records (free pages,
+    /// the search index), write the file anew without them (asks for the recovery passphrase). Stop `arcwell
     /// watch` and the app first
     Repair,
     /// Records past their retention period: list them; purge one on request (after `export record`)

@@ -100,7 +100,7 @@ describe('the recovery passphrase and key', () => {
 
   it('checks and repairs the file: says what was mended, or the core’s refusal when records are hit', async () => {
     const calls: [string, unknown][] = [];
-    let answer: unknown = { damaged: [12, 40], rebuilt: true, search_remade: true };
+    let answer: unknown = { damaged: [12, 40], search_remade: true };
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd !== 'repair_practice_file') throw new Error(`unexpected ${cmd}`);
